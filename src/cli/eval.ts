@@ -1,0 +1,102 @@
+import { existsSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { runMain } from '../core/cli-main.ts';
+import { UserError } from '../core/errors.ts';
+import { writeFileAtomic } from '../core/fs-atomic.ts';
+import type { OtbConvention } from '../core/types.ts';
+import { loadOtb } from '../datasets/otb/index.ts';
+import { evaluateOtb } from '../eval/otb.ts';
+import { countOtbWarnings, formatOtbWarnings } from '../eval/otb-warnings.ts';
+import { conventionRules, CONVENTIONS } from '../metrics/otb/conventions.ts';
+import { formatOtbConsoleTable, writeOtbReport } from '../report/otb-report.ts';
+import { importOtbResults } from '../results/otb/index.ts';
+
+const OTB_DATASETS = ['OTB2013', 'OTB50', 'OTB100'];
+
+interface EvalOptions {
+  dataset: string;
+  root: string;
+  results: string;
+  out: string;
+  trackers?: string[];
+  convention?: string;
+}
+
+function parseArgs(argv: string[]): EvalOptions {
+  const program = new Command('eval')
+    .description('Score tracker results on OTB (or VOT) with the rules of a named toolkit convention')
+    .requiredOption('--dataset <name>', `${OTB_DATASETS.join(' | ')} | VOT<year>`)
+    .requiredOption('--root <path>', 'dataset root: OTB folder, pysot JSON, or toolkit anno folder')
+    .requiredOption('--results <dir>', 'folder with one subfolder of result files per tracker')
+    .requiredOption('--out <dir>', 'where to write the report and warnings.txt')
+    .option('--trackers <names>', 'comma-separated tracker folders to evaluate (default: all)', (v) =>
+      v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option('--convention <name>', 'otb | pysot | got10k for OTB (default otb); legacy | pysot for VOT')
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
+  try {
+    program.parse(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0);
+      throw new UserError(err.message.replace(/^error: /, ''));
+    }
+    throw err;
+  }
+  return program.opts<EvalOptions>();
+}
+
+function requirePath(option: string, path: string, kind: 'any' | 'dir'): string {
+  const abs = resolve(path);
+  if (!existsSync(abs)) throw new UserError(`${option}: no such file or directory: ${path}`);
+  if (kind === 'dir' && !statSync(abs).isDirectory()) throw new UserError(`${option}: not a directory: ${path}`);
+  return abs;
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv);
+  if (/^vot/i.test(opts.dataset)) {
+    // VOT lives in its own module; loading it only here keeps OTB runs free of its dependencies.
+    const { runVotEval } = await import('./eval-vot.ts');
+    await runVotEval(opts);
+    return;
+  }
+  const dataset = OTB_DATASETS.find((d) => d.toLowerCase() === opts.dataset.toLowerCase());
+  if (!dataset) {
+    throw new UserError(`--dataset: unknown dataset '${opts.dataset}' (expected ${OTB_DATASETS.join(', ')} or VOT<year>)`);
+  }
+  const convention = opts.convention ?? 'otb';
+  if (!conventionRules(convention)) {
+    throw new UserError(`--convention: unknown convention '${convention}' for OTB (expected ${Object.keys(CONVENTIONS).join(', ')})`);
+  }
+  const root = requirePath('--root', opts.root, 'any');
+  const resultsDir = requirePath('--results', opts.results, 'dir');
+
+  const ds = await loadOtb(dataset, root);
+  const results = await importOtbResults(resultsDir, ds, opts.trackers ? { trackers: opts.trackers } : undefined);
+  if (results.length === 0) {
+    throw new UserError(`--results: no tracker result folders found in ${opts.results}`);
+  }
+  const ev = evaluateOtb(ds, results, convention as OtbConvention);
+
+  const out = resolve(opts.out);
+  await mkdir(out, { recursive: true });
+  const written = await writeOtbReport(out, ev);
+  const warningsFile = join(out, 'warnings.txt');
+  await writeFileAtomic(warningsFile, formatOtbWarnings(ev, ds.warnings));
+
+  const lines = [
+    formatOtbConsoleTable(ev).trimEnd(),
+    '',
+    `Rules (convention ${ev.convention}):`,
+    ...ev.rules.map((r) => `  - ${r}`),
+    '',
+    `${countOtbWarnings(ev, ds.warnings)} warning(s): ${warningsFile}`,
+    `report: ${written.length + 1} file(s) in ${out}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+runMain(main);
