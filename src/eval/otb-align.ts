@@ -34,34 +34,57 @@ export interface Aligned {
  * as long as the evaluated rows starts at the first evaluated image; otherwise at the first image.
  * Rows follow consecutive image numbers from there.
  */
-export function alignSequence(target: AlignTarget, result: AlignResult, rules: ConventionRules): Aligned {
+export function alignSequence(
+  target: AlignTarget, result: AlignResult, rules: ConventionRules,
+  gtFlat: Float64Array = flattenBoxes(target.groundTruth),
+): Aligned {
   const defects: string[] = [];
   const { frames, groundTruth } = target;
   const rows = Math.min(frames.length, groundTruth.length);
-  const omit = rules.name === 'got10k' ? 0 : Math.min(Math.max(0, target.initOmit), rows);
+  const from = rules.name === 'got10k' ? 0 : Math.min(Math.max(0, target.initOmit), rows);
   const n = result.boxes.length;
 
   const { start, guess } = startImage(target, rows, n, result.startFrame);
   if (guess) defects.push(guess);
 
-  const from = omit;
-  const gtRows: number[] = [];
-  const predRows: number[] = [];
-  let uncovered = 0;
+  // Image numbers increase along the rows, so the rows a result covers form one run [c0, c1).
+  let c0 = rows;
+  let c1 = from;
+  let covered = 0;
   for (let r = from; r < rows; r++) {
     const j = frames[r] - start;
-    const covered = j >= 0 && j < n;
-    if (!covered) uncovered++;
-    if (!covered && rules.shortResult === 'truncate') continue;
-    gtRows.push(r);
-    predRows.push(covered ? j : -1);
+    if (j >= 0 && j < n) {
+      covered++;
+      if (r < c0) c0 = r;
+      c1 = r + 1;
+    }
   }
   const evaluated = rows - from;
-  if (uncovered > 0) {
+  const truncate = rules.shortResult === 'truncate';
+  const r0 = truncate ? Math.min(c0, c1) : from;
+  const r1 = truncate ? c1 : rows;
+  const m = r1 - r0;
+  const pred = new Float64Array(4 * m);
+  const missing = new Uint8Array(m);
+  for (let i = 0; i < m; i++) {
+    const j = frames[r0 + i] - start;
+    if (!(j >= 0 && j < n)) {
+      missing[i] = 1;
+      pred.fill(NaN, 4 * i, 4 * i + 4);
+      continue;
+    }
+    const b = result.boxes[j];
+    const o = 4 * i;
+    pred[o] = b[0];
+    pred[o + 1] = b[1];
+    pred[o + 2] = b[2];
+    pred[o + 3] = b[3];
+  }
+  if (covered < evaluated) {
     defects.push(
-      rules.shortResult === 'truncate'
-        ? `result covers ${evaluated - uncovered} of ${evaluated} frames: truncated to the frames it covers`
-        : `result covers ${evaluated - uncovered} of ${evaluated} frames: the other ${uncovered} count as failures`,
+      truncate
+        ? `result covers ${covered} of ${evaluated} frames: truncated to the frames it covers`
+        : `result covers ${covered} of ${evaluated} frames: the other ${evaluated - covered} count as failures`,
     );
   }
   if (rows > from) {
@@ -73,22 +96,22 @@ export function alignSequence(target: AlignTarget, result: AlignResult, rules: C
     if (trailing > 0) defects.push(`result has ${trailing} row(s) beyond the last frame (image ${frames[rows - 1]}): ignored`);
   }
 
-  const m = gtRows.length;
-  const gt = new Float64Array(4 * m);
-  const pred = new Float64Array(4 * m).fill(NaN);
-  const missing = new Uint8Array(m);
-  for (let i = 0; i < m; i++) {
-    const g = groundTruth[gtRows[i]];
-    for (let k = 0; k < 4; k++) gt[4 * i + k] = g[k];
-    const j = predRows[i];
-    if (j < 0) {
-      missing[i] = 1;
-      continue;
-    }
-    const b = result.boxes[j];
-    for (let k = 0; k < 4; k++) pred[4 * i + k] = b[k];
+  // The ground truth is shared by every tracker: a view, not a copy.
+  const gt = gtFlat.subarray(4 * r0, 4 * r1);
+  return { gt, pred, missing, frames: frames.slice(r0, r1), startFrame: start, defects };
+}
+
+/** Boxes as one Float64Array of 4 values per row (what the metrics read). */
+export function flattenBoxes(boxes: Box[]): Float64Array {
+  const out = new Float64Array(4 * boxes.length);
+  for (let i = 0; i < boxes.length; i++) {
+    const b = boxes[i];
+    out[4 * i] = b[0];
+    out[4 * i + 1] = b[1];
+    out[4 * i + 2] = b[2];
+    out[4 * i + 3] = b[3];
   }
-  return { gt, pred, missing, frames: gtRows.map((r) => frames[r]), startFrame: start, defects };
+  return out;
 }
 
 /** Image number of result row 0, and the guess made when the source does not record it. */

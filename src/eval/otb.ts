@@ -3,7 +3,7 @@ import { aggregateByAttribute, aggregateScores } from '../metrics/otb/aggregate.
 import { CONVENTIONS, measureFrames } from '../metrics/otb/conventions.ts';
 import { sequenceScores } from '../metrics/otb/curves.ts';
 import { meanFps } from '../metrics/otb/speed.ts';
-import { alignSequence, type AlignResult, type AlignTarget } from './otb-align.ts';
+import { alignSequence, flattenBoxes, type AlignResult, type AlignTarget } from './otb-align.ts';
 import type { OtbEvaluation, OtbScores, OtbSequenceScores, OtbTrackerEvaluation } from './otb-types.ts';
 
 /** The parts of a loaded OTB dataset the evaluation reads (OtbDataset satisfies it). */
@@ -34,18 +34,20 @@ export function evaluateOtb(
 ): OtbEvaluation {
   const rules = CONVENTIONS[convention];
   const agg = { dropAllZeroCurves: rules.dropAllZeroCurves };
+  // Flattened once per target: every tracker reads the same ground truth.
+  const gtFlat = dataset.targets.map((t) => flattenBoxes(t.groundTruth));
   const trackers: OtbTrackerEvaluation[] = results.map((res) => {
     const warnings = [...res.warnings];
     const perSequence: OtbSequenceScores[] = [];
     const notScored: string[] = [];
-    for (const target of dataset.targets) {
+    for (const [ti, target] of dataset.targets.entries()) {
       const seq = res.sequences.get(target.name);
       if (!seq) {
         notScored.push(target.name);
         continue;
       }
       for (const d of seq.defects) warnings.push(`${target.name}: ${d}`);
-      const al = alignSequence(target, seq, rules);
+      const al = alignSequence(target, seq, rules, gtFlat[ti]);
       for (const d of al.defects) warnings.push(`${target.name}: ${d}`);
       const m = measureFrames(al.gt, al.pred, rules, al.missing);
       if (m.replaced > 0) {

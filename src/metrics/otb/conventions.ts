@@ -105,82 +105,102 @@ export interface FrameMeasures {
 /**
  * Per-frame IoU and centre errors under one convention. `gt` and `pred` hold 4 values per frame for the
  * evaluated frames only; `missing[i] = 1` marks a frame the result does not cover (it fails everything).
- * `pred` is not modified.
+ * Neither input is modified.
  */
 export function measureFrames(
   gt: Float64Array, pred: Float64Array, rules: ConventionRules, missing?: Uint8Array,
 ): FrameMeasures {
   const n = gt.length / 4;
-  const p = Float64Array.from(pred);
-  let replaced = 0;
-  if (rules.replaceBadPredictions) replaced = replaceBadPredictions(gt, p, missing);
-  if (rules.overrideFirstFrame && n > 0 && !missing?.[0]) for (let k = 0; k < 4; k++) p[k] = gt[k];
-
   const iou = new Float64Array(n);
   const centre = new Float64Array(n);
   const normCentre = new Float64Array(n);
   let invalid = 0;
+  let replaced = 0;
+  // One function per convention keeps the per-frame branch out of the hot path (2M frames per run).
+  const frame = rules.name === 'otb' ? frameOtb : rules.name === 'pysot' ? framePysot : frameGot10k;
+  // Row whose box the previous frame used: a replaced box is read in place, never copied.
+  let src = 0;
   for (let i = 0; i < n; i++) {
-    const o = 4 * i;
-    const gx = gt[o], gy = gt[o + 1], gw = gt[o + 2], gh = gt[o + 3];
-    const px = p[o], py = p[o + 1], pw = p[o + 2], ph = p[o + 3];
-    if (missing?.[i]) {
+    if (missing !== undefined && missing[i] === 1) {
       iou[i] = NaN;
       centre[i] = NaN;
       normCentre[i] = NaN;
+      src = i;
       continue;
     }
-    switch (rules.name) {
-      case 'otb': {
-        // calcSeqErrRobust: idx = all four gt values > 0; elsewhere both errors are -1.
-        const valid = gx > 0 && gy > 0 && gw > 0 && gh > 0;
-        if (!valid) invalid++;
-        iou[i] = valid ? iouPixel(px, py, pw, ph, gx, gy, gw, gh) : -1;
-        centre[i] = valid ? centreError(px, py, pw, ph, gx, gy, gw, gh) : -1;
-        normCentre[i] = valid ? normCentreError(px, py, pw, ph, gx, gy, gw, gh) : -1;
-        break;
-      }
-      case 'pysot': {
-        // success_overlap masks by gt w, h > 0; success_error by the (normalised) gt centre > 0.
-        const sizeOk = gw > 0 && gh > 0;
-        const cx = gx + (gw - 1) / 2, cy = gy + (gh - 1) / 2;
-        const centreOk = cx > 0 && cy > 0;
-        const normOk = cx / (gw + 1e-16) > 0 && cy / (gh + 1e-16) > 0;
-        if (!sizeOk || !centreOk) invalid++;
-        iou[i] = sizeOk ? iouContinuous(px, py, pw, ph, gx, gy, gw, gh) : -1;
-        centre[i] = centreOk ? centreError(px, py, pw, ph, gx, gy, gw, gh) : -1;
-        normCentre[i] = normOk ? normCentreError(px, py, pw, ph, gx, gy, gw, gh) : -1;
-        break;
-      }
-      case 'got10k': {
-        if (!(gx > 0 && gy > 0 && gw > 0 && gh > 0)) invalid++;
-        iou[i] = iouGot10k(px, py, pw, ph, gx, gy, gw, gh);
-        centre[i] = centreError(px, py, pw, ph, gx, gy, gw, gh);
-        normCentre[i] = normCentreError(px, py, pw, ph, gx, gy, gw, gh);
-        break;
-      }
+    let s = i;
+    if (rules.replaceBadPredictions && i > 0 && !(missing !== undefined && missing[i - 1] === 1) && isBadPrediction(gt, pred, i)) {
+      s = src;
+      replaced++;
     }
+    src = s;
+    // The override comes after the replacement, as in calcSeqErrRobust: frame 2 falls back to the
+    // file's frame-1 box, not to the ground truth.
+    const first = i === 0 && rules.overrideFirstFrame;
+    if (!frame(gt, 4 * i, first ? gt : pred, first ? 0 : 4 * s, i, iou, centre, normCentre)) invalid++;
   }
   return { iou, centre, normCentre, replaced, invalidGroundTruth: invalid };
 }
+
+// Bound once: tsx compiles imports to getter calls, which cost more than the arithmetic per frame.
+const IOU_PIXEL = iouPixel, IOU_CONT = iouContinuous, IOU_GOT10K = iouGot10k;
+const CENTRE = centreError, NORM_CENTRE = normCentreError;
+
+/** Scores frame i: ground truth at gt[go..go+3], prediction at p[po..po+3]. Returns gt validity. */
+type FrameFn = (
+  gt: Float64Array, go: number, p: Float64Array, po: number, i: number,
+  iou: Float64Array, ce: Float64Array, nce: Float64Array,
+) => boolean;
+
+/** calcSeqErrRobust: idx = all four gt values > 0; elsewhere both errors are -1. Returns validity. */
+const frameOtb: FrameFn = (gt, go, p, po, i, iou, ce, nce) => {
+  const gx = gt[go], gy = gt[go + 1], gw = gt[go + 2], gh = gt[go + 3];
+  const px = p[po], py = p[po + 1], pw = p[po + 2], ph = p[po + 3];
+  if (!(gx > 0 && gy > 0 && gw > 0 && gh > 0)) {
+    iou[i] = -1;
+    ce[i] = -1;
+    nce[i] = -1;
+    return false;
+  }
+  iou[i] = IOU_PIXEL(px, py, pw, ph, gx, gy, gw, gh);
+  ce[i] = CENTRE(px, py, pw, ph, gx, gy, gw, gh);
+  nce[i] = NORM_CENTRE(px, py, pw, ph, gx, gy, gw, gh);
+  return true;
+};
+
+/** pysot: success_overlap masks by gt w, h > 0; success_error by the (normalised) gt centre > 0. */
+const framePysot: FrameFn = (gt, go, p, po, i, iou, ce, nce) => {
+  const gx = gt[go], gy = gt[go + 1], gw = gt[go + 2], gh = gt[go + 3];
+  const px = p[po], py = p[po + 1], pw = p[po + 2], ph = p[po + 3];
+  const sizeOk = gw > 0 && gh > 0;
+  const cx = gx + (gw - 1) / 2, cy = gy + (gh - 1) / 2;
+  const centreOk = cx > 0 && cy > 0;
+  iou[i] = sizeOk ? IOU_CONT(px, py, pw, ph, gx, gy, gw, gh) : -1;
+  ce[i] = centreOk ? CENTRE(px, py, pw, ph, gx, gy, gw, gh) : -1;
+  nce[i] = cx / (gw + 1e-16) > 0 && cy / (gh + 1e-16) > 0 ? NORM_CENTRE(px, py, pw, ph, gx, gy, gw, gh) : -1;
+  return sizeOk && centreOk;
+};
+
+/** got10k: no masking at all. */
+const frameGot10k: FrameFn = (gt, go, p, po, i, iou, ce, nce) => {
+  const gx = gt[go], gy = gt[go + 1], gw = gt[go + 2], gh = gt[go + 3];
+  const px = p[po], py = p[po + 1], pw = p[po + 2], ph = p[po + 3];
+  iou[i] = IOU_GOT10K(px, py, pw, ph, gx, gy, gw, gh);
+  ce[i] = CENTRE(px, py, pw, ph, gx, gy, gw, gh);
+  nce[i] = NORM_CENTRE(px, py, pw, ph, gx, gy, gw, gh);
+  return gx > 0 && gy > 0 && gw > 0 && gh > 0;
+};
 
 /**
  * calcSeqErrRobust, for frames 2..n: `if (isnan(r) | r(3)<=0 | r(4)<=0) & ~isnan(r_anno)` takes the
  * previous (possibly already replaced) box. MATLAB's `if` on a vector needs every element true, so a
  * box with only some NaN values (and w, h > 0) is kept, and a NaN in the ground truth blocks it.
  */
-function replaceBadPredictions(gt: Float64Array, p: Float64Array, missing?: Uint8Array): number {
-  let replaced = 0;
-  const n = gt.length / 4;
-  for (let i = 1; i < n; i++) {
-    if (missing?.[i] || missing?.[i - 1]) continue;
-    const o = 4 * i;
-    const sizeBad = p[o + 2] <= 0 || p[o + 3] <= 0;
-    let all = true;
-    for (let k = 0; k < 4 && all; k++) all = (Number.isNaN(p[o + k]) || sizeBad) && !Number.isNaN(gt[o + k]);
-    if (!all) continue;
-    for (let k = 0; k < 4; k++) p[o + k] = p[o - 4 + k];
-    replaced++;
+function isBadPrediction(gt: Float64Array, p: Float64Array, i: number): boolean {
+  const o = 4 * i;
+  const sizeBad = p[o + 2] <= 0 || p[o + 3] <= 0;
+  for (let k = 0; k < 4; k++) {
+    if (!((Number.isNaN(p[o + k]) || sizeBad) && !Number.isNaN(gt[o + k]))) return false;
   }
-  return replaced;
+  return true;
 }

@@ -9,32 +9,32 @@ import {
  * therefore fail every overlap threshold and pass every distance threshold, as in the toolkits.
  */
 
-/** How many thresholds (ascending) are strictly below v: the frame's success count on the grid. */
-function countBelow(v: number, thr: Float64Array): number {
+/**
+ * How many thresholds (ascending, evenly spaced by `step`) are strictly below v: the frame's success
+ * count on the grid. The arithmetic guess is corrected against the stored thresholds, so the answer is
+ * exactly what comparing with each threshold gives, in O(1) per frame.
+ */
+function countBelow(v: number, thr: Float64Array, step: number): number {
   if (!(v > thr[0])) return 0; // also NaN
-  // Binary search: thresholds are few, but 2M frames x 21 comparisons adds up.
-  let lo = 1;
-  let hi = thr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (v > thr[mid]) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  const last = thr.length;
+  let k = Math.min(last, Math.max(1, Math.ceil(v / step)));
+  while (k < last && v > thr[k]) k++;
+  while (k > 1 && !(v > thr[k - 1])) k--;
+  return k;
 }
 
-/** How many thresholds (ascending) are >= v: those at which a distance v succeeds. */
-function countAtOrAbove(v: number, thr: Float64Array): number {
-  if (!(v <= thr[thr.length - 1])) return 0; // also NaN
-  let lo = 0;
-  let hi = thr.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (v <= thr[mid]) hi = mid;
-    else lo = mid + 1;
-  }
-  return thr.length - lo;
+/** How many thresholds (ascending, evenly spaced by `step`) are >= v: those at which a distance v succeeds. */
+function countAtOrAbove(v: number, thr: Float64Array, step: number): number {
+  const last = thr.length - 1;
+  if (!(v <= thr[last])) return 0; // also NaN
+  // i = index of the first threshold >= v.
+  let i = Math.min(last, Math.max(0, Math.ceil(v / step)));
+  while (i > 0 && v <= thr[i - 1]) i--;
+  while (i < last && !(v <= thr[i])) i++;
+  return thr.length - i;
 }
+
+const stepOf = (thr: Float64Array) => (thr[thr.length - 1] - thr[0]) / (thr.length - 1);
 
 /**
  * Success curve over `thr`: fraction of frames with IoU > t. `denominator` is the number of frames
@@ -42,7 +42,8 @@ function countAtOrAbove(v: number, thr: Float64Array): number {
  */
 export function successCurve(ious: ArrayLike<number>, thr: Float64Array, denominator = ious.length): number[] {
   const hist = new Float64Array(thr.length + 1);
-  for (let i = 0; i < ious.length; i++) hist[countBelow(ious[i], thr)]++;
+  const step = stepOf(thr);
+  for (let i = 0; i < ious.length; i++) hist[countBelow(ious[i], thr, step)]++;
   // A frame counted k succeeds at thresholds 0..k-1: suffix sums give the counts per threshold.
   const out = new Array<number>(thr.length);
   let acc = 0;
@@ -56,7 +57,8 @@ export function successCurve(ious: ArrayLike<number>, thr: Float64Array, denomin
 /** Precision curve over `thr`: fraction of frames with error <= t. */
 export function precisionCurve(errors: ArrayLike<number>, thr: Float64Array, denominator = errors.length): number[] {
   const hist = new Float64Array(thr.length + 1);
-  for (let i = 0; i < errors.length; i++) hist[countAtOrAbove(errors[i], thr)]++;
+  const step = stepOf(thr);
+  for (let i = 0; i < errors.length; i++) hist[countAtOrAbove(errors[i], thr, step)]++;
   // A frame counted k succeeds at the last k thresholds.
   const out = new Array<number>(thr.length);
   let acc = 0;
