@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
@@ -6,12 +6,9 @@ import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
 import type { OtbConvention } from '../core/types.ts';
-import { loadOtb } from '../datasets/otb/index.ts';
 import { evaluateOtb } from '../eval/otb.ts';
 import { countOtbWarnings, formatOtbWarnings } from '../eval/otb-warnings.ts';
 import { conventionRules, CONVENTIONS } from '../metrics/otb/conventions.ts';
-import { formatOtbConsoleTable, writeOtbReport } from '../report/otb-report.ts';
-import { importOtbResults } from '../results/otb/index.ts';
 
 const OTB_DATASETS = ['OTB2013', 'OTB50', 'OTB100'];
 
@@ -73,7 +70,16 @@ async function main(): Promise<void> {
   }
   const root = requirePath('--root', opts.root, 'any');
   const resultsDir = requirePath('--results', opts.results, 'dir');
+  if (!readdirSync(resultsDir, { withFileTypes: true }).some((e) => e.isDirectory())) {
+    throw new UserError(`--results: no tracker folders in ${opts.results} (expected <results>/<tracker>/<sequence>.txt)`);
+  }
 
+  // Loaded after the options are checked: a typo is answered at once, without loading the plotting stack.
+  const [{ loadOtb }, { importOtbResults }, { formatOtbConsoleTable, writeOtbReport }] = await Promise.all([
+    import('../datasets/otb/index.ts'),
+    import('../results/otb/index.ts'),
+    import('../report/otb-report.ts'),
+  ]);
   const ds = await loadOtb(dataset, root);
   const results = await importOtbResults(resultsDir, ds, opts.trackers ? { trackers: opts.trackers } : undefined);
   if (results.length === 0) {
