@@ -147,3 +147,14 @@ test('evaluateOtb: per-sequence and overall scores, missing targets warned, rule
     close(t.overall.op50, (0.5 + (conv === 'pysot' ? 0 : 0.5)) / 2);
   }
 });
+
+test('a frame the result misses keeps the toolkit\'s -1 when its ground truth is invalid (MDNet Board)', () => {
+  const t = { name: 'Board', frames: [1, 2, 3], initOmit: 0, groundTruth: [[1, 1, 10, 10], [1, 1, 10, 10], [0, 0, 0, 0]] as Box[] };
+  const a = alignSequence(t, { boxes: boxes(2) }, otb);
+  assert.deepEqual([...a.missing], [0, 0, 1]);
+  const m = measureFrames(a.gt, a.pred, otb, a.missing);
+  assert.equal(m.iou[2], -1);
+  assert.equal(m.centre[2], -1);
+  const valid = measureFrames(a.gt.slice(0, 8), a.pred.slice(0, 8), otb, Uint8Array.from([0, 1]));
+  assert.ok(Number.isNaN(valid.iou[1]) && Number.isNaN(valid.centre[1]));
+});

@@ -84,7 +84,7 @@ export function alignSequence(
     defects.push(
       truncate
         ? `result covers ${covered} of ${evaluated} frames: truncated to the frames it covers`
-        : `result covers ${covered} of ${evaluated} frames: the other ${evaluated - covered} count as failures`,
+        : `result covers ${covered} of ${evaluated} frames: the other ${evaluated - covered} count as failures (masked where the ground truth is invalid)`,
     );
   }
   if (rows > from) {

@@ -37,7 +37,7 @@ export const CONVENTIONS: Record<OtbConvention, ConventionRules> = {
       'IoU: pixel-inclusive (right = x+w-1, intersection +1), not clipped',
       'invalid ground truth (any of x, y, w, h <= 0): IoU -1 (fails every overlap threshold), centre error -1 (passes every distance threshold)',
       'bad prediction (w <= 0, h <= 0, or all four values NaN): replaced by the previous frame\'s box',
-      'result shorter than the ground truth: flagged, uncovered frames fail; longer: flagged, extra rows ignored',
+      'result shorter than the ground truth: flagged, uncovered frames fail (unless their ground truth is invalid); longer: flagged, extra rows ignored',
       'success: IoU > t for t = 0:0.05:1 (strict); precision: centre error <= t px for t = 0..50, score at 20 px',
       'normalised precision: centre error per axis / ground-truth w, h <= t for t = 0..0.5, score at 0.2 (pysot; got10k\'s LaSOT report uses the mean of this curve instead)',
       'AUC: mean of the 21 success values; sequences weigh equally, each divided by all its frames; sequences whose curve is all zero are left out of the mean (perfPlot)',
@@ -104,7 +104,8 @@ export interface FrameMeasures {
 
 /**
  * Per-frame IoU and centre errors under one convention. `gt` and `pred` hold 4 values per frame for the
- * evaluated frames only; `missing[i] = 1` marks a frame the result does not cover (it fails everything).
+ * evaluated frames only; `missing[i] = 1` marks a frame the result does not cover (scored as a NaN box:
+ * it fails every threshold unless the ground truth is masked).
  * Neither input is modified.
  */
 export function measureFrames(
@@ -122,9 +123,9 @@ export function measureFrames(
   let src = 0;
   for (let i = 0; i < n; i++) {
     if (missing !== undefined && missing[i] === 1) {
-      iou[i] = NaN;
-      centre[i] = NaN;
-      normCentre[i] = NaN;
+      // No box: a failure, unless the ground truth is masked anyway (the toolkit's -1 survives a short
+      // result: MDNet's Board ends one row early on a 0,0,0,0 frame that scores -1 either way).
+      if (!frame(gt, 4 * i, NAN_BOX, 0, i, iou, centre, normCentre)) invalid++;
       src = i;
       continue;
     }
@@ -141,6 +142,8 @@ export function measureFrames(
   }
   return { iou, centre, normCentre, replaced, invalidGroundTruth: invalid };
 }
+
+const NAN_BOX = new Float64Array([NaN, NaN, NaN, NaN]);
 
 // Bound once: tsx compiles imports to getter calls, which cost more than the arithmetic per frame.
 const IOU_PIXEL = iouPixel, IOU_CONT = iouContinuous, IOU_GOT10K = iouGot10k;
