@@ -1,0 +1,137 @@
+import { Command, Option } from 'commander';
+import { runMain } from '../core/cli-main.ts';
+import { UserError } from '../core/errors.ts';
+import { DEFAULT_PAIR_SETTINGS } from '../datasets/got10k/pairs.ts';
+import { DEFAULT_LOSS_SETTINGS, LOSS_NAMES, type LossName, type LossSettings, lossFunction } from '../trackers/siamfc/losses.ts';
+import { TRAIN_BACKENDS, useTrainingBackend } from '../training/backend.ts';
+import { PairBatches } from '../training/batches.ts';
+import { type CropSettings, DEFAULT_CROP_SETTINGS } from '../training/crops.ts';
+import { prepareData } from '../training/data.ts';
+import { type Schedule, train } from '../training/loop.ts';
+import { deriveSeed } from '../training/random.ts';
+import { createSiamfc } from '../training/siamfc-model.ts';
+
+const DEFAULT_OUT: Record<LossName, string> = {
+  logistic: 'models/siamfc-trained-candidate',
+  global: 'models/siamfc-gs-trained-candidate',
+  ranking: 'models/siamfc-tri-trained-candidate',
+};
+
+function num(option: string, check: (v: number) => boolean, what: string) {
+  return (raw: string): number => {
+    const v = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(v) || !check(v)) throw new UserError(`${option}: expected ${what}, got '${raw}'`);
+    return v;
+  };
+}
+const positive = (o: string) => num(o, (v) => v > 0, 'a positive number');
+const count = (o: string) => num(o, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
+const nonNegative = (o: string) => num(o, (v) => v >= 0, 'a number >= 0');
+
+async function main(): Promise<void> {
+  const program = new Command()
+    .name('npm run train --')
+    .description('Train SiamFC on GOT-10k-layout data with the balanced logistic, global similarity or ranking loss.')
+    .addOption(new Option('--loss <name>', 'training loss').choices([...LOSS_NAMES]).makeOptionMandatory())
+    .option('--data <dir>', 'GOT-10k root or train split (list.txt, <seq>/groundtruth.txt, <seq>/00000001.jpg)', 'data/synthetic/train')
+    .option('--out <dir>', 'model directory (default models/<siamfc|siamfc-gs|siamfc-tri>-trained-candidate)')
+    .option('--width <k>', 'channel width multiplier', positive('--width'), 0.25)
+    .option('--exemplar-size <px>', 'exemplar crop side', count('--exemplar-size'), 127)
+    .option('--search-size <px>', 'search crop side (the 255 - 16 of the reference recipe)', count('--search-size'), 239)
+    .option('--epochs <n>', 'epochs', count('--epochs'), 50)
+    .option('--pairs-per-epoch <n>', 'training pairs per epoch', count('--pairs-per-epoch'), 53200)
+    .option('--batch <n>', 'pairs per batch', count('--batch'), 8)
+    .option('--lr <start>', 'learning rate of the first epoch', positive('--lr'), 1e-2)
+    .option('--lr-end <end>', 'learning rate of the last epoch (geometric in between)', positive('--lr-end'), 1e-5)
+    .option('--momentum <m>', 'SGD momentum', nonNegative('--momentum'), 0.9)
+    .option('--weight-decay <d>', 'L2 weight decay on convolution kernels', nonNegative('--weight-decay'), 5e-4)
+    .option('--seed <n>', 'seed for weights, pairs, augmentation and the validation split', num('--seed', Number.isInteger, 'an integer'), 1)
+    .option('--val-fraction <f>', 'fraction of sequences held out for validation', nonNegative('--val-fraction'), 0.1)
+    .option('--val-pairs <n>', 'validation pairs scored after each epoch', nonNegative('--val-pairs'), 64)
+    .option('--max-gap <frames>', 'largest frame distance within a pair', count('--max-gap'), DEFAULT_PAIR_SETTINGS.maxGap)
+    .option('--stretch <f>', 'largest random stretch', nonNegative('--stretch'), DEFAULT_CROP_SETTINGS.maxStretch)
+    .option('--shift <px>', 'largest random shift', nonNegative('--shift'), DEFAULT_CROP_SETTINGS.maxShift)
+    .option('--gray <p>', 'probability of a grey pair', num('--gray', (v) => v >= 0 && v <= 1, 'a probability 0..1'), DEFAULT_CROP_SETTINGS.grayProb)
+    .option('--pos-radius <px>', 'label radius of positive cells, in search-image pixels', positive('--pos-radius'), DEFAULT_LOSS_SETTINGS.labels.radiusPx)
+    .option('--eta <w>', 'global loss: weight of the hard-sample term', nonNegative('--eta'), DEFAULT_LOSS_SETTINGS.global.eta)
+    .option('--alpha <m>', 'global loss: margin of the hardest pair', nonNegative('--alpha'), DEFAULT_LOSS_SETTINGS.global.alpha)
+    .option('--delta <m>', 'global loss: required gap between the means', nonNegative('--delta'), DEFAULT_LOSS_SETTINGS.global.delta)
+    .option('--lambda <w>', 'global loss: weight of the mean-gap term', nonNegative('--lambda'), DEFAULT_LOSS_SETTINGS.global.lambda)
+    .addOption(new Option('--gs-scores <kind>', 'global loss: scores the statistics use').choices(['sigmoid', 'logits']).default('sigmoid'))
+    .addOption(new Option('--gs-pooling <how>', 'global loss: statistics per map or over the batch').choices(['map', 'batch']).default('map'))
+    .addOption(new Option('--backend <name>', 'compute backend').choices([...TRAIN_BACKENDS]).default('wasm'))
+    .option('--resume', 'continue from <out>/training/checkpoint if present', false)
+    .option('--keep-checkpoint', 'keep the last checkpoint after the model is saved', false)
+    .showHelpAfterError();
+  program.exitOverride((err) => {
+    if (err.exitCode === 0) process.exit(0);
+    throw new UserError(err.message.replace(/^error: /, ''));
+  });
+  program.configureOutput({ writeErr: () => {} });
+  program.parse();
+  const o = program.opts();
+  const loss = o.loss as LossName;
+  const outDir: string = o.out ?? DEFAULT_OUT[loss];
+  if (o.searchSize <= o.exemplarSize) throw new UserError(`--search-size (${o.searchSize}) must exceed --exemplar-size (${o.exemplarSize})`);
+
+  const backend = await useTrainingBackend(o.backend);
+  const crops: CropSettings = {
+    ...DEFAULT_CROP_SETTINGS,
+    exemplarSize: o.exemplarSize,
+    searchSize: o.searchSize,
+    // The reference crops at 255 for a 239 search: 8 px of stretch room and 8 of shift.
+    instanceSize: o.searchSize + 16,
+    maxStretch: o.stretch,
+    maxShift: Math.round(o.shift),
+    grayProb: o.gray,
+  };
+  const lossSettings: LossSettings = {
+    labels: { radiusPx: o.posRadius, stride: 8 },
+    logistic: DEFAULT_LOSS_SETTINGS.logistic,
+    global: { eta: o.eta, alpha: o.alpha, delta: o.delta, lambda: o.lambda, scores: o.gsScores, pooling: o.gsPooling },
+  };
+  // The network first: a missing or incomplete module fails before any data is read.
+  const model = await createSiamfc(
+    { width: o.width, exemplarSize: o.exemplarSize, searchSize: o.searchSize, headScale: 0.001, bnEps: 1e-6, bnMomentum: 0.05 },
+    deriveSeed(o.seed, 'weights'),
+  );
+  const pairs = { ...DEFAULT_PAIR_SETTINGS, maxGap: o.maxGap };
+  const data = await prepareData(o.data, { valFraction: o.valFraction, valPairs: o.valPairs, seed: o.seed, batchSize: o.batch, pairs, crops });
+  const schedule: Schedule = {
+    epochs: o.epochs,
+    stepsPerEpoch: Math.max(1, Math.round(o.pairsPerEpoch / o.batch)),
+    batchSize: o.batch,
+    lrStart: o.lr,
+    lrEnd: o.lrEnd,
+    sgd: { momentum: o.momentum, weightDecay: o.weightDecay },
+    seed: o.seed,
+  };
+  const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+  log(`training '${loss}' on ${backend}: ${data.trainSequences} sequences from ${data.splitDir}, ${data.valSequences.length} held out; ${schedule.epochs} epochs x ${schedule.stepsPerEpoch} steps of ${schedule.batchSize}`);
+  const result = await train({
+    model,
+    loss: lossFunction(loss, lossSettings),
+    batches: (rng) => new PairBatches(data.sampler, rng, o.batch, crops),
+    seed: deriveSeed(o.seed, 'pairs'),
+    val: data.val,
+    schedule,
+    outDir,
+    resume: o.resume,
+    keepCheckpoint: o.keepCheckpoint,
+    record: {
+      loss,
+      lossSettings: loss === 'logistic' ? { labels: lossSettings.labels, logistic: lossSettings.logistic } : loss === 'global' ? { labels: lossSettings.labels, global: lossSettings.global } : { labels: lossSettings.labels },
+      data: { dir: data.splitDir, trainSequences: data.trainSequences, valSequences: data.valSequences, pairs, crops },
+      backend,
+    },
+    title: `SiamFC x${o.width}, ${loss} loss`,
+    log,
+  });
+  model.dispose();
+  process.stdout.write(
+    `${outDir}: ${result.steps} steps in ${result.seconds.toFixed(0)} s, final train loss ${result.finalTrainLoss.toFixed(4)}` +
+      `${Number.isNaN(result.finalValLoss) ? '' : `, val loss ${result.finalValLoss.toFixed(4)}`}; curves in ${outDir}/training\n`,
+  );
+}
+
+runMain(main);
