@@ -1,8 +1,7 @@
-import sharp from 'sharp';
-import { UserError } from '../core/errors.ts';
 import type { Box } from '../core/types.ts';
 import type { PairSampler } from '../datasets/got10k/pairs.ts';
-import { type CropDraw, type CropSettings, type RgbImage, cropAround, drawCrop, meanColour, toGray } from './crops.ts';
+import { decodeRgb, type RgbImage } from '../images/decode.ts';
+import { type CropDraw, type CropSettings, cropAround, drawCrop, meanColour, toGray } from './crops.ts';
 import { Rng } from './random.ts';
 
 /** A batch of training pairs, NHWC float32 RGB 0..255, ready for tf.tensor4d. */
@@ -20,15 +19,6 @@ interface PlannedPair {
   xBox: Box;
   xDraw: CropDraw;
   gray: boolean;
-}
-
-export async function decodeRgb(path: string): Promise<RgbImage> {
-  try {
-    const { data, info } = await sharp(path).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
-  } catch (err) {
-    throw new UserError(`${path}: cannot decode image (${(err as Error).message})`);
-  }
 }
 
 /**

@@ -1,8 +1,7 @@
-import { createCanvas } from '@napi-rs/canvas';
-import { Chart, registerables } from 'chart.js';
 import { stringify } from 'csv-stringify/sync';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
+import { renderChartPng } from '../report/chart.ts';
 
 export interface StepRecord {
   step: number;
@@ -26,8 +25,6 @@ export interface History {
   epochs: EpochRecord[];
 }
 
-let registered = false;
-
 /** Writes loss-steps.csv, loss-epochs.csv and loss.png (train per step, train and val per epoch). */
 export async function writeCurves(dir: string, history: History, title: string): Promise<void> {
   await writeFileAtomic(
@@ -45,18 +42,10 @@ export async function writeCurves(dir: string, history: History, title: string):
 }
 
 function plot(history: History, title: string): Uint8Array {
-  if (!registered) {
-    Chart.register(...registerables);
-    registered = true;
-  }
-  const canvas = createCanvas(900, 500);
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = 'white';
-  ctx.fillRect(0, 0, 900, 500);
   const stepsPerEpoch = history.steps.length > 0 ? Math.max(1, history.steps.filter((s) => s.epoch === history.steps[0].epoch).length) : 1;
   // Epoch points sit at the step that ends their epoch, so both series share the step axis.
   const epochX = (e: EpochRecord) => history.steps.filter((s) => s.epoch <= e.epoch).length || (e.epoch + 1) * stepsPerEpoch;
-  const chart = new Chart(ctx as unknown as CanvasRenderingContext2D, {
+  return renderChartPng({
     type: 'line',
     data: {
       datasets: [
@@ -72,14 +61,9 @@ function plot(history: History, title: string): Uint8Array {
       ],
     },
     options: {
-      responsive: false,
-      animation: false,
       parsing: false,
       plugins: { title: { display: true, text: title } },
       scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y: { title: { display: true, text: 'loss' } } },
     },
-  });
-  const png = canvas.toBuffer('image/png');
-  chart.destroy();
-  return new Uint8Array(png);
+  }, 900, 500);
 }

@@ -1,0 +1,33 @@
+import sharp from 'sharp';
+import { UserError } from '../core/errors.ts';
+
+/** A decoded frame: interleaved RGB, 8 bits per channel, row-major. */
+export interface RgbImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/**
+ * Decodes any image sharp reads (JPEG, PNG, ...) to RGB. sharp decodes on libuv's thread pool, so
+ * several decodes overlap with the caller's work.
+ */
+export async function decodeRgb(path: string): Promise<RgbImage> {
+  try {
+    const { data, info } = await sharp(path).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  } catch (err) {
+    throw new UserError(`${path}: cannot decode image (${(err as Error).message})`);
+  }
+}
+
+/** Width and height from the file header only (no pixel decode). */
+export async function imageSize(path: string): Promise<{ width: number; height: number }> {
+  try {
+    const m = await sharp(path).metadata();
+    if (!m.width || !m.height) throw new Error('no size in header');
+    return { width: m.width, height: m.height };
+  } catch (err) {
+    throw new UserError(`${path}: cannot read image size (${(err as Error).message})`);
+  }
+}
