@@ -1,0 +1,145 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from '../../core/errors.ts';
+import { writeFileAtomic } from '../../core/fs-atomic.ts';
+import { LAYERS, type NetworkConfig, type Params, STRIDE, initParams, layerChannels } from './network.ts';
+
+/**
+ * A SiamFC model on disk: `model.json` (format id, architecture, tensor manifest, whether it is
+ * trained and how) and `weights.bin` (every tensor as little-endian float32, concatenated in manifest
+ * order). weights.bin is written first and model.json last, so a model is complete exactly when its
+ * model.json exists and names its tensors.
+ */
+export const MODEL_FORMAT = 'siambench-siamfc-1';
+
+export interface ModelArchitecture extends NetworkConfig {
+  name: 'siamfc-alexnet';
+  /** Output channels of conv1..conv5 at this width. */
+  channels: number[];
+  /** Tracking crop sides. */
+  instanceSize: number;
+  stride: number;
+}
+
+export interface TensorEntry {
+  name: string;
+  shape: number[];
+  offset: number; // in float32 elements
+  trainable: boolean;
+}
+
+export interface ModelJson {
+  format: typeof MODEL_FORMAT;
+  architecture: ModelArchitecture;
+  /** False for seeded, untrained weights: they exist for wiring, not for tracking well. */
+  trained: boolean;
+  /** The training record (loss, settings, schedule, data, steps, ...) as the trainer passed it. */
+  meta: Record<string, unknown>;
+  weights: { file: 'weights.bin'; dtype: 'float32'; tensors: TensorEntry[] };
+}
+
+export interface LoadedModel {
+  dir: string;
+  params: Params;
+  config: NetworkConfig;
+  architecture: ModelArchitecture;
+  trained: boolean;
+  meta: Record<string, unknown>;
+  dispose(): void;
+}
+
+export function describeArchitecture(cfg: NetworkConfig): ModelArchitecture {
+  return { name: 'siamfc-alexnet', ...cfg, channels: layerChannels(cfg.width), instanceSize: 255, stride: STRIDE };
+}
+
+/**
+ * A model counts as trained when its record says it took optimiser steps; `meta.trained`, when
+ * present, says so explicitly (the seeded placeholder models set it to false).
+ */
+function isTrained(meta: Record<string, unknown>): boolean {
+  if (typeof meta.trained === 'boolean') return meta.trained;
+  return typeof meta.steps === 'number' && meta.steps > 0;
+}
+
+export async function saveModel(dir: string, params: Params, cfg: NetworkConfig, meta: Record<string, unknown>): Promise<void> {
+  const tensors: TensorEntry[] = [];
+  let total = 0;
+  for (const [name, v] of params) {
+    tensors.push({ name, shape: v.shape, offset: total, trainable: v.trainable });
+    total += v.size;
+  }
+  const buf = new Float32Array(total);
+  for (const [i, v] of [...params.values()].entries()) buf.set((await v.data()) as Float32Array, tensors[i].offset);
+  await writeFileAtomic(join(dir, 'weights.bin'), new Uint8Array(buf.buffer));
+  const { trained: _ignored, ...record } = meta;
+  const json: ModelJson = {
+    format: MODEL_FORMAT,
+    architecture: describeArchitecture(cfg),
+    trained: isTrained(meta),
+    meta: record,
+    weights: { file: 'weights.bin', dtype: 'float32', tensors },
+  };
+  await writeFileAtomic(join(dir, 'model.json'), JSON.stringify(json, null, 1) + '\n');
+}
+
+/** Reads model.json only (no weights): what run records and the registry describe. */
+export async function readModelJson(dir: string): Promise<ModelJson> {
+  const file = join(dir, 'model.json');
+  let json: ModelJson;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8')) as ModelJson;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new UserError(`${file}: ${e.code === 'ENOENT' ? 'missing (no SiamFC model in this directory)' : `not readable JSON (${e.message})`}`);
+  }
+  if (json?.format !== MODEL_FORMAT) throw new UserError(`${file}: unknown model format '${String(json?.format)}' (expected ${MODEL_FORMAT})`);
+  const a = json.architecture;
+  if (!a || !(a.width > 0) || !(a.exemplarSize > 0) || !(a.instanceSize > 0) || !Number.isFinite(a.headScale) || !(a.bnEps > 0)) {
+    throw new UserError(`${file}: architecture needs width, exemplarSize, instanceSize, headScale and bnEps`);
+  }
+  return json;
+}
+
+/** Loads a model for tracking: checks every tensor the architecture needs against the manifest. */
+export async function loadModel(dir: string): Promise<LoadedModel> {
+  const json = await readModelJson(dir);
+  const a = json.architecture;
+  const config: NetworkConfig = {
+    width: a.width, exemplarSize: a.exemplarSize, searchSize: a.searchSize ?? 239,
+    headScale: a.headScale, bnEps: a.bnEps, bnMomentum: a.bnMomentum ?? 0.05,
+  };
+  const binFile = join(dir, 'weights.bin');
+  let raw: Buffer;
+  try {
+    raw = await readFile(binFile);
+  } catch {
+    throw new UserError(`${binFile}: missing (model.json names it)`);
+  }
+  const values = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
+  const byName = new Map(json.weights.tensors.map((e) => [e.name, e]));
+  // The expected names and shapes come from a throwaway initialisation at this width.
+  const expected = initParams(config, 0);
+  const params: Params = new Map();
+  try {
+    for (const [name, v] of expected) {
+      const e = byName.get(name);
+      if (!e || e.shape.join() !== v.shape.join()) {
+        throw new UserError(`${join(dir, 'model.json')}: no tensor ${name} of shape [${v.shape}] for width ${a.width} (${LAYERS.length} conv layers)`);
+      }
+      const size = v.size;
+      if (e.offset + size > values.length) throw new UserError(`${binFile}: shorter than model.json says (tensor ${name})`);
+      tf.tidy(() => v.assign(tf.tensor(values.subarray(e.offset, e.offset + size), e.shape)));
+      params.set(name, v);
+    }
+  } catch (err) {
+    for (const v of expected.values()) v.dispose();
+    throw err;
+  }
+  return {
+    dir, params, config, architecture: a, trained: json.trained === true, meta: json.meta ?? {},
+    dispose: () => {
+      for (const v of params.values()) v.dispose();
+    },
+  };
+}
