@@ -10,7 +10,8 @@ import { evaluateOtb } from '../eval/otb.ts';
 import { countOtbWarnings, formatOtbWarnings } from '../eval/otb-warnings.ts';
 import { conventionRules, CONVENTIONS } from '../metrics/otb/conventions.ts';
 
-const OTB_DATASETS = ['OTB2013', 'OTB50', 'OTB100'];
+// `synthetic` takes every sequence folder of a raw-layout root (the benchmark generator's output).
+const OTB_DATASETS = ['OTB2013', 'OTB50', 'OTB100', 'synthetic'];
 
 interface EvalOptions {
   dataset: string;
@@ -25,7 +26,7 @@ function parseArgs(argv: string[]): EvalOptions {
   const program = new Command('eval')
     .description('Score tracker results on OTB (or VOT) with the rules of a named toolkit convention')
     .requiredOption('--dataset <name>', `${OTB_DATASETS.join(' | ')} | VOT<year>`)
-    .requiredOption('--root <path>', 'dataset root: OTB folder, pysot JSON, or toolkit anno folder')
+    .requiredOption('--root <path>', 'dataset root: raw OTB folder, pysot/DaSiamRPN JSON, or toolkit anno folder')
     .requiredOption('--results <dir>', 'folder with one subfolder of result files per tracker')
     .requiredOption('--out <dir>', 'where to write the report and warnings.txt')
     .option('--trackers <names>', 'comma-separated tracker folders to evaluate (default: all)', (v) =>
