@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { fileURLToPath } from 'node:url';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { selectBackend } from '../../compute/backend.ts';
+import type { TrackerFactory, TrackerOptions } from '../tracker.ts';
+import type { SiamfcEngine } from './engine.ts';
+import { type LoadedModel, loadModel } from './model-file.ts';
+import type { SiamfcSettings } from './settings.ts';
+import { SiamfcTracker } from './siamfc-tracker.ts';
+import { TfjsEngine } from './tfjs-engine.ts';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * Where model folders live: `models/` of the repo, or SIAMBENCH_MODELS (absolute, or relative to
+ * the working directory) to run the same trackers on other weights, e.g. freshly trained ones.
+ * Worker threads inherit the environment, so every worker sees the same choice.
+ */
+export function modelsRoot(): string {
+  const env = process.env.SIAMBENCH_MODELS;
+  if (env) return isAbsolute(env) ? env : resolve(env);
+  return join(REPO, 'models');
+}
+
+export interface SiamfcVariant {
+  name: string;
+  description: string;
+  /** Model folder: relative to modelsRoot() unless absolute. */
+  model: string;
+  settings: SiamfcSettings;
+}
+
+interface Served {
+  model: LoadedModel;
+  engine: SiamfcEngine;
+}
+
+// One loaded model and engine per folder and backend per process (worker): every sequence after the
+// first creates its tracker without touching the disk or the weights.
+const served = new Map<string, Promise<Served>>();
+
+async function serve(dir: string): Promise<Served> {
+  const key = `${dir}|${tf.getBackend()}`;
+  let entry = served.get(key);
+  if (!entry) {
+    entry = loadModel(dir).then((model) => ({ model, engine: new TfjsEngine(model) }));
+    served.set(key, entry);
+    entry.catch(() => served.delete(key)); // a fixed file is read again next time
+  }
+  return entry;
+}
+
+/** What a run record keeps about the model: folder, trained or not, architecture, training record. */
+export function modelRecord(model: LoadedModel): Record<string, unknown> {
+  const rel = relative(REPO, model.dir);
+  return {
+    model: rel.startsWith('..') ? model.dir : rel,
+    trained: model.trained,
+    width: model.architecture.width,
+    architecture: model.architecture,
+    training: model.meta,
+  };
+}
+
+export function siamfcFactory(variant: SiamfcVariant): TrackerFactory {
+  const dir = () => (isAbsolute(variant.model) ? variant.model : join(modelsRoot(), variant.model));
+  return {
+    name: variant.name,
+    description: variant.description,
+    deterministic: true,
+    needsPixels: true,
+    async create(options: TrackerOptions) {
+      await selectBackend(options.backend);
+      const { model, engine } = await serve(dir());
+      return new SiamfcTracker(engine, variant.settings, modelRecord(model));
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * SiamFC tracking constants (docs/siamfc.md). The 3-scale set is the published SiamFC-3s; the
+ * 5-scale set is the published SiamFC-5s. Both run on the same network and weights.
+ */
+export interface SiamfcSettings {
+  numScales: number;
+  /** Scale factors are scaleStep^k for k = -(numScales-1)/2 .. (numScales-1)/2. */
+  scaleStep: number;
+  /** Multiplies the response of every scale but the centre one. */
+  scalePenalty: number;
+  /** scale = (1 - scaleLr) + scaleLr * chosen factor. */
+  scaleLr: number;
+  /** Weight of the cosine (Hann) window in the blended response. */
+  windowInfluence: number;
+  /** The response map is upsampled by this factor (bicubic) before the peak is located. */
+  responseUp: number;
+  totalStride: number;
+  exemplarSize: number;
+  instanceSize: number;
+  /** Context margin: p = context * (w + h). */
+  context: number;
+  /** The search side is kept within [minScale, maxScale] x its initial value. */
+  minScale: number;
+  maxScale: number;
+}
+
+export const SIAMFC_3S: Readonly<SiamfcSettings> = {
+  numScales: 3,
+  scaleStep: 1.0375,
+  scalePenalty: 0.9745,
+  scaleLr: 0.59,
+  windowInfluence: 0.176,
+  responseUp: 16,
+  totalStride: 8,
+  exemplarSize: 127,
+  instanceSize: 255,
+  context: 0.5,
+  minScale: 0.2,
+  maxScale: 5,
+};
+
+export const SIAMFC_5S: Readonly<SiamfcSettings> = {
+  ...SIAMFC_3S,
+  numScales: 5,
+  scaleStep: 1.0255,
+  scalePenalty: 0.962,
+  scaleLr: 0.34,
+  windowInfluence: 0.168,
+};
