@@ -5,6 +5,9 @@ import { renderChartPng, seriesStyle } from './chart.ts';
 
 export type CurveKind = 'success' | 'precision';
 
+// A generic family: Chart.js measures and @napi-rs/canvas draws with the same font then.
+const FONT = 'sans-serif';
+
 /** The OTB toolkit draws the best 10 trackers of each plot (perfPlot's rankNum). */
 export const MAX_PLOTTED = 10;
 
@@ -14,7 +17,7 @@ export interface PlotSeries {
   label: string;
   score: number;
   points: { x: number; y: number }[];
-  /** The tracker's position in the evaluation: it keeps its colour in every plot. */
+  /** Palette slot (seriesStyle). */
   index: number;
 }
 
@@ -49,6 +52,9 @@ export function plotSpec(ev: OtbEvaluation, kind: CurveKind, attribute?: string)
   }
   all.sort((a, b) => b.score - a.score || a.tracker.localeCompare(b.tracker));
   const series = all.slice(0, MAX_PLOTTED);
+  // Up to 10 trackers each keeps its colour in every plot; beyond that colours follow the rank, so
+  // the 10 drawn are always 10 distinct colours.
+  if (ev.trackers.length > MAX_PLOTTED) series.forEach((s, rank) => { s.index = rank; });
   const name = kind === 'success' ? 'Success plots of OPE' : 'Precision plots of OPE';
   let n = 0;
   if (attribute) n = Math.max(0, ...ev.trackers.map((t) => t.perAttribute[attribute]?.sequences ?? 0));
@@ -78,9 +84,13 @@ export function renderCurvePlot(spec: PlotSpec, kind: CurveKind): Uint8Array {
     options: {
       parsing: false,
       plugins: {
-        title: { display: true, text: spec.title, font: { size: 18 } },
-        subtitle: { display: true, text: spec.subtitle, font: { size: 12 } },
-        legend: { position: 'right', align: 'start', labels: { boxWidth: 24, font: { size: 13 } } },
+        title: { display: true, text: spec.title, font: { family: FONT, size: 18 } },
+        subtitle: { display: true, text: spec.subtitle, font: { family: FONT, size: 12 } },
+        // Beside the axes, so no curve hides under it; a line sample shows each tracker's dash pattern.
+        legend: {
+          position: 'right', align: 'start',
+          labels: { usePointStyle: true, pointStyle: 'line', pointStyleWidth: 30, font: { family: FONT, size: 13 } },
+        },
       },
       scales: {
         x: {
