@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { UserError } from '../../core/errors.ts';
 import type { Box } from '../../core/types.ts';
 import { nameResolver, resolveOtbName } from '../../datasets/otb/names.ts';
@@ -105,7 +105,7 @@ async function importTracker(
         if (resolveOtbName(stem) !== undefined) outside++;
         else unknown.push(f);
       } else if (results.has(target)) {
-        warnings.push(`${f}: a second file for ${target} (after ${results.get(target)!.split('/').pop()}); ignored`);
+        warnings.push(`${f}: a second file for ${target} (after ${basename(results.get(target)!)}); ignored`);
       } else results.set(target, join(tdir, f));
     } else other.push(f);
   }

@@ -1,0 +1,176 @@
+/**
+ * The result importer on small hand-made folders: each published form (got10k, pysot, pytracking,
+ * toolkit text, jwlim JSON, cfnet's ope_meta.json) and each defect, which must show up in warnings.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { UserError } from '../src/core/errors.ts';
+import type { Box } from '../src/core/types.ts';
+import type { OtbDataset } from '../src/datasets/otb/types.ts';
+import { evaluateOtb } from '../src/eval/otb.ts';
+import { importOtbResults } from '../src/results/otb/index.ts';
+
+function tempDir(t: { after: (fn: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'otb-res-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function put(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+/** Ground truth of frame f: a 20x20 box at (10f, 10). */
+const gt = (f: number): Box => [10 * f, 10, 20, 20];
+const frames = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+
+function dataset(): OtbDataset {
+  const target = (name: string, sequence: string, fr: number[], initOmit = 0) =>
+    ({ name, sequence, frames: fr, groundTruth: fr.map(gt), initOmit, attributes: ['SV'] });
+  return {
+    name: 'OTB100', root: '/nowhere', warnings: [],
+    targets: [
+      target('Basketball', 'Basketball', frames(1, 4)),
+      target('Jogging-1', 'Jogging', frames(1, 4)),
+      target('Human4-2', 'Human4', frames(1, 4)),
+      target('Tiger1', 'Tiger1', frames(1, 8), 5), // toolkit rows: images 1..8, one-pass from 6
+    ],
+  };
+}
+
+/** Rows of a result file that tracks perfectly over images a..b. */
+const perfect = (a: number, b: number, fmt: (v: number) => string = String, sep = ',') =>
+  frames(a, b).map((f) => gt(f).map(fmt).join(sep)).join('\n') + '\n';
+
+test('got10k, pysot, pytracking and toolkit text forms, every name spelling, times files', async (t) => {
+  const dir = tempDir(t);
+  put(join(dir, 'kcf', 'Basketball.txt'), perfect(1, 4, (v) => v.toFixed(3)));
+  put(join(dir, 'kcf', 'Jogging.1.txt'), perfect(1, 4, (v) => v.toFixed(3)));
+  put(join(dir, 'kcf', 'Human4.txt'), perfect(1, 4, (v) => v.toFixed(3)));
+  put(join(dir, 'kcf', 'times', 'Basketball_time.txt'), '0.01\n0.02\n0.01\n0.02\n');
+  put(join(dir, 'SiamFC', 'basketball.txt'), perfect(1, 4));
+  put(join(dir, 'SiamFC', 'jogging_1.txt'), perfect(1, 4));
+  put(join(dir, 'SiamFC', 'human4_2.txt'), perfect(1, 4));
+  put(join(dir, 'ATOM', 'Basketball.txt'), perfect(1, 4, String, '\t'));
+  put(join(dir, 'ATOM', 'Basketball_time.txt'), '0.5\n0.25\n0.25\n0.25\n');
+  put(join(dir, 'KCF', 'Basketball_KCF.txt'), perfect(1, 4).replace(/\n/g, '\r\n'));
+  const ds = dataset();
+  const res = await importOtbResults(dir, ds);
+  assert.deepEqual(res.map((r) => r.tracker), ['ATOM', 'KCF', 'SiamFC', 'kcf']);
+  const by = (n: string) => res.find((r) => r.tracker === n)!;
+  assert.deepEqual([...by('kcf').sequences.keys()], ['Basketball', 'Jogging-1', 'Human4-2']);
+  assert.deepEqual([...by('SiamFC').sequences.keys()], ['Basketball', 'Jogging-1', 'Human4-2']);
+  assert.deepEqual(by('kcf').sequences.get('Basketball')!.times, [0.01, 0.02, 0.01, 0.02]);
+  assert.deepEqual(by('ATOM').sequences.get('Basketball')!.boxes, frames(1, 4).map(gt));
+  assert.deepEqual(by('ATOM').sequences.get('Basketball')!.times, [0.5, 0.25, 0.25, 0.25]);
+  assert.deepEqual(by('ATOM').warnings, [], 'a _time.txt beside the results is not an unknown file');
+  assert.deepEqual(by('KCF').sequences.get('Basketball')!.boxes, frames(1, 4).map(gt));
+  assert.deepEqual(by('kcf').missing, ['Tiger1']);
+  for (const r of res) for (const s of r.sequences.values()) assert.deepEqual(s.defects, []);
+  // Perfect boxes: AUC = 20/21 under otb (IoU 1 fails only the threshold 1); ATOM's speed = 4 frames / 1.25 s.
+  const ev = evaluateOtb(ds, res, 'otb');
+  for (const tr of ev.trackers) assert.equal(tr.overall.successAuc.toFixed(6), (20 / 21).toFixed(6), tr.tracker);
+  assert.equal(ev.trackers.find((x) => x.tracker === 'ATOM')!.overall.fps, 3.2);
+});
+
+test('jwlim JSON records: start frame, recorded fps, several runs, non-rect results', async (t) => {
+  const dir = tempDir(t);
+  const rec = (res: Box[], extra: object) => JSON.stringify([{ tracker: 'STRUCK', res, evalType: 'OPE', resType: 'rect', ...extra }]);
+  put(join(dir, 'STRUCK', 'BasketBall.json'), rec(frames(1, 4).map(gt), { startFrame: 1, endFrame: 4, fps: 20 }));
+  put(join(dir, 'STRUCK', 'Tiger1.json'), rec(frames(6, 8).map(gt), { startFrame: 6, endFrame: 8 }));
+  put(join(dir, 'STRUCK', 'Jogging-1.json'), JSON.stringify([
+    { res: frames(1, 4).map(gt), startFrame: 1, endFrame: 4, evalType: 'OPE' },
+    { res: frames(2, 4).map(gt), startFrame: 2, endFrame: 4, evalType: 'TRE' },
+  ]));
+  put(join(dir, 'STRUCK', 'Human4-2.json'), rec([[1, 2, 3, 4, 5, 6] as unknown as Box], { resType: 'ivtAff' }));
+  const ds = dataset();
+  const [r] = await importOtbResults(dir, ds);
+  const bb = r.sequences.get('Basketball')!;
+  assert.equal(bb.startFrame, undefined, 'startFrame 1 is not trusted as an image number');
+  assert.deepEqual(bb.times, [0.05, 0.05, 0.05, 0.05]);
+  assert.equal(r.sequences.get('Tiger1')!.startFrame, 6);
+  assert.match(r.sequences.get('Jogging-1')!.defects.join('\n'), /2 runs in the file \(OPE run used\)/);
+  assert.ok(r.warnings.some((w) => /Human4-2\.json: resType 'ivtAff'.*file skipped/.test(w)), r.warnings.join('\n'));
+  assert.ok(r.missing.includes('Human4-2'));
+  const ev = evaluateOtb(ds, [r], 'otb').trackers[0];
+  const tiger = ev.perSequence.find((s) => s.target === 'Tiger1')!;
+  assert.equal(tiger.frames, 3);
+  assert.equal(tiger.successAuc.toFixed(6), (20 / 21).toFixed(6), 'row 1 is image 6: a perfect result');
+});
+
+test("ope_meta.json gives each file's start frame (Tiger1 from 6) and row count", async (t) => {
+  const dir = tempDir(t);
+  put(join(dir, 'ope_meta.json'), JSON.stringify({
+    'results_SiamFC-3s_OTB-100': { Tiger1: { startFrame: 6, annoBegin: 1, len: 3 }, Basketball: { startFrame: 1, annoBegin: 1, len: 5 } },
+    'results_other_OTB-100': { Tiger1: { startFrame: 2, len: 7 } },
+  }));
+  // Three rows of a perfect Tiger1 from image 6, but shifted to image 1 they would be far off.
+  put(join(dir, 'SiamFC-3s', 'Tiger1.txt'), perfect(6, 8));
+  put(join(dir, 'SiamFC-3s', 'Basketball.txt'), perfect(1, 4));
+  const [r] = await importOtbResults(dir, dataset());
+  assert.equal(r.sequences.get('Tiger1')!.startFrame, 6);
+  assert.deepEqual(r.sequences.get('Tiger1')!.defects, []);
+  assert.match(r.sequences.get('Basketball')!.defects.join('\n'), /ope_meta\.json says 5 rows, the file has 4/);
+});
+
+test('defects are reported, never silent: corners, NaN/non-positive boxes, short, unknown, .mat, malformed, duplicate, empty', async (t) => {
+  const dir = tempDir(t);
+  // SiamRPN: the first row as corners x1,y1,x2,y2 (0-based) of the initial box.
+  put(join(dir, 'SiamRPN', 'Basketball.txt'), `9,9,29,29\n${perfect(2, 4)}`);
+  put(join(dir, 'bad', 'Basketball.txt'), `${perfect(1, 2)}NaN,NaN,NaN,NaN\n40,10,0,20\n`);
+  put(join(dir, 'bad', 'Jogging-1.txt'), perfect(1, 2));
+  put(join(dir, 'bad', 'Tiger1.txt'), '60,10,20,20\n70,10,20\n');
+  put(join(dir, 'bad', 'Human4-2.txt'), perfect(1, 4));
+  put(join(dir, 'bad', 'human4_2.txt'), perfect(1, 4));
+  put(join(dir, 'bad', 'Foo.txt'), perfect(1, 4));
+  put(join(dir, 'bad', 'Bolt.txt'), perfect(1, 4)); // an OTB target outside this dataset: not a defect
+  put(join(dir, 'bad', 'Basketball_bad.mat'), 'MATLAB 5.0');
+  put(join(dir, 'bad', 'notes.md'), 'hello');
+  put(join(dir, 'empty', 'Basketball.txt'), '');
+  const ds = dataset();
+  const res = await importOtbResults(dir, ds);
+  const by = (n: string) => res.find((r) => r.tracker === n)!;
+  assert.match(by('SiamRPN').sequences.get('Basketball')!.defects.join('\n'), /row 1 \(9,9,29,29\) looks like corners x1,y1,x2,y2/);
+  const bad = by('bad');
+  assert.match(bad.sequences.get('Basketball')!.defects.join('\n'), /2 row\(s\) with NaN, w <= 0 or h <= 0 \(first: row 3, NaN,NaN,NaN,NaN\)/);
+  const w = bad.warnings.join('\n');
+  assert.match(w, /Tiger1\.txt:2: expected 4 values x,y,w,h, got 3.*file skipped, Tiger1 counts as having no result/);
+  assert.match(w, /human4_2\.txt: a second file for Human4-2 \(after Human4-2\.txt\); ignored/);
+  assert.match(w, /1 file\(s\) named after no OTB target, ignored: Foo\.txt/);
+  assert.doesNotMatch(w, /Bolt/);
+  assert.match(w, /1 \.mat file\(s\) skipped/);
+  assert.match(w, /not results \(\.txt\/\.json\), ignored: notes\.md/);
+  assert.deepEqual(bad.missing, ['Tiger1']);
+  assert.match(by('empty').sequences.get('Basketball')!.defects.join('\n'), /empty file/);
+  // Everything reaches the evaluation's warnings (and so warnings.txt), the short file included.
+  const ev = evaluateOtb(ds, res, 'otb');
+  const evBad = ev.trackers.find((x) => x.tracker === 'bad')!.warnings.join('\n');
+  assert.match(evBad, /Jogging-1: result covers 2 of 4 frames/);
+  assert.match(evBad, /Basketball: 2 row\(s\) with NaN/);
+  assert.match(evBad, /Basketball: 2 prediction\(s\) with w <= 0, h <= 0 or NaN replaced by the previous box/);
+  assert.match(ev.trackers.find((x) => x.tracker === 'SiamRPN')!.warnings.join('\n'), /Basketball: row 1 .* looks like corners/);
+});
+
+test('tracker selection, folders that are not trackers, and results folders with none', async (t) => {
+  const dir = tempDir(t);
+  put(join(dir, 'A', 'Basketball.txt'), perfect(1, 4));
+  put(join(dir, 'B', 'Basketball.txt'), perfect(1, 4));
+  put(join(dir, 'plots', 'success.png'), 'png');
+  const ds = dataset();
+  assert.deepEqual((await importOtbResults(dir, ds, { trackers: ['b'] })).map((r) => r.tracker), ['B']);
+  assert.deepEqual((await importOtbResults(dir, ds)).map((r) => r.tracker), ['A', 'B']);
+  assert.ok(ds.warnings.some((x) => /plots: no result file named after a target, not a tracker; skipped/.test(x)), ds.warnings.join('\n'));
+  await assert.rejects(importOtbResults(dir, ds, { trackers: ['C'] }), /no tracker folder 'C' \(found: A, B, plots\)/);
+
+  const mats = join(dir, 'mats');
+  put(join(mats, 'otb-toolkit-ope', 'Basketball_KCF.mat'), 'MATLAB 5.0');
+  const none = join(dir, 'none');
+  put(join(none, 'Basketball.txt'), perfect(1, 4)); // a tracker folder given as the results folder
+  for (const [d, re] of [[mats, /no recognisable tracker results; 1 \.mat file\(s\) seen/], [none, /no recognisable tracker results \(no tracker folders/], [join(dir, 'nope'), /results folder not found/]] as const) {
+    await assert.rejects(importOtbResults(d, ds), (err: Error) => err instanceof UserError && !err.message.includes('\n') && re.test(err.message));
+  }
+});
