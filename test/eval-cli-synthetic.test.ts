@@ -1,0 +1,76 @@
+/**
+ * The eval CLI on the `synthetic` dataset: a tiny raw-layout benchmark made here, in the layout the
+ * synthetic generator writes (<Seq>/groundtruth_rect.txt, attrs.txt), with hand-computed scores.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function runEval(args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'src', 'cli', 'eval.ts'), ...args], {
+    cwd: repo, encoding: 'utf8', env: { ...process.env, SIAMBENCH_DEBUG: '' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function put(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+const gt = (f: number) => [10 * f, 10, 20, 20];
+const lines = (boxes: number[][]) => boxes.map((b) => b.join(',')).join('\n') + '\n';
+
+test('eval --dataset synthetic scores every sequence folder of a raw-layout root', (t) => {
+  const tmp = mkdtempSync(join(tmpdir(), 'eval-synth-'));
+  t.after(() => rmSync(tmp, { recursive: true, force: true }));
+  const root = join(tmp, 'bench');
+  const results = join(tmp, 'results');
+  for (const seq of ['SeqA', 'SeqB']) {
+    put(join(root, seq, 'groundtruth_rect.txt'), lines([1, 2, 3, 4].map(gt)));
+    put(join(root, seq, 'attrs.txt'), seq === 'SeqA' ? 'SV, DEF, FM\n' : 'SV\n');
+    put(join(results, 'perfect', `${seq}.txt`), lines([1, 2, 3, 4].map(gt)));
+    put(join(results, 'perfect', 'times', `${seq}_time.txt`), '0.05\n0.05\n0.05\n0.05\n');
+    // Lost after frame 1: only frame 1 (replaced by the ground truth under otb) succeeds.
+    put(join(results, 'lost', `${seq}.txt`), lines([gt(1), [400, 400, 20, 20], [400, 400, 20, 20], [400, 400, 20, 20]]));
+  }
+  const out = join(tmp, 'out');
+  const r = runEval(['--dataset', 'synthetic', '--root', root, '--results', results, '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^synthetic, convention otb/m);
+  const csv = readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n');
+  assert.deepEqual(csv, [
+    'tracker,success_auc,precision_20,norm_precision_20,op50,op75,sequences,frames,fps,dataset,convention',
+    'perfect,0.952381,1.000000,1.000000,1.000000,1.000000,2,8,20.00,synthetic,otb',
+    'lost,0.238095,0.250000,0.250000,0.250000,0.250000,2,8,,synthetic,otb',
+  ]);
+  // SV is carried by both sequences, DEF and FM by one only: the toolkit reports SV alone.
+  const attrs = readFileSync(join(out, 'per_attribute.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(0, 4).join(','));
+  assert.deepEqual(attrs, ['perfect,SV,Scale Variation,2', 'lost,SV,Scale Variation,2']);
+  assert.match(readFileSync(join(out, 'warnings.txt'), 'utf8'), /^# synthetic, convention otb/);
+});
+
+test('eval --dataset synthetic: malformed ground truth and unknown names are one-line errors', (t) => {
+  const tmp = mkdtempSync(join(tmpdir(), 'eval-synth-bad-'));
+  t.after(() => rmSync(tmp, { recursive: true, force: true }));
+  const file = join(tmp, 'bench', 'SeqA', 'groundtruth_rect.txt');
+  put(file, '1,2,3,4\n5;6;7\n');
+  put(join(tmp, 'results', 'A', 'SeqA.txt'), '1,2,3,4\n');
+  const base = ['--root', join(tmp, 'bench'), '--results', join(tmp, 'results'), '--out', join(tmp, 'out')];
+  for (const [args, re] of [
+    [['--dataset', 'synthetic', ...base], new RegExp(`^error: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2: expected 4 values`)],
+    [['--dataset', 'OTB99', ...base], /^error: --dataset: unknown dataset 'OTB99'/],
+  ] as const) {
+    const r = runEval([...args]);
+    assert.notEqual(r.code, 0);
+    const err = r.stderr.trimEnd().split('\n');
+    assert.equal(err.length, 1, r.stderr);
+    assert.match(err[0], re);
+  }
+});
