@@ -126,14 +126,14 @@ async function importTracker(
     if (t !== undefined) meta.set(t, m);
   }
   const sequences = new Map<string, SequenceResult>();
-  await Promise.all([...results].map(async ([target, file]) => {
+  for (const [target, file] of results) {
     let parsed;
     try {
-      parsed = await readResultFile(file);
+      parsed = readResultFile(file);
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       warnings.push(`${err.message}; file skipped, ${target} counts as having no result`);
-      return;
+      continue;
     }
     const seq: SequenceResult = { file, boxes: parsed.boxes, defects: [...parsed.defects, ...boxDefects(parsed.boxes)] };
     const m = meta.get(target);
@@ -145,7 +145,7 @@ async function importTracker(
     const tf = times.get(target);
     if (tf) {
       try {
-        seq.times = await readTimesFile(tf);
+        seq.times = readTimesFile(tf);
         if (seq.times.length !== seq.boxes.length) seq.defects.push(`times file has ${seq.times.length} rows for ${seq.boxes.length} boxes`);
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
@@ -153,8 +153,8 @@ async function importTracker(
       }
     } else if (parsed.times) seq.times = parsed.times;
     sequences.set(target, seq);
-  }));
-  // Promise.all settles in completion order; reports read better in dataset order.
+  }
+  // Files come in name order; reports read better in dataset order.
   const ordered = new Map(ds.targets.filter((t) => sequences.has(t.name)).map((t) => [t.name, sequences.get(t.name)!]));
   const missing = ds.targets.filter((t) => !sequences.has(t.name)).map((t) => t.name);
   return { results: { tracker, dir: tdir, sequences: ordered, missing, warnings } };
