@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { loadOtb, nameResolver, resolveOtbName } from '../src/datasets/otb/index.ts';
 import { UserError } from '../src/core/errors.ts';
+import { parseBoxText } from '../src/datasets/otb/parse.ts';
 
 function tempRoot(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'otb-ds-'));
@@ -166,6 +167,17 @@ test('toolkit anno folder: toolkit spellings, att flags in toolkit order, initOm
     assert.equal(get('Tiger1').initOmit, 5);
     assert.equal(get('Tiger1').frames.length, 354);
   }
+});
+
+test('box text: every value is exactly what Number() reads (decimals, signs, NaN, exponents, long floats)', () => {
+  const tokens = ['198.000', '-0.5', '+3', '.25', '1e2', 'NaN', 'nan', '213.5', '0.1', '0.7', '12.3456789012345678', '-0.000', '1.', '99999999999999.9'];
+  const text = `${tokens.slice(0, 4).join(',')}\n${tokens.slice(4, 8).join('\t')}\n${tokens.slice(8, 12).join('  ')}\r\n${tokens.slice(10, 14).join(' , ')}\n`;
+  const got = parseBoxText(text, 'f.txt').flat();
+  const want = [...tokens.slice(0, 12), ...tokens.slice(10, 14)].map((t) => (/^nan$/i.test(t) ? NaN : Number(t)));
+  assert.equal(got.length, want.length);
+  got.forEach((v, i) => assert.ok(Object.is(v, want[i]), `${i}: ${v} vs ${want[i]}`));
+  assert.throws(() => parseBoxText('1,2,3,4\n1.2.3,4,5,6\n', 'f.txt'), /^UserError: f\.txt:2: not a number: '1\.2\.3'/);
+  assert.throws(() => parseBoxText('1,2,3,-\n', 'f.txt'), /f\.txt:1: not a number: '-'/);
 });
 
 test('target names resolve through aliases, case-insensitively', () => {
