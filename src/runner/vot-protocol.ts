@@ -1,5 +1,5 @@
 import type { Box } from '../core/types.ts';
-import type { VotRegion } from '../datasets/vot/types.ts';
+import type { VotRegion, VotSequence } from '../datasets/vot/types.ts';
 import { NO_BOUNDS, imageBounds, regionBox, votOverlap, type Bounds, type Rasterization } from '../metrics/vot/overlap.ts';
 import { VOT_FAILURE, VOT_INIT, VOT_SKIP, type VotResultLine } from '../results/vot/types.ts';
 import type { Frame, Tracker, TrackerInfo } from '../trackers/tracker.ts';
@@ -17,6 +17,11 @@ export interface VotProtocolSequence {
   /** Image size: failure overlaps are bounded to [0, w-1] x [0, h-1] as the toolkit does. */
   width?: number;
   height?: number;
+}
+
+/** The protocol's view of a loaded dataset sequence, given how frames are produced (decoded or not). */
+export function votProtocolSequence(seq: VotSequence, frame: (i: number) => Promise<Frame>): VotProtocolSequence {
+  return { name: seq.name, groundtruth: seq.groundtruth, frame, width: seq.width, height: seq.height };
 }
 
 export interface VotProtocolOptions {
