@@ -23,6 +23,8 @@ export interface Tracker {
   init(frame: Frame, box: Box): Promise<void>;
   update(frame: Frame): Promise<TrackerOutput>;
   dispose?(): void;
+  /** What the run record keeps about this tracker: model file, width, trained or not, settings. */
+  describe?(): Record<string, unknown>;
 }
 
 export interface TrackerInfo {

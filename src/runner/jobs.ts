@@ -1,0 +1,44 @@
+import type { Box } from '../core/types.ts';
+
+/** One tracker on one sequence, one-pass (OTB protocol). Everything a worker needs, as plain data. */
+export interface OpeJob {
+  kind: 'ope';
+  tracker: string;
+  target: string;
+  /** Absolute frame paths from the first evaluated frame to the last. */
+  images: string[];
+  /** Initial image box (0-based) on images[0]. */
+  init: Box;
+  /** Raw results folder: <rawDir>/<tracker>/<target>.txt. */
+  rawDir: string;
+  recordFile: string;
+  seed: number;
+}
+
+export type Job = OpeJob;
+
+/** What a worker says about a finished job; also the JSON record kept beside the raw results. */
+export interface JobRecord {
+  tracker: string;
+  target: string;
+  status: 'ok' | 'failed';
+  error?: string;
+  frames: number;
+  /** Tracker time (init + updates), decoding excluded. */
+  trackerSeconds: number;
+  /** Wall time of the whole job in the worker, decoding included. */
+  wallSeconds: number;
+  fps: number;
+  backend: string;
+  /** What the tracker says about itself (model file, width, trained or not, settings). */
+  trackerRecord?: Record<string, unknown>;
+  finishedAt: string;
+}
+
+export type WorkerMessage =
+  | { type: 'ready'; backend: string }
+  | { type: 'fatal'; error: string }
+  | { type: 'progress'; id: number; frames: number }
+  | { type: 'done'; id: number; record: JobRecord };
+
+export type MainMessage = { type: 'job'; id: number; job: Job } | { type: 'stop' };

@@ -1,0 +1,54 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../core/errors.ts';
+import { otbToImage } from '../core/types.ts';
+import type { OtbDataset } from '../datasets/otb/types.ts';
+import type { JobRecord, OpeJob } from './jobs.ts';
+
+/** Where a bench run keeps its files: raw results (importable by eval) and per-job records. */
+export function runPaths(outDir: string) {
+  return { raw: join(outDir, 'raw'), records: join(outDir, 'records') };
+}
+
+export function recordPath(outDir: string, tracker: string, target: string): string {
+  return join(runPaths(outDir).records, tracker, `${target}.json`);
+}
+
+export function readRecord(file: string): JobRecord | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as JobRecord;
+  } catch {
+    return undefined; // written atomically, so only a hand-edited file gets here: run the job again
+  }
+}
+
+/**
+ * One-pass jobs for every tracker on every target, sequence-major so that all trackers advance
+ * together. A job whose record says ok and whose result file exists is done: a resumed run skips it.
+ * Failed jobs run again.
+ */
+export function planOpeJobs(ds: OtbDataset, trackers: string[], outDir: string, seed: number): { jobs: OpeJob[]; done: JobRecord[] } {
+  const { raw } = runPaths(outDir);
+  const jobs: OpeJob[] = [];
+  const done: JobRecord[] = [];
+  for (const target of ds.targets) {
+    if (!target.images) {
+      throw new UserError(`--root: ${ds.root} has no images for ${target.name} (running trackers needs <Seq>/img/*.jpg; eval needs annotations only)`);
+    }
+    const from = target.initOmit;
+    for (const tracker of trackers) {
+      const recordFile = recordPath(outDir, tracker, target.name);
+      const record = readRecord(recordFile);
+      if (record?.status === 'ok' && existsSync(join(raw, tracker, `${target.name}.txt`))) {
+        done.push(record);
+        continue;
+      }
+      jobs.push({
+        kind: 'ope', tracker, target: target.name, images: target.images.slice(from),
+        init: otbToImage(target.groundTruth[from]), rawDir: raw, recordFile, seed,
+      });
+    }
+  }
+  return { jobs, done };
+}
