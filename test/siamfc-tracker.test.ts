@@ -176,3 +176,13 @@ test('registered siamfc on real frames: deterministic, finite, within the scale 
   assert.equal(a.record.model, 'models/siamfc');
   assert.equal(a.record.engine, 'tfjs/wasm');
 });
+
+test('tracking leaks no tensors: the engine frees everything it makes per frame', async () => {
+  const tracker = await getTrackerFactory('siamfc').create({ backend: 'wasm' });
+  await tracker.init(squareFrame(0, truth[0]), truth[0]);
+  await tracker.update(squareFrame(1, truth[1]));
+  const before = tf.memory().numTensors;
+  for (let i = 2; i < 5; i++) await tracker.update(squareFrame(i, truth[i]));
+  await (await getTrackerFactory('siamfc').create({ backend: 'wasm' })).init(squareFrame(0, truth[0]), truth[0]);
+  assert.equal(tf.memory().numTensors, before);
+});
