@@ -1,14 +1,11 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { resolve } from 'node:path';
+import { Command } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
-import { writeFileAtomic } from '../core/fs-atomic.ts';
 import type { OtbConvention } from '../core/types.ts';
-import { evaluateOtb } from '../eval/otb.ts';
-import { countOtbWarnings, formatOtbWarnings } from '../eval/otb-warnings.ts';
 import { conventionRules, CONVENTIONS } from '../metrics/otb/conventions.ts';
+import { parseCommand } from './options.ts';
 
 // `synthetic` takes every sequence folder of a raw-layout root (the benchmark generator's output).
 const OTB_DATASETS = ['OTB2013', 'OTB50', 'OTB100', 'synthetic'];
@@ -31,19 +28,8 @@ function parseArgs(argv: string[]): EvalOptions {
     .requiredOption('--out <dir>', 'where to write the report and warnings.txt')
     .option('--trackers <names>', 'comma-separated tracker folders to evaluate (default: all)', (v) =>
       v.split(',').map((s) => s.trim()).filter(Boolean))
-    .option('--convention <name>', 'otb | pysot | got10k for OTB (default otb); legacy | pysot for VOT')
-    .exitOverride()
-    .configureOutput({ writeErr: () => {} });
-  try {
-    program.parse(argv);
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0);
-      throw new UserError(err.message.replace(/^error: /, ''));
-    }
-    throw err;
-  }
-  return program.opts<EvalOptions>();
+    .option('--convention <name>', 'otb | pysot | got10k for OTB (default otb); legacy | pysot for VOT');
+  return parseCommand<EvalOptions>(program, argv);
 }
 
 function requirePath(option: string, path: string, kind: 'any' | 'dir'): string {
@@ -55,7 +41,8 @@ function requirePath(option: string, path: string, kind: 'any' | 'dir'): string 
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv);
-  if (/^vot/i.test(opts.dataset)) {
+  // VOT2013..VOT2019, and VOT-layout sets of one's own such as synthetic-vot.
+  if (/vot/i.test(opts.dataset)) {
     // VOT lives in its own module; loading it only here keeps OTB runs free of its dependencies.
     const { runVotEval } = await import('./eval-vot.ts');
     await runVotEval(opts);
@@ -76,34 +63,13 @@ async function main(): Promise<void> {
   }
 
   // Loaded after the options are checked: a typo is answered at once, without loading the plotting stack.
-  const [{ loadOtb }, { importOtbResults }, { formatOtbConsoleTable, writeOtbReport }] = await Promise.all([
-    import('../datasets/otb/index.ts'),
-    import('../results/otb/index.ts'),
-    import('../report/otb-report.ts'),
-  ]);
+  const [{ loadOtb }, { scoreOtbResults }] = await Promise.all([import('../datasets/otb/index.ts'), import('../pipeline/otb.ts')]);
   const ds = await loadOtb(dataset, root);
-  const results = await importOtbResults(resultsDir, ds, opts.trackers ? { trackers: opts.trackers } : undefined);
-  if (results.length === 0) {
-    throw new UserError(`--results: no tracker result folders found in ${opts.results}`);
-  }
-  const ev = evaluateOtb(ds, results, convention as OtbConvention);
-
-  const out = resolve(opts.out);
-  await mkdir(out, { recursive: true });
-  const written = await writeOtbReport(out, ev);
-  const warningsFile = join(out, 'warnings.txt');
-  await writeFileAtomic(warningsFile, formatOtbWarnings(ev, ds.warnings));
-
-  const lines = [
-    formatOtbConsoleTable(ev).trimEnd(),
-    '',
-    `Rules (convention ${ev.convention}):`,
-    ...ev.rules.map((r) => `  - ${r}`),
-    '',
-    `${countOtbWarnings(ev, ds.warnings)} warning(s): ${warningsFile}`,
-    `report: ${written.length + 1} file(s) in ${out}`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  const { text } = await scoreOtbResults(ds, resultsDir, resolve(opts.out), {
+    convention: convention as OtbConvention,
+    ...(opts.trackers ? { trackers: opts.trackers } : {}),
+  });
+  process.stdout.write(text);
 }
 
 runMain(main);

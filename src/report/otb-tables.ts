@@ -98,16 +98,22 @@ export function latexTable(ev: OtbEvaluation): string {
 }
 
 /** The console table: the same figures as summary.csv, best first. */
+/** A tracker that never reads pixels runs at millions of fps: keep the column its width. */
+function fpsCell(v: number | undefined): string {
+  if (v === undefined) return '-';
+  return v >= 1e5 ? v.toExponential(1) : v.toFixed(1);
+}
+
 export function consoleTable(ev: OtbEvaluation): string {
   const rows = ranked(ev);
   const withFps = rows.some((t) => t.overall.fps !== undefined);
   const w = Math.max(7, ...rows.map((t) => t.tracker.length));
-  const head = `${'tracker'.padEnd(w)}  success_auc  precision_20  norm_prec_20    op50    op75  seqs   frames${withFps ? '     fps' : ''}`;
+  const head = `${'tracker'.padEnd(w)}  success_auc  precision_20  norm_prec_20    op50    op75  seqs   frames${withFps ? '      fps' : ''}`;
   const f4 = (v: number, width: number) => v.toFixed(4).padStart(width);
   const body = rows.map((t) => {
     const o = t.overall;
     return `${t.tracker.padEnd(w)}  ${f4(o.successAuc, 11)}  ${f4(o.precision20, 12)}  ${f4(o.normPrecision20, 12)}  ${f4(o.op50, 6)}  ${f4(o.op75, 6)}` +
-      `  ${String(o.sequences).padStart(4)}  ${String(o.frames).padStart(7)}${withFps ? (o.fps === undefined ? '       -' : o.fps.toFixed(1).padStart(8)) : ''}`;
+      `  ${String(o.sequences).padStart(4)}  ${String(o.frames).padStart(7)}${withFps ? `  ${fpsCell(o.fps).padStart(7)}` : ''}`;
   });
   return [`${ev.dataset}, convention ${ev.convention} (scores are fractions; AUC = mean of the 21-point success curve)`, head, ...body, ''].join('\n');
 }

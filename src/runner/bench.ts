@@ -5,9 +5,9 @@ import type { OtbConvention } from '../core/types.ts';
 import type { OtbDataset } from '../datasets/otb/types.ts';
 import { getTrackerFactory } from '../trackers/registry.ts';
 import type { JobRecord } from './jobs.ts';
-import { planOpeJobs } from './plan.ts';
+import { planOpeJobs, runPaths } from './plan.ts';
 import { runJobs } from './run.ts';
-import { scoreOtbRun } from './score-otb.ts';
+import { scoreOtbResults } from '../pipeline/otb.ts';
 
 export interface BenchRequest {
   ds: OtbDataset;
@@ -58,6 +58,11 @@ export async function runBench(req: BenchRequest): Promise<BenchOutcome> {
     started, finished: new Date().toISOString(), runSeconds: Number(seconds.toFixed(2)), sequences: req.ds.targets.length,
     models: Object.fromEntries(req.trackers.map((t) => [t, records.find((r) => r.tracker === t && r.trackerRecord)?.trackerRecord ?? null])),
   }, null, 1) + '\n');
-  const text = await scoreOtbRun(req.ds, out, req.trackers, records, req.convention);
-  return { out, records, backend, text };
+  // Scored from the files on disk, with the same import eval uses: a bench result and a published
+  // result are scored identically.
+  const scored = req.trackers.filter((t) => records.some((r) => r.tracker === t && r.status === 'ok'));
+  if (scored.length === 0) throw new UserError(`every sequence run failed; the reasons are in ${runPaths(out).records}`);
+  const failures = records.filter((r) => r.status === 'failed').map((r) => `run: ${r.tracker}: ${r.target}: tracker failed: ${r.error}`);
+  const { text } = await scoreOtbResults(req.ds, runPaths(out).raw, out, { convention: req.convention, trackers: scored, extraWarnings: failures });
+  return { out, records, backend, text: `${text}raw results: ${runPaths(out).raw}\n` };
 }
