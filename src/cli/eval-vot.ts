@@ -1,14 +1,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { UserError } from '../core/errors.ts';
-import { writeFileAtomic } from '../core/fs-atomic.ts';
 import type { VotConvention } from '../core/types.ts';
 import { loadVot } from '../datasets/vot/index.ts';
-import { evaluateVot } from '../eval/vot.ts';
 import { VOT_CONVENTIONS, votRules } from '../metrics/vot/conventions.ts';
-import { formatVotConsoleTable, formatVotWarnings, writeVotReport } from '../report/vot-report.ts';
-import { importVotResults } from '../results/vot/import.ts';
+import { scoreVotResults } from '../pipeline/vot.ts';
 
 export interface VotEvalOptions {
   dataset: string;
@@ -51,32 +47,11 @@ export async function runVotEval(opts: VotEvalOptions): Promise<void> {
   const t0 = performance.now();
   const ds = await loadVot(dataset, root);
   const t1 = performance.now();
-  const results = await importVotResults(resultsDir, ds, opts.trackers ? { trackers: opts.trackers } : undefined);
-  if (results.length === 0) {
-    throw new UserError(`--results: no tracker in ${opts.results} has a baseline/ or unsupervised/ folder`);
-  }
-  const t2 = performance.now();
-  const ev = evaluateVot(ds, results, convention as VotConvention);
-  const t3 = performance.now();
-
-  const out = resolve(opts.out);
-  await mkdir(out, { recursive: true });
-  const written = await writeVotReport(out, ev);
-  const warningsFile = join(out, 'warnings.txt');
-  await writeFileAtomic(warningsFile, formatVotWarnings(ev, ds.warnings));
-  const t4 = performance.now();
-
-  const nWarn = ds.warnings.length + ev.trackers.reduce((n, t) => n + t.warnings.length, 0);
-  const s = (a: number, b: number) => ((b - a) / 1000).toFixed(2);
-  const lines = [
-    formatVotConsoleTable(ev).trimEnd(),
-    '',
-    `Rules (convention ${ev.convention}):`,
-    ...ev.rules.map((r) => `  - ${r}`),
-    '',
-    `${nWarn} warning(s): ${warningsFile}`,
-    `time: ${s(t0, t4)} s (dataset ${s(t0, t1)} s, import ${s(t1, t2)} s, scoring ${s(t2, t3)} s, report ${s(t3, t4)} s)`,
-    `report: ${written.length + 1} file(s) in ${out}`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  const { text, seconds } = await scoreVotResults(ds, resultsDir, resolve(opts.out), {
+    convention: convention as VotConvention,
+    ...(opts.trackers ? { trackers: opts.trackers } : {}),
+  });
+  const s = (v: number) => v.toFixed(2);
+  const total = (performance.now() - t0) / 1000;
+  process.stdout.write(`${text}time: ${s(total)} s (dataset ${s((t1 - t0) / 1000)} s, import ${s(seconds.import)} s, scoring ${s(seconds.scoring)} s, report ${s(seconds.report)} s)\n`);
 }

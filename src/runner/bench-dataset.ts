@@ -1,23 +1,39 @@
 import { join, resolve } from 'node:path';
+import { UserError } from '../core/errors.ts';
 import { loadOtb } from '../datasets/otb/index.ts';
 import type { OtbDataset } from '../datasets/otb/types.ts';
 import { ensureSynthetic, PRESETS, type PresetName } from '../datasets/synthetic/index.ts';
+import { loadVot } from '../datasets/vot/index.ts';
+import type { VotDataset } from '../datasets/vot/types.ts';
+
+export type BenchDataset = { kind: 'otb'; ds: OtbDataset } | { kind: 'vot'; ds: VotDataset };
+
+const OTB_SETS = ['OTB2013', 'OTB50', 'OTB100'];
+export const BENCH_DATASETS = ['synthetic', 'synthetic-vot', ...OTB_SETS, 'VOT2016', 'VOT2017', 'VOT2018', 'VOT2019'];
 
 /**
- * The dataset a bench run uses. `synthetic` is generated on first use (seconds) and cached with a
- * manifest, so every later run reuses the same frames; other names load a user's OTB folder.
+ * The dataset a bench run uses. `synthetic` (one-pass, OTB layout) and `synthetic-vot` (reset
+ * protocol, VOT layout) are generated on first use (seconds) and cached with a manifest, so later
+ * runs reuse the same frames; other names load a user's OTB or VOT folder.
  */
 export async function loadBenchDataset(
-  dataset: string, root: string | undefined, log: (line: string) => void, preset: PresetName = 'default',
-): Promise<OtbDataset> {
-  if (dataset !== 'synthetic') return loadOtb(dataset, resolve(root!));
-  const dir = resolve(root ?? PRESETS[preset].dir);
-  await ensureSynthetic(dir, {
-    ...PRESETS[preset].options,
-    splits: ['test'],
-    onSplit: (split, status, seconds) => {
-      log(status === 'cached' ? `synthetic ${split} split: cached in ${dir}` : `synthetic ${split} split: generated in ${dir} (${seconds.toFixed(1)} s)`);
-    },
-  });
-  return loadOtb('synthetic', join(dir, 'otb'));
+  name: string, root: string | undefined, log: (line: string) => void, preset: PresetName = 'default',
+): Promise<BenchDataset> {
+  const known = BENCH_DATASETS.find((d) => d.toLowerCase() === name.toLowerCase());
+  if (!known) throw new UserError(`--dataset: unknown dataset '${name}' (expected ${BENCH_DATASETS.join(', ')})`);
+  if (known.startsWith('synthetic')) {
+    const dir = resolve(root ?? PRESETS[preset].dir);
+    await ensureSynthetic(dir, {
+      ...PRESETS[preset].options,
+      splits: ['test'],
+      onSplit: (split, status, seconds) => {
+        log(status === 'cached' ? `synthetic ${split} split: cached in ${dir}` : `synthetic ${split} split: generated in ${dir} (${seconds.toFixed(1)} s)`);
+      },
+    });
+    return known === 'synthetic'
+      ? { kind: 'otb', ds: await loadOtb('synthetic', join(dir, 'otb')) }
+      : { kind: 'vot', ds: await loadVot('synthetic-vot', join(dir, 'vot')) };
+  }
+  if (!root) throw new UserError(`--root: required for --dataset ${known} (the dataset folder, with images)`);
+  return OTB_SETS.includes(known) ? { kind: 'otb', ds: await loadOtb(known, resolve(root)) } : { kind: 'vot', ds: await loadVot(known, resolve(root)) };
 }

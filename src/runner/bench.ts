@@ -1,22 +1,26 @@
 import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
-import type { OtbConvention } from '../core/types.ts';
-import type { OtbDataset } from '../datasets/otb/types.ts';
-import { getTrackerFactory } from '../trackers/registry.ts';
-import type { JobRecord } from './jobs.ts';
-import { planOpeJobs, runPaths } from './plan.ts';
-import { runJobs } from './run.ts';
+import type { OtbConvention, VotConvention } from '../core/types.ts';
 import { scoreOtbResults } from '../pipeline/otb.ts';
+import { scoreVotResults } from '../pipeline/vot.ts';
+import { getTrackerFactory } from '../trackers/registry.ts';
+import type { BenchDataset } from './bench-dataset.ts';
+import type { Job, JobRecord } from './jobs.ts';
+import { planOpeJobs, planVotJobs, runPaths } from './plan.ts';
+import { runJobs } from './run.ts';
 
 export interface BenchRequest {
-  ds: OtbDataset;
+  data: BenchDataset;
   trackers: string[];
   out: string;
   concurrency: number;
   backend?: string;
-  convention: OtbConvention;
+  /** otb | pysot | got10k for one-pass datasets, legacy | pysot for VOT. */
+  convention: string;
   seed: number;
+  /** VOT repetitions at most (15 by the toolkit's rules). */
+  maxRepetitions?: number;
   log: (line: string) => void;
 }
 
@@ -29,14 +33,19 @@ export interface BenchOutcome {
 }
 
 /**
- * The main job: run every tracker on every target (one-pass), resuming where an earlier run in the
- * same folder stopped, record the run, then score the raw files on disk and write the report.
+ * The main job: run every tracker on every sequence (one-pass for OTB-style sets, the reset protocol
+ * for VOT), resuming where an earlier run in the same folder stopped, record the run, then score the
+ * raw files on disk with the same pipeline `eval` uses and write the report.
  */
 export async function runBench(req: BenchRequest): Promise<BenchOutcome> {
   if (req.trackers.length === 0) throw new UserError('--trackers: no tracker named');
-  for (const t of req.trackers) getTrackerFactory(t); // an unknown name fails before any work
+  const factories = req.trackers.map((t) => getTrackerFactory(t)); // an unknown name fails before any work
   const out = resolve(req.out);
-  const { jobs, done } = planOpeJobs(req.ds, req.trackers, out, req.seed);
+  const { data } = req;
+  const plan: { jobs: Job[]; done: JobRecord[] } = data.kind === 'otb'
+    ? planOpeJobs(data.ds, req.trackers, out, req.seed)
+    : planVotJobs(data.ds, factories, out, req.seed, req.maxRepetitions);
+  const { jobs, done } = plan;
   if (done.length > 0) req.log(`resuming: ${done.length} of ${done.length + jobs.length} sequence run(s) already done in ${out}`);
 
   const started = new Date().toISOString();
@@ -52,17 +61,22 @@ export async function runBench(req: BenchRequest): Promise<BenchOutcome> {
     for (const r of failed) req.log(`failed: ${r.tracker} on ${r.target}: ${r.error}`);
     req.log(`ran ${outcome.records.length} sequence run(s) in ${seconds.toFixed(1)} s, ${failed.length} failed`);
   }
+  const sequences = data.kind === 'otb' ? data.ds.targets.length : data.ds.sequences.length;
   await writeFileAtomic(join(out, 'run.json'), JSON.stringify({
-    dataset: req.ds.name, root: req.ds.root, trackers: req.trackers, backend, backends: [...new Set(records.map((r) => r.backend))],
+    dataset: data.ds.name, protocol: data.kind === 'otb' ? 'one-pass' : 'vot-supervised', root: data.ds.root,
+    trackers: req.trackers, backend, backends: [...new Set(records.map((r) => r.backend))],
     concurrency: req.concurrency, seed: req.seed, convention: req.convention, node: process.version,
-    started, finished: new Date().toISOString(), runSeconds: Number(seconds.toFixed(2)), sequences: req.ds.targets.length,
+    started, finished: new Date().toISOString(), runSeconds: Number(seconds.toFixed(2)), sequences,
     models: Object.fromEntries(req.trackers.map((t) => [t, records.find((r) => r.tracker === t && r.trackerRecord)?.trackerRecord ?? null])),
   }, null, 1) + '\n');
-  // Scored from the files on disk, with the same import eval uses: a bench result and a published
-  // result are scored identically.
+
   const scored = req.trackers.filter((t) => records.some((r) => r.tracker === t && r.status === 'ok'));
   if (scored.length === 0) throw new UserError(`every sequence run failed; the reasons are in ${runPaths(out).records}`);
   const failures = records.filter((r) => r.status === 'failed').map((r) => `run: ${r.tracker}: ${r.target}: tracker failed: ${r.error}`);
-  const { text } = await scoreOtbResults(req.ds, runPaths(out).raw, out, { convention: req.convention, trackers: scored, extraWarnings: failures });
-  return { out, records, backend, text: `${text}raw results: ${runPaths(out).raw}\n` };
+  const score = { trackers: scored, extraWarnings: failures };
+  const { raw } = runPaths(out);
+  const { text } = data.kind === 'otb'
+    ? await scoreOtbResults(data.ds, raw, out, { ...score, convention: req.convention as OtbConvention })
+    : await scoreVotResults(data.ds, raw, out, { ...score, convention: req.convention as VotConvention });
+  return { out, records, backend, text: `${text}raw results: ${raw}\n` };
 }

@@ -13,9 +13,32 @@ export interface OpeJob {
   rawDir: string;
   recordFile: string;
   seed: number;
+  /** Frames the job will process, for progress. */
+  expectedFrames: number;
 }
 
-export type Job = OpeJob;
+/** One tracker on one VOT sequence: the supervised (reset) experiment with its repetitions. */
+export interface VotJob {
+  kind: 'vot';
+  tracker: string;
+  target: string;
+  /** Absolute frame paths, every frame of the sequence. */
+  images: string[];
+  /** Ground-truth regions (0-based image coordinates), one per frame. */
+  groundtruth: number[][];
+  width?: number;
+  height?: number;
+  /** Repetitions at most (15); deterministic trackers stop after 3 identical runs. */
+  maxRepetitions: number;
+  /** VOT results folder: <rawDir>/<tracker>/baseline/<seq>/<seq>_001.txt. */
+  rawDir: string;
+  recordFile: string;
+  seed: number;
+  /** Frames the job will process, for progress: all repetitions (3 for a deterministic tracker). */
+  expectedFrames: number;
+}
+
+export type Job = OpeJob | VotJob;
 
 /** What a worker says about a finished job; also the JSON record kept beside the raw results. */
 export interface JobRecord {
@@ -30,6 +53,9 @@ export interface JobRecord {
   wallSeconds: number;
   fps: number;
   backend: string;
+  /** VOT: repetitions run, failures per run. */
+  repetitions?: number;
+  failures?: number[];
   /** What the tracker says about itself (model file, width, trained or not, settings). */
   trackerRecord?: Record<string, unknown>;
   finishedAt: string;

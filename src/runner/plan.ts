@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { UserError } from '../core/errors.ts';
 import { otbToImage } from '../core/types.ts';
 import type { OtbDataset } from '../datasets/otb/types.ts';
-import type { JobRecord, OpeJob } from './jobs.ts';
+import type { VotDataset } from '../datasets/vot/types.ts';
+import { MAX_REPETITIONS } from '../results/vot/import.ts';
+import { votResultPath } from '../results/vot/write.ts';
+import type { JobRecord, OpeJob, VotJob } from './jobs.ts';
 
 /** Where a bench run keeps its files: raw results (importable by eval) and per-job records. */
 export function runPaths(outDir: string) {
@@ -47,6 +50,39 @@ export function planOpeJobs(ds: OtbDataset, trackers: string[], outDir: string, 
       jobs.push({
         kind: 'ope', tracker, target: target.name, images: target.images.slice(from),
         init: otbToImage(target.groundTruth[from]), rawDir: raw, recordFile, seed,
+        expectedFrames: target.images.length - from,
+      });
+    }
+  }
+  return { jobs, done };
+}
+
+/**
+ * Supervised-experiment jobs for every tracker on every VOT sequence, skipping those a previous run
+ * finished (record ok and the first repetition's file present).
+ */
+export function planVotJobs(
+  ds: VotDataset, trackers: { name: string; deterministic: boolean }[], outDir: string, seed: number, maxRepetitions = MAX_REPETITIONS,
+): { jobs: VotJob[]; done: JobRecord[] } {
+  const { raw } = runPaths(outDir);
+  const jobs: VotJob[] = [];
+  const done: JobRecord[] = [];
+  for (const seq of ds.sequences) {
+    if (!seq.hasImages) {
+      throw new UserError(`--root: ${ds.root} has no images for ${seq.name} (running trackers needs <seq>/color/*.jpg; eval needs annotations only)`);
+    }
+    for (const t of trackers) {
+      const recordFile = recordPath(outDir, t.name, seq.name);
+      const record = readRecord(recordFile);
+      if (record?.status === 'ok' && existsSync(votResultPath(raw, t.name, 'baseline', seq.name, 1))) {
+        done.push(record);
+        continue;
+      }
+      jobs.push({
+        kind: 'vot', tracker: t.name, target: seq.name, images: seq.frames, groundtruth: seq.groundtruth,
+        ...(seq.width !== undefined && seq.height !== undefined ? { width: seq.width, height: seq.height } : {}),
+        maxRepetitions, rawDir: raw, recordFile, seed,
+        expectedFrames: seq.length * (t.deterministic ? Math.min(3, maxRepetitions) : maxRepetitions),
       });
     }
   }

@@ -13,7 +13,7 @@ export class RunProgress {
   private readonly started = performance.now();
 
   constructor(private readonly jobs: Job[], private readonly log: (line: string) => void) {
-    const total = jobs.reduce((n, j) => n + j.images.length, 0);
+    const total = jobs.reduce((n, j) => n + j.expectedFrames, 0);
     this.bar = process.stderr.isTTY
       ? new SingleBar({ format: '[{bar}] {percentage}% | {seqs} sequences | {fps} frames/s | eta {eta_formatted}', hideCursor: true, etaBuffer: 200 })
       : null;
@@ -33,7 +33,7 @@ export class RunProgress {
 
   done(job: Job, record: JobRecord): void {
     // A failed job never reaches its last frame: count its frames as done so the bar completes.
-    this.progress(job, job.images.length);
+    this.progress(job, job.expectedFrames);
     this.sequencesDone++;
     this.bar?.update(this.framesDone, this.payload());
     if (!this.bar) {

@@ -3,10 +3,13 @@ import { imageToOtb } from '../core/types.ts';
 import { selectBackend } from '../compute/backend.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
 import { writeOtbResult } from '../results/otb/write.ts';
+import { writeVotRun } from '../results/vot/write.ts';
 import { getTrackerFactory } from '../trackers/registry.ts';
+import type { TrackerFactory } from '../trackers/tracker.ts';
 import { FrameReader } from './frames.ts';
-import type { Job, JobRecord, MainMessage, WorkerMessage } from './jobs.ts';
+import type { JobRecord, MainMessage, OpeJob, VotJob, WorkerMessage } from './jobs.ts';
 import { runOnePass } from './ope.ts';
+import { runVotSupervised } from './vot-protocol.ts';
 
 /**
  * A worker thread with its own compute backend. It runs one job at a time and writes the job's
@@ -16,40 +19,81 @@ const port = parentPort!;
 const send = (m: WorkerMessage) => port.postMessage(m);
 const PROGRESS_EVERY_MS = 250;
 
-async function runJob(id: number, job: Job, backend: string): Promise<JobRecord> {
-  const t0 = performance.now();
-  const factory = getTrackerFactory(job.tracker);
-  const base = { tracker: job.tracker, target: job.target, backend };
-  let lastSent = 0;
-  let frames = 0;
-  try {
-    const tracker = await factory.create({ backend, seed: job.seed });
-    try {
-      const reader = new FrameReader(job.images, factory.needsPixels);
-      const run = await runOnePass(tracker, reader, job.init, (done) => {
-        frames = done;
-        const now = performance.now();
-        if (now - lastSent >= PROGRESS_EVERY_MS) {
-          lastSent = now;
-          send({ type: 'progress', id, frames: done });
-        }
-      });
-      await writeOtbResult(job.rawDir, job.tracker, job.target, run.boxes.map(imageToOtb), run.times);
-      const trackerSeconds = run.times.reduce((a, b) => a + b, 0);
-      return {
-        ...base, status: 'ok', frames: run.boxes.length, trackerSeconds,
-        wallSeconds: (performance.now() - t0) / 1000,
-        fps: trackerSeconds > 0 ? run.boxes.length / trackerSeconds : 0,
-        trackerRecord: tracker.describe?.(),
-        finishedAt: new Date().toISOString(),
-      };
-    } finally {
-      tracker.dispose?.();
+type Outcome = Pick<JobRecord, 'frames' | 'trackerSeconds' | 'trackerRecord' | 'repetitions' | 'failures'>;
+
+/** Progress messages at most every 250 ms, so a fast tracker does not flood the main thread. */
+function progressSender(id: number) {
+  let last = 0;
+  return (frames: number) => {
+    const now = performance.now();
+    if (now - last >= PROGRESS_EVERY_MS) {
+      last = now;
+      send({ type: 'progress', id, frames });
     }
+  };
+}
+
+async function runOpe(job: OpeJob, factory: TrackerFactory, backend: string, onFrames: (n: number) => void): Promise<Outcome> {
+  const tracker = await factory.create({ backend, seed: job.seed });
+  try {
+    const run = await runOnePass(tracker, new FrameReader(job.images, factory.needsPixels), job.init, onFrames);
+    await writeOtbResult(job.rawDir, job.tracker, job.target, run.boxes.map(imageToOtb), run.times);
+    return { frames: run.boxes.length, trackerSeconds: sum(run.times), trackerRecord: tracker.describe?.() };
+  } finally {
+    tracker.dispose?.();
+  }
+}
+
+async function runVot(job: VotJob, factory: TrackerFactory, backend: string, onFrames: (n: number) => void): Promise<Outcome> {
+  const reader = new FrameReader(job.images, factory.needsPixels);
+  let frames = 0;
+  let trackerRecord: Record<string, unknown> | undefined;
+  const seq = {
+    name: job.target, groundtruth: job.groundtruth, width: job.width, height: job.height,
+    frame: (i: number) => {
+      onFrames(++frames);
+      return reader.get(i);
+    },
+  };
+  // A fresh tracker per repetition, each with its own seed, as the toolkit restarts the tracker.
+  const { runs } = await runVotSupervised(async (rep) => {
+    const t = await factory.create({ backend, seed: job.seed + rep - 1 });
+    trackerRecord ??= t.describe?.();
+    return t;
+  }, factory, seq, {
+    maxRepetitions: job.maxRepetitions,
+    onRun: async (rep, run) => {
+      await writeVotRun(job.rawDir, job.tracker, 'baseline', job.target, rep, run);
+    },
+  });
+  const times = runs.flatMap((r) => r.times.filter(Number.isFinite));
+  return { frames, trackerSeconds: sum(times), trackerRecord, repetitions: runs.length, failures: runs.map((r) => r.failures) };
+}
+
+function sum(v: number[]): number {
+  return v.reduce((a, b) => a + b, 0);
+}
+
+async function runJob(id: number, job: OpeJob | VotJob, backend: string): Promise<JobRecord> {
+  const t0 = performance.now();
+  const base = { tracker: job.tracker, target: job.target, backend };
+  const report = progressSender(id);
+  let framesSeen = 0;
+  const onFrames = (n: number) => {
+    framesSeen = n;
+    report(n);
+  };
+  try {
+    const factory = getTrackerFactory(job.tracker);
+    const o = job.kind === 'ope' ? await runOpe(job, factory, backend, onFrames) : await runVot(job, factory, backend, onFrames);
+    return {
+      ...base, status: 'ok', ...o, wallSeconds: (performance.now() - t0) / 1000,
+      fps: o.trackerSeconds > 0 ? o.frames / o.trackerSeconds : 0, finishedAt: new Date().toISOString(),
+    };
   } catch (err) {
     // A tracker that throws fails this sequence only; the record says why and the run goes on.
     return {
-      ...base, status: 'failed', error: (err as Error)?.message ?? String(err), frames, trackerSeconds: 0,
+      ...base, status: 'failed', error: (err as Error)?.message ?? String(err), frames: framesSeen, trackerSeconds: 0,
       wallSeconds: (performance.now() - t0) / 1000, fps: 0, finishedAt: new Date().toISOString(),
     };
   }
