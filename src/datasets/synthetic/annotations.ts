@@ -1,13 +1,13 @@
 import type { Box, Polygon } from '../../core/types.ts';
 import type { Rendered } from './render.ts';
 import type { Scene } from './scene.ts';
-import { clipBox, corners, poseBox } from './shape.ts';
+import { corners, poseBox, visibleBox } from './shape.ts';
 
 /** What the annotation files say about one frame, from the script (pose) and the render (pixels). */
 export interface FrameTruth {
   /** Axis-aligned image box of the whole target (0-based continuous), not clipped to the image. */
   box: Box;
-  /** The same box clipped to the image: the part of the frame the target can occupy. */
+  /** Box of the part of the target inside the image (occluders aside): the OTB and GOT-10k box. */
   clipped: Box;
   /** The target's rotated rectangle, VOT polygon order (see `corners`). */
   polygon: Polygon;
@@ -27,11 +27,11 @@ const TAG_LIMITS = { panPx: 0.5, gain: 0.005, accelPx: 2, sizeRatio: 0.01, occlu
 
 export function frameTruth(scene: Scene, t: number, r: Rendered): FrameTruth {
   const pose = scene.objects[scene.target].poses[t];
-  const box = poseBox(pose);
+  const polygon = corners(pose);
   return {
-    box,
-    clipped: clipBox(box, scene.width, scene.height),
-    polygon: corners(pose),
+    box: poseBox(pose),
+    clipped: visibleBox(polygon, scene.width, scene.height),
+    polygon,
     visible: r.total > 0 ? r.visible / r.total : 0,
     occluded: r.inImage > 0 ? (r.inImage - r.visible) / r.inImage : 0,
     area: pose.w * pose.h,

@@ -35,7 +35,7 @@ export function sequenceName(split: SplitName, i: number, count: number): string
  * A test split covers every attribute at least twice (spread evenly); a training split draws them
  * independently per sequence.
  */
-function attributeSets(split: SplitName, seed: number, n: number): Attribute[][] {
+export function splitAttributes(split: SplitName, seed: number, n: number): Attribute[][] {
   if (split === 'test') return coverAttributes(n, new Rng(deriveSeed(seed, 'attributes')));
   return Array.from({ length: n }, (_, i) => sampleAttributes(new Rng(deriveSeed(seed, `attributes:${i}`))));
 }
@@ -57,7 +57,7 @@ export async function generateSplit(
 ): Promise<SplitManifest> {
   const seed = splitSeed(settings.seed, split);
   const layouts = Object.fromEntries(Object.entries(SPLIT_LAYOUTS[split]).map(([l, rel]) => [l, join(root, rel!)])) as Partial<Record<LayoutName, string>>;
-  const sets = attributeSets(split, seed, settings.sequences);
+  const sets = splitAttributes(split, seed, settings.sequences);
   const total = settings.sequences * settings.frames;
   const records: SequenceRecord[] = [];
   let bytes = 0;

@@ -89,8 +89,13 @@ export function buildScene(seed: number, attributes: readonly Attribute[], frame
   }));
 
   const hue = rng.next();
-  // A small target shows fewer, coarser features, or its texture would be a few pixels of noise.
-  const targetSpec = randomSpec(rng, randomPalette(rng, hue), has('LR') ? [14, 24] : [4, 12]);
+  // Features (stripe periods, check sides, noise cells) of 6-14 px on screen at the first frame's
+  // size, 5-7 px on a low-resolution target: finer ones alias and drown in JPEG's chroma
+  // subsampling. The tile stretches over the object.
+  const side = Math.sqrt(profile.w0 * profile.h0);
+  const featurePx = has('LR') ? rng.uniform(5, 7) : rng.uniform(6, 14);
+  const tileScale = (featurePx * OBJECT_TILE) / side;
+  const targetSpec = randomSpec(rng, randomPalette(rng, hue), [tileScale, tileScale]);
   const tile = (spec: TextureSpec) => makeTexture(spec, OBJECT_TILE, OBJECT_TILE);
   const target: SceneObject = { role: 'target', texture: tile(targetSpec), poses: targetPoses, present: new Uint8Array(T).fill(1) };
 
@@ -102,7 +107,7 @@ export function buildScene(seed: number, attributes: readonly Attribute[], frame
 
   const behind: SceneObject[] = [];
   for (let i = rng.int(0, 2); i > 0; i--) {
-    const spec = randomSpec(rng, randomPalette(rng, hue + rng.uniform(0.25, 0.75)), [4, 14]);
+    const spec = randomSpec(rng, randomPalette(rng, hue + rng.uniform(0.25, 0.75)), [10, 24]);
     behind.push(wanderer(rng, tile(spec), T, size));
   }
   if (has('BC')) {
@@ -115,7 +120,7 @@ export function buildScene(seed: number, attributes: readonly Attribute[], frame
   const front: SceneObject[] = events
     .filter((e) => e.kind === 'occlusion')
     .map((e) => {
-      const spec = randomSpec(rng, randomPalette(rng, hue + rng.uniform(0.3, 0.7)), [4, 14]);
+      const spec = randomSpec(rng, randomPalette(rng, hue + rng.uniform(0.3, 0.7)), [8, 20]);
       return sweepingOccluder(rng, tile(spec), targetPoses, e, rng.next() < 0.4);
     });
 

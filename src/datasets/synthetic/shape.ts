@@ -49,13 +49,35 @@ export function poseBox(p: Pose): Box {
   return [p.cx - ex, p.cy - ey, 2 * ex, 2 * ey];
 }
 
-/** The part of an image box inside a width x height frame (zero size when it lies outside). */
-export function clipBox(b: Box, width: number, height: number): Box {
-  const x0 = Math.min(width, Math.max(0, b[0]));
-  const y0 = Math.min(height, Math.max(0, b[1]));
-  const x1 = Math.min(width, Math.max(0, b[0] + b[2]));
-  const y1 = Math.min(height, Math.max(0, b[1] + b[3]));
-  return [x0, y0, x1 - x0, y1 - y0];
+/**
+ * Axis-aligned box of the part of a convex polygon inside a width x height frame: the polygon is
+ * clipped to each image edge in turn (Sutherland–Hodgman). For a rotated target leaving the image
+ * this is tighter than clipping its whole box: a corner that has left no longer counts. Zero size
+ * when nothing is inside.
+ */
+export function visibleBox(poly: Polygon, width: number, height: number): Box {
+  let pts: [number, number][] = [];
+  for (let i = 0; i < poly.length; i += 2) pts.push([poly[i], poly[i + 1]]);
+  const edges: [0 | 1, number, 1 | -1][] = [[0, 0, 1], [0, width, -1], [1, 0, 1], [1, height, -1]];
+  for (const [axis, at, dir] of edges) {
+    const inside = (p: [number, number]) => (p[axis] - at) * dir >= 0;
+    const out: [number, number][] = [];
+    pts.forEach((p, i) => {
+      const q = pts[(i + 1) % pts.length];
+      if (inside(p)) out.push(p);
+      if (inside(p) !== inside(q)) {
+        const u = (at - p[axis]) / (q[axis] - p[axis]);
+        out.push([p[0] + (q[0] - p[0]) * u, p[1] + (q[1] - p[1]) * u]);
+      }
+    });
+    pts = out;
+  }
+  if (pts.length === 0) return [Math.min(width, Math.max(0, poly[0])), Math.min(height, Math.max(0, poly[1])), 0, 0];
+  const xs = pts.map((p) => p[0]);
+  const ys = pts.map((p) => p[1]);
+  const x0 = Math.min(...xs);
+  const y0 = Math.min(...ys);
+  return [x0, y0, Math.max(...xs) - x0, Math.max(...ys) - y0];
 }
 
 export function smoothstep(t: number): number {
