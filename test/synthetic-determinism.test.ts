@@ -27,9 +27,10 @@ const test3 = splitSettings('test', { testSequences: 3, testFrames: 30 });
 const a = join(tmp, 'a');
 const b = join(tmp, 'b');
 const manifestA = await generateSplit('test', test3, a);
-const manifestB = await generateSplit('test', test3, b);
+// Rendered on two worker threads this time: the threads must not change a byte.
+const manifestB = await generateSplit('test', test3, b, undefined, 2);
 
-test('same seed and settings: the same files, byte for byte, and the same manifest', async () => {
+test('same seed and settings: the same files, byte for byte, and the same manifest (one thread or two)', async () => {
   const listA = await files(a);
   assert.deepEqual(await files(b), listA);
   // 3 sequences x (30 OTB + 30 VOT frames, gt + attrs, gt + 5 tags + sequence) + list.txt

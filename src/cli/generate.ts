@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     .option('--width <px>', `frame width (default ${d.width})`, whole('--width', 1))
     .option('--height <px>', `frame height (default ${d.height})`, whole('--height', 1))
     .option('--quality <q>', `JPEG quality 1..100 (default ${d.quality})`, whole('--quality', 1))
+    .option('--workers <n>', 'threads rendering sequences (default: the cores, at most 4; small sets render in one); output is the same', whole('--workers', 1))
     .option('--force', 'regenerate even when the cached set matches', false);
   program.exitOverride().configureOutput({ writeErr: () => {} });
   try {
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   );
   const option: Record<string, string> = {
     seed: '--seed', testSequences: '--sequences', testFrames: '--frames', trainSequences: '--train-sequences',
-    trainFrames: '--train-frames', width: '--width', height: '--height', quality: '--quality',
+    trainFrames: '--train-frames', width: '--width', height: '--height', quality: '--quality', workers: '--workers',
   };
 
   const bar = process.stderr.isTTY ? new SingleBar({ format: '{split} [{bar}] {value}/{total} frames | {sequence} | eta {eta_formatted}', hideCursor: true }) : null;
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
     ...picked,
     splits: SPLITS.filter((s) => splits.has(s)),
     force: o.force,
+    workers: o.workers,
     onProgress: (p) => {
       if (!bar) return;
       if (barSplit !== p.split) {

@@ -23,6 +23,8 @@ export interface SyntheticOptions {
   quality?: number;
   /** Regenerate even when the cached split matches. */
   force?: boolean;
+  /** Threads rendering sequences (default: the cores, at most 4); the bytes do not depend on it. */
+  workers?: number;
   onProgress?: (p: GenerateProgress) => void;
   /** Told for each requested split whether it was reused or generated (and how long that took). */
   onSplit?: (split: SplitName, status: 'cached' | 'generated', seconds: number) => void;
@@ -113,6 +115,7 @@ export async function ensureSynthetic(dir: string, options: SyntheticOptions = {
   const splits = options.splits ?? ['test'];
   for (const s of splits) if (!SPLITS.includes(s)) throw new UserError(`synthetic option splits: unknown split '${s}' (expected ${SPLITS.join(', ')})`);
   const wanted = splits.map((s) => [s, splitSettings(s, options)] as const);
+  if (options.workers !== undefined) whole('workers', options.workers, 1, 64);
   await mkdir(dir, { recursive: true });
   await removeStale(dir);
   const manifest = await readManifest(dir);
@@ -124,7 +127,7 @@ export async function ensureSynthetic(dir: string, options: SyntheticOptions = {
     const started = performance.now();
     const tmp = await mkdtemp(join(dir, `${TEMP_PREFIX}${split}-${process.pid}-`));
     try {
-      const result = await generateSplit(split, settings, tmp, options.onProgress);
+      const result = await generateSplit(split, settings, tmp, options.onProgress, options.workers);
       delete manifest.splits[split];
       await writeManifest(dir, manifest);
       for (const rel of Object.values(result.layouts)) {

@@ -4,7 +4,9 @@
  * layouts. `ensureSynthetic` is the entry point; the rest is exported for tests and tools.
  */
 export { ensureSynthetic, splitSettings, PRESETS, SYNTHETIC_DEFAULTS, type PresetName, type SyntheticOptions } from './cache.ts';
-export { generateSplit, sequenceName, splitAttributes, splitSeed, SYNTHETIC_FPS, type GenerateProgress } from './generate.ts';
+export { generateSplit, sequenceName, splitAttributes, splitSeed, type GenerateProgress } from './generate.ts';
+export { SYNTHETIC_FPS } from './sequence.ts';
+export { defaultWorkers } from './workers.ts';
 export {
   MANIFEST_FILE, SPLIT_LAYOUTS, SPLITS, SYNTHETIC_VERSION, readManifest,
   type LayoutName, type SequenceRecord, type SplitManifest, type SplitName, type SplitSettings, type SyntheticManifest,
