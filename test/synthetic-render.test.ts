@@ -88,7 +88,7 @@ function behindTarget(scene: Scene, t: number): boolean {
 test('the JPEG on disk is the rendered frame: the target is there, at its box', async () => {
   let checked = 0;
   for (const [i, scene] of scenes.entries()) {
-    for (const t of [0, 14, 29]) {
+    for (let t = 0; t < FRAMES; t += 3) {
       const file = await decodeRgb(otb.targets[i].images![t]);
       const withT = renderFrame(scene, t).rgb;
       const without = renderFrame(scene, t, { hide: scene.target }).rgb;
@@ -119,7 +119,7 @@ test('the JPEG on disk is the rendered frame: the target is there, at its box', 
       const rms = (sse: number, n: number) => Math.sqrt(sse / (3 * n));
       // JPEG at quality 90 stays within a few levels per channel of what was rendered (more on
       // the target's fine, high-contrast texture, where 4:2:0 chroma subsampling costs most)...
-      assert.ok(rms(errOut, W * H - nIn) < 8, `${name}: rms ${rms(errOut, W * H - nIn)}`);
+      assert.ok(rms(errOut, W * H - nIn) < 12, `${name}: rms ${rms(errOut, W * H - nIn)}`);
       // ...and inside the box it is far closer to the frame with the target than to the one without.
       assert.ok(rms(errWithout, nIn) > 2 * rms(errIn, nIn), `${name}: rms ${rms(errWithout, nIn)} without vs ${rms(errIn, nIn)} with`);
     }

@@ -28,10 +28,19 @@ function shuffled<T>(items: readonly T[], rng: Rng): T[] {
 }
 
 /**
+ * Chance that a test sequence gets a code on top of its dealt ones. Look-alike distractors (BC)
+ * get a high one: telling the target from them is what the global similarity loss is about, so
+ * about half of a test split has them.
+ */
+const TEST_EXTRA: Record<Attribute, number> = {
+  IV: 0.08, SV: 0.08, OCC: 0.08, DEF: 0.08, MB: 0.08, FM: 0.08, IPR: 0.08, OPR: 0.08, OV: 0.08, BC: 0.45, LR: 0.08,
+};
+
+/**
  * Attribute sets for a test split of n sequences: each sequence draws from shuffled decks of all
- * codes (so they spread evenly), a few get an extra code at random, and a last pass tops up any
- * code used fewer than `minEach` times — so a per-attribute plot always has at least two sequences
- * (the OTB toolkit skips an attribute with fewer), whenever n allows it.
+ * codes (so they spread evenly), some get extra codes at random (TEST_EXTRA), and a last pass tops
+ * up any code used fewer than `minEach` times — so a per-attribute plot always has at least two
+ * sequences (the OTB toolkit skips an attribute with fewer), whenever n allows it.
  */
 export function coverAttributes(n: number, rng: Rng, minEach = 2): Attribute[][] {
   const perSequence = Math.min(5, Math.max(2, Math.ceil((ATTRIBUTES.length * minEach) / Math.max(1, n))));
@@ -46,7 +55,7 @@ export function coverAttributes(n: number, rng: Rng, minEach = 2): Attribute[][]
         else k++;
       }
     }
-    for (const a of ATTRIBUTES) if (rng.next() < 0.08 && compatible(set, a)) set.push(a);
+    for (const a of ATTRIBUTES) if (rng.next() < TEST_EXTRA[a] && compatible(set, a)) set.push(a);
     sets.push(set);
   }
   for (const a of ATTRIBUTES) {

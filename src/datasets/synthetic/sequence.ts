@@ -31,7 +31,11 @@ export interface SequenceResult {
 
 /** Writes a JPEG to the first path and hard-links it to the others (copies where links fail). */
 async function writeFrame(rgb: Uint8Array, s: SplitSettings, paths: string[]): Promise<number> {
-  const jpeg = await sharp(rgb, { raw: { width: s.width, height: s.height, channels: 3 } }).jpeg({ quality: s.quality }).toBuffer();
+  // Full-resolution chroma: many textures differ mostly in hue, and 4:2:0 would smear exactly the
+  // detail that tells a target from its look-alikes.
+  const jpeg = await sharp(rgb, { raw: { width: s.width, height: s.height, channels: 3 } })
+    .jpeg({ quality: s.quality, chromaSubsampling: '4:4:4' })
+    .toBuffer();
   await writeFile(paths[0], jpeg);
   for (const p of paths.slice(1)) await link(paths[0], p).catch(() => copyFile(paths[0], p));
   return jpeg.length;
