@@ -41,17 +41,19 @@ async function main(): Promise<void> {
   if (opts.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(opts.backend)) {
     throw new UserError(`--backend: '${opts.backend}' is not one of ${BACKEND_NAMES.join(', ')}`);
   }
-  const { trackerNames, getTrackerFactory } = await import('../trackers/registry.ts');
-  const trackers = opts.trackers ?? trackerNames();
+  const { builtInTrackerNames, getTrackerFactory, loadExternalTrackers } = await import('../trackers/registry.ts');
+  await loadExternalTrackers();
+  const trackers = opts.trackers ?? builtInTrackerNames();
   if (trackers.length === 0) throw new UserError('--trackers: no tracker named');
   for (const t of trackers) getTrackerFactory(t);
 
-  const { loadBenchDataset } = await import('../runner/bench-dataset.ts');
-  const data = await loadBenchDataset(opts.dataset, opts.root, log);
-  const convention = opts.convention ?? (data.kind === 'otb' ? 'otb' : 'legacy');
-  if (!(CONVENTIONS[data.kind] as readonly string[]).includes(convention)) {
-    throw new UserError(`--convention: '${convention}' is not a ${data.kind.toUpperCase()} convention (expected ${CONVENTIONS[data.kind].join(', ')})`);
+  const { benchDatasetKind, loadBenchDataset } = await import('../runner/bench-dataset.ts');
+  const { kind } = benchDatasetKind(opts.dataset);
+  const convention = opts.convention ?? (kind === 'otb' ? 'otb' : 'legacy');
+  if (!(CONVENTIONS[kind] as readonly string[]).includes(convention)) {
+    throw new UserError(`--convention: '${convention}' is not a ${kind.toUpperCase()} convention (expected ${CONVENTIONS[kind].join(', ')})`);
   }
+  const data = await loadBenchDataset(opts.dataset, opts.root, log);
   const { runBench } = await import('../runner/bench.ts');
   const outcome = await runBench({
     data, trackers, out: resolve(opts.out ?? join('results', data.ds.name)), concurrency: opts.concurrency,

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.ts';
 import { loadOtb } from '../datasets/otb/index.ts';
 import type { OtbDataset } from '../datasets/otb/types.ts';
-import { ensureSynthetic, PRESETS, type PresetName } from '../datasets/synthetic/index.ts';
+import { ensureSynthetic, PRESETS, readManifest, type PresetName } from '../datasets/synthetic/index.ts';
 import { loadVot } from '../datasets/vot/index.ts';
 import type { VotDataset } from '../datasets/vot/types.ts';
 
@@ -10,6 +10,13 @@ export type BenchDataset = { kind: 'otb'; ds: OtbDataset } | { kind: 'vot'; ds: 
 
 const OTB_SETS = ['OTB2013', 'OTB50', 'OTB100'];
 export const BENCH_DATASETS = ['synthetic', 'synthetic-vot', ...OTB_SETS, 'VOT2016', 'VOT2017', 'VOT2018', 'VOT2019'];
+
+/** The canonical name and protocol family of a dataset name; unknown names are a user error. */
+export function benchDatasetKind(name: string): { name: string; kind: 'otb' | 'vot' } {
+  const known = BENCH_DATASETS.find((d) => d.toLowerCase() === name.toLowerCase());
+  if (!known) throw new UserError(`--dataset: unknown dataset '${name}' (expected ${BENCH_DATASETS.join(', ')})`);
+  return { name: known, kind: /vot/i.test(known) ? 'vot' : 'otb' };
+}
 
 /**
  * The dataset a bench run uses. `synthetic` (one-pass, OTB layout) and `synthetic-vot` (reset
@@ -19,11 +26,16 @@ export const BENCH_DATASETS = ['synthetic', 'synthetic-vot', ...OTB_SETS, 'VOT20
 export async function loadBenchDataset(
   name: string, root: string | undefined, log: (line: string) => void, preset: PresetName = 'default',
 ): Promise<BenchDataset> {
-  const known = BENCH_DATASETS.find((d) => d.toLowerCase() === name.toLowerCase());
-  if (!known) throw new UserError(`--dataset: unknown dataset '${name}' (expected ${BENCH_DATASETS.join(', ')})`);
+  const known = benchDatasetKind(name).name;
   if (known.startsWith('synthetic')) {
     const dir = resolve(root ?? PRESETS[preset].dir);
-    await ensureSynthetic(dir, {
+    // A folder the user names that already holds a generated test split is used as it is (whatever
+    // its settings); otherwise the preset is generated there, once.
+    const existing = root ? (await readManifest(dir)).splits.test : undefined;
+    if (existing) {
+      const s = existing.settings;
+      log(`synthetic test split in ${dir}: ${s.sequences} sequences x ${s.frames} frames, seed ${s.seed}`);
+    } else await ensureSynthetic(dir, {
       ...PRESETS[preset].options,
       splits: ['test'],
       onSplit: (split, status, seconds) => {

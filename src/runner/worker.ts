@@ -4,7 +4,7 @@ import { selectBackend } from '../compute/backend.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
 import { writeOtbResult } from '../results/otb/write.ts';
 import { writeVotRun } from '../results/vot/write.ts';
-import { getTrackerFactory } from '../trackers/registry.ts';
+import { getTrackerFactory, loadExternalTrackers } from '../trackers/registry.ts';
 import type { TrackerFactory } from '../trackers/tracker.ts';
 import { FrameReader } from './frames.ts';
 import type { JobRecord, MainMessage, OpeJob, VotJob, WorkerMessage } from './jobs.ts';
@@ -103,6 +103,7 @@ async function main(): Promise<void> {
   let backend: string;
   try {
     backend = await selectBackend(workerData.backend);
+    await loadExternalTrackers();
   } catch (err) {
     send({ type: 'fatal', error: (err as Error).message });
     return;

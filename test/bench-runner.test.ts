@@ -1,0 +1,138 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureSynthetic } from '../src/datasets/synthetic/index.ts';
+import { runCli, startCli } from './helpers/cli.ts';
+
+/**
+ * The bench runner end to end on real generated JPEGs, real worker threads and the real WASM
+ * backend: resume after a kill, a tracker that throws, the VOT protocol, and option errors.
+ */
+let tmp = '';
+let syn = '';
+const SEQS = ['Synth001', 'Synth002', 'Synth003'];
+
+before(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'bench-runner-'));
+  syn = join(tmp, 'synthetic');
+  await ensureSynthetic(syn, { seed: 3, testSequences: 3, testFrames: 30, splits: ['test'] });
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function bench(out: string, ...extra: string[]) {
+  return runCli('bench', ['--dataset', 'synthetic', '--root', syn, '--out', out, ...extra]);
+}
+
+const csvRows = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(','));
+
+test('a killed run, resumed, ends with exactly the results of an uninterrupted run', async () => {
+  const whole = join(tmp, 'whole');
+  const r = bench(whole, '--trackers', 'siamfc,static', '--concurrency', '1');
+  assert.equal(r.code, 0, r.stderr);
+
+  const killed = join(tmp, 'killed');
+  const child = startCli('bench', ['--dataset', 'synthetic', '--root', syn, '--out', killed, '--trackers', 'siamfc,static', '--concurrency', '1']);
+  const records = join(killed, 'records', 'siamfc');
+  while (!(existsSync(records) && readdirSync(records).some((f) => f.endsWith('.json')))) {
+    assert.equal(child.exitCode, null, 'the run ended before it could be killed');
+    await sleep(50);
+  }
+  child.kill('SIGKILL');
+  await new Promise((res) => child.once('exit', res));
+  const finished = readdirSync(records).filter((f) => f.endsWith('.json')).length;
+  assert.ok(finished < SEQS.length, `killed after ${finished} siamfc sequence(s), before the end`);
+
+  const resumed = bench(killed, '--trackers', 'siamfc,static', '--concurrency', '1');
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /resuming: \d+ of 6 sequence run\(s\) already done/);
+  for (const tracker of ['siamfc', 'static']) {
+    for (const seq of SEQS) {
+      const a = readFileSync(join(whole, 'raw', tracker, `${seq}.txt`), 'utf8');
+      const b = readFileSync(join(killed, 'raw', tracker, `${seq}.txt`), 'utf8');
+      assert.equal(b, a, `${tracker} ${seq}: same boxes`);
+      assert.equal(a.trim().split('\n').length, 30);
+    }
+  }
+  // Scores agree too (fps, measured, may not).
+  const cols = csvRows(join(whole, 'summary.csv'))[0];
+  const strip = (rows: string[][]) => rows.map((row) => row.filter((_, i) => cols[i] !== 'fps'));
+  assert.deepEqual(strip(csvRows(join(killed, 'summary.csv'))), strip(csvRows(join(whole, 'summary.csv'))));
+  // The static tracker scores what its definition implies: its box is the first ground truth.
+  const gt = readFileSync(join(syn, 'otb', 'Synth001', 'groundtruth_rect.txt'), 'utf8').trim().split('\n')[0];
+  const boxes = readFileSync(join(whole, 'raw', 'static', 'Synth001.txt'), 'utf8').trim().split('\n');
+  assert.ok(boxes.every((b) => b.split(',').map(Number).join() === gt.split(',').map(Number).join()), 'static holds the first box');
+  const leftovers = readdirSync(join(killed, 'raw', 'siamfc')).filter((f) => f.endsWith('.tmp'));
+  assert.deepEqual(leftovers.filter((f) => !f.includes('.txt.')), [], 'no stray files but atomic-write temporaries');
+});
+
+test('a tracker that throws on one sequence fails that sequence only; the run goes on and says so', () => {
+  const module = join(tmp, 'flaky.ts');
+  writeFileSync(module, `
+    export const trackers = [{
+      name: 'flaky', description: 'throws on Synth002 frame 6', deterministic: true, needsPixels: false,
+      async create() {
+        let box = [0, 0, 1, 1];
+        return {
+          async init(_f, b) { box = b; },
+          async update(f) {
+            if (f.path.includes('Synth002') && f.index === 5) throw new Error('flaky gave up on frame 6');
+            return { box };
+          },
+        };
+      },
+    }];
+  `);
+  const out = join(tmp, 'flaky-run');
+  const r = runCli('bench', ['--dataset', 'synthetic', '--root', syn, '--out', out, '--trackers', 'flaky,static', '--concurrency', '2'], { SIAMBENCH_TRACKERS: module });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /failed: flaky on Synth002: flaky gave up on frame 6/);
+  const record = JSON.parse(readFileSync(join(out, 'records', 'flaky', 'Synth002.json'), 'utf8'));
+  assert.equal(record.status, 'failed');
+  assert.equal(record.frames, 5);
+  assert.ok(!existsSync(join(out, 'raw', 'flaky', 'Synth002.txt')), 'no result file for the failed sequence');
+  for (const seq of ['Synth001', 'Synth003']) assert.ok(existsSync(join(out, 'raw', 'flaky', `${seq}.txt`)));
+  for (const seq of SEQS) assert.ok(existsSync(join(out, 'raw', 'static', `${seq}.txt`)));
+  const rows = csvRows(join(out, 'summary.csv'));
+  const header = rows[0];
+  const flaky = rows.find((row) => row[0] === 'flaky')!;
+  assert.equal(flaky[header.indexOf('sequences')], '2');
+  assert.match(readFileSync(join(out, 'warnings.txt'), 'utf8'), /flaky: Synth002: tracker failed: flaky gave up on frame 6/);
+});
+
+test('VOT protocol through the bench: reset runs in the VOT layout, 3 identical runs of a deterministic tracker', () => {
+  const out = join(tmp, 'vot');
+  const r = runCli('bench', ['--dataset', 'synthetic-vot', '--root', syn, '--out', out, '--trackers', 'static']);
+  assert.equal(r.code, 0, r.stderr);
+  for (const seq of SEQS) {
+    const dir = join(out, 'raw', 'static', 'baseline', seq);
+    assert.deepEqual(readdirSync(dir).filter((f) => /_\d{3}\.txt$/.test(f)).sort(), [1, 2, 3].map((k) => `${seq}_00${k}.txt`));
+    const lines = readFileSync(join(dir, `${seq}_001.txt`), 'utf8').trim().split('\n');
+    assert.equal(lines.length, 30);
+    assert.equal(lines[0], '1');
+  }
+  const rows = csvRows(join(out, 'summary.csv'));
+  for (const col of ['tracker', 'eao', 'accuracy', 'robustness', 'failures', 'frames']) assert.ok(rows[0].includes(col), col);
+  assert.equal(rows[1][0], 'static');
+});
+
+test('bench option errors are one line and a non-zero exit', () => {
+  const out = join(tmp, 'never');
+  const cases: [string[], RegExp][] = [
+    [['--dataset', 'OTB99', '--root', syn], /^error: --dataset: unknown dataset 'OTB99'/],
+    [['--trackers', 'nope', '--root', syn], /^error: unknown tracker 'nope'; registered trackers: siamfc, siamfc-gs, static/],
+    [['--backend', 'tpu', '--root', syn], /^error: --backend: 'tpu' is not one of node-gpu, node, wasm, cpu/],
+    [['--concurrency', '0', '--root', syn], /^error: --concurrency: expected a whole number >= 1, got '0'/],
+    [['--dataset', 'OTB100'], /^error: --root: required for --dataset OTB100/],
+    [['--convention', 'legacy', '--root', syn], /^error: --convention: 'legacy' is not a OTB convention/],
+  ];
+  for (const [args, want] of cases) {
+    const r = runCli('bench', [...args, '--out', out]);
+    assert.notEqual(r.code, 0, args.join(' '));
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr.trim(), want);
+  }
+  assert.ok(!existsSync(out), 'nothing written');
+});
