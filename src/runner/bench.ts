@@ -4,6 +4,8 @@ import { writeFileAtomic } from '../core/fs-atomic.ts';
 import type { OtbConvention, VotConvention } from '../core/types.ts';
 import { scoreOtbResults } from '../pipeline/otb.ts';
 import { scoreVotResults } from '../pipeline/vot.ts';
+import type { OtbEvaluation } from '../eval/otb-types.ts';
+import type { VotEvaluation } from '../eval/vot-types.ts';
 import { getTrackerFactory } from '../trackers/registry.ts';
 import type { BenchDataset } from './bench-dataset.ts';
 import type { Job, JobRecord } from './jobs.ts';
@@ -30,6 +32,7 @@ export interface BenchOutcome {
   backend: string;
   /** The console summary (table, rules, where the files are). */
   text: string;
+  evaluation: { kind: 'otb'; ev: OtbEvaluation } | { kind: 'vot'; ev: VotEvaluation };
 }
 
 /**
@@ -75,8 +78,10 @@ export async function runBench(req: BenchRequest): Promise<BenchOutcome> {
   const failures = records.filter((r) => r.status === 'failed').map((r) => `run: ${r.tracker}: ${r.target}: tracker failed: ${r.error}`);
   const score = { trackers: scored, extraWarnings: failures };
   const { raw } = runPaths(out);
-  const { text } = data.kind === 'otb'
-    ? await scoreOtbResults(data.ds, raw, out, { ...score, convention: req.convention as OtbConvention })
-    : await scoreVotResults(data.ds, raw, out, { ...score, convention: req.convention as VotConvention });
-  return { out, records, backend, text: `${text}raw results: ${raw}\n` };
+  if (data.kind === 'otb') {
+    const { ev, text } = await scoreOtbResults(data.ds, raw, out, { ...score, convention: req.convention as OtbConvention });
+    return { out, records, backend, text: `${text}raw results: ${raw}\n`, evaluation: { kind: 'otb', ev } };
+  }
+  const { ev, text } = await scoreVotResults(data.ds, raw, out, { ...score, convention: req.convention as VotConvention });
+  return { out, records, backend, text: `${text}raw results: ${raw}\n`, evaluation: { kind: 'vot', ev } };
 }

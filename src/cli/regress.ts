@@ -1,0 +1,116 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { runMain } from '../core/cli-main.ts';
+import { UserError } from '../core/errors.ts';
+import { writeFileAtomic } from '../core/fs-atomic.ts';
+import { parseCommand, positiveInt } from './options.ts';
+
+interface RegressOptions {
+  baseline: string;
+  out: string;
+  results?: string;
+  update: boolean;
+  tolerance: number;
+  concurrency: number;
+  backend?: string;
+}
+
+const BASELINE_FORMAT = 'siambench-regress-1';
+
+interface Baseline {
+  format: typeof BASELINE_FORMAT;
+  created: string;
+  dataset: { preset: 'regress'; root: string; sequences: number };
+  backend: string;
+  convention: 'otb';
+  models: Record<string, string | null>;
+  metrics: Record<string, import('../regress/metrics.ts').TrackerMetrics>;
+}
+
+function parseArgs(argv: string[]): RegressOptions {
+  const tolerance = (raw: string) => {
+    const v = Number(raw);
+    if (!(v >= 0 && v < 1)) throw new UserError(`--tolerance: expected a number in [0, 1), got '${raw}'`);
+    return v;
+  };
+  const program = new Command('regress')
+    .description('Re-run the committed trackers on the fixed regression set and compare every metric with the committed baseline')
+    .option('--baseline <file>', 'baseline metrics and model fingerprints', 'regress/baseline.json')
+    .option('--out <dir>', 'where the fresh run goes (emptied first)', 'results/regress')
+    .option('--results <dir>', 'compare an existing regress run folder instead of running the trackers again')
+    .option('--update', 'write the baseline from this run (after an intended change of models or metrics)', false)
+    .option('--tolerance <t>', 'largest accepted change of any metric, absolute', tolerance, 0.01)
+    .option('--concurrency <n>', 'worker threads', positiveInt('--concurrency'), availableParallelism())
+    .option('--backend <name>', 'node-gpu | node | wasm | cpu (default: the best that loads)');
+  return parseCommand<RegressOptions>(program, argv);
+}
+
+function readBaseline(file: string): Baseline {
+  if (!existsSync(file)) throw new UserError(`--baseline: no such file: ${file} (create it with npm run regress -- --update)`);
+  let b: Baseline;
+  try {
+    b = JSON.parse(readFileSync(file, 'utf8')) as Baseline;
+  } catch (err) {
+    throw new UserError(`${file}: not JSON (${(err as Error).message})`);
+  }
+  if (b.format !== BASELINE_FORMAT || typeof b.metrics !== 'object' || typeof b.models !== 'object') {
+    throw new UserError(`${file}: not a siambench regression baseline (format ${BASELINE_FORMAT})`);
+  }
+  return b;
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const baselineFile = resolve(opts.baseline);
+  const baseline = opts.update ? undefined : readBaseline(baselineFile);
+
+  const [{ loadBenchDataset }, { runBench }, { builtInTrackerNames }, { modelsRoot }, { metricsOf, compareMetrics, formatDifferences }, { modelFingerprint }] = await Promise.all([
+    import('../runner/bench-dataset.ts'), import('../runner/bench.ts'), import('../trackers/registry.ts'),
+    import('../trackers/siamfc/factory.ts'), import('../regress/metrics.ts'), import('../regress/fingerprint.ts'),
+  ]);
+  const trackers = builtInTrackerNames();
+  const data = await loadBenchDataset('synthetic', undefined, log, 'regress');
+  const out = resolve(opts.results ?? opts.out);
+  if (opts.results) {
+    if (!existsSync(join(out, 'run.json'))) throw new UserError(`--results: ${opts.results} is not a bench run folder (no run.json)`);
+  } else {
+    await rm(out, { recursive: true, force: true }); // a regression run never resumes stale results
+  }
+  const outcome = await runBench({ data, trackers, out, concurrency: opts.concurrency, backend: opts.backend, convention: 'otb', seed: 1, log });
+  if (outcome.evaluation.kind !== 'otb') throw new Error('regression set is one-pass');
+  const current = metricsOf(outcome.evaluation.ev);
+  const models = Object.fromEntries(trackers.map((t) => [t, modelFingerprint(join(modelsRoot(), t))]));
+
+  if (opts.update) {
+    const b: Baseline = {
+      format: BASELINE_FORMAT, created: new Date().toISOString(),
+      dataset: { preset: 'regress', root: 'data/synthetic-regress', sequences: data.kind === 'otb' ? data.ds.targets.length : 0 },
+      backend: outcome.backend, convention: 'otb', models, metrics: current,
+    };
+    await writeFileAtomic(baselineFile, `${JSON.stringify(b, null, 1)}\n`);
+    process.stdout.write(`${outcome.text}\nbaseline written: ${baselineFile}\n`);
+    return;
+  }
+  const b = baseline!;
+  const diffs = compareMetrics(b.metrics, current, opts.tolerance);
+  const modelLines = trackers.map((t) => {
+    const same = (b.models[t] ?? null) === models[t];
+    return { t, same, line: `${t.padEnd(10)} ${same ? 'same as baseline' : `CHANGED (baseline ${String(b.models[t]).slice(0, 12)}, now ${String(models[t]).slice(0, 12)})`}` };
+  });
+  const backendNote = outcome.backend === b.backend ? '' : `note: the baseline was made on ${b.backend}, this run on ${outcome.backend}; small differences are expected\n`;
+  process.stdout.write(`${formatDifferences(diffs, opts.tolerance)}\nmodel files:\n${modelLines.map((m) => `  ${m.line}`).join('\n')}\n${backendNote}`);
+  const failed = diffs.filter((d) => !d.ok).length;
+  const changedModels = modelLines.filter((m) => !m.same).map((m) => m.t);
+  if (failed > 0 || changedModels.length > 0) {
+    const why = [failed > 0 ? `${failed} metric(s) moved more than ${opts.tolerance}` : '', changedModels.length > 0 ? `model files changed: ${changedModels.join(', ')}` : '']
+      .filter(Boolean).join('; ');
+    throw new UserError(`regression: ${why} (if intended, update the baseline: npm run regress -- --update)`);
+  }
+  process.stdout.write('regression check passed\n');
+}
+
+runMain(main);
