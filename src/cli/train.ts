@@ -1,3 +1,4 @@
+import { basename, dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
@@ -16,6 +17,14 @@ const DEFAULT_OUT: Record<LossName, string> = {
   global: 'models/siamfc-gs-trained-candidate',
   ranking: 'models/siamfc-tri-trained-candidate',
 };
+
+/** For the built-in synthetic train split: the generator version and settings that made it. */
+async function syntheticProvenance(splitDir: string): Promise<Record<string, unknown> | null> {
+  const { readManifest } = await import('../datasets/synthetic/manifest.ts');
+  const m = await readManifest(dirname(resolve(splitDir)));
+  const train = m.splits.train;
+  return train && train.layouts.got10k === basename(resolve(splitDir)) ? { generator: m.generator, version: m.version, settings: train.settings, splitSeed: train.splitSeed } : null;
+}
 
 function num(option: string, check: (v: number) => boolean, what: string) {
   return (raw: string): number => {
@@ -121,7 +130,7 @@ async function main(): Promise<void> {
     record: {
       loss,
       lossSettings: loss === 'logistic' ? { labels: lossSettings.labels, logistic: lossSettings.logistic } : loss === 'global' ? { labels: lossSettings.labels, global: lossSettings.global } : { labels: lossSettings.labels },
-      data: { dir: data.splitDir, trainSequences: data.trainSequences, valSequences: data.valSequences, pairs, crops },
+      data: { dir: data.splitDir, trainSequences: data.trainSequences, valSequences: data.valSequences, pairs, crops, synthetic: await syntheticProvenance(data.splitDir) },
       backend,
     },
     title: `SiamFC x${o.width}, ${loss} loss`,

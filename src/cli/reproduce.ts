@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { runMain } from '../core/cli-main.ts';
+import { UserError } from '../core/errors.ts';
+import { writeFileAtomic } from '../core/fs-atomic.ts';
+import { PAPER_MODELS, PAPER_RECIPE, recipeArgs, type Recipe } from '../training/recipe.ts';
+import { parseCommand, positiveInt } from './options.ts';
+
+interface ReproduceOptions {
+  retrain: boolean;
+  models?: string;
+  out: string;
+  concurrency: number;
+  backend?: string;
+  epochs: number;
+  pairsPerEpoch: number;
+}
+
+function parseArgs(argv: string[]): ReproduceOptions {
+  const program = new Command('reproduce')
+    .description("The paper's comparison in one command: SiamFC trained with the logistic loss (baseline) vs the global similarity loss (ours)")
+    .option('--retrain', 'train both models first with the committed recipe (about an hour here), then compare those', false)
+    .option('--models <dir>', 'compare the models in <dir>/siamfc and <dir>/siamfc-gs (default: the committed models/)')
+    .option('--out <dir>', 'output folder', 'results/reproduce')
+    .option('--concurrency <n>', 'worker threads for tracking', positiveInt('--concurrency'), availableParallelism())
+    .option('--backend <name>', 'node-gpu | node | wasm | cpu (default: the best that loads)')
+    .option('--epochs <n>', 'with --retrain: epochs', positiveInt('--epochs'), PAPER_RECIPE.epochs)
+    .option('--pairs-per-epoch <n>', 'with --retrain: training pairs per epoch', positiveInt('--pairs-per-epoch'), PAPER_RECIPE.pairsPerEpoch);
+  return parseCommand<ReproduceOptions>(program, argv);
+}
+
+const TRAIN_CLI = fileURLToPath(new URL('./train.ts', import.meta.url));
+
+/** Runs `npm run train` in a child process, its log lines prefixed with the tracker's name. */
+function trainChild(args: string[], label: string, log: (line: string) => void): Promise<void> {
+  return new Promise((res, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', TRAIN_CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const last: string[] = [];
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        last.push(line);
+        if (last.length > 3) last.shift();
+        log(`[${label}] ${line}`);
+      });
+    }
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? res() : reject(new UserError(`training ${label} failed (exit ${code}): ${last.at(-1) ?? ''}`))));
+  });
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const out = resolve(opts.out);
+  if (opts.retrain && opts.models) throw new UserError('--retrain and --models exclude each other (--retrain writes its models into <out>/models)');
+  let modelsDir = opts.models ? resolve(opts.models) : undefined;
+  if (modelsDir) {
+    for (const m of PAPER_MODELS) {
+      if (!existsSync(join(modelsDir, m.tracker, 'model.json'))) throw new UserError(`--models: ${join(modelsDir, m.tracker, 'model.json')} is missing`);
+    }
+  }
+
+  if (opts.retrain) {
+    const recipe: Recipe = { ...PAPER_RECIPE, epochs: opts.epochs, pairsPerEpoch: opts.pairsPerEpoch };
+    const { ensureSynthetic } = await import('../datasets/synthetic/index.ts');
+    await ensureSynthetic(resolve('data/synthetic'), {
+      splits: ['train'],
+      onSplit: (split, status, s) => log(`synthetic ${split} split: ${status}${status === 'generated' ? ` (${s.toFixed(0)} s)` : ''}`),
+    });
+    modelsDir = join(out, 'models');
+    log(`training both models in parallel (recipe: ${JSON.stringify(recipe)}); an interrupted run resumes from its checkpoints`);
+    // One process per model: the WASM backend computes on one core each, so two run side by side.
+    await Promise.all(PAPER_MODELS.map((m) => trainChild(recipeArgs(recipe, m.loss, join(modelsDir!, m.tracker)), m.tracker, log)));
+  }
+  // Worker threads read the models root from the environment.
+  if (modelsDir) process.env.SIAMBENCH_MODELS = modelsDir;
+
+  const [{ loadBenchDataset }, { runBench }, { compareTrackers, comparisonCsv, comparisonMarkdown }] = await Promise.all([
+    import('../runner/bench-dataset.ts'), import('../runner/bench.ts'), import('../report/comparison.ts'),
+  ]);
+  const data = await loadBenchDataset('synthetic', undefined, log);
+  const benchOut = join(out, 'comparison');
+  await rm(benchOut, { recursive: true, force: true }); // models may have changed since a previous run
+  const outcome = await runBench({
+    data, trackers: [...PAPER_MODELS.map((m) => m.tracker), 'static'], out: benchOut,
+    concurrency: opts.concurrency, backend: opts.backend, convention: 'otb', seed: 1, log,
+  });
+  if (outcome.evaluation.kind !== 'otb') throw new Error('the comparison is one-pass');
+  const [base, ours] = PAPER_MODELS.map((m) => m.tracker);
+  const rows = compareTrackers(outcome.evaluation.ev, base, ours);
+  const md = comparisonMarkdown(rows, base, ours);
+  await writeFileAtomic(join(out, 'comparison.csv'), comparisonCsv(rows, base, ours));
+  await writeFileAtomic(join(out, 'comparison.md'), `# ${PAPER_MODELS[0].label} vs ${PAPER_MODELS[1].label}\n\nSynthetic test split, one-pass, convention otb; models: ${modelsDir ?? 'models/ (committed)'}.\n\n${md}`);
+  process.stdout.write([
+    outcome.text.trimEnd(), '',
+    `${PAPER_MODELS[0].label} = ${base}, ${PAPER_MODELS[1].label} = ${ours}:`, '', md,
+    `plots: ${join(benchOut, 'success.png')}, ${join(benchOut, 'precision.png')}, per attribute in ${join(benchOut, 'attributes')}`,
+    `table: ${join(out, 'comparison.md')}, ${join(out, 'comparison.csv')}`, '',
+  ].join('\n'));
+}
+
+runMain(main);

@@ -1,0 +1,37 @@
+import type { LossName } from '../trackers/siamfc/losses.ts';
+
+/**
+ * The recipe the committed models were trained with (`npm run reproduce -- --retrain` runs it
+ * again): identical data, seed and schedule for both, only the loss differs. Sized to train here,
+ * on two CPU cores with the WASM backend, in about an hour (both models in parallel).
+ */
+export const PAPER_RECIPE = {
+  data: 'data/synthetic/train',
+  width: 0.25,
+  exemplarSize: 127,
+  searchSize: 239,
+  epochs: 10,
+  pairsPerEpoch: 800,
+  batch: 8,
+  lr: 1e-2,
+  lrEnd: 1e-4,
+  seed: 1,
+} as const;
+
+export type Recipe = { -readonly [K in keyof typeof PAPER_RECIPE]: (typeof PAPER_RECIPE)[K] extends number ? number : string };
+
+/** The paper's two trackers and the loss each is trained with. */
+export const PAPER_MODELS: { tracker: 'siamfc' | 'siamfc-gs'; loss: LossName; label: string }[] = [
+  { tracker: 'siamfc', loss: 'logistic', label: 'baseline (logistic)' },
+  { tracker: 'siamfc-gs', loss: 'global', label: 'ours (global similarity)' },
+];
+
+/** `npm run train` arguments for one model of the recipe. */
+export function recipeArgs(recipe: Recipe, loss: LossName, out: string): string[] {
+  return [
+    '--loss', loss, '--data', recipe.data, '--out', out, '--width', String(recipe.width),
+    '--exemplar-size', String(recipe.exemplarSize), '--search-size', String(recipe.searchSize),
+    '--epochs', String(recipe.epochs), '--pairs-per-epoch', String(recipe.pairsPerEpoch), '--batch', String(recipe.batch),
+    '--lr', String(recipe.lr), '--lr-end', String(recipe.lrEnd), '--seed', String(recipe.seed), '--resume',
+  ];
+}
