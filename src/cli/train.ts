@@ -4,7 +4,7 @@ import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { DEFAULT_PAIR_SETTINGS } from '../datasets/got10k/pairs.ts';
 import { DEFAULT_LOSS_SETTINGS, LOSS_NAMES, type LossName, type LossSettings, lossFunction } from '../trackers/siamfc/losses.ts';
-import { TRAIN_BACKENDS, useTrainingBackend } from '../training/backend.ts';
+import { BACKEND_NAMES, selectBackend } from '../compute/backend.ts';
 import { PairBatches } from '../training/batches.ts';
 import { type CropSettings, DEFAULT_CROP_SETTINGS } from '../training/crops.ts';
 import { prepareData } from '../training/data.ts';
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     .option('--lambda <w>', 'global loss: weight of the mean-gap term', nonNegative('--lambda'), DEFAULT_LOSS_SETTINGS.global.lambda)
     .addOption(new Option('--gs-scores <kind>', 'global loss: scores the statistics use').choices(['sigmoid', 'logits']).default('sigmoid'))
     .addOption(new Option('--gs-pooling <how>', 'global loss: statistics per map or over the batch').choices(['map', 'batch']).default('map'))
-    .addOption(new Option('--backend <name>', 'compute backend').choices([...TRAIN_BACKENDS]).default('wasm'))
+    .addOption(new Option('--backend <name>', 'compute backend (default: the best that loads: node-gpu, node, wasm, cpu)').choices([...BACKEND_NAMES]))
     .option('--resume', 'continue from <out>/training/checkpoint if present', false)
     .option('--keep-checkpoint', 'keep the last checkpoint after the model is saved', false)
     .showHelpAfterError();
@@ -83,7 +83,8 @@ async function main(): Promise<void> {
   const outDir: string = o.out ?? DEFAULT_OUT[loss];
   if (o.searchSize <= o.exemplarSize) throw new UserError(`--search-size (${o.searchSize}) must exceed --exemplar-size (${o.exemplarSize})`);
 
-  const backend = await useTrainingBackend(o.backend);
+  // The WASM backend trains with the filter-gradient kernels selectBackend registers for it.
+  const backend = await selectBackend(o.backend);
   const crops: CropSettings = {
     ...DEFAULT_CROP_SETTINGS,
     exemplarSize: o.exemplarSize,
