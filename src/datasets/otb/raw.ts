@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
+import fg from 'fast-glob';
 import { join } from 'node:path';
 import { frameRows } from './frames.ts';
 import { nameKey } from './names.ts';
@@ -41,17 +42,19 @@ export async function loadRawLayout(root: string, wanted: readonly string[] | nu
     }
     return out;
   }
-  for (const dir of dirs) {
-    const files = (await readdir(join(root, dir))).filter((f) => GT_FILE.test(f)).sort();
-    for (const file of files) {
-      const k = GT_FILE.exec(file)![1];
-      const text = await readFile(join(root, dir, file), 'utf8');
-      if (text.trim() === '') {
-        warnings.push(`${join(root, dir, file)}: empty ground truth, no target`);
-        continue;
-      }
-      out.push(await rawTarget(join(root, dir), dir, file, k === undefined ? dir : `${dir}-${k}`, false, warnings, text));
+  // Every folder's ground-truth files in one glob, folder by folder in sorted order.
+  const found = (await fg('*/groundtruth_rect*.txt', { cwd: root, onlyFiles: true }))
+    .map((rel) => rel.split('/') as [string, string])
+    .filter(([, f]) => GT_FILE.test(f))
+    .sort(([a, f], [b, g]) => (a === b ? (f < g ? -1 : 1) : a < b ? -1 : 1));
+  for (const [dir, file] of found) {
+    const k = GT_FILE.exec(file)![1];
+    const text = await readFile(join(root, dir, file), 'utf8');
+    if (text.trim() === '') {
+      warnings.push(`${join(root, dir, file)}: empty ground truth, no target`);
+      continue;
     }
+    out.push(await rawTarget(join(root, dir), dir, file, k === undefined ? dir : `${dir}-${k}`, false, warnings, text));
   }
   return out;
 }
