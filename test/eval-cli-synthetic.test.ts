@@ -2,22 +2,14 @@
  * The eval CLI on the `synthetic` dataset: a tiny raw-layout benchmark made here, in the layout the
  * synthetic generator writes (<Seq>/groundtruth_rect.txt, attrs.txt), with hand-computed scores.
  */
+import { runCli } from './helpers/cli.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-function runEval(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'src', 'cli', 'eval.ts'), ...args], {
-    cwd: repo, encoding: 'utf8', env: { ...process.env, SIAMBENCH_DEBUG: '' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const runEval = (args: string[]) => runCli('eval', args);
 
 function put(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });

@@ -1,27 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { assertOneLineError, runCli } from './helpers/cli.ts';
 import { real, SKIP_REALDATA } from './helpers/realdata.ts';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const runEval = (args: string[]) => runCli('eval', args);
 
-function runEval(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'src', 'cli', 'eval.ts'), ...args], {
-    cwd: repo, encoding: 'utf8', env: { ...process.env, SIAMBENCH_DEBUG: '' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function oneLineError(r: { code: number | null; stderr: string }, pattern: RegExp) {
-  assert.notEqual(r.code, 0);
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, `one line on stderr, got:\n${r.stderr}`);
-  assert.match(lines[0], pattern);
-}
+const oneLineError = assertOneLineError;
 
 test('eval on real OTB100 results writes summary.csv and warnings.txt and prints the rules', { skip: SKIP_REALDATA }, () => {
   const out = mkdtempSync(join(tmpdir(), 'eval-cli-'));

@@ -1,18 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseGroundtruth } from '../src/datasets/vot/region-text.ts';
 import { loadVot } from '../src/datasets/vot/index.ts';
 import { evaluateVot } from '../src/eval/vot.ts';
 import { regionBox, votOverlap } from '../src/metrics/vot/overlap.ts';
 import { importVotResults } from '../src/results/vot/index.ts';
+import { assertOneLineError, runCli } from './helpers/cli.ts';
 import { real, SKIP_REALDATA } from './helpers/realdata.ts';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const JSON_ROOT = () => real('vot', 'VOT2019.json');
 const RESULTS = () => real('results', 'VOT2019');
 
@@ -63,19 +61,9 @@ test('bag polygons against their own bounding rectangles: close to the area rati
   }
 });
 
-function runEval(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'src', 'cli', 'eval.ts'), ...args], {
-    cwd: repo, encoding: 'utf8', env: { ...process.env, SIAMBENCH_DEBUG: '' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const runEval = (args: string[]) => runCli('eval', args);
 
-function oneLineError(r: { code: number | null; stderr: string }, pattern: RegExp) {
-  assert.notEqual(r.code, 0);
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, `one line on stderr, got:\n${r.stderr}`);
-  assert.match(lines[0], pattern);
-}
+const oneLineError = assertOneLineError;
 
 test('eval --dataset VOT2019 --convention pysot writes the report and prints the rules', { skip: SKIP_REALDATA }, () => {
   const out = mkdtempSync(join(tmpdir(), 'vot-eval-cli-'));

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,4 +24,12 @@ export function startCli(name: string, args: string[], env: Record<string, strin
   return spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src', 'cli', `${name}.ts`), ...args], {
     cwd: REPO, env: { ...process.env, SIAMBENCH_DEBUG: '', ...env }, stdio: 'ignore',
   });
+}
+
+/** A failed CLI run that printed exactly one line on stderr, matching `pattern`. */
+export function assertOneLineError(r: { code: number | null; stderr: string }, pattern: RegExp): void {
+  assert.notEqual(r.code, 0);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `one line on stderr, got:\n${r.stderr}`);
+  assert.match(lines[0], pattern);
 }
