@@ -5,19 +5,14 @@ import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import type { OtbConvention } from '../core/types.ts';
 import { conventionRules, CONVENTIONS } from '../metrics/otb/conventions.ts';
+import type { VotEvalOptions } from './eval-vot.ts';
 import { parseCommand } from './options.ts';
 
 // `synthetic` takes every sequence folder of a raw-layout root (the benchmark generator's output).
 const OTB_DATASETS = ['OTB2013', 'OTB50', 'OTB100', 'synthetic'];
 
-interface EvalOptions {
-  dataset: string;
-  root: string;
-  results: string;
-  out: string;
-  trackers?: string[];
-  convention?: string;
-}
+// One option set for both families; a type-only import, so OTB runs never load the VOT module.
+type EvalOptions = VotEvalOptions;
 
 function parseArgs(argv: string[]): EvalOptions {
   const program = new Command('eval')
