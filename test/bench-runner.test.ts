@@ -116,6 +116,16 @@ test('VOT protocol through the bench: reset runs in the VOT layout, 3 identical 
   const rows = csvRows(join(out, 'summary.csv'));
   for (const col of ['tracker', 'eao', 'accuracy', 'robustness', 'failures', 'frames']) assert.ok(rows[0].includes(col), col);
   assert.equal(rows[1][0], 'static');
+
+  // The unsupervised experiment: one run, no reset, scored by average overlap.
+  const u = runCli('bench', ['--dataset', 'synthetic-vot', '--root', syn, '--out', join(tmp, 'vot-u'), '--trackers', 'static', '--experiment', 'unsupervised']);
+  assert.equal(u.code, 0, u.stderr);
+  const lines = readFileSync(join(tmp, 'vot-u', 'raw', 'static', 'unsupervised', 'Synth001', 'Synth001_001.txt'), 'utf8').trim().split('\n');
+  assert.equal(lines.length, 30);
+  assert.ok(lines.slice(1).every((l) => l.split(',').length === 4), 'every later frame holds a region, never a reset code');
+  const urows = csvRows(join(tmp, 'vot-u', 'summary.csv'));
+  const ao = Number(urows[1][urows[0].indexOf('ao')]);
+  assert.ok(ao > 0 && ao < 1, `AO ${ao}`);
 });
 
 test('bench option errors are one line and a non-zero exit', () => {

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { parseCommand, positiveInt } from './options.ts';
@@ -15,6 +15,7 @@ interface BenchOptions {
   convention?: string;
   seed: number;
   repetitions: number;
+  experiment: 'baseline' | 'unsupervised';
 }
 
 const CONVENTIONS = { otb: ['otb', 'pysot', 'got10k'], vot: ['legacy', 'pysot'] } as const;
@@ -30,6 +31,7 @@ function parseArgs(argv: string[]): BenchOptions {
     .option('--out <dir>', 'output folder (default results/<dataset>)')
     .option('--convention <name>', 'scoring rules: otb | pysot | got10k (default otb); VOT: legacy | pysot (default legacy)')
     .option('--seed <n>', 'seed passed to stochastic trackers', positiveInt('--seed'), 1)
+    .addOption(new Option('--experiment <name>', 'VOT: baseline (supervised, resets after failures) or unsupervised (one run, no reset)').choices(['baseline', 'unsupervised']).default('baseline'))
     .option('--repetitions <n>', 'VOT: repetitions at most (deterministic trackers stop after 3 identical runs)', positiveInt('--repetitions'), 15);
   return parseCommand<BenchOptions>(program, argv);
 }
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
   const { runBench } = await import('../runner/bench.ts');
   const outcome = await runBench({
     data, trackers, out: resolve(opts.out ?? join('results', data.ds.name)), concurrency: opts.concurrency,
-    backend: opts.backend, convention, seed: opts.seed, maxRepetitions: opts.repetitions, log,
+    backend: opts.backend, convention, seed: opts.seed, maxRepetitions: opts.repetitions, experiment: opts.experiment, log,
   });
   process.stdout.write(outcome.text);
 }

@@ -23,6 +23,8 @@ export interface BenchRequest {
   seed: number;
   /** VOT repetitions at most (15 by the toolkit's rules). */
   maxRepetitions?: number;
+  /** VOT experiment: supervised with resets (default) or unsupervised. */
+  experiment?: 'baseline' | 'unsupervised';
   log: (line: string) => void;
 }
 
@@ -47,7 +49,7 @@ export async function runBench(req: BenchRequest): Promise<BenchOutcome> {
   const { data } = req;
   const plan: { jobs: Job[]; done: JobRecord[] } = data.kind === 'otb'
     ? planOpeJobs(data.ds, req.trackers, out, req.seed)
-    : planVotJobs(data.ds, factories, out, req.seed, req.maxRepetitions);
+    : planVotJobs(data.ds, factories, out, req.seed, req.experiment, req.maxRepetitions);
   const { jobs, done } = plan;
   if (done.length > 0) req.log(`resuming: ${done.length} of ${done.length + jobs.length} sequence run(s) already done in ${out}`);
 
@@ -66,7 +68,7 @@ export async function runBench(req: BenchRequest): Promise<BenchOutcome> {
   }
   const sequences = data.kind === 'otb' ? data.ds.targets.length : data.ds.sequences.length;
   await writeFileAtomic(join(out, 'run.json'), JSON.stringify({
-    dataset: data.ds.name, protocol: data.kind === 'otb' ? 'one-pass' : 'vot-supervised', root: data.ds.root,
+    dataset: data.ds.name, protocol: data.kind === 'otb' ? 'one-pass' : `vot-${req.experiment === 'unsupervised' ? 'unsupervised' : 'supervised'}`, root: data.ds.root,
     trackers: req.trackers, backend, backends: [...new Set(records.map((r) => r.backend))],
     concurrency: req.concurrency, seed: req.seed, convention: req.convention, node: process.version,
     started, finished: new Date().toISOString(), runSeconds: Number(seconds.toFixed(2)), sequences,

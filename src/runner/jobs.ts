@@ -17,9 +17,13 @@ export interface OpeJob {
   expectedFrames: number;
 }
 
-/** One tracker on one VOT sequence: the supervised (reset) experiment with its repetitions. */
+/**
+ * One tracker on one VOT sequence: the supervised (reset) experiment with its repetitions, or the
+ * unsupervised one (one run, no reset).
+ */
 export interface VotJob {
   kind: 'vot';
+  experiment: 'baseline' | 'unsupervised';
   tracker: string;
   target: string;
   /** Absolute frame paths, every frame of the sequence. */
@@ -30,7 +34,7 @@ export interface VotJob {
   height?: number;
   /** Repetitions at most (15); deterministic trackers stop after 3 identical runs. */
   maxRepetitions: number;
-  /** VOT results folder: <rawDir>/<tracker>/baseline/<seq>/<seq>_001.txt. */
+  /** VOT results folder: <rawDir>/<tracker>/<experiment>/<seq>/<seq>_001.txt. */
   rawDir: string;
   recordFile: string;
   seed: number;

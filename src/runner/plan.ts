@@ -58,11 +58,12 @@ export function planOpeJobs(ds: OtbDataset, trackers: string[], outDir: string, 
 }
 
 /**
- * Supervised-experiment jobs for every tracker on every VOT sequence, skipping those a previous run
- * finished (record ok and the first repetition's file present).
+ * VOT jobs (supervised by default, or unsupervised) for every tracker on every sequence, skipping
+ * those a previous run finished (record ok and the first repetition's file present).
  */
 export function planVotJobs(
-  ds: VotDataset, trackers: { name: string; deterministic: boolean }[], outDir: string, seed: number, maxRepetitions = MAX_REPETITIONS,
+  ds: VotDataset, trackers: { name: string; deterministic: boolean }[], outDir: string, seed: number,
+  experiment: VotJob['experiment'] = 'baseline', maxRepetitions = MAX_REPETITIONS,
 ): { jobs: VotJob[]; done: JobRecord[] } {
   const { raw } = runPaths(outDir);
   const jobs: VotJob[] = [];
@@ -72,17 +73,17 @@ export function planVotJobs(
       throw new UserError(`--root: ${ds.root} has no images for ${seq.name} (running trackers needs <seq>/color/*.jpg; eval needs annotations only)`);
     }
     for (const t of trackers) {
-      const recordFile = recordPath(outDir, t.name, seq.name);
+      const recordFile = recordPath(outDir, t.name, experiment === 'baseline' ? seq.name : `${seq.name}.unsupervised`);
       const record = readRecord(recordFile);
-      if (record?.status === 'ok' && existsSync(votResultPath(raw, t.name, 'baseline', seq.name, 1))) {
+      if (record?.status === 'ok' && existsSync(votResultPath(raw, t.name, experiment, seq.name, 1))) {
         done.push(record);
         continue;
       }
       jobs.push({
-        kind: 'vot', tracker: t.name, target: seq.name, images: seq.frames, groundtruth: seq.groundtruth,
+        kind: 'vot', experiment, tracker: t.name, target: seq.name, images: seq.frames, groundtruth: seq.groundtruth,
         ...(seq.width !== undefined && seq.height !== undefined ? { width: seq.width, height: seq.height } : {}),
         maxRepetitions, rawDir: raw, recordFile, seed,
-        expectedFrames: seq.length * (t.deterministic ? Math.min(3, maxRepetitions) : maxRepetitions),
+        expectedFrames: experiment === 'unsupervised' ? seq.length : seq.length * (t.deterministic ? Math.min(3, maxRepetitions) : maxRepetitions),
       });
     }
   }

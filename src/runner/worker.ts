@@ -9,7 +9,7 @@ import type { TrackerFactory } from '../trackers/tracker.ts';
 import { FrameReader } from './frames.ts';
 import type { JobRecord, MainMessage, OpeJob, VotJob, WorkerMessage } from './jobs.ts';
 import { runOnePass } from './ope.ts';
-import { runVotSupervised } from './vot-protocol.ts';
+import { runVotSupervised, runVotUnsupervised } from './vot-protocol.ts';
 
 /**
  * A worker thread with its own compute backend. It runs one job at a time and writes the job's
@@ -55,6 +55,16 @@ async function runVot(job: VotJob, factory: TrackerFactory, backend: string, onF
       return reader.get(i);
     },
   };
+  if (job.experiment === 'unsupervised') {
+    const tracker = await factory.create({ backend, seed: job.seed });
+    try {
+      const run = await runVotUnsupervised(tracker, seq);
+      await writeVotRun(job.rawDir, job.tracker, 'unsupervised', job.target, 1, run);
+      return { frames, trackerSeconds: sum(run.times.filter(Number.isFinite)), trackerRecord: tracker.describe?.(), repetitions: 1, failures: [0] };
+    } finally {
+      tracker.dispose?.();
+    }
+  }
   // A fresh tracker per repetition, each with its own seed, as the toolkit restarts the tracker.
   const { runs } = await runVotSupervised(async (rep) => {
     const t = await factory.create({ backend, seed: job.seed + rep - 1 });
