@@ -15,6 +15,7 @@ import { parseCommand, positiveInt } from './options.ts';
 interface ReproduceOptions {
   retrain: boolean;
   models?: string;
+  dataset: string;
   root?: string;
   out: string;
   concurrency: number;
@@ -28,7 +29,8 @@ function parseArgs(argv: string[]): ReproduceOptions {
     .description("The paper's comparison in one command: SiamFC trained with the logistic loss (baseline) vs the global similarity loss (ours)")
     .option('--retrain', 'train both models first with the committed recipe (about an hour here), then compare those', false)
     .option('--models <dir>', 'compare the models in <dir>/siamfc and <dir>/siamfc-gs (default: the committed models/)')
-    .option('--root <dir>', 'synthetic benchmark folder to compare on (default data/synthetic, generated once)')
+    .option('--dataset <name>', 'one-pass benchmark to compare on: synthetic, OTB2013, OTB50, OTB100', 'synthetic')
+    .option('--root <dir>', 'its folder (default data/synthetic, generated once; OTB needs a raw folder with images)')
     .option('--out <dir>', 'output folder', 'results/reproduce')
     .option('--concurrency <n>', 'worker threads for tracking', positiveInt('--concurrency'), availableParallelism())
     .option('--backend <name>', 'node-gpu | node | wasm | cpu (default: the best that loads)')
@@ -60,6 +62,8 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const out = resolve(opts.out);
+  const { benchDatasetKind } = await import('../runner/bench-dataset.ts');
+  if (benchDatasetKind(opts.dataset).kind !== 'otb') throw new UserError(`--dataset: the paper's comparison is one-pass (success and precision plots); ${opts.dataset} is a VOT set`);
   if (opts.retrain && opts.models) throw new UserError('--retrain and --models exclude each other (--retrain writes its models into <out>/models)');
   let modelsDir = opts.models ? resolve(opts.models) : undefined;
   if (modelsDir) {
@@ -86,7 +90,7 @@ async function main(): Promise<void> {
   const [{ loadBenchDataset }, { runBench }, { compareTrackers, comparisonCsv, comparisonMarkdown }] = await Promise.all([
     import('../runner/bench-dataset.ts'), import('../runner/bench.ts'), import('../report/comparison.ts'),
   ]);
-  const data = await loadBenchDataset('synthetic', opts.root, log);
+  const data = await loadBenchDataset(opts.dataset, opts.root, log);
   const benchOut = join(out, 'comparison');
   await rm(benchOut, { recursive: true, force: true }); // models may have changed since a previous run
   const outcome = await runBench({
@@ -98,7 +102,7 @@ async function main(): Promise<void> {
   const rows = compareTrackers(outcome.evaluation.ev, base, ours);
   const md = comparisonMarkdown(rows, base, ours);
   await writeFileAtomic(join(out, 'comparison.csv'), comparisonCsv(rows, base, ours));
-  await writeFileAtomic(join(out, 'comparison.md'), `# ${PAPER_MODELS[0].label} vs ${PAPER_MODELS[1].label}\n\nSynthetic test split (${data.ds.root}, ${data.kind === 'otb' ? data.ds.targets.length : 0} sequences), one-pass, convention otb; models: ${modelsDir ?? 'models/ (committed)'}.\n\n${md}`);
+  await writeFileAtomic(join(out, 'comparison.md'), `# ${PAPER_MODELS[0].label} vs ${PAPER_MODELS[1].label}\n\n${data.ds.name} (${data.ds.root}, ${data.kind === 'otb' ? data.ds.targets.length : 0} sequences), one-pass, convention otb; models: ${modelsDir ?? 'models/ (committed)'}.\n\n${md}`);
   process.stdout.write([
     outcome.text.trimEnd(), '',
     `${PAPER_MODELS[0].label} = ${base}, ${PAPER_MODELS[1].label} = ${ours}:`, '', md,
