@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '../core/fs-atomic.ts';
+import { reportFiles } from './files.ts';
 import type { OtbEvaluation } from '../eval/otb-types.ts';
 import { plotSpec, renderCurvePlot, type CurveKind } from './otb-plots.ts';
 import { consoleTable, latexTable, perAttributeCsv, perSequenceCsv, summaryCsv, summaryJson } from './otb-tables.ts';
@@ -13,12 +13,7 @@ import { consoleTable, latexTable, perAttributeCsv, perSequenceCsv, summaryCsv, 
  * list the convention's rules.
  */
 export async function writeOtbReport(outDir: string, ev: OtbEvaluation): Promise<string[]> {
-  const written: string[] = [];
-  const put = async (name: string, data: string | Uint8Array) => {
-    const path = join(outDir, name);
-    await writeFileAtomic(path, data);
-    written.push(path);
-  };
+  const { written, put } = reportFiles(outDir);
   await put('summary.csv', summaryCsv(ev));
   await put('summary.json', summaryJson(ev));
   await put('per_sequence.csv', perSequenceCsv(ev));

@@ -1,7 +1,6 @@
-import { join } from 'node:path';
+import { reportFiles } from './files.ts';
 import type { ChartConfiguration } from 'chart.js';
 import { stringify } from 'csv-stringify/sync';
-import { writeFileAtomic } from '../core/fs-atomic.ts';
 import type { VotEvaluation, VotTrackerScore } from '../eval/vot-types.ts';
 import { renderChartPng, seriesStyle } from './chart.ts';
 
@@ -143,12 +142,7 @@ export function formatVotWarnings(ev: VotEvaluation, datasetWarnings: readonly s
  * into `outDir` (atomically) and returns the paths. warnings.txt is the caller's (it knows the dataset).
  */
 export async function writeVotReport(outDir: string, ev: VotEvaluation): Promise<string[]> {
-  const written: string[] = [];
-  const put = async (name: string, data: string | Uint8Array) => {
-    const path = join(outDir, name);
-    await writeFileAtomic(path, data);
-    written.push(path);
-  };
+  const { written, put } = reportFiles(outDir);
   await put('summary.csv', votSummaryCsv(ev));
   await put('tags.csv', votTagsCsv(ev));
   await put('sequences.csv', votSequencesCsv(ev));
