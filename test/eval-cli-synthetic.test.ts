@@ -5,16 +5,12 @@
 import { runCli } from './helpers/cli.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { put } from './helpers/files.ts';
 
 const runEval = (args: string[]) => runCli('eval', args);
-
-function put(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-}
 
 const gt = (f: number) => [10 * f, 10, 20, 20];
 const lines = (boxes: number[][]) => boxes.map((b) => b.join(',')).join('\n') + '\n';

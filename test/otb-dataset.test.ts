@@ -4,24 +4,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { loadOtb, nameResolver, resolveOtbName } from '../src/datasets/otb/index.ts';
 import { UserError } from '../src/core/errors.ts';
 import { parseBoxText } from '../src/datasets/otb/parse.ts';
-
-function tempRoot(t: { after: (fn: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'otb-ds-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function put(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-}
+import { put, tempDir } from './helpers/files.ts';
 
 /** n rows x,y,w,h = i+1, 2i+1, 10, 20 (1-based row i), comma separated. */
 const rows = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `${i + from},${2 * (i + from) - 1},10,20`).join('\n') + '\n';
@@ -46,7 +35,7 @@ async function rawRoot(root: string): Promise<void> {
 }
 
 test('raw layout: delimiters, CRLF, two-target folders, frame ranges, initOmit, 5-digit images', async (t) => {
-  const root = tempRoot(t);
+  const root = tempDir(t, 'otb-ds-');
   await rawRoot(root);
   const ds = await loadOtb('OTB100', root);
   assert.deepEqual(ds.targets.map((x) => x.name), ['Basketball', 'BlurCar1', 'Board', 'David', 'Human4-2', 'Jogging-1', 'Jogging-2', 'Tiger1']);
@@ -68,14 +57,14 @@ test('raw layout: delimiters, CRLF, two-target folders, frame ranges, initOmit, 
 });
 
 test('the dataset name picks the targets: OTB2013 and OTB50 from the same root', async (t) => {
-  const root = tempRoot(t);
+  const root = tempDir(t, 'otb-ds-');
   await rawRoot(root);
   assert.deepEqual((await loadOtb('OTB2013', root)).targets.map((x) => x.name), ['Basketball', 'David', 'Jogging-1', 'Jogging-2', 'Tiger1']);
   assert.deepEqual((await loadOtb('otb50', root)).targets.map((x) => x.name), ['Basketball', 'David', 'Human4-2']);
 });
 
 test('a ground-truth file holding rows from image 1 is cut to the evaluated range, with a warning', async (t) => {
-  const root = tempRoot(t);
+  const root = tempDir(t, 'otb-ds-');
   put(join(root, 'David', 'groundtruth_rect.txt'), rows(770));
   const ds = await loadOtb('OTB100', root);
   const david = ds.targets[0];
@@ -86,7 +75,7 @@ test('a ground-truth file holding rows from image 1 is cut to the evaluated rang
 });
 
 test('malformed ground truth is a one-line file:line error', async (t) => {
-  const root = tempRoot(t);
+  const root = tempDir(t, 'otb-ds-');
   const file = join(root, 'Basketball', 'groundtruth_rect.txt');
   for (const [text, line, msg] of [
     ['1,2,3,4\n5,6,abc,8\n', 2, /not a number: 'abc'/],
@@ -105,7 +94,7 @@ test('malformed ground truth is a one-line file:line error', async (t) => {
 });
 
 test('pysot JSON: frames from image names (Tiger1 from 6, initOmit 0), attr names to codes, aliases', async (t) => {
-  const root = tempRoot(t);
+  const root = tempDir(t, 'otb-ds-');
   const json = {
     'Tiger1': { video_dir: 'Tiger1', init_rect: [6, 11, 10, 20], img_names: [6, 7, 8].map((i) => `Tiger1/img/000${i}.jpg`), gt_rect: [[6, 11, 10, 20], [7, 13, 10, 20], [8, 15, 10, 20]], attr: ['Illumination Variation', 'Out-of-Plane Rotation'] },
     'Jogging-1': { video_dir: 'Jogging-1', init_rect: [1, 1, 10, 20], img_names: ['Jogging/img/0001.jpg', 'Jogging/img/0002.jpg'], gt_rect: [[1, 1, 10, 20], [2, 3, 10, 20]], attr: ['Occlusion'] },
@@ -132,7 +121,7 @@ test('pysot JSON: frames from image names (Tiger1 from 6, initOmit 0), attr name
 });
 
 test('DaSiamRPN JSON: lower-camel keys resolve, folder from `name`, built-in attributes', async (t) => {
-  const root = tempRoot(t);
+  const root = tempDir(t, 'otb-ds-');
   const rec = (name: string, first: number, n: number) => ({
     name, image_files: Array.from({ length: n }, (_, i) => `${String(first + i).padStart(4, '0')}.jpg`),
     init_rect: [1, 1, 10, 20], gt_rect: Array.from({ length: n }, (_, i) => [i + 1, 1, 10, 20]),
@@ -147,7 +136,7 @@ test('DaSiamRPN JSON: lower-camel keys resolve, folder from `name`, built-in att
 });
 
 test('toolkit anno folder: toolkit spellings, att flags in toolkit order, initOmit ranges', async (t) => {
-  const root = tempRoot(t);
+  const root = tempDir(t, 'otb-ds-');
   put(join(root, 'anno', 'basketball.txt'), rows(4));
   put(join(root, 'anno', 'Human4.2.txt'), rows(3));
   put(join(root, 'anno', 'jogging-1.txt'), rows(3).replace(/,/g, '\t').replace(/\n/g, '\r\n'));
@@ -193,7 +182,7 @@ test('target names resolve through aliases, case-insensitively', () => {
 });
 
 test('synthetic: every sequence folder, sorted, attributes from attrs.txt, images listed', async (t) => {
-  const root = tempRoot(t);
+  const root = tempDir(t, 'otb-ds-');
   put(join(root, 'SeqB', 'groundtruth_rect.txt'), rows(2));
   put(join(root, 'SeqB', 'attrs.txt'), 'SV, DEF, FM\n');
   put(join(root, 'SeqA', 'groundtruth_rect.txt'), rows(3));
@@ -211,7 +200,7 @@ test('synthetic: every sequence folder, sorted, attributes from attrs.txt, image
 });
 
 test('a missing image for an annotated frame leaves the images out, with a warning', async (t) => {
-  const root = tempRoot(t);
+  const root = tempDir(t, 'otb-ds-');
   put(join(root, 'SeqA', 'groundtruth_rect.txt'), rows(3));
   await jpeg(join(root, 'SeqA', 'img', '0001.jpg'));
   await jpeg(join(root, 'SeqA', 'img', '0003.jpg'));
@@ -221,7 +210,7 @@ test('a missing image for an annotated frame leaves the images out, with a warni
 });
 
 test('roots of no known form, unknown dataset names and missing roots are one-line user errors', async (t) => {
-  const root = tempRoot(t);
+  const root = tempDir(t, 'otb-ds-');
   put(join(root, 'stuff', 'a.txt'), '1,2,3,4\n');
   put(join(root, 'other.json'), JSON.stringify({ a: { frames: [] } }));
   put(join(root, 'bad.json'), '{ nope');

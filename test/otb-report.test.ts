@@ -4,14 +4,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import sharp from 'sharp';
 import type { Box } from '../src/core/types.ts';
 import { evaluateOtb, type EvalDataset, type EvalTrackerResults } from '../src/eval/otb.ts';
 import { plotSpec } from '../src/report/otb-plots.ts';
 import { formatOtbConsoleTable, writeOtbReport } from '../src/report/otb-report.ts';
+import { tempDir } from './helpers/files.ts';
 
 const gt = (f: number): Box => [10 * f, 10, 20, 20];
 const DS: EvalDataset = {
@@ -30,16 +30,10 @@ function tracker(name: string, box: (f: number) => Box, times?: number[]): EvalT
 // A: perfect, 0.1 s per frame. Siam_B: 500 px off from frame 2 on (IoU 0, far beyond 50 px).
 const EV = evaluateOtb(DS, [tracker('Siam_B', (f) => (f === 1 ? gt(1) : [500, 500, 20, 20])), tracker('A', gt, [0.1, 0.1, 0.1, 0.1])], 'otb');
 
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'otb-report-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 const csv = (file: string) => readFileSync(file, 'utf8').trim().split('\n');
 
 test('writeOtbReport writes the tables, the LaTeX table, the rules and the plots, atomically', async (t) => {
-  const out = tempDir(t);
+  const out = tempDir(t, 'otb-report-');
   const written = await writeOtbReport(out, EV);
   assert.deepEqual(written.map((p) => relative(out, p)).sort(), [
     'attributes/precision_SV.png', 'attributes/success_SV.png', 'per_attribute.csv', 'per_sequence.csv',

@@ -4,25 +4,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { UserError } from '../src/core/errors.ts';
 import type { Box } from '../src/core/types.ts';
 import type { OtbDataset } from '../src/datasets/otb/types.ts';
 import { evaluateOtb } from '../src/eval/otb.ts';
 import { importOtbResults } from '../src/results/otb/index.ts';
-
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'otb-res-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function put(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-}
+import { put, tempDir } from './helpers/files.ts';
 
 /** Ground truth of frame f: a 20x20 box at (10f, 10). */
 const gt = (f: number): Box => [10 * f, 10, 20, 20];
@@ -47,7 +35,7 @@ const perfect = (a: number, b: number, fmt: (v: number) => string = String, sep 
   frames(a, b).map((f) => gt(f).map(fmt).join(sep)).join('\n') + '\n';
 
 test('got10k, pysot, pytracking and toolkit text forms, every name spelling, times files', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'otb-res-');
   put(join(dir, 'kcf', 'Basketball.txt'), perfect(1, 4, (v) => v.toFixed(3)));
   put(join(dir, 'kcf', 'Jogging.1.txt'), perfect(1, 4, (v) => v.toFixed(3)));
   put(join(dir, 'kcf', 'Human4.txt'), perfect(1, 4, (v) => v.toFixed(3)));
@@ -78,7 +66,7 @@ test('got10k, pysot, pytracking and toolkit text forms, every name spelling, tim
 });
 
 test('jwlim JSON records: start frame, recorded fps, several runs, non-rect results', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'otb-res-');
   const rec = (res: Box[], extra: object) => JSON.stringify([{ tracker: 'STRUCK', res, evalType: 'OPE', resType: 'rect', ...extra }]);
   put(join(dir, 'STRUCK', 'BasketBall.json'), rec(frames(1, 4).map(gt), { startFrame: 1, endFrame: 4, fps: 20 }));
   put(join(dir, 'STRUCK', 'Tiger1.json'), rec(frames(6, 8).map(gt), { startFrame: 6, endFrame: 8 }));
@@ -103,7 +91,7 @@ test('jwlim JSON records: start frame, recorded fps, several runs, non-rect resu
 });
 
 test("ope_meta.json gives each file's start frame (Tiger1 from 6) and row count", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'otb-res-');
   put(join(dir, 'ope_meta.json'), JSON.stringify({
     'results_SiamFC-3s_OTB-100': { Tiger1: { startFrame: 6, annoBegin: 1, len: 3 }, Basketball: { startFrame: 1, annoBegin: 1, len: 5 } },
     'results_other_OTB-100': { Tiger1: { startFrame: 2, len: 7 } },
@@ -118,7 +106,7 @@ test("ope_meta.json gives each file's start frame (Tiger1 from 6) and row count"
 });
 
 test('defects are reported, never silent: corners, NaN/non-positive boxes, short, unknown, .mat, malformed, duplicate, empty', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'otb-res-');
   // SiamRPN: the first row as corners x1,y1,x2,y2 (0-based) of the initial box.
   put(join(dir, 'SiamRPN', 'Basketball.txt'), `9,9,29,29\n${perfect(2, 4)}`);
   put(join(dir, 'bad', 'Basketball.txt'), `${perfect(1, 2)}NaN,NaN,NaN,NaN\n40,10,0,20\n`);
@@ -156,7 +144,7 @@ test('defects are reported, never silent: corners, NaN/non-positive boxes, short
 });
 
 test('tracker selection, folders that are not trackers, and results folders with none', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'otb-res-');
   put(join(dir, 'A', 'Basketball.txt'), perfect(1, 4));
   put(join(dir, 'B', 'Basketball.txt'), perfect(1, 4));
   put(join(dir, 'plots', 'success.png'), 'png');
