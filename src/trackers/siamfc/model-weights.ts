@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from '../../core/errors.ts';
+import { type ModelJson, readModelJson } from './model-file.ts';
+import { LAYERS, layerChannels } from './network.ts';
+
+/**
+ * A model folder read into plain arrays: what engines that are not TensorFlow.js (ONNX Runtime)
+ * build their graphs from. Same checks as loadModel: every tensor the architecture needs, with the
+ * shape its width implies, inside weights.bin.
+ */
+export interface WeightArray {
+  shape: number[];
+  data: Float32Array;
+}
+
+export interface ModelWeights {
+  dir: string;
+  json: ModelJson;
+  tensors: Map<string, WeightArray>;
+}
+
+/** Name and tfjs-layout shape of every tensor a SiamFC model of this width holds for inference. */
+export function inferenceShapes(width: number): Map<string, number[]> {
+  const channels = layerChannels(width);
+  const shapes = new Map<string, number[]>();
+  let cin = 3;
+  LAYERS.forEach((l, i) => {
+    const cout = channels[i];
+    shapes.set(`${l.name}/w`, [l.kernel, l.kernel, cin / l.groups, cout]);
+    if (l.bn) for (const p of ['gamma', 'beta', 'mean', 'variance']) shapes.set(`bn${i + 1}/${p}`, [cout]);
+    else shapes.set(`${l.name}/b`, [cout]);
+    cin = cout;
+  });
+  shapes.set('head/bias', []);
+  return shapes;
+}
+
+export async function readModelWeights(dir: string): Promise<ModelWeights> {
+  const json = await readModelJson(dir);
+  const binFile = join(dir, 'weights.bin');
+  let raw: Buffer;
+  try {
+    raw = await readFile(binFile);
+  } catch {
+    throw new UserError(`${binFile}: missing (model.json names it)`);
+  }
+  const values = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
+  const byName = new Map(json.weights.tensors.map((e) => [e.name, e]));
+  const tensors = new Map<string, WeightArray>();
+  for (const [name, shape] of inferenceShapes(json.architecture.width)) {
+    const e = byName.get(name);
+    if (!e || e.shape.join() !== shape.join()) {
+      throw new UserError(`${join(dir, 'model.json')}: no tensor ${name} of shape [${shape}] for width ${json.architecture.width} (${LAYERS.length} conv layers)`);
+    }
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (e.offset + size > values.length) throw new UserError(`${binFile}: shorter than model.json says (tensor ${name})`);
+    tensors.set(name, { shape, data: values.slice(e.offset, e.offset + size) });
+  }
+  return { dir, json, tensors };
+}
