@@ -3,13 +3,16 @@ import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
-import { parseCommand, positiveInt } from './options.ts';
+import { addComputeOptions, computeRequest, parseCommand, positiveInt } from './options.ts';
 
 interface BenchOptions {
   dataset: string;
   root?: string;
   trackers?: string[];
   concurrency: number;
+  engine?: string;
+  device?: string;
+  threads?: number;
   backend?: string;
   out?: string;
   convention?: string;
@@ -26,23 +29,19 @@ function parseArgs(argv: string[]): BenchOptions {
     .option('--dataset <name>', 'synthetic | synthetic-vot | OTB2013 | OTB50 | OTB100 | VOT2016..VOT2019', 'synthetic')
     .option('--root <path>', 'dataset folder with images (default data/synthetic for the synthetic sets)')
     .option('--trackers <names>', 'comma-separated registered trackers (default: all)', (v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-    .option('--concurrency <n>', 'worker threads, each with its own backend (default: CPU cores)', positiveInt('--concurrency'), availableParallelism())
-    .option('--backend <name>', 'node-gpu | node | wasm | cpu (default: the best that loads)')
+    .option('--concurrency <n>', 'worker threads, each with its own engine (default: CPU cores)', positiveInt('--concurrency'), availableParallelism())
     .option('--out <dir>', 'output folder (default results/<dataset>)')
     .option('--convention <name>', 'scoring rules: otb | pysot | got10k (default otb); VOT: legacy | pysot (default legacy)')
     .option('--seed <n>', 'seed passed to stochastic trackers', positiveInt('--seed'), 1)
     .addOption(new Option('--experiment <name>', 'VOT: baseline (supervised, resets after failures) or unsupervised (one run, no reset)').choices(['baseline', 'unsupervised']).default('baseline'))
     .option('--repetitions <n>', 'VOT: repetitions at most (deterministic trackers stop after 3 identical runs)', positiveInt('--repetitions'), 15);
-  return parseCommand<BenchOptions>(program, argv);
+  return parseCommand<BenchOptions>(addComputeOptions(program), argv);
 }
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv);
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const { BACKEND_NAMES } = await import('../compute/backend.ts');
-  if (opts.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(opts.backend)) {
-    throw new UserError(`--backend: '${opts.backend}' is not one of ${BACKEND_NAMES.join(', ')}`);
-  }
+  const compute = computeRequest(opts);
   const { builtInTrackerNames, getTrackerFactory, loadExternalTrackers } = await import('../trackers/registry.ts');
   await loadExternalTrackers();
   const trackers = opts.trackers ?? builtInTrackerNames();
@@ -59,7 +58,7 @@ async function main(): Promise<void> {
   const { runBench } = await import('../runner/bench.ts');
   const outcome = await runBench({
     data, trackers, out: resolve(opts.out ?? join('results', data.ds.name)), concurrency: opts.concurrency,
-    backend: opts.backend, convention, seed: opts.seed, maxRepetitions: opts.repetitions, experiment: opts.experiment, log,
+    compute, convention, seed: opts.seed, maxRepetitions: opts.repetitions, experiment: opts.experiment, log,
   });
   process.stdout.write(outcome.text);
 }

@@ -1,4 +1,5 @@
 import { type Command, CommanderError } from 'commander';
+import { type ComputeRequest, checkComputeRequest } from '../compute/engine.ts';
 import { UserError } from '../core/errors.ts';
 
 /**
@@ -25,4 +26,20 @@ export function positiveInt(option: string) {
     if (!Number.isInteger(v) || v < 1) throw new UserError(`${option}: expected a whole number >= 1, got '${raw}'`);
     return v;
   };
+}
+
+/**
+ * The engine options every command that runs a network takes (see compute/engine.ts); their values
+ * are checked together by computeRequest before any work starts.
+ */
+export function addComputeOptions(program: Command): Command {
+  return program
+    .option('--engine <name>', 'ort | tfjs (default: ort when onnxruntime-node loads, else tfjs)')
+    .option('--device <name>', 'ORT execution provider: cpu | cuda (cuda needs the CUDA 12 provider, see README)')
+    .option('--threads <n>', 'ORT intra-op threads per worker (default: CPU cores / workers)', positiveInt('--threads'))
+    .option('--backend <name>', 'TensorFlow.js backend: node-gpu | node | wasm | cpu (implies --engine tfjs)');
+}
+
+export function computeRequest(o: { engine?: string; device?: string; threads?: number; backend?: string }): ComputeRequest {
+  return checkComputeRequest({ engine: o.engine, device: o.device, threads: o.threads, backend: o.backend });
 }

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
-import { parseCommand, positiveInt } from './options.ts';
+import { addComputeOptions, computeRequest, parseCommand, positiveInt } from './options.ts';
 
 interface RegressOptions {
   baseline: string;
@@ -15,6 +15,9 @@ interface RegressOptions {
   update: boolean;
   tolerance: number;
   concurrency: number;
+  engine?: string;
+  device?: string;
+  threads?: number;
   backend?: string;
 }
 
@@ -43,9 +46,8 @@ function parseArgs(argv: string[]): RegressOptions {
     .option('--results <dir>', 'compare an existing regress run folder instead of running the trackers again')
     .option('--update', 'write the baseline from this run (after an intended change of models or metrics)', false)
     .option('--tolerance <t>', 'largest accepted change of any metric, absolute', tolerance, 0.01)
-    .option('--concurrency <n>', 'worker threads', positiveInt('--concurrency'), availableParallelism())
-    .option('--backend <name>', 'node-gpu | node | wasm | cpu (default: the best that loads)');
-  return parseCommand<RegressOptions>(program, argv);
+    .option('--concurrency <n>', 'worker threads', positiveInt('--concurrency'), availableParallelism());
+  return parseCommand<RegressOptions>(addComputeOptions(program), argv);
 }
 
 function readBaseline(file: string): Baseline {
@@ -80,7 +82,7 @@ async function main(): Promise<void> {
   } else {
     await rm(out, { recursive: true, force: true }); // a regression run never resumes stale results
   }
-  const outcome = await runBench({ data, trackers, out, concurrency: opts.concurrency, backend: opts.backend, convention: 'otb', seed: 1, log });
+  const outcome = await runBench({ data, trackers, out, concurrency: opts.concurrency, compute: computeRequest(opts), convention: 'otb', seed: 1, log });
   if (outcome.evaluation.kind !== 'otb') throw new Error('regression set is one-pass');
   const current = metricsOf(outcome.evaluation.ev);
   const models = Object.fromEntries(trackers.map((t) => [t, modelFingerprint(join(modelsRoot(), t))]));

@@ -10,7 +10,7 @@ import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
 import { PAPER_MODELS, PAPER_RECIPE, recipeArgs, type Recipe } from '../training/recipe.ts';
-import { parseCommand, positiveInt } from './options.ts';
+import { addComputeOptions, computeRequest, parseCommand, positiveInt } from './options.ts';
 
 interface ReproduceOptions {
   retrain: boolean;
@@ -19,6 +19,9 @@ interface ReproduceOptions {
   root?: string;
   out: string;
   concurrency: number;
+  engine?: string;
+  device?: string;
+  threads?: number;
   backend?: string;
   epochs: number;
   pairsPerEpoch: number;
@@ -33,10 +36,9 @@ function parseArgs(argv: string[]): ReproduceOptions {
     .option('--root <dir>', 'its folder (default data/synthetic, generated once; OTB needs a raw folder with images)')
     .option('--out <dir>', 'output folder', 'results/reproduce')
     .option('--concurrency <n>', 'worker threads for tracking', positiveInt('--concurrency'), availableParallelism())
-    .option('--backend <name>', 'node-gpu | node | wasm | cpu (default: the best that loads)')
     .option('--epochs <n>', 'with --retrain: epochs', positiveInt('--epochs'), PAPER_RECIPE.epochs)
     .option('--pairs-per-epoch <n>', 'with --retrain: training pairs per epoch', positiveInt('--pairs-per-epoch'), PAPER_RECIPE.pairsPerEpoch);
-  return parseCommand<ReproduceOptions>(program, argv);
+  return parseCommand<ReproduceOptions>(addComputeOptions(program), argv);
 }
 
 const TRAIN_CLI = fileURLToPath(new URL('./train.ts', import.meta.url));
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const out = resolve(opts.out);
+  const compute = computeRequest(opts);
   const { benchDatasetKind } = await import('../runner/bench-dataset.ts');
   if (benchDatasetKind(opts.dataset).kind !== 'otb') throw new UserError(`--dataset: the paper's comparison is one-pass (success and precision plots); ${opts.dataset} is a VOT set`);
   if (opts.retrain && opts.models) throw new UserError('--retrain and --models exclude each other (--retrain writes its models into <out>/models)');
@@ -95,7 +98,7 @@ async function main(): Promise<void> {
   await rm(benchOut, { recursive: true, force: true }); // models may have changed since a previous run
   const outcome = await runBench({
     data, trackers: [...PAPER_MODELS.map((m) => m.tracker), 'static'], out: benchOut,
-    concurrency: opts.concurrency, backend: opts.backend, convention: 'otb', seed: 1, log,
+    concurrency: opts.concurrency, compute, convention: 'otb', seed: 1, log,
   });
   if (outcome.evaluation.kind !== 'otb') throw new Error('the comparison is one-pass');
   const [base, ours] = PAPER_MODELS.map((m) => m.tracker);

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import type { ComputeRequest } from '../compute/engine.ts';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
 import type { OtbConvention, VotConvention } from '../core/types.ts';
@@ -17,7 +18,8 @@ export interface BenchRequest {
   trackers: string[];
   out: string;
   concurrency: number;
-  backend?: string;
+  /** Engine options as given; each worker resolves them (see compute/engine.ts). */
+  compute: ComputeRequest;
   /** otb | pysot | got10k for one-pass datasets, legacy | pysot for VOT. */
   convention: string;
   seed: number;
@@ -58,7 +60,7 @@ export async function runBench(req: BenchRequest): Promise<BenchOutcome> {
   let records = done;
   let seconds = 0;
   if (jobs.length > 0) {
-    const outcome = await runJobs(jobs, { concurrency: req.concurrency, backend: req.backend, log: req.log });
+    const outcome = await runJobs(jobs, { concurrency: req.concurrency, compute: req.compute, log: req.log });
     backend = outcome.backend;
     seconds = outcome.seconds;
     records = [...done, ...outcome.records];
@@ -70,6 +72,7 @@ export async function runBench(req: BenchRequest): Promise<BenchOutcome> {
   await writeFileAtomic(join(out, 'run.json'), JSON.stringify({
     dataset: data.ds.name, protocol: data.kind === 'otb' ? 'one-pass' : `vot-${req.experiment === 'unsupervised' ? 'unsupervised' : 'supervised'}`, root: data.ds.root,
     trackers: req.trackers, backend, backends: [...new Set(records.map((r) => r.backend))],
+    compute: { requested: req.compute, used: records.find((r) => r.compute)?.compute ?? null },
     concurrency: req.concurrency, seed: req.seed, convention: req.convention, node: process.version,
     started, finished: new Date().toISOString(), runSeconds: Number(seconds.toFixed(2)), sequences,
     models: Object.fromEntries(req.trackers.map((t) => [t, records.find((r) => r.tracker === t && r.trackerRecord)?.trackerRecord ?? null])),

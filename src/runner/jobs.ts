@@ -56,7 +56,10 @@ export interface JobRecord {
   /** Wall time of the whole job in the worker, decoding included. */
   wallSeconds: number;
   fps: number;
+  /** The engine's label, e.g. 'ort/cpu/1t' or 'tfjs/wasm'. */
   backend: string;
+  /** The engine, its execution provider (or TensorFlow.js backend) and intra-op threads. */
+  compute?: { engine: string; provider: string; threads: number };
   /** VOT: repetitions run, failures per run. */
   repetitions?: number;
   failures?: number[];
@@ -66,7 +69,7 @@ export interface JobRecord {
 }
 
 export type WorkerMessage =
-  | { type: 'ready'; backend: string }
+  | { type: 'ready'; backend: string; fallback?: string }
   | { type: 'fatal'; error: string }
   | { type: 'progress'; id: number; frames: number }
   | { type: 'done'; id: number; record: JobRecord };

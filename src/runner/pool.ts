@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import { Worker } from 'node:worker_threads';
+import type { ComputeRequest } from '../compute/engine.ts';
 import { UserError } from '../core/errors.ts';
 import type { Job, JobRecord, MainMessage, WorkerMessage } from './jobs.ts';
 
@@ -9,6 +10,7 @@ const ENTRY = new URL('./worker.ts', import.meta.url).href;
 interface Slot {
   worker: Worker;
   backend: string;
+  fallback?: string;
 }
 
 export interface PoolEvents {
@@ -17,7 +19,7 @@ export interface PoolEvents {
 }
 
 /**
- * Runs jobs on `size` worker threads, each with its own backend instance; p-limit keeps at most
+ * Runs jobs on `size` worker threads, each with its own engine (sharing the cores: see selectCompute); p-limit keeps at most
  * `size` jobs in flight and each takes an idle worker. A worker that dies (out of memory, a native
  * crash) fails its job only and is replaced.
  */
@@ -26,19 +28,22 @@ export class WorkerPool {
   private readonly all = new Set<Worker>();
   private nextId = 1;
   backend = '';
+  /** Why ONNX Runtime is not in use, when the engine was not chosen and it failed to load. */
+  fallback: string | undefined;
 
-  private constructor(private readonly backendRequest: string | undefined) {}
+  private constructor(private readonly compute: ComputeRequest, private readonly size: number) {}
 
-  static async start(size: number, backend: string | undefined): Promise<WorkerPool> {
-    const pool = new WorkerPool(backend);
+  static async start(size: number, compute: ComputeRequest): Promise<WorkerPool> {
+    const pool = new WorkerPool(compute, size);
     const slots = await Promise.all(Array.from({ length: size }, () => pool.spawn()));
     pool.idle.push(...slots);
     pool.backend = slots[0].backend;
+    pool.fallback = slots[0].fallback;
     return pool;
   }
 
   private spawn(): Promise<Slot> {
-    const worker = new Worker(BOOT, { workerData: { entry: ENTRY, backend: this.backendRequest } });
+    const worker = new Worker(BOOT, { workerData: { entry: ENTRY, compute: this.compute, workers: this.size } });
     this.all.add(worker);
     worker.on('exit', () => this.all.delete(worker));
     return new Promise((resolve, reject) => {
@@ -46,7 +51,7 @@ export class WorkerPool {
         if (m.type === 'ready') {
           worker.off('message', onMessage);
           worker.off('error', reject);
-          resolve({ worker, backend: m.backend });
+          resolve({ worker, backend: m.backend, fallback: m.fallback });
         } else if (m.type === 'fatal') {
           void worker.terminate();
           reject(new UserError(m.error));

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { imageToOtb } from '../core/types.ts';
-import { selectBackend } from '../compute/backend.ts';
+import { type ComputeChoice, selectCompute } from '../compute/engine.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
 import { writeOtbResult } from '../results/otb/write.ts';
 import { writeVotRun } from '../results/vot/write.ts';
@@ -12,7 +12,7 @@ import { runOnePass } from './ope.ts';
 import { runVotSupervised, runVotUnsupervised } from './vot-protocol.ts';
 
 /**
- * A worker thread with its own compute backend. It runs one job at a time and writes the job's
+ * A worker thread with its own engine (ORT sessions or a TensorFlow.js backend). It runs one job at a time and writes the job's
  * files itself (atomically), so a job's output is complete on disk before the main thread hears of it.
  */
 const port = parentPort!;
@@ -33,8 +33,8 @@ function progressSender(id: number) {
   };
 }
 
-async function runOpe(job: OpeJob, factory: TrackerFactory, backend: string, onFrames: (n: number) => void): Promise<Outcome> {
-  const tracker = await factory.create({ backend, seed: job.seed });
+async function runOpe(job: OpeJob, factory: TrackerFactory, compute: ComputeChoice, onFrames: (n: number) => void): Promise<Outcome> {
+  const tracker = await factory.create({ backend: compute.backend, compute, seed: job.seed });
   try {
     const run = await runOnePass(tracker, new FrameReader(job.images, factory.needsPixels), job.init, onFrames);
     await writeOtbResult(job.rawDir, job.tracker, job.target, run.boxes.map(imageToOtb), run.times);
@@ -44,7 +44,7 @@ async function runOpe(job: OpeJob, factory: TrackerFactory, backend: string, onF
   }
 }
 
-async function runVot(job: VotJob, factory: TrackerFactory, backend: string, onFrames: (n: number) => void): Promise<Outcome> {
+async function runVot(job: VotJob, factory: TrackerFactory, compute: ComputeChoice, onFrames: (n: number) => void): Promise<Outcome> {
   const reader = new FrameReader(job.images, factory.needsPixels);
   let frames = 0;
   let trackerRecord: Record<string, unknown> | undefined;
@@ -56,7 +56,7 @@ async function runVot(job: VotJob, factory: TrackerFactory, backend: string, onF
     },
   };
   if (job.experiment === 'unsupervised') {
-    const tracker = await factory.create({ backend, seed: job.seed });
+    const tracker = await factory.create({ backend: compute.backend, compute, seed: job.seed });
     try {
       const run = await runVotUnsupervised(tracker, seq);
       await writeVotRun(job.rawDir, job.tracker, 'unsupervised', job.target, 1, run);
@@ -67,7 +67,7 @@ async function runVot(job: VotJob, factory: TrackerFactory, backend: string, onF
   }
   // A fresh tracker per repetition, each with its own seed, as the toolkit restarts the tracker.
   const { runs } = await runVotSupervised(async (rep) => {
-    const t = await factory.create({ backend, seed: job.seed + rep - 1 });
+    const t = await factory.create({ backend: compute.backend, compute, seed: job.seed + rep - 1 });
     trackerRecord ??= t.describe?.();
     return t;
   }, factory, seq, {
@@ -84,9 +84,9 @@ function sum(v: number[]): number {
   return v.reduce((a, b) => a + b, 0);
 }
 
-async function runJob(id: number, job: OpeJob | VotJob, backend: string): Promise<JobRecord> {
+async function runJob(id: number, job: OpeJob | VotJob, compute: ComputeChoice): Promise<JobRecord> {
   const t0 = performance.now();
-  const base = { tracker: job.tracker, target: job.target, backend };
+  const base = { tracker: job.tracker, target: job.target, backend: compute.label, compute: { engine: compute.engine, provider: compute.provider, threads: compute.threads } };
   const report = progressSender(id);
   let framesSeen = 0;
   const onFrames = (n: number) => {
@@ -95,7 +95,7 @@ async function runJob(id: number, job: OpeJob | VotJob, backend: string): Promis
   };
   try {
     const factory = getTrackerFactory(job.tracker);
-    const o = job.kind === 'ope' ? await runOpe(job, factory, backend, onFrames) : await runVot(job, factory, backend, onFrames);
+    const o = job.kind === 'ope' ? await runOpe(job, factory, compute, onFrames) : await runVot(job, factory, compute, onFrames);
     return {
       ...base, status: 'ok', ...o, wallSeconds: (performance.now() - t0) / 1000,
       fps: o.trackerSeconds > 0 ? o.frames / o.trackerSeconds : 0, finishedAt: new Date().toISOString(),
@@ -110,21 +110,21 @@ async function runJob(id: number, job: OpeJob | VotJob, backend: string): Promis
 }
 
 async function main(): Promise<void> {
-  let backend: string;
+  let compute: ComputeChoice;
   try {
-    backend = await selectBackend(workerData.backend);
+    compute = await selectCompute(workerData.compute, workerData.workers);
     await loadExternalTrackers();
   } catch (err) {
     send({ type: 'fatal', error: (err as Error).message });
     return;
   }
-  send({ type: 'ready', backend });
+  send({ type: 'ready', backend: compute.label, fallback: compute.fallback });
   port.on('message', async (m: MainMessage) => {
     if (m.type === 'stop') {
       port.close();
       return;
     }
-    const record = await runJob(m.id, m.job, backend);
+    const record = await runJob(m.id, m.job, compute);
     await writeFileAtomic(m.job.recordFile, JSON.stringify(record, null, 1) + '\n');
     send({ type: 'done', id: m.id, record });
   });

@@ -1,3 +1,4 @@
+import type { ComputeChoice } from '../compute/engine.ts';
 import type { Box } from '../core/types.ts';
 
 /**
@@ -41,7 +42,9 @@ export interface TrackerFactory extends TrackerInfo {
 }
 
 export interface TrackerOptions {
-  /** Compute backend name asked for (`--backend`), or undefined for the best that loads. */
+  /** TensorFlow.js backend asked for (`--backend`), or undefined for the best that loads. */
   backend?: string;
+  /** The engine this process resolved (ORT or TensorFlow.js, provider, threads); undefined: choose. */
+  compute?: ComputeChoice;
   seed?: number;
 }

@@ -1,10 +1,12 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { selectBackend } from '../../compute/backend.ts';
+import { type ComputeChoice, selectCompute } from '../../compute/engine.ts';
+import type { Device } from '../../compute/onnx/session.ts';
 import type { TrackerFactory, TrackerOptions } from '../tracker.ts';
 import type { SiamfcEngine } from './engine.ts';
-import { type LoadedModel, loadModel } from './model-file.ts';
+import { type ModelArchitecture, loadModel } from './model-file.ts';
+import { readModelWeights } from './model-weights.ts';
+import { OrtEngine } from './ort-engine.ts';
 import type { SiamfcSettings } from './settings.ts';
 import { SiamfcTracker } from './siamfc-tracker.ts';
 import { TfjsEngine } from './tfjs-engine.ts';
@@ -30,20 +32,39 @@ export interface SiamfcVariant {
   settings: SiamfcSettings;
 }
 
+/** What run records keep of a model, whichever engine loaded it. */
+interface ModelInfo {
+  dir: string;
+  trained: boolean;
+  architecture: ModelArchitecture;
+  meta: Record<string, unknown>;
+}
+
 interface Served {
-  model: LoadedModel;
+  model: ModelInfo;
   engine: SiamfcEngine;
 }
 
-// One loaded model and engine per folder and backend per process (worker): every sequence after the
+// One loaded model and engine per folder and engine per process (worker): every sequence after the
 // first creates its tracker without touching the disk or the weights.
 const served = new Map<string, Promise<Served>>();
 
-async function serve(dir: string): Promise<Served> {
-  const key = `${dir}|${tf.getBackend()}`;
+async function load(dir: string, compute: ComputeChoice): Promise<Served> {
+  if (compute.engine === 'ort') {
+    const weights = await readModelWeights(dir);
+    const j = weights.json;
+    const model = { dir, trained: j.trained === true, architecture: j.architecture, meta: j.meta ?? {} };
+    return { model, engine: await OrtEngine.create(weights, { device: compute.provider as Device, threads: compute.threads }) };
+  }
+  const model = await loadModel(dir);
+  return { model, engine: new TfjsEngine(model) };
+}
+
+function serve(dir: string, compute: ComputeChoice): Promise<Served> {
+  const key = `${dir}|${compute.label}`;
   let entry = served.get(key);
   if (!entry) {
-    entry = loadModel(dir).then((model) => ({ model, engine: new TfjsEngine(model) }));
+    entry = load(dir, compute);
     served.set(key, entry);
     entry.catch(() => served.delete(key)); // a fixed file is read again next time
   }
@@ -51,7 +72,7 @@ async function serve(dir: string): Promise<Served> {
 }
 
 /** What a run record keeps about the model: folder, trained or not, architecture, training record. */
-export function modelRecord(model: LoadedModel): Record<string, unknown> {
+export function modelRecord(model: ModelInfo): Record<string, unknown> {
   const rel = relative(REPO, model.dir);
   return {
     model: rel.startsWith('..') ? model.dir : rel,
@@ -70,8 +91,9 @@ export function siamfcFactory(variant: SiamfcVariant): TrackerFactory {
     deterministic: true,
     needsPixels: true,
     async create(options: TrackerOptions) {
-      await selectBackend(options.backend);
-      const { model, engine } = await serve(dir());
+      // Trackers made outside a worker (tests, scripts) resolve the engine themselves.
+      const compute = options.compute ?? (await selectCompute({ backend: options.backend }));
+      const { model, engine } = await serve(dir(), compute);
       return new SiamfcTracker(engine, variant.settings, modelRecord(model));
     },
   };
