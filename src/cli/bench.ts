@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
+import { preflightCompute } from '../compute/engine.ts';
 import { addComputeOptions, computeRequest, parseCommand, positiveInt } from './options.ts';
 
 interface BenchOptions {
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const compute = computeRequest(opts);
+  await preflightCompute(compute);
   const { builtInTrackerNames, getTrackerFactory, loadExternalTrackers } = await import('../trackers/registry.ts');
   await loadExternalTrackers();
   const trackers = opts.trackers ?? builtInTrackerNames();

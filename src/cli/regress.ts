@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
+import { preflightCompute } from '../compute/engine.ts';
 import { addComputeOptions, computeRequest, parseCommand, positiveInt } from './options.ts';
 
 interface RegressOptions {
@@ -69,6 +70,8 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const baselineFile = resolve(opts.baseline);
   const baseline = opts.update ? undefined : readBaseline(baselineFile);
+  const compute = computeRequest(opts);
+  await preflightCompute(compute);
 
   const [{ loadBenchDataset }, { runBench }, { builtInTrackerNames }, { modelsRoot }, { metricsOf, compareMetrics, formatDifferences }, { modelFingerprint }] = await Promise.all([
     import('../runner/bench-dataset.ts'), import('../runner/bench.ts'), import('../trackers/registry.ts'),
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
   } else {
     await rm(out, { recursive: true, force: true }); // a regression run never resumes stale results
   }
-  const outcome = await runBench({ data, trackers, out, concurrency: opts.concurrency, compute: computeRequest(opts), convention: 'otb', seed: 1, log });
+  const outcome = await runBench({ data, trackers, out, concurrency: opts.concurrency, compute, convention: 'otb', seed: 1, log });
   if (outcome.evaluation.kind !== 'otb') throw new Error('regression set is one-pass');
   const current = metricsOf(outcome.evaluation.ev);
   const models = Object.fromEntries(trackers.map((t) => [t, modelFingerprint(join(modelsRoot(), t))]));

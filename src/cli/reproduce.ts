@@ -10,6 +10,7 @@ import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
 import { PAPER_MODELS, PAPER_RECIPE, recipeArgs, type Recipe } from '../training/recipe.ts';
+import { preflightCompute } from '../compute/engine.ts';
 import { addComputeOptions, computeRequest, parseCommand, positiveInt } from './options.ts';
 
 interface ReproduceOptions {
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const out = resolve(opts.out);
   const compute = computeRequest(opts);
+  await preflightCompute(compute);
   const { benchDatasetKind } = await import('../runner/bench-dataset.ts');
   if (benchDatasetKind(opts.dataset).kind !== 'otb') throw new UserError(`--dataset: the paper's comparison is one-pass (success and precision plots); ${opts.dataset} is a VOT set`);
   if (opts.retrain && opts.models) throw new UserError('--retrain and --models exclude each other (--retrain writes its models into <out>/models)');

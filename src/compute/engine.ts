@@ -84,10 +84,18 @@ export async function selectCompute(request: ComputeRequest, workers = 1): Promi
       const threads = req.threads ?? threadsPerWorker(workers);
       return { engine: 'ort', provider: device, threads, label: `ort/${device}/${threads}t` };
     } catch (err) {
-      if (req.engine === 'ort') throw err instanceof UserError ? new UserError(`--engine ort: ${err.message}`) : err;
+      if (req.engine === 'ort') throw err instanceof UserError && !err.message.startsWith('--') ? new UserError(`--engine ort: ${err.message}`) : err;
       fallback = (err as Error).message;
     }
   }
   const backend = await selectBackend(req.backend);
   return { engine: 'tfjs', provider: backend, threads: 0, backend, fallback, label: `tfjs/${backend}` };
+}
+
+/**
+ * Run in the main process before any dataset work: a CUDA request that cannot be met fails at once,
+ * with one line, instead of once per worker after the dataset has loaded.
+ */
+export async function preflightCompute(req: ComputeRequest): Promise<void> {
+  if (req.device === 'cuda') await probeProvider('cuda');
 }

@@ -27,7 +27,13 @@ function firstLine(err: unknown): string {
 /** The onnxruntime-node module, or a UserError saying why it does not load. */
 export function loadOrt(): Promise<Ort> {
   loaded ??= import('onnxruntime-node').then(
-    (m) => ((m as { default?: Ort }).default ?? m) as Ort,
+    (m) => {
+      const ort = ((m as { default?: Ort }).default ?? m) as Ort;
+      // ORT's own log goes to stderr in colour, several lines per failure; every failure also
+      // throws, and the callers turn that into one line.
+      ort.env.logLevel = 'fatal';
+      return ort;
+    },
     (err) => {
       loaded = undefined;
       const e = err as NodeJS.ErrnoException;
