@@ -1,26 +1,33 @@
-import { Command, Option } from 'commander';
-import * as tf from '@tensorflow/tfjs-core';
+import { Command } from 'commander';
 import sharp from 'sharp';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { BACKEND_NAMES, selectBackend } from '../src/compute/backend.ts';
+import { selectBackend } from '../src/compute/backend.ts';
+import { type ComputeChoice, type ComputeRequest, checkComputeRequest, selectCompute } from '../src/compute/engine.ts';
+import { createSession, loadOrt } from '../src/compute/onnx/session.ts';
 import { runMain } from '../src/core/cli-main.ts';
 import type { Box } from '../src/core/types.ts';
 import { decodeRgb } from '../src/images/decode.ts';
-import { meanColour, samplePatch } from '../src/images/sample.ts';
+import { addComputeOptions } from '../src/cli/options.ts';
+import type { SiamfcEngine } from '../src/trackers/siamfc/engine.ts';
 import { modelsRoot } from '../src/trackers/siamfc/factory.ts';
 import { loadModel } from '../src/trackers/siamfc/model-file.ts';
-import { initParams, saveModel } from '../src/trackers/siamfc/network.ts';
+import { readModelWeights } from '../src/trackers/siamfc/model-weights.ts';
+import { featureSize, initParams, layerChannels, saveModel } from '../src/trackers/siamfc/network.ts';
+import { OrtEngine } from '../src/trackers/siamfc/ort-engine.ts';
+import { foldedLayers, responseGraph } from '../src/trackers/siamfc/ort-graphs.ts';
 import { SIAMFC_3S } from '../src/trackers/siamfc/settings.ts';
 import { SiamfcTracker } from '../src/trackers/siamfc/siamfc-tracker.ts';
 import { TfjsEngine } from '../src/trackers/siamfc/tfjs-engine.ts';
 
 /**
- * SiamFC-3s speed on the backend in use: per-stage time (decode, crop, network, post-processing)
- * and frames per second for the full-width and the quarter-width network, then throughput with 1
- * and 2 worker threads (each with its own backend and its own sequence). Prints figures only.
+ * SiamFC-3s speed, both engines side by side in one run (ratios within a run are what compare on a
+ * shared machine): per-stage time per frame (decode, crop, network, post-processing) and fps for the
+ * full-width and the quarter-width network; the ORT engine's network stage against a bare ORT
+ * session running the same graph on the same inputs; then throughput with 1 and 2 worker threads.
+ * Prints figures only.
  */
 const FRAME_W = 640;
 const FRAME_H = 360;
@@ -58,17 +65,22 @@ interface RunFigures {
   wallSeconds: number;
 }
 
+async function makeEngine(compute: ComputeChoice, dir: string): Promise<SiamfcEngine> {
+  if (compute.engine === 'ort') return OrtEngine.create(await readModelWeights(dir), { device: compute.provider as 'cpu' | 'cuda', threads: compute.threads });
+  await selectBackend(compute.backend);
+  return new TfjsEngine(await loadModel(dir));
+}
+
 /**
- * Loads the model and warms up (init on frame 1, one update), then waits for `go` before tracking the
- * sequence and returns per-frame stage times; workers use `go` to start timing together.
+ * Loads the model and warms up (init on frame 1, two updates), then waits for `go` before tracking
+ * the sequence and returns per-frame stage times; workers use `go` to start timing together.
  */
-async function trackSequence(modelDir: string, paths: string[], go: () => Promise<void> = async () => {}): Promise<RunFigures> {
-  const model = await loadModel(modelDir);
-  const engine = new TfjsEngine(model);
+async function trackSequence(compute: ComputeChoice, modelDir: string, paths: string[], go: () => Promise<void> = async () => {}): Promise<RunFigures> {
+  const engine = await makeEngine(compute, modelDir);
   const tracker = new SiamfcTracker(engine, SIAMFC_3S);
   const first = await decodeRgb(paths[0]);
   await tracker.init({ index: 0, path: paths[0], ...first }, truth(0));
-  await tracker.update({ index: 0, path: paths[0], ...first }); // kernels compile, the JIT settles
+  for (let i = 0; i < 2; i++) await tracker.update({ index: 0, path: paths[0], ...first }); // kernels compile, the JIT settles
   Object.assign(tracker.times, { crop: 0, network: 0, post: 0, frames: 0 });
   await go();
   let decode = 0;
@@ -82,48 +94,54 @@ async function trackSequence(modelDir: string, paths: string[], go: () => Promis
   const wallSeconds = (performance.now() - t0) / 1000;
   const n = tracker.times.frames;
   engine.dispose();
-  model.dispose();
   return { frames: n, decode: decode / n, crop: tracker.times.crop / n, network: tracker.times.network / n, post: tracker.times.post / n, wallSeconds };
 }
 
-/** samplePatch (JS) against tf.image.cropAndResize for the three 255 x 255 search crops. */
-async function compareCrops(path: string): Promise<{ js: number; tfjs: number }> {
-  const img = await decodeRgb(path);
-  const fill = meanColour(img);
-  const out = new Float32Array(3 * 255 * 255 * 3);
-  const side = 300;
-  const js = () => {
-    for (let k = 0; k < 3; k++) samplePatch(img, fill, out, k * 255 * 255 * 3, 255, 100 + k, 40, (side * 1.0375 ** (k - 1)) / 255);
+/**
+ * The ORT engine's respond() against a bare onnxruntime-node session of the same graph on the same
+ * inputs, alternating call by call so that both see the same load on a shared machine.
+ */
+async function engineOverhead(modelDir: string, threads: number, runs: number): Promise<{ bare: number; engine: number }> {
+  const ort = await loadOrt();
+  const m = await readModelWeights(modelDir);
+  const a = m.json.architecture;
+  const w = { tensors: m.tensors, bnEps: a.bnEps, headScale: a.headScale };
+  const fz = featureSize(a.exemplarSize);
+  const c = layerChannels(a.width).at(-1)!;
+  const session = await createSession(responseGraph(foldedLayers(w), a.instanceSize, [fz, fz, c], w), { device: 'cpu', threads }, 'bare');
+  const engine = await OrtEngine.create(m, { device: 'cpu', threads });
+  const crops = new Float32Array(3 * a.instanceSize ** 2 * 3).map((_, i) => i % 251);
+  const exemplar = { data: new Float32Array(fz * fz * c).map((_, i) => (i % 13) / 13), shape: [1, fz, fz, c] as [number, number, number, number] };
+  const feeds = {
+    crops: new ort.Tensor('float32', crops, [3, a.instanceSize, a.instanceSize, 3]),
+    exemplar: new ort.Tensor('float32', exemplar.data, exemplar.shape),
   };
-  const tfjs = () => {
-    const r = tf.tidy(() => {
-      // The fill colour by shifting: crop (image - mean) with 0 outside, then add the mean back.
-      const shifted = tf.sub(tf.cast(tf.tensor4d(img.data, [1, img.height, img.width, 3], 'int32'), 'float32'), tf.tensor1d(fill));
-      const boxes = [0, 1, 2].map((k) => {
-        const s = side * 1.0375 ** (k - 1);
-        return [40 / (img.height - 1), 100 / (img.width - 1), (40 + s) / (img.height - 1), (100 + s) / (img.width - 1)];
-      });
-      return tf.add(tf.image.cropAndResize(shifted as tf.Tensor4D, boxes, [0, 0, 0], [255, 255], 'bilinear', 0), tf.tensor1d(fill));
-    });
-    r.dataSync();
-    r.dispose();
-  };
-  const time = (fn: () => void) => {
-    for (let i = 0; i < 3; i++) fn();
+  let bare = 0;
+  let mine = 0;
+  for (let i = -3; i < runs; i++) {
     const t0 = performance.now();
-    for (let i = 0; i < 20; i++) fn();
-    return (performance.now() - t0) / 20;
-  };
-  return { js: time(js), tfjs: time(tfjs) };
+    await session.run(feeds);
+    const t1 = performance.now();
+    await engine.respond(exemplar, crops, 3);
+    const t2 = performance.now();
+    if (i >= 0) {
+      bare += t1 - t0;
+      mine += t2 - t1;
+    }
+  }
+  await session.release();
+  engine.dispose();
+  return { bare: bare / runs, engine: mine / runs };
 }
 
 /**
- * Runs `threads` workers, each tracking the whole sequence; once all have loaded and warmed up they
- * start together, and the figure is all frames over the time until the last one finishes.
+ * Runs `threads` workers, each tracking the whole sequence with its own engine; once all have
+ * loaded and warmed up they start together, and the figure is all frames over the time until the
+ * last one finishes.
  */
-async function workerThroughput(threads: number, modelDir: string, paths: string[], backend: string): Promise<number> {
+async function workerThroughput(threads: number, modelDir: string, paths: string[], request: ComputeRequest): Promise<number> {
   const boot = `const { register } = await import('tsx/esm/api'); register(); await import(${JSON.stringify(import.meta.url)});`;
-  const workers = Array.from({ length: threads }, () => new Worker(boot, { eval: true, workerData: { modelDir, paths, backend } }));
+  const workers = Array.from({ length: threads }, () => new Worker(boot, { eval: true, workerData: { modelDir, paths, request, workers: threads } }));
   const next = (w: Worker) => new Promise<unknown>((resolve, reject) => {
     w.once('message', resolve);
     w.once('error', reject);
@@ -143,42 +161,58 @@ async function workerThroughput(threads: number, modelDir: string, paths: string
 const ms = (v: number) => v.toFixed(1).padStart(8);
 
 async function main(): Promise<void> {
-  const program = new Command()
+  const program = addComputeOptions(new Command()
     .name('npm run bench:speed --')
-    .addOption(new Option('--backend <name>', 'compute backend (default: the best that loads)').choices([...BACKEND_NAMES]))
+    .description('SiamFC-3s per-stage time and fps on both engines (or the one --engine names)')
     .option('--frames <n>', 'frames per sequence', (v) => Math.max(3, Number.parseInt(v, 10) || 0), 21)
-    .option('--no-workers', 'skip the 1 vs 2 worker-thread measurement')
+    .option('--no-workers', 'skip the 1 vs 2 worker-thread measurement'))
     .parse();
-  const o = program.opts<{ backend?: string; frames: number; workers: boolean }>();
-  const backend = await selectBackend(o.backend);
+  const o = program.opts<{ engine?: string; device?: string; threads?: number; backend?: string; frames: number; workers: boolean }>();
+  const req = checkComputeRequest({ engine: o.engine, device: o.device, threads: o.threads, backend: o.backend });
+  const requests: ComputeRequest[] = req.engine ? [req] : [{ engine: 'ort', threads: o.threads }, { engine: 'tfjs' }];
+  const computes = await Promise.all(requests.map((r) => selectCompute(r, 1)));
   const tmp = await mkdtemp(join(tmpdir(), 'siambench-speed-'));
   try {
     const paths = await writeSequence(join(tmp, 'img'), o.frames);
     // Full width: seeded weights saved like a trained model (speed does not depend on the values).
     const fullDir = join(tmp, 'siamfc-w1');
+    if (!computes.some((c) => c.engine === 'tfjs')) await selectBackend('cpu'); // initParams draws with tfjs
     const cfg = { width: 1, exemplarSize: 127, searchSize: 239, headScale: 0.001, bnEps: 1e-6, bnMomentum: 0.05 };
     const params = initParams(cfg, 1);
     await saveModel(fullDir, params, cfg, { trained: false });
     for (const v of params.values()) v.dispose();
     const models = [{ label: 'width 1 (full)', dir: fullDir }, { label: 'width 0.25', dir: join(modelsRoot(), 'siamfc') }];
 
-    process.stdout.write(`backend ${backend}; ${o.frames - 1} timed frames of ${FRAME_W}x${FRAME_H} JPEG per run, SiamFC-3s (3 search crops of 255)\n\n`);
-    process.stdout.write('model              decode     crop  network     post  ms/frame    fps  fps w/o decode\n');
+    process.stdout.write(`${o.frames - 1} timed frames of ${FRAME_W}x${FRAME_H} JPEG per run, SiamFC-3s (3 search crops of 255), ${availableParallelism()} cores\n\n`);
+    process.stdout.write('model           engine           decode     crop  network     post  ms/frame    fps  fps w/o decode\n');
+    const network = new Map<string, number>();
     for (const m of models) {
-      const f = await trackSequence(m.dir, paths);
-      const total = f.decode + f.crop + f.network + f.post;
-      const tracker = f.crop + f.network + f.post;
-      process.stdout.write(`${m.label.padEnd(16)}${ms(f.decode)} ${ms(f.crop)} ${ms(f.network)} ${ms(f.post)}  ${ms(total)} ${(1000 / total).toFixed(2).padStart(6)}  ${(1000 / tracker).toFixed(2).padStart(6)}\n`);
+      for (const c of computes) {
+        const f = await trackSequence(c, m.dir, paths);
+        const total = f.decode + f.crop + f.network + f.post;
+        const tracker = f.crop + f.network + f.post;
+        network.set(`${m.label}|${c.engine}`, f.network);
+        process.stdout.write(`${m.label.padEnd(16)}${c.label.padEnd(14)}${ms(f.decode)} ${ms(f.crop)} ${ms(f.network)} ${ms(f.post)}  ${ms(total)} ${(1000 / total).toFixed(2).padStart(6)}  ${(1000 / tracker).toFixed(2).padStart(6)}\n`);
+      }
     }
-    const crops = await compareCrops(paths[0]);
-    process.stdout.write(`\ncrop of 3 x 255 x 255: samplePatch (JS) ${crops.js.toFixed(1)} ms, tf.image.cropAndResize incl. upload/download ${crops.tfjs.toFixed(1)} ms\n`);
-
-    if (o.workers) {
-      process.stdout.write('\nworker threads (each its own backend and sequence), frames per second overall:\n');
+    const ort = computes.find((c) => c.engine === 'ort' && c.provider === 'cpu');
+    if (ort) {
+      process.stdout.write(`\nORT engine's respond() against a bare onnxruntime-node session of the same graph, call by call (${ort.threads} threads):\n`);
       for (const m of models) {
-        const one = await workerThroughput(1, m.dir, paths, backend);
-        const two = await workerThroughput(2, m.dir, paths, backend);
-        process.stdout.write(`${m.label.padEnd(16)} 1 thread ${one.toFixed(2)} fps, 2 threads ${two.toFixed(2)} fps (x${(two / one).toFixed(2)})\n`);
+        const d = await engineOverhead(m.dir, ort.threads, Math.max(10, o.frames));
+        const tfjs = network.get(`${m.label}|tfjs`);
+        const tracked = network.get(`${m.label}|ort`)!;
+        process.stdout.write(`${m.label.padEnd(16)} bare ${d.bare.toFixed(1)} ms, engine ${d.engine.toFixed(1)} ms (${((d.engine / d.bare - 1) * 100).toFixed(1)}% over bare)${tfjs ? `; tfjs network stage = ${(tfjs / tracked).toFixed(1)}x ORT's` : ''}\n`);
+      }
+    }
+    if (o.workers) {
+      process.stdout.write('\nworker threads (each its own engine and sequence; ORT threads = cores / workers), frames per second overall:\n');
+      for (const m of models) {
+        for (const r of requests) {
+          const one = await workerThroughput(1, m.dir, paths, r);
+          const two = await workerThroughput(2, m.dir, paths, r);
+          process.stdout.write(`${m.label.padEnd(16)}${(r.engine ?? '').padEnd(6)} 1 worker ${one.toFixed(2)} fps, 2 workers ${two.toFixed(2)} fps (x${(two / one).toFixed(2)})\n`);
+        }
       }
     }
   } finally {
@@ -189,10 +223,10 @@ async function main(): Promise<void> {
 if (isMainThread) {
   runMain(main);
 } else {
-  const { modelDir, paths, backend } = workerData as { modelDir: string; paths: string[]; backend: string };
+  const { modelDir, paths, request, workers } = workerData as { modelDir: string; paths: string[]; request: ComputeRequest; workers: number };
   const port = parentPort!;
-  await selectBackend(backend);
-  const figures = await trackSequence(modelDir, paths, () => new Promise((resolve) => {
+  const compute = await selectCompute(request, workers);
+  const figures = await trackSequence(compute, modelDir, paths, () => new Promise((resolve) => {
     port.once('message', () => resolve());
     port.postMessage('ready');
   }));
