@@ -9,7 +9,7 @@ import { runCli, startCli } from './helpers/cli.ts';
 
 /**
  * The bench runner end to end on real generated JPEGs, real worker threads and the real WASM
- * backend: resume after a kill, a tracker that throws, the VOT protocol, and option errors.
+ * engine (ORT, and tfjs WASM for comparison): resume after a kill, a tracker that throws, the VOT protocol, and option errors.
  */
 let tmp = '';
 let syn = '';
@@ -64,8 +64,34 @@ test('a killed run, resumed, ends with exactly the results of an uninterrupted r
   const gt = readFileSync(join(syn, 'otb', 'Synth001', 'groundtruth_rect.txt'), 'utf8').trim().split('\n')[0];
   const boxes = readFileSync(join(whole, 'raw', 'static', 'Synth001.txt'), 'utf8').trim().split('\n');
   assert.ok(boxes.every((b) => b.split(',').map(Number).join() === gt.split(',').map(Number).join()), 'static holds the first box');
+  // ORT is the default engine and the records say so: engine, provider and threads.
+  const run = JSON.parse(readFileSync(join(whole, 'run.json'), 'utf8'));
+  assert.equal(run.compute.used.engine, 'ort');
+  assert.equal(run.compute.used.provider, 'cpu');
+  assert.ok(run.compute.used.threads >= 1);
+  const job = JSON.parse(readFileSync(join(whole, 'records', 'siamfc', 'Synth001.json'), 'utf8'));
+  assert.deepEqual(job.compute, run.compute.used);
+  assert.equal(job.trackerRecord.engine, `ort/cpu/${job.compute.threads}t`);
   const leftovers = readdirSync(join(killed, 'raw', 'siamfc')).filter((f) => f.endsWith('.tmp'));
   assert.deepEqual(leftovers.filter((f) => !f.includes('.txt.')), [], 'no stray files but atomic-write temporaries');
+});
+
+test('--engine tfjs writes the same boxes as the default ORT engine, and its records say tfjs', () => {
+  const ort = join(tmp, 'engine-ort');
+  const tfjs = join(tmp, 'engine-tfjs');
+  for (const [out, extra] of [[ort, []], [tfjs, ['--engine', 'tfjs', '--backend', 'wasm']]] as const) {
+    const r = bench(out, '--trackers', 'siamfc', '--concurrency', '2', ...extra);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  assert.equal(JSON.parse(readFileSync(join(tfjs, 'run.json'), 'utf8')).compute.used.engine, 'tfjs');
+  let worst = 0;
+  for (const seq of SEQS) {
+    const read = (dir: string) => readFileSync(join(dir, 'raw', 'siamfc', `${seq}.txt`), 'utf8').trim().split('\n').map((l) => l.split(',').map(Number));
+    const [a, b] = [read(ort), read(tfjs)];
+    assert.equal(a.length, b.length);
+    a.forEach((row, i) => row.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - b[i][j])))));
+  }
+  assert.ok(worst < 0.01, `boxes differ by up to ${worst} px`);
 });
 
 test('a tracker that throws on one sequence fails that sequence only; the run goes on and says so', () => {
