@@ -8,8 +8,9 @@ import { ensureSynthetic } from '../src/datasets/synthetic/index.ts';
 import { runCli, startCli } from './helpers/cli.ts';
 
 /**
- * The bench runner end to end on real generated JPEGs, real worker threads and the real WASM
- * engine (ORT, and tfjs WASM for comparison): resume after a kill, a tracker that throws, the VOT protocol, and option errors.
+ * The bench runner end to end on real generated JPEGs, real worker threads and the real engines
+ * (ORT by default, tfjs WASM for comparison): resume after a kill, a tracker that throws, the VOT
+ * protocol, and option errors.
  */
 let tmp = '';
 let syn = '';
