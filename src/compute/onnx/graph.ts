@@ -44,7 +44,11 @@ export class OnnxGraph {
   private readonly constants = new Map<string, string>();
   private counter = 0;
 
-  constructor(readonly name: string) {}
+  /** `opset` above the default for graphs that need newer operators (ScatterElements' reduction is 16). */
+  constructor(
+    readonly name: string,
+    readonly opset: number = OPSET,
+  ) {}
 
   /** A name no other value in this graph has. */
   fresh(prefix: string): string {
@@ -113,7 +117,7 @@ export class OnnxGraph {
   /** The serialised model, ready for an InferenceSession. */
   toBytes(): Uint8Array {
     const graph: proto.onnx.IGraphProto = { name: this.name, node: this.nodes, initializer: this.inits, input: this.inputs, output: this.outputs };
-    const model: proto.onnx.IModelProto = { irVersion: 8, producerName: 'siambench', opsetImport: [{ domain: '', version: OPSET }], graph };
+    const model: proto.onnx.IModelProto = { irVersion: 8, producerName: 'siambench', opsetImport: [{ domain: '', version: this.opset }], graph };
     return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
   }
 

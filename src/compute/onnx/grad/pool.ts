@@ -1,0 +1,22 @@
+import type { Tape } from './tape.ts';
+import { convOutput } from './conv.ts';
+
+/**
+ * Max pooling without padding. The forward MaxPool's second output holds, for every output cell,
+ * the index of its maximum in the flattened input (batch and channels included), so the backward
+ * scatters dy there with ScatterElements(reduction = add): overlapping windows that share a maximum
+ * add up. Which of several equal values ORT indexes does not matter here: after a ReLU, ties are
+ * zeros, and the ReLU's gradient is 0 there whichever cell receives it.
+ */
+export function maxPool(t: Tape, x: string, kernel: number, stride: number): string {
+  const [n, c, h, w] = t.shape(x);
+  const [y, indices] = t.g.node('MaxPool', [x], { kernel_shape: [kernel, kernel], strides: [stride, stride] }, 2);
+  const out = [n, c, convOutput(h, kernel, stride), convOutput(w, kernel, stride)];
+  return t.record(y, out, [x], (dy) => {
+    const g = t.g;
+    const flat = g.op('Reshape', [indices, g.ints([1, -1])]);
+    const zeros = g.op('ConstantOfShape', [g.ints([1, n * c * h * w])]);
+    const dx = g.op('ScatterElements', [zeros, flat, g.op('Reshape', [dy, g.ints([1, -1])])], { axis: 1, reduction: 'add' });
+    return [g.op('Reshape', [dx, g.ints([n, c, h, w])])];
+  });
+}
