@@ -6,68 +6,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-wasm';
-import { registerWasmGradients } from '../src/compute/wasm-grads.ts';
+import { selectBackend } from '../src/compute/backend.ts';
 import { DEFAULT_LOSS_SETTINGS, lossFunction, type LossSettings } from '../src/trackers/siamfc/losses.ts';
+import { embed, initParams, type NetworkConfig, updateBatchNormStats, xcorr } from '../src/trackers/siamfc/network.ts';
+import { loadModel, saveModelArrays } from '../src/trackers/siamfc/model-file.ts';
 import { frameName, readGot10kSplit } from '../src/datasets/got10k/layout.ts';
 import { PairSampler, holdOut } from '../src/datasets/got10k/pairs.ts';
 import { PairBatches } from '../src/training/batches.ts';
 import { DEFAULT_CROP_SETTINGS, withoutAugmentation, type CropSettings } from '../src/training/crops.ts';
 import { Rng } from '../src/training/random.ts';
+import { geometricLr } from '../src/training/schedule.ts';
 import { train, type Schedule, type TrainRun } from '../src/training/loop.ts';
-import type { TrainableSiamese } from '../src/training/model.ts';
+import { createTfjsSiamfc } from '../src/training/tfjs-siamese.ts';
+import type { TrainableSiamese } from '../src/training/trainable.ts';
 import type { Box } from '../src/core/types.ts';
 
-await tf.setBackend('wasm');
-registerWasmGradients();
-
-/**
- * A small but real Siamese network: input normalisation with moving statistics (the batch-norm
- * pattern), one strided convolution, per-sample cross-correlation as a depthwise convolution.
- */
-class TinySiamese implements TrainableSiamese {
-  readonly variables = new Map<string, tf.Variable>();
-  readonly state = new Map<string, tf.Variable>();
-
-  constructor(seed: number) {
-    this.variables.set('conv/w', tf.variable(tf.randomNormal([7, 7, 3, 8], 0, 0.1, 'float32', seed), true, `tiny${seed}/w`));
-    this.variables.set('head/bias', tf.variable(tf.scalar(0), true, `tiny${seed}/b`));
-    this.state.set('mean', tf.variable(tf.fill([3], 128), false, `tiny${seed}/mean`));
-  }
-  decays(name: string) {
-    return name.endsWith('/w');
-  }
-  private embed(img: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    const mean = training ? tf.mean(img, [0, 1, 2]) : this.state.get('mean')!;
-    return tf.relu(tf.conv2d(tf.div(tf.sub(img, mean), 64) as tf.Tensor4D, this.variables.get('conv/w')! as tf.Tensor4D, 4, 'valid'));
-  }
-  forward(z: tf.Tensor4D, x: tf.Tensor4D, training: boolean): tf.Tensor {
-    const fz = this.embed(z, training);
-    const fx = this.embed(x, training);
-    const [n, h, w, c] = fx.shape;
-    const xs = tf.reshape(tf.transpose(fx, [1, 2, 0, 3]), [1, h, w, n * c]) as tf.Tensor4D;
-    const zs = tf.reshape(tf.transpose(fz, [1, 2, 0, 3]), [fz.shape[1], fz.shape[2], n * c, 1]) as tf.Tensor4D;
-    const r = tf.depthwiseConv2d(xs, zs, 1, 'valid');
-    const [, ho, wo] = r.shape;
-    const summed = tf.sum(tf.reshape(r, [ho, wo, n, c]), 3);
-    return tf.add(tf.mul(tf.transpose(summed, [2, 0, 1]), 0.05), this.variables.get('head/bias')!);
-  }
-  updateStatistics(z: tf.Tensor4D): void {
-    const m = this.state.get('mean')!;
-    m.assign(tf.add(tf.mul(m, 0.9), tf.mul(tf.mean(z, [0, 1, 2]), 0.1)));
-  }
-  async save(dir: string, meta: Record<string, unknown>) {
-    await mkdir(dir, { recursive: true });
-    const weights = Object.fromEntries([...this.variables].map(([n, v]) => [n, Array.from(v.dataSync())]));
-    await writeFile(join(dir, 'tiny.json'), JSON.stringify({ meta, weights }));
-  }
-  describe() {
-    return { kind: 'tiny', exemplar: 31, search: 63 };
-  }
-  dispose() {
-    for (const v of [...this.variables.values(), ...this.state.values()]) v.dispose();
-  }
-}
+await selectBackend('wasm');
 
 const W = 120;
 const H = 90;
@@ -93,42 +47,49 @@ for (const [s, name] of names.entries()) {
   await writeFile(join(split, name, 'groundtruth.txt'), boxes.map((b) => b.join(',')).join('\n') + '\n');
 }
 
-const CROPS: CropSettings = { ...DEFAULT_CROP_SETTINGS, exemplarSize: 31, searchSize: 63, instanceSize: 71 };
-// Stride 4 here: a 16 px radius is 4 cells of the 9x9 map; use 8 px (2 cells) as SiamFC does at stride 8.
-const LOSS: LossSettings = { ...DEFAULT_LOSS_SETTINGS, labels: { radiusPx: 8, stride: 4 } };
-const SCHEDULE: Schedule = { epochs: 3, stepsPerEpoch: 6, batchSize: 4, lrStart: 0.05, lrEnd: 0.01, sgd: { momentum: 0.9, weightDecay: 5e-4 }, seed: 11 };
+// The real SiamFC network, small: 103 -> 3x3 exemplar features, 143 -> 8x8 search features, 6x6 maps.
+const CFG: NetworkConfig = { width: 0.125, exemplarSize: 103, searchSize: 143, headScale: 0.001, bnEps: 1e-6, bnMomentum: 0.05 };
+const CROPS: CropSettings = { ...DEFAULT_CROP_SETTINGS, exemplarSize: CFG.exemplarSize, searchSize: CFG.searchSize, instanceSize: CFG.searchSize + 16 };
+const LOSS: LossSettings = DEFAULT_LOSS_SETTINGS;
+const SCHEDULE: Schedule = { epochs: 3, stepsPerEpoch: 6, batchSize: 4, lrStart: 0.02, lrEnd: 0.005, sgd: { momentum: 0.9, weightDecay: 5e-4 }, seed: 11 };
 
-async function setup(outDir: string, modelSeed: number, log: (l: string) => void = () => {}): Promise<{ run: TrainRun; model: TinySiamese }> {
-  const { train: tr, val } = holdOut(await readGot10kSplit(split), 0.25, SCHEDULE.seed);
-  const valBatches = [await new PairBatches(new PairSampler(val), new Rng(5), 4, withoutAugmentation(CROPS)).next()];
-  const sampler = new PairSampler(tr);
-  const model = new TinySiamese(modelSeed);
+const { train: trainSeqs, val: valSeqs } = holdOut(await readGot10kSplit(split), 0.25, SCHEDULE.seed);
+const VAL = [await new PairBatches(new PairSampler(valSeqs), new Rng(5), 4, withoutAugmentation(CROPS)).next()];
+const sampler = new PairSampler(trainSeqs);
+
+function setup(outDir: string, modelSeed: number, log: (l: string) => void = () => {}, cfg = CFG): { run: TrainRun; model: TrainableSiamese } {
+  const model = createTfjsSiamfc(cfg, modelSeed, 'logistic', LOSS);
   const run: TrainRun = {
     model,
-    loss: lossFunction('logistic', LOSS),
     batches: (rng) => new PairBatches(sampler, rng, SCHEDULE.batchSize, CROPS),
     seed: SCHEDULE.seed,
-    val: valBatches,
+    val: VAL,
     schedule: SCHEDULE,
+    bnMomentum: cfg.bnMomentum,
     outDir,
     resume: true,
     keepCheckpoint: false,
     record: { loss: 'logistic' },
-    title: 'tiny',
+    save: (dir, m, meta) => saveModelArrays(dir, m.params, (n) => m.trainable.includes(n), cfg, meta),
+    title: 'small SiamFC',
     log,
   };
   return { run, model };
 }
 
-test('training loop: the loss falls; curves, CSV and the model with its record are written', async () => {
+function snapshot(model: TrainableSiamese): Map<string, Float32Array> {
+  return new Map([...model.params].map(([n, p]) => [n, p.data.slice()]));
+}
+
+test('training loop: the loss falls; curves, CSV and a loadable model with its record are written', async () => {
   const out = join(tmp, 'full');
-  const { run, model } = await setup(out, 1);
+  const { run, model } = setup(out, 1);
   const result = await train(run);
   const [first, , last] = result.history.epochs;
   assert.equal(result.steps, 18);
   assert.ok(last.trainLoss < first.trainLoss, `train loss ${first.trainLoss} -> ${last.trainLoss}`);
   assert.ok(last.valLoss < result.history.steps[0].loss, `val loss ${last.valLoss} vs first step ${result.history.steps[0].loss}`);
-  assert.deepEqual(result.history.epochs.map((e) => +e.lr.toFixed(6)), [0.05, +(0.05 * Math.sqrt(0.2)).toFixed(6), 0.01]);
+  assert.deepEqual(result.history.epochs.map((e) => +e.lr.toFixed(6)), [0.02, +(0.02 * Math.sqrt(0.25)).toFixed(6), 0.005]);
   const steps = (await readFile(join(out, 'training', 'loss-steps.csv'), 'utf8')).trim().split('\n');
   assert.equal(steps[0], 'step,epoch,lr,loss,pairs_per_s');
   assert.equal(steps.length, 19);
@@ -136,46 +97,122 @@ test('training loop: the loss falls; curves, CSV and the model with its record a
   assert.equal(epochs.length, 4);
   const png = await readFile(join(out, 'training', 'loss.png'));
   assert.deepEqual([...png.subarray(1, 4)], [...Buffer.from('PNG')]);
-  const saved = JSON.parse(await readFile(join(out, 'tiny.json'), 'utf8'));
+  assert.ok(!existsSync(join(out, 'training', 'checkpoint')), 'the checkpoint goes once the model is saved');
+
+  // The saved model is the tracker's format, with the training record, and holds the trained arrays.
+  const saved = await loadModel(out);
+  assert.equal(saved.trained, true);
   assert.equal(saved.meta.loss, 'logistic');
   assert.equal(saved.meta.steps, 18);
+  assert.equal(saved.meta.engine, 'tfjs/wasm');
   assert.deepEqual(saved.meta.schedule, SCHEDULE);
   assert.equal(saved.meta.finalTrainLoss, last.trainLoss);
-  assert.ok(!existsSync(join(out, 'training', 'checkpoint')), 'the checkpoint goes once the model is saved');
+  assert.deepEqual(saved.config, CFG);
+  const json = JSON.parse(await readFile(join(out, 'model.json'), 'utf8'));
+  assert.deepEqual(json.weights.tensors.map((e: { name: string }) => e.name), [...model.params.keys()]);
+  assert.deepEqual(json.weights.tensors.filter((e: { trainable: boolean }) => !e.trainable).map((e: { name: string }) => e.name),
+    ['bn1/mean', 'bn1/variance', 'bn2/mean', 'bn2/variance', 'bn3/mean', 'bn3/variance', 'bn4/mean', 'bn4/variance', 'bn/updates']);
+  for (const [name, v] of saved.params) assert.deepEqual(v.dataSync(), model.params.get(name)!.data, name);
+  assert.equal(model.params.get('bn/updates')!.data[0], 36, 'two folds per step');
+  saved.dispose();
   model.dispose();
 });
 
-test('training loop: an interrupted run resumed from its checkpoint ends where an uninterrupted one does', async () => {
-  const whole = await setup(join(tmp, 'whole'), 2);
+test('training loop: an interrupted run resumed from its checkpoint ends exactly where an uninterrupted one does', async () => {
+  const whole = setup(join(tmp, 'whole'), 2);
   const a = await train(whole.run);
-  const wantW = whole.model.variables.get('conv/w')!.dataSync();
+  const want = snapshot(whole.model);
   whole.model.dispose();
 
   const out = join(tmp, 'interrupted');
-  const first = await setup(out, 2, (line) => {
+  const first = setup(out, 2, (line) => {
     if (line.startsWith('epoch 2/3 step 1/')) throw new Error('simulated interruption');
   });
   await assert.rejects(train(first.run), /simulated interruption/);
   first.model.dispose();
-  assert.ok(existsSync(join(out, 'training', 'checkpoint', 'state.json')));
+  const manifest = JSON.parse(await readFile(join(out, 'training', 'checkpoint', 'state.json'), 'utf8'));
+  // The names TensorFlow.js-only training wrote: its checkpoints resume here.
+  assert.equal(manifest.format, 'siambench-checkpoint-1');
+  const names = manifest.tensors.map((t: { name: string }) => t.name);
+  for (const n of ['var/conv1/w', 'var/bn1/gamma', 'var/head/bias', 'state/bn1/mean', 'state/bn/updates', 'velocity/conv5/b']) assert.ok(names.includes(n), n);
 
   const lines: string[] = [];
   // A different initialisation: everything must come from the checkpoint.
-  const second = await setup(out, 99, (l) => lines.push(l));
+  const second = setup(out, 99, (l) => lines.push(l));
   const b = await train(second.run);
   assert.ok(lines[0].startsWith('resuming from'), lines[0]);
   assert.equal(b.steps, 18);
-  const got = second.model.variables.get('conv/w')!.dataSync();
-  let worst = 0;
-  for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - wantW[i]));
-  assert.ok(worst < 1e-5, `weights differ by ${worst}`);
-  assert.deepEqual(b.history.steps.map((s) => +s.loss.toFixed(5)), a.history.steps.map((s) => +s.loss.toFixed(5)));
+  for (const [name, w] of want) assert.deepEqual(second.model.params.get(name)!.data, w, name);
+  assert.deepEqual(b.history.steps.map((s) => s.loss), a.history.steps.map((s) => s.loss));
   second.model.dispose();
 
-  const other = await setup(join(tmp, 'whole'), 2);
+  const other = setup(join(tmp, 'whole'), 2);
   other.run.keepCheckpoint = true;
   await train(other.run);
   other.run.schedule = { ...SCHEDULE, lrStart: 0.1 };
   await assert.rejects(train(other.run), /--resume: .* was made with a different schedule/);
   other.model.dispose();
+
+  // Another width cannot take this checkpoint, and refusing it changes nothing.
+  const narrow = createTfjsSiamfc({ ...CFG, width: 0.0625 }, 2, 'logistic', LOSS);
+  const before = snapshot(narrow);
+  const r = setup(join(tmp, 'whole'), 2);
+  r.model.dispose();
+  await assert.rejects(train({ ...r.run, model: narrow }), /--resume: .* has no tensor var\/conv1\/w of shape \[11,11,3,6\] \(another architecture\?\)/);
+  for (const [name, w] of before) assert.deepEqual(narrow.params.get(name)!.data, w, name);
+  narrow.dispose();
+});
+
+test('training loop: training on the arrays is the TensorFlow.js-only training it replaces (SGD on variables, updateBatchNormStats)', async () => {
+  const schedule: Schedule = { ...SCHEDULE, epochs: 2, stepsPerEpoch: 3 };
+  // A large momentum leaves the cumulative average after two steps, so the order of the folds matters.
+  const cfg: NetworkConfig = { ...CFG, bnMomentum: 0.3 };
+  const { run, model } = setup(join(tmp, 'same'), 3, () => {}, cfg);
+  await train({ ...run, schedule, resume: false });
+
+  // The replaced loop, step for step: tf.variableGrads, momentum SGD in tf ops, then the moving
+  // statistics folded by the network module itself, exemplars first.
+  const params = initParams(cfg, 3);
+  const names = [...params].filter(([, v]) => v.trainable).map(([n]) => n);
+  const vars = names.map((n) => params.get(n)!);
+  const velocity = vars.map((v) => tf.variable(tf.zerosLike(v), false));
+  const loss = lossFunction('logistic', LOSS);
+  const batches = new PairBatches(sampler, new Rng(schedule.seed), schedule.batchSize, CROPS);
+  for (let epoch = 0; epoch < schedule.epochs; epoch++) {
+    const lr = geometricLr(epoch, schedule.epochs, schedule.lrStart, schedule.lrEnd);
+    for (let i = 0; i < schedule.stepsPerEpoch; i++) {
+      const b = await batches.next();
+      tf.tidy(() => {
+        const z = tf.tensor4d(b.exemplars, [b.size, cfg.exemplarSize, cfg.exemplarSize, 3]);
+        const x = tf.tensor4d(b.searches, [b.size, cfg.searchSize, cfg.searchSize, 3]);
+        const { grads } = tf.variableGrads(() => loss(xcorr(embed(params, cfg, z, true), embed(params, cfg, x, true), cfg.headScale, params)), vars);
+        vars.forEach((w, k) => {
+          const g = grads[w.name];
+          const decayed = w.rank >= 2 ? tf.add(g, tf.mul(w, schedule.sgd.weightDecay)) : g;
+          const nv = tf.add(tf.mul(velocity[k], schedule.sgd.momentum), decayed);
+          velocity[k].assign(nv);
+          w.assign(tf.sub(w, tf.mul(nv, lr)));
+        });
+        updateBatchNormStats(params, cfg, z);
+        updateBatchNormStats(params, cfg, x);
+      });
+    }
+  }
+  // Float32 rounding differs (JS doubles rounded once vs float32 per op), nothing else.
+  let worst = 0;
+  let worstName = '';
+  for (const [name, v] of params) {
+    const want = v.dataSync();
+    const got = model.params.get(name)!.data;
+    let scale = 1e-3;
+    for (const w of want) scale = Math.max(scale, Math.abs(w));
+    for (let i = 0; i < want.length; i++) {
+      const d = Math.abs(got[i] - want[i]) / scale;
+      if (d > worst) [worst, worstName] = [d, name];
+    }
+  }
+  assert.ok(worst < 1e-5, `worst difference ${worst} (relative to the tensor's largest value) in ${worstName}`);
+  console.log(`# tfjs adapter vs the replaced loop after 6 steps: worst difference ${worst.toExponential(2)} (${worstName})`);
+  tf.dispose([...params.values(), ...velocity]);
+  model.dispose();
 });

@@ -3,14 +3,17 @@ import { Command, Option } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { DEFAULT_PAIR_SETTINGS } from '../datasets/got10k/pairs.ts';
-import { DEFAULT_LOSS_SETTINGS, LOSS_NAMES, type LossName, type LossSettings, lossFunction } from '../trackers/siamfc/losses.ts';
-import { BACKEND_NAMES, selectBackend } from '../compute/backend.ts';
+import { DEFAULT_LOSS_SETTINGS, LOSS_NAMES, type LossName, type LossSettings } from '../trackers/siamfc/losses.ts';
+import { type ComputeChoice, selectCompute } from '../compute/engine.ts';
+import { saveModelArrays } from '../trackers/siamfc/model-file.ts';
+import type { NetworkConfig } from '../trackers/siamfc/network.ts';
 import { PairBatches } from '../training/batches.ts';
 import { type CropSettings, DEFAULT_CROP_SETTINGS } from '../training/crops.ts';
 import { prepareData } from '../training/data.ts';
 import { type Schedule, train } from '../training/loop.ts';
 import { deriveSeed } from '../training/random.ts';
-import { createSiamfc } from '../training/siamfc-model.ts';
+import { createSiamfcTrainable, ortTrainingAvailable } from '../training/siamfc-trainable.ts';
+import { addComputeOptions, computeRequest } from './options.ts';
 
 const DEFAULT_OUT: Record<LossName, string> = {
   logistic: 'models/siamfc-trained-candidate',
@@ -68,10 +71,10 @@ async function main(): Promise<void> {
     .option('--lambda <w>', 'global loss: weight of the mean-gap term', nonNegative('--lambda'), DEFAULT_LOSS_SETTINGS.global.lambda)
     .addOption(new Option('--gs-scores <kind>', 'global loss: scores the statistics use').choices(['sigmoid', 'logits']).default('sigmoid'))
     .addOption(new Option('--gs-pooling <how>', 'global loss: statistics per map or over the batch').choices(['map', 'batch']).default('map'))
-    .addOption(new Option('--backend <name>', 'compute backend (default: the best that loads: node-gpu, node, wasm, cpu)').choices([...BACKEND_NAMES]))
     .option('--resume', 'continue from <out>/training/checkpoint if present', false)
     .option('--keep-checkpoint', 'keep the last checkpoint after the model is saved', false)
     .showHelpAfterError();
+  addComputeOptions(program);
   program.exitOverride((err) => {
     if (err.exitCode === 0) process.exit(0);
     throw new UserError(err.message.replace(/^error: /, ''));
@@ -83,8 +86,12 @@ async function main(): Promise<void> {
   const outDir: string = o.out ?? DEFAULT_OUT[loss];
   if (o.searchSize <= o.exemplarSize) throw new UserError(`--search-size (${o.searchSize}) must exceed --exemplar-size (${o.exemplarSize})`);
 
-  // The WASM backend trains with the filter-gradient kernels selectBackend registers for it.
-  const backend = await selectBackend(o.backend);
+  // The engine before any data: a bad request or a missing CUDA provider fails at once, in one line.
+  const request = computeRequest(o);
+  let compute: ComputeChoice = await selectCompute(request, 1);
+  if (compute.engine === 'ort' && request.engine === undefined && !(await ortTrainingAvailable())) {
+    compute = { ...(await selectCompute({ ...request, engine: 'tfjs', device: undefined })), fallback: 'this build has no ONNX Runtime trainer' };
+  }
   const crops: CropSettings = {
     ...DEFAULT_CROP_SETTINGS,
     exemplarSize: o.exemplarSize,
@@ -100,11 +107,9 @@ async function main(): Promise<void> {
     logistic: DEFAULT_LOSS_SETTINGS.logistic,
     global: { eta: o.eta, alpha: o.alpha, delta: o.delta, lambda: o.lambda, scores: o.gsScores, pooling: o.gsPooling },
   };
-  // The network first: a missing or incomplete module fails before any data is read.
-  const model = await createSiamfc(
-    { width: o.width, exemplarSize: o.exemplarSize, searchSize: o.searchSize, headScale: 0.001, bnEps: 1e-6, bnMomentum: 0.05 },
-    deriveSeed(o.seed, 'weights'),
-  );
+  const cfg: NetworkConfig = { width: o.width, exemplarSize: o.exemplarSize, searchSize: o.searchSize, headScale: 0.001, bnEps: 1e-6, bnMomentum: 0.05 };
+  // The network first: an engine that cannot build it fails before any data is read.
+  const model = await createSiamfcTrainable(compute, cfg, deriveSeed(o.seed, 'weights'), loss, lossSettings);
   const pairs = { ...DEFAULT_PAIR_SETTINGS, maxGap: o.maxGap };
   const data = await prepareData(o.data, { valFraction: o.valFraction, valPairs: o.valPairs, seed: o.seed, batchSize: o.batch, pairs, crops });
   const schedule: Schedule = {
@@ -117,14 +122,15 @@ async function main(): Promise<void> {
     seed: o.seed,
   };
   const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
-  log(`training '${loss}' on ${backend}: ${data.trainSequences} sequences from ${data.splitDir}, ${data.valSequences.length} held out; ${schedule.epochs} epochs x ${schedule.stepsPerEpoch} steps of ${schedule.batchSize}`);
+  if (compute.fallback) log(`ONNX Runtime is not in use (${compute.fallback}); training on ${compute.label}`);
+  log(`training '${loss}' on ${model.engine}: ${data.trainSequences} sequences from ${data.splitDir}, ${data.valSequences.length} held out; ${schedule.epochs} epochs x ${schedule.stepsPerEpoch} steps of ${schedule.batchSize}`);
   const result = await train({
     model,
-    loss: lossFunction(loss, lossSettings),
     batches: (rng) => new PairBatches(data.sampler, rng, o.batch, crops),
     seed: deriveSeed(o.seed, 'pairs'),
     val: data.val,
     schedule,
+    bnMomentum: cfg.bnMomentum,
     outDir,
     resume: o.resume,
     keepCheckpoint: o.keepCheckpoint,
@@ -132,8 +138,10 @@ async function main(): Promise<void> {
       loss,
       lossSettings: loss === 'logistic' ? { labels: lossSettings.labels, logistic: lossSettings.logistic } : loss === 'global' ? { labels: lossSettings.labels, global: lossSettings.global } : { labels: lossSettings.labels },
       data: { dir: data.splitDir, trainSequences: data.trainSequences, valSequences: data.valSequences, pairs, crops, synthetic: await syntheticProvenance(data.splitDir) },
-      backend,
+      backend: compute.label,
+      compute: { engine: compute.engine, provider: compute.provider, threads: compute.threads },
     },
+    save: (dir, m, meta) => saveModelArrays(dir, m.params, (n) => m.trainable.includes(n), cfg, meta),
     title: `SiamFC x${o.width}, ${loss} loss`,
     log,
   });

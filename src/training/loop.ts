@@ -1,16 +1,15 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { SingleBar } from 'cli-progress';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.ts';
-import type { LossFn } from '../trackers/siamfc/losses.ts';
 import type { PairBatch, PairBatches } from './batches.ts';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { type EpochRecord, type History, writeCurves } from './curves.ts';
-import type { TrainableSiamese } from './model.ts';
+import { foldBatchStatistics } from './moving-stats.ts';
 import { Rng } from './random.ts';
 import { geometricLr } from './schedule.ts';
 import { MomentumSgd, type SgdSettings } from './sgd.ts';
+import type { ParamArray, TrainableSiamese } from './trainable.ts';
 
 /** The schedule; a resumed run must use the same one (it is checked against the checkpoint). */
 export interface Schedule {
@@ -24,8 +23,8 @@ export interface Schedule {
 }
 
 export interface TrainRun {
+  /** The network on its engine; its loss is part of it (the engine differentiates it). */
   model: TrainableSiamese;
-  loss: LossFn;
   /** Batches of augmented training pairs drawn with `rng` (fresh or restored from a checkpoint). */
   batches: (rng: Rng) => PairBatches;
   /** The training pairs' random stream for a fresh run. */
@@ -33,12 +32,16 @@ export interface TrainRun {
   /** Fixed held-out pairs, the same every epoch; empty when nothing was held out. */
   val: PairBatch[];
   schedule: Schedule;
+  /** Smallest momentum of the moving batch-norm statistics (see moving-stats.ts). */
+  bnMomentum: number;
   /** Model files go here; curves and the checkpoint under <outDir>/training. */
   outDir: string;
   resume: boolean;
   keepCheckpoint: boolean;
   /** Recorded in the saved model's metadata beside the schedule and the losses. */
   record: Record<string, unknown>;
+  /** Writes the trained model (its parameters are model.params) with `meta` as its training record. */
+  save: (dir: string, model: TrainableSiamese, meta: Record<string, unknown>) => Promise<void>;
   title: string;
   log: (line: string) => void;
 }
@@ -63,33 +66,34 @@ function sameSchedule(a: Schedule, b: Schedule): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function toTensors(b: PairBatch): { z: tf.Tensor4D; x: tf.Tensor4D } {
-  const ez = Math.round(Math.sqrt(b.exemplars.length / b.size / 3));
-  const sx = Math.round(Math.sqrt(b.searches.length / b.size / 3));
-  return { z: tf.tensor4d(b.exemplars, [b.size, ez, ez, 3]), x: tf.tensor4d(b.searches, [b.size, sx, sx, 3]) };
-}
-
-export async function validationLoss(model: TrainableSiamese, loss: LossFn, val: PairBatch[]): Promise<number> {
+export async function validationLoss(model: TrainableSiamese, val: PairBatch[]): Promise<number> {
   if (val.length === 0) return NaN;
   let sum = 0;
   let n = 0;
   for (const b of val) {
-    const l = tf.tidy(() => {
-      const { z, x } = toTensors(b);
-      return loss(model.forward(z, x, false));
-    });
-    sum += (await l.data())[0] * b.size;
+    sum += (await model.loss(b)) * b.size;
     n += b.size;
-    l.dispose();
   }
   return sum / n;
+}
+
+/**
+ * Everything a checkpoint carries, by the names TensorFlow.js-only training gave them: 'var/' the
+ * trainable parameters, 'state/' the rest (moving statistics, counters), 'velocity/' the momentum.
+ */
+function checkpointArrays(model: TrainableSiamese, sgd: MomentumSgd): Map<string, ParamArray> {
+  const trainable = new Set(model.trainable);
+  const out = new Map<string, ParamArray>();
+  for (const [n, p] of model.params) out.set(`${trainable.has(n) ? 'var' : 'state'}/${n}`, p);
+  for (const [n, v] of sgd.velocity) out.set(`velocity/${n}`, { shape: model.params.get(n)!.shape, data: v });
+  return out;
 }
 
 export async function train(run: TrainRun): Promise<TrainResult> {
   const { model, schedule } = run;
   const trainingDir = join(run.outDir, 'training');
   const checkpointDir = join(trainingDir, 'checkpoint');
-  const sgd = new MomentumSgd(model.variables, schedule.sgd, (n) => model.decays(n));
+  const sgd = new MomentumSgd(model.params, model.trainable, schedule.sgd, (n) => model.decays(n));
   let history: History = { steps: [], epochs: [] };
   let firstEpoch = 0;
   let rng = new Rng(run.seed);
@@ -100,17 +104,13 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     if (!sameSchedule(ck.state.schedule, schedule)) {
       throw new UserError(`--resume: ${checkpointDir} was made with a different schedule ${JSON.stringify(ck.state.schedule)}; use the same options or a new --out`);
     }
-    const targets = new Map<string, tf.Variable>([
-      ...[...model.variables].map(([n, v]) => [`var/${n}`, v] as const),
-      ...[...model.state].map(([n, v]) => [`state/${n}`, v] as const),
-      ...[...sgd.velocity].map(([n, v]) => [`velocity/${n}`, v] as const),
-    ]);
-    for (const [name, v] of targets) {
-      const t = ck.tensors.get(name);
-      if (!t || t.shape.join() !== v.shape.join()) throw new UserError(`--resume: ${checkpointDir} has no tensor ${name} of shape [${v.shape}] (another architecture?)`);
-      v.assign(t);
+    const targets = checkpointArrays(model, sgd);
+    for (const [name, target] of targets) {
+      const a = ck.arrays.get(name);
+      if (!a || a.shape.join() !== target.shape.join()) throw new UserError(`--resume: ${checkpointDir} has no tensor ${name} of shape [${target.shape}] (another architecture?)`);
     }
-    for (const t of ck.tensors.values()) t.dispose();
+    // Only once every array is known to fit: a refused checkpoint leaves the model as it was.
+    for (const [name, target] of targets) target.data.set(ck.arrays.get(name)!.data);
     history = ck.state.history;
     firstEpoch = ck.state.nextEpoch;
     rng = new Rng(0).restore(ck.state.rng);
@@ -119,8 +119,6 @@ export async function train(run: TrainRun): Promise<TrainResult> {
   }
 
   const batches = run.batches(rng);
-  const names = [...model.variables.keys()];
-  const vars = names.map((n) => model.variables.get(n)!);
   const bar = process.stderr.isTTY
     ? new SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} | loss {loss} | {pps} pairs/s | eta {eta_formatted}', hideCursor: true })
     : null;
@@ -134,20 +132,15 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     for (let i = 0; i < schedule.stepsPerEpoch; i++) {
       const t0 = performance.now();
       const batch = await batches.next();
-      const value = tf.tidy(() => {
-        const { z, x } = toTensors(batch);
-        const { value: l, grads } = tf.variableGrads(() => run.loss(model.forward(z, x, true)), vars);
-        sgd.step(new Map(names.map((n, k) => [n, grads[vars[k].name]])), lr);
-        model.updateStatistics(z, x);
-        return l;
-      });
-      const loss = (await value.data())[0];
-      value.dispose();
+      const { loss, grads } = await model.lossAndGrads(batch);
       const step = epoch * schedule.stepsPerEpoch + i + 1;
       if (!Number.isFinite(loss)) {
         bar?.stop();
         throw new UserError(`training diverged: loss ${loss} at step ${step} (epoch ${epoch + 1}); lower --lr or check the data`);
       }
+      sgd.step(grads, lr);
+      // Statistics of the updated network, as a framework folds them after its optimiser step.
+      foldBatchStatistics(model.params, await model.batchStatistics(batch), run.bnMomentum);
       const pps = batch.size / ((performance.now() - t0) / 1000);
       epochLoss += loss;
       history.steps.push({ step, epoch, lr, loss, pairsPerSecond: pps });
@@ -157,21 +150,15 @@ export async function train(run: TrainRun): Promise<TrainResult> {
       }
     }
     bar?.stop();
-    const valLoss = await validationLoss(model, run.loss, run.val);
+    const valLoss = await validationLoss(model, run.val);
     const elapsed = (performance.now() - epochStart) / 1000;
     seconds += elapsed;
     const record: EpochRecord = { epoch, lr, trainLoss: epochLoss / schedule.stepsPerEpoch, valLoss, seconds: elapsed };
     history.epochs.push(record);
     run.log(`epoch ${epoch + 1}/${schedule.epochs}: train loss ${record.trainLoss.toFixed(4)}, val loss ${Number.isNaN(valLoss) ? '-' : valLoss.toFixed(4)}, ${elapsed.toFixed(1)} s`);
     await writeCurves(trainingDir, history, run.title);
-    const tensors = new Map<string, tf.Tensor>([
-      ...[...model.variables].map(([n, v]) => [`var/${n}`, v] as const),
-      ...[...model.state].map(([n, v]) => [`state/${n}`, v] as const),
-      ...[...sgd.velocity].map(([n, v]) => [`velocity/${n}`, v] as const),
-    ]);
-    await saveCheckpoint<CheckpointState>(checkpointDir, { tensors, state: { schedule, nextEpoch: epoch + 1, rng: batches.rngState(), history, seconds } });
+    await saveCheckpoint<CheckpointState>(checkpointDir, { arrays: checkpointArrays(model, sgd), state: { schedule, nextEpoch: epoch + 1, rng: batches.rngState(), history, seconds } });
   }
-  sgd.dispose();
 
   const last = history.epochs[history.epochs.length - 1];
   const result: TrainResult = {
@@ -181,10 +168,11 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     finalTrainLoss: last?.trainLoss ?? NaN,
     finalValLoss: last?.valLoss ?? NaN,
   };
-  await model.save(run.outDir, {
+  await run.save(run.outDir, model, {
     ...run.record,
     schedule,
     architecture: model.describe(),
+    engine: model.engine,
     steps: result.steps,
     trainingSeconds: Math.round(seconds),
     finalTrainLoss: result.finalTrainLoss,

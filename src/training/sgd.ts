@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type { ParamArray } from './trainable.ts';
 
 export interface SgdSettings {
   momentum: number;
@@ -7,37 +7,40 @@ export interface SgdSettings {
 
 /**
  * SGD with momentum and L2 weight decay in PyTorch's form (what the reference trainers use):
- * v = momentum * v + (g + decay * w); w = w - lr * v. Decay applies only to the variables the
- * caller names (weights, not biases or batch-norm parameters). The velocities are plain variables
- * so that checkpoints can save and restore them.
+ * v = momentum * v + (g + decay * w); w = w - lr * v. Decay applies only to the parameters the
+ * caller names (weights, not biases or batch-norm parameters). Weights are updated in place in the
+ * arrays the engine reads; the velocities are plain arrays too, so checkpoints save and restore them.
  */
 export class MomentumSgd {
-  readonly velocity = new Map<string, tf.Variable>();
+  readonly velocity = new Map<string, Float32Array>();
 
   constructor(
-    private readonly vars: Map<string, tf.Variable>,
+    private readonly params: ReadonlyMap<string, ParamArray>,
+    names: readonly string[],
     private readonly settings: SgdSettings,
     private readonly decays: (name: string) => boolean,
   ) {
-    for (const [name, v] of vars) this.velocity.set(name, tf.variable(tf.zerosLike(v), false));
+    for (const name of names) {
+      const p = params.get(name);
+      if (!p) throw new Error(`SGD: no parameter ${name}`);
+      this.velocity.set(name, new Float32Array(p.data.length));
+    }
   }
 
-  /** One update; `grads` maps variable names (the keys of `vars`) to gradients. */
-  step(grads: Map<string, tf.Tensor>, lr: number): void {
-    tf.tidy(() => {
-      for (const [name, g] of grads) {
-        const w = this.vars.get(name);
-        const v = this.velocity.get(name);
-        if (!w || !v) throw new Error(`gradient for unknown variable ${name}`);
-        const decayed = this.decays(name) && this.settings.weightDecay > 0 ? tf.add(g, tf.mul(w, this.settings.weightDecay)) : g;
-        const nv = tf.add(tf.mul(v, this.settings.momentum), decayed);
-        v.assign(nv);
-        w.assign(tf.sub(w, tf.mul(nv, lr)));
+  /** One update; `grads` maps parameter names (those given to the constructor) to gradients. */
+  step(grads: ReadonlyMap<string, Float32Array>, lr: number): void {
+    const { momentum, weightDecay } = this.settings;
+    for (const [name, g] of grads) {
+      const w = this.params.get(name)?.data;
+      const v = this.velocity.get(name);
+      if (!w || !v) throw new Error(`gradient for unknown parameter ${name}`);
+      if (g.length !== w.length) throw new Error(`gradient of ${name} has ${g.length} values for ${w.length} weights`);
+      const wd = this.decays(name) ? weightDecay : 0;
+      for (let i = 0; i < w.length; i++) {
+        const nv = momentum * v[i] + (g[i] + wd * w[i]);
+        v[i] = nv;
+        w[i] -= lr * v[i];
       }
-    });
-  }
-
-  dispose(): void {
-    for (const v of this.velocity.values()) v.dispose();
+    }
   }
 }

@@ -62,15 +62,34 @@ function isTrained(meta: Record<string, unknown>): boolean {
   return typeof meta.steps === 'number' && meta.steps > 0;
 }
 
+/** Saves TensorFlow.js parameters (the tracker's, a seeded initialisation). */
 export async function saveModel(dir: string, params: Params, cfg: NetworkConfig, meta: Record<string, unknown>): Promise<void> {
+  const arrays = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const [name, v] of params) arrays.set(name, { shape: v.shape, data: (await v.data()) as Float32Array });
+  await saveModelArrays(dir, arrays, (name) => params.get(name)!.trainable, cfg, meta);
+}
+
+/**
+ * Saves parameters held in plain arrays (what training on any engine ends with), in the same
+ * format and tensor order as they are given.
+ */
+export async function saveModelArrays(
+  dir: string,
+  params: ReadonlyMap<string, { shape: number[]; data: Float32Array }>,
+  trainable: (name: string) => boolean,
+  cfg: NetworkConfig,
+  meta: Record<string, unknown>,
+): Promise<void> {
   const tensors: TensorEntry[] = [];
   let total = 0;
-  for (const [name, v] of params) {
-    tensors.push({ name, shape: v.shape, offset: total, trainable: v.trainable });
-    total += v.size;
+  for (const [name, p] of params) {
+    const size = p.shape.reduce((a, b) => a * b, 1);
+    if (p.data.length !== size) throw new Error(`saveModel: ${name} holds ${p.data.length} values for shape [${p.shape}]`);
+    tensors.push({ name, shape: p.shape, offset: total, trainable: trainable(name) });
+    total += size;
   }
   const buf = new Float32Array(total);
-  for (const [i, v] of [...params.values()].entries()) buf.set((await v.data()) as Float32Array, tensors[i].offset);
+  for (const [i, p] of [...params.values()].entries()) buf.set(p.data, tensors[i].offset);
   await writeFileAtomic(join(dir, 'weights.bin'), new Uint8Array(buf.buffer));
   const { trained: _ignored, ...record } = meta;
   const json: ModelJson = {

@@ -141,6 +141,26 @@ export function embed(params: Params, cfg: NetworkConfig, images: tf.Tensor4D, t
   return tf.tidy(() => forward(params, cfg, images, training));
 }
 
+export interface BatchNormStatistics {
+  mean: tf.Tensor1D;
+  /** Population variance (divided by count). */
+  variance: tf.Tensor1D;
+  /** Values each statistic averaged: batch x height x width. */
+  count: number;
+}
+
+/**
+ * Every batch-norm layer's batch statistics ('bn1'..) for images in training mode: what an optimiser
+ * outside TensorFlow.js folds into the moving statistics itself. The tensors belong to the caller.
+ */
+export function batchNormStatistics(params: Params, cfg: NetworkConfig, images: tf.Tensor4D): Map<string, BatchNormStatistics> {
+  const out = new Map<string, BatchNormStatistics>();
+  tf.tidy(() => {
+    forward(params, cfg, images, true, (bn, mean, variance, count) => out.set(bn, { mean: tf.keep(mean), variance: tf.keep(variance), count }));
+  });
+  return out;
+}
+
 /**
  * Folds a batch's statistics into the moving averages (PyTorch's convention: new = (1 - m) old +
  * m batch, unbiased batch variance). Called outside the gradient, after an optimiser step. The first
