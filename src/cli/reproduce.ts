@@ -10,7 +10,8 @@ import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
 import { PAPER_MODELS, PAPER_RECIPE, recipeArgs, type Recipe } from '../training/recipe.ts';
-import { preflightCompute } from '../compute/engine.ts';
+import { type ComputeRequest, preflightCompute } from '../compute/engine.ts';
+import { threadsPerWorker } from '../compute/onnx/session.ts';
 import { addComputeOptions, computeRequest, parseCommand, positiveInt } from './options.ts';
 
 interface ReproduceOptions {
@@ -43,6 +44,19 @@ function parseArgs(argv: string[]): ReproduceOptions {
 }
 
 const TRAIN_CLI = fileURLToPath(new URL('./train.ts', import.meta.url));
+
+/**
+ * The engine options of each of `parallel` trainings running side by side: ORT's intra-op threads
+ * split the cores between them unless the user fixed them (tfjs ignores the thread count).
+ */
+function trainComputeArgs(req: ComputeRequest, parallel: number): string[] {
+  const args: string[] = [];
+  if (req.engine !== undefined) args.push('--engine', req.engine);
+  if (req.device !== undefined) args.push('--device', req.device);
+  if (req.backend !== undefined) args.push('--backend', req.backend);
+  if (req.engine !== 'tfjs' && req.backend === undefined) args.push('--threads', String(req.threads ?? threadsPerWorker(parallel)));
+  return args;
+}
 
 /** Runs `npm run train` in a child process, its log lines prefixed with the tracker's name. */
 function trainChild(args: string[], label: string, log: (line: string) => void): Promise<void> {
@@ -86,8 +100,9 @@ async function main(): Promise<void> {
     });
     modelsDir = join(out, 'models');
     log(`training both models in parallel (recipe: ${JSON.stringify(recipe)}); an interrupted run resumes from its checkpoints`);
-    // One process per model: the WASM backend computes on one core each, so two run side by side.
-    await Promise.all(PAPER_MODELS.map((m) => trainChild(recipeArgs(recipe, m.loss, join(modelsDir!, m.tracker)), m.tracker, log)));
+    // One process per model, side by side: ORT gets half the cores each, tfjs WASM uses one anyway.
+    const computeArgs = trainComputeArgs(compute, PAPER_MODELS.length);
+    await Promise.all(PAPER_MODELS.map((m) => trainChild([...recipeArgs(recipe, m.loss, join(modelsDir!, m.tracker)), ...computeArgs], m.tracker, log)));
   }
   // Worker threads read the models root from the environment.
   if (modelsDir) process.env.SIAMBENCH_MODELS = modelsDir;
