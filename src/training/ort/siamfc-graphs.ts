@@ -7,9 +7,9 @@ import { lossGraph } from './losses.ts';
 /**
  * The SiamFC training graphs for ONNX Runtime: the network of src/trackers/siamfc/network.ts with
  * every parameter a graph input in its TensorFlow.js layout (the optimiser changes them every step;
- * the session is built once per batch size). Kernels are transposed to ONNX's [O, C/G, kh, kw] inside
- * the graph, once for both branches, so their gradients come back in the tfjs layout by the
- * transpose's own rule. Crops arrive NHWC, as the batches hold them, and are transposed in the graph.
+ * the session is built once per batch size); the convolution rule takes kernels in that layout and
+ * returns their gradients in it. Crops arrive NHWC, as the batches hold them, and are transposed in
+ * the graph.
  */
 export interface GraphSpec {
   cfg: NetworkConfig;
@@ -42,7 +42,7 @@ type Mode = { kind: 'train'; sink?: (bn: string, mean: string, variance: string)
 
 interface Net {
   t: d.Tape;
-  /** Value of a parameter in the graph: kernels already in ONNX's layout. */
+  /** Value of a parameter in the graph. */
   get: (name: string) => string;
 }
 
@@ -52,7 +52,7 @@ function network(t: d.Tape, cfg: NetworkConfig, differentiable: boolean, withSta
     const isStat = /\/(mean|variance)$/.test(name);
     if (name === 'bn/updates' || (isStat && !withStats)) continue;
     const v = differentiable && !isStat ? t.param(name, shape) : t.input(name, shape);
-    values.set(name, name.endsWith('/w') ? d.transpose(t, v, [3, 2, 0, 1]) : v);
+    values.set(name, v);
   }
   return { t, get: (n) => values.get(n) ?? fail(n) };
 }
@@ -87,11 +87,13 @@ function embedding(net: Net, cfg: NetworkConfig, crops: string, mode: Mode): str
       } else {
         h = batchNormInference(net, h, bn, cfg.bnEps);
       }
-      h = d.relu(t, h);
+      // relu(maxpool(h)) is maxpool(relu(h)) exactly (max and max(0, .) commute); pooling first
+      // puts the ReLU and its mask on a tensor four times smaller.
+      h = l.pool ? d.relu(t, d.maxPool(t, h, 3, 2)) : d.relu(t, h);
     } else {
       h = d.biasAdd(t, h, get(`${l.name}/b`));
+      if (l.pool) h = d.maxPool(t, h, 3, 2);
     }
-    if (l.pool) h = d.maxPool(t, h, 3, 2);
   });
   return h;
 }

@@ -1,3 +1,4 @@
+import { transposeFast } from './layout.ts';
 import { type Shape, type Tape, size } from './tape.ts';
 
 /**
@@ -71,8 +72,9 @@ export function reshape(t: Tape, x: string, shape: Shape): string {
 
 export function transpose(t: Tape, x: string, perm: number[]): string {
   const s = t.shape(x);
+  const out = perm.map((p) => s[p]);
   const inverse = perm.map((_, i) => perm.indexOf(i));
-  return t.record(t.g.op('Transpose', [x], { perm }), perm.map((p) => s[p]), [x], (dy) => [t.g.op('Transpose', [dy], { perm: inverse })]);
+  return t.record(transposeFast(t.g, x, s, perm), out, [x], (dy) => [transposeFast(t.g, dy, out, inverse)]);
 }
 
 /**

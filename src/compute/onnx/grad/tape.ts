@@ -27,6 +27,7 @@ export class Tape {
   private readonly shapes = new Map<string, Shape>();
   private readonly differentiable = new Set<string>();
   private readonly steps: Step[] = [];
+  private readonly memos = new Map<string, string>();
 
   constructor(readonly g: OnnxGraph) {}
 
@@ -53,6 +54,19 @@ export class Tape {
     const s = this.shapes.get(value);
     if (!s) throw new Error(`tape: no shape recorded for ${value}`);
     return s;
+  }
+
+  /**
+   * A value derived once per graph and shared by every rule that asks with the same key (a kernel's
+   * ONNX layout, used by both branches of a Siamese network and by their backward passes).
+   */
+  memo(key: string, make: () => string): string {
+    let v = this.memos.get(key);
+    if (v === undefined) {
+      v = make();
+      this.memos.set(key, v);
+    }
+    return v;
   }
 
   needsGrad(value: string): boolean {

@@ -1,0 +1,58 @@
+import { Command } from 'commander';
+import { runMain } from '../src/core/cli-main.ts';
+import { DEFAULT_LOSS_SETTINGS, LOSS_NAMES, type LossName } from '../src/trackers/siamfc/losses.ts';
+import type { NetworkConfig } from '../src/trackers/siamfc/network.ts';
+import { createOrtSiamfc } from '../src/training/ort/ort-siamese.ts';
+
+/**
+ * Training throughput of the ORT engine: pairs per second of lossAndGrads (forward in training
+ * mode, loss, every parameter gradient) at each width and thread count, batch 8, exemplar 127,
+ * search 239, on pseudo-random crops (speed does not depend on the pixels). Prints the best and the
+ * median of several timed steps after a warm-up: the machine is shared, and the best is the
+ * engine's speed, the median what a run sees. Prints figures only.
+ */
+const program = new Command()
+  .option('--widths <list>', 'network widths', '0.25,1')
+  .option('--threads <list>', 'intra-op thread counts', '2,1')
+  .option('--batch <n>', 'pairs per step', '8')
+  .option('--steps <n>', 'timed steps per setting', '5')
+  .option('--loss <name>', `loss (${LOSS_NAMES.join(', ')})`, 'logistic')
+  .parse();
+
+function crops(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 24;
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const o = program.opts();
+  const batch = Number(o.batch);
+  const steps = Number(o.steps);
+  const data = { size: batch, exemplars: crops(batch * 127 * 127 * 3, 1), searches: crops(batch * 239 * 239 * 3, 2) };
+  for (const width of String(o.widths).split(',').map(Number)) {
+    for (const threads of String(o.threads).split(',').map(Number)) {
+      const cfg: NetworkConfig = { width, exemplarSize: 127, searchSize: 239, headScale: 0.001, bnEps: 1e-6, bnMomentum: 0.05 };
+      const model = await createOrtSiamfc(cfg, 1, o.loss as LossName, DEFAULT_LOSS_SETTINGS, { threads });
+      let t = performance.now();
+      await model.lossAndGrads(data);
+      const first = performance.now() - t;
+      const times: number[] = [];
+      for (let i = 0; i < steps; i++) {
+        t = performance.now();
+        await model.lossAndGrads(data);
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      const rate = (ms: number) => ((batch * 1000) / ms).toFixed(1);
+      console.log(`width ${width}, ${model.engine}, batch ${batch}: best ${rate(times[0])} pairs/s (${times[0].toFixed(0)} ms/step), median ${rate(times[times.length >> 1])} pairs/s; first step with session creation ${first.toFixed(0)} ms`);
+      model.dispose();
+    }
+  }
+}
+
+runMain(main);
