@@ -2,54 +2,110 @@ import type { RgbImage } from './decode.ts';
 
 /** Mean colour of a frame: SiamFC pads crops that leave the image with it. */
 export function meanColour(img: RgbImage): [number, number, number] {
-  const sum = [0, 0, 0];
+  let r = 0;
+  let g = 0;
+  let b = 0;
   const d = img.data;
   for (let i = 0; i < d.length; i += 3) {
-    sum[0] += d[i];
-    sum[1] += d[i + 1];
-    sum[2] += d[i + 2];
+    r += d[i];
+    g += d[i + 1];
+    b += d[i + 2];
   }
   const n = Math.max(1, d.length / 3);
-  return [sum[0] / n, sum[1] / n, sum[2] / n];
+  return [r / n, g / n, b / n];
+}
+
+/**
+ * The two bilinear taps of each output position along one axis: sample u reads index
+ * floor(c0 + u * step) (offset `lo`, or -1 outside) and the next one (`hi`), with weight `w` on the
+ * second. Samples lo..end (exclusive) have both taps inside, a contiguous run since the
+ * coordinates grow with u.
+ */
+interface AxisTaps {
+  lo: Int32Array;
+  hi: Int32Array;
+  w: Float64Array;
+  first: number;
+  end: number;
+}
+
+function axisTaps(c0: number, step: number, size: number, length: number, stride: number): AxisTaps {
+  const lo = new Int32Array(size);
+  const hi = new Int32Array(size);
+  const w = new Float64Array(size);
+  let first = size;
+  let end = 0;
+  for (let u = 0; u < size; u++) {
+    const f = c0 + u * step;
+    const i = Math.floor(f);
+    w[u] = f - i;
+    lo[u] = i >= 0 && i < length ? i * stride : -1;
+    hi[u] = i + 1 >= 0 && i + 1 < length ? (i + 1) * stride : -1;
+    if (lo[u] >= 0 && hi[u] >= 0) {
+      first = Math.min(first, u);
+      end = u + 1;
+    }
+  }
+  return { lo, hi, w, first: Math.min(first, end), end };
 }
 
 /**
  * Writes a size x size RGB crop (float 0..255) into out[offset ..]: output pixel u samples the frame
- * at index coordinate x0 + u * step (pixel i's centre at i), likewise in y.
+ * at index coordinate x0 + u * step (pixel i's centre at i), likewise in y. Taps outside the frame
+ * take the fill colour. Crops are the tracker's hottest loop after the network, so tap positions are
+ * computed once per row and column and the pixels whose four taps are all inside skip the fill
+ * tests; every pixel is the same expression in the same order either way, so results do not
+ * depend on which path produced them.
  */
 export function samplePatch(
   img: RgbImage, fill: readonly number[], out: Float32Array, offset: number, size: number,
   x0: number, y0: number, step: number,
 ): void {
   const { width: W, height: H, data } = img;
-  let o = offset;
+  const xs = axisTaps(x0, step, size, W, 3);
+  const ys = axisTaps(y0, step, size, H, W * 3);
+  const [f0, f1, f2] = fill;
+  const { lo: xlo, hi: xhi, w: xw, first, end } = xs;
   for (let v = 0; v < size; v++) {
-    const fy = y0 + v * step;
-    const iy = Math.floor(fy);
-    const wy = fy - iy;
-    const inY0 = iy >= 0 && iy < H;
-    const inY1 = iy + 1 >= 0 && iy + 1 < H;
+    const ra = ys.lo[v];
+    const rc = ys.hi[v];
+    const wy = ys.w[v];
+    const wy0 = 1 - wy;
+    const inside = ra >= 0 && rc >= 0;
+    const row = offset + v * size * 3;
     for (let u = 0; u < size; u++) {
-      const fx = x0 + u * step;
-      const ix = Math.floor(fx);
-      const wx = fx - ix;
-      const inX0 = ix >= 0 && ix < W;
-      const inX1 = ix + 1 >= 0 && ix + 1 < W;
-      // Index of each of the four taps, or -1 where it falls outside and takes the fill colour.
-      const a = inY0 && inX0 ? (iy * W + ix) * 3 : -1;
-      const b = inY0 && inX1 ? (iy * W + ix + 1) * 3 : -1;
-      const c = inY1 && inX0 ? ((iy + 1) * W + ix) * 3 : -1;
-      const d = inY1 && inX1 ? ((iy + 1) * W + ix + 1) * 3 : -1;
-      const wa = (1 - wx) * (1 - wy);
-      const wb = wx * (1 - wy);
+      if (inside && u === first) {
+        // Integer arithmetic on indices (| 0) spares V8 an overflow check per tap in this hot loop.
+        for (let o = (row + u * 3) | 0; u < end; u++, o = (o + 3) | 0) {
+          const wx = xw[u];
+          const wa = (1 - wx) * wy0;
+          const wb = wx * wy0;
+          const wc = (1 - wx) * wy;
+          const wd = wx * wy;
+          const a = (ra + xlo[u]) | 0;
+          const c = (rc + xlo[u]) | 0;
+          out[o] = data[a] * wa + data[(a + 3) | 0] * wb + data[c] * wc + data[(c + 3) | 0] * wd;
+          out[(o + 1) | 0] = data[(a + 1) | 0] * wa + data[(a + 4) | 0] * wb + data[(c + 1) | 0] * wc + data[(c + 4) | 0] * wd;
+          out[(o + 2) | 0] = data[(a + 2) | 0] * wa + data[(a + 5) | 0] * wb + data[(c + 2) | 0] * wc + data[(c + 5) | 0] * wd;
+        }
+        if (u === size) break;
+      }
+      // Some tap is outside: -1 marks a tap that takes the fill colour.
+      const xa = xlo[u];
+      const xb = xhi[u];
+      const wx = xw[u];
+      const a = ra >= 0 && xa >= 0 ? ra + xa : -1;
+      const b = ra >= 0 && xb >= 0 ? ra + xb : -1;
+      const c = rc >= 0 && xa >= 0 ? rc + xa : -1;
+      const d = rc >= 0 && xb >= 0 ? rc + xb : -1;
+      const wa = (1 - wx) * wy0;
+      const wb = wx * wy0;
       const wc = (1 - wx) * wy;
       const wd = wx * wy;
-      for (let k = 0; k < 3; k++) {
-        const f = fill[k];
-        out[o++] =
-          (a >= 0 ? data[a + k] : f) * wa + (b >= 0 ? data[b + k] : f) * wb +
-          (c >= 0 ? data[c + k] : f) * wc + (d >= 0 ? data[d + k] : f) * wd;
-      }
+      const o = row + u * 3;
+      out[o] = (a >= 0 ? data[a] : f0) * wa + (b >= 0 ? data[b] : f0) * wb + (c >= 0 ? data[c] : f0) * wc + (d >= 0 ? data[d] : f0) * wd;
+      out[o + 1] = (a >= 0 ? data[a + 1] : f1) * wa + (b >= 0 ? data[b + 1] : f1) * wb + (c >= 0 ? data[c + 1] : f1) * wc + (d >= 0 ? data[d + 1] : f1) * wd;
+      out[o + 2] = (a >= 0 ? data[a + 2] : f2) * wa + (b >= 0 ? data[b + 2] : f2) * wb + (c >= 0 ? data[c + 2] : f2) * wc + (d >= 0 ? data[d + 2] : f2) * wd;
     }
   }
 }

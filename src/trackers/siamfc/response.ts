@@ -1,4 +1,5 @@
 import type { SiamfcSettings } from './settings.ts';
+import { Upsampler } from './upsampler.ts';
 
 /**
  * SiamFC's response post-processing in plain arrays: bicubic upsampling with cv2.resize's
@@ -44,22 +45,9 @@ export function cubicTaps(inSize: number, outSize: number): CubicTaps {
 
 /** Separable bicubic resize of one square map (rows first, then columns) into `out`. */
 export function upsample(map: Float32Array, offset: number, taps: CubicTaps, out: Float32Array): void {
-  const { inSize: n, outSize: m, index, weight } = taps;
-  const cols = new Float64Array(n * m); // each source row resized: n x m
-  for (let i = 0; i < n; i++) {
-    const r = offset + i * n;
-    for (let d = 0; d < m; d++) {
-      const t = d * 4;
-      cols[i * m + d] = weight[t] * map[r + index[t]] + weight[t + 1] * map[r + index[t + 1]] + weight[t + 2] * map[r + index[t + 2]] + weight[t + 3] * map[r + index[t + 3]];
-    }
-  }
-  for (let d = 0; d < m; d++) {
-    const t = d * 4;
-    const a = index[t] * m, b = index[t + 1] * m, c = index[t + 2] * m, e = index[t + 3] * m;
-    const wa = weight[t], wb = weight[t + 1], wc = weight[t + 2], we = weight[t + 3];
-    const o = d * m;
-    for (let j = 0; j < m; j++) out[o + j] = wa * cols[a + j] + wb * cols[b + j] + wc * cols[c + j] + we * cols[e + j];
-  }
+  const u = new Upsampler(taps);
+  u.load(map, offset);
+  for (let d = 0; d < taps.outSize; d++) out.set(u.row(d), d * taps.outSize);
 }
 
 export interface Peak {
@@ -84,39 +72,69 @@ export function locatePeak(
 ): Peak {
   const r = taps.inSize;
   const up = taps.outSize;
-  const maps = Array.from({ length: n }, () => new Float32Array(up * up));
+  const scales = upsamplersFor(taps, n);
   let best = -Infinity;
   let scale = 0;
+  let score = -Infinity;
   for (let k = 0; k < n; k++) {
-    upsample(responses, k * r * r, taps, maps[k]);
+    scales[k].load(responses, k * r * r);
+    const max = scales[k].extreme(1);
     const penalty = k === (n - 1) / 2 ? 1 : s.scalePenalty;
-    let max = -Infinity;
-    for (const v of maps[k]) if (v > max) max = v;
     if (max * penalty > best) {
       best = max * penalty;
       scale = k;
+      score = max;
     }
   }
-  const map = maps[scale];
-  let min = Infinity;
-  let score = -Infinity;
-  for (const v of map) {
-    if (v < min) min = v;
-    if (v > score) score = v;
-  }
-  let sum = 0;
-  for (const v of map) sum += v - min;
+  const u = scales[scale];
+  const min = u.extreme(-1);
   // The penalty scales the whole map, so normalising removes it: the raw map gives the same result.
+  let sum = u.total() - up * up * min;
+  // total() misses each value's rounding to float32 (2^-24 relative at most): only a map that flat
+  // could have its sum, and so the blend, changed by that, and it gets the sum value by value.
+  if (!(sum > up * up * 2 ** -20 * Math.max(Math.abs(min), Math.abs(score)))) sum = u.sumAbove(min);
   const norm = 1 / (sum + 1e-16);
   const wi = s.windowInfluence;
+  // Each row's blended values are at most its bound blended with the window's row maximum (for a
+  // window influence outside [0, 1] that would not hold, and every row is searched).
+  const rowWindow = windowRowMax(window, up);
+  const bound = u.scratch;
+  for (let d = 0; d < up; d++) {
+    const b = (1 - wi) * (u.upper[d] - min) * norm + wi * rowWindow[d];
+    bound[d] = wi >= 0 && wi <= 1 ? b + Math.abs(b) * 1e-12 : Infinity;
+  }
   let peak = -Infinity;
   let at = 0;
-  for (let i = 0; i < map.length; i++) {
-    const v = (1 - wi) * (map[i] - min) * norm + wi * window[i];
-    if (v > peak) {
-      peak = v;
-      at = i;
+  u.search(bound, 1, () => peak, (d) => {
+    const values = u.row(d);
+    for (let j = 0, i = d * up; j < up; j++, i++) {
+      const v = (1 - wi) * (values[j] - min) * norm + wi * window[i];
+      // The first row searched is not the first in the map: ties go to the lower index, as numpy's argmax.
+      if (v > peak || (v === peak && i < at)) {
+        peak = v;
+        at = i;
+      }
     }
-  }
+  });
   return { scale, row: Math.floor(at / up), col: at % up, score };
+}
+
+/** One upsampler per scale, kept per resizer, so that frames allocate nothing. */
+const upsamplers = new WeakMap<CubicTaps, Upsampler[]>();
+function upsamplersFor(taps: CubicTaps, n: number): Upsampler[] {
+  const all = upsamplers.get(taps) ?? [];
+  while (all.length < n) all.push(new Upsampler(taps));
+  upsamplers.set(taps, all);
+  return all;
+}
+
+const windowRows = new WeakMap<Float32Array, Float64Array>();
+function windowRowMax(window: Float32Array, m: number): Float64Array {
+  let rows = windowRows.get(window);
+  if (!rows) {
+    rows = new Float64Array(m).fill(-Infinity);
+    for (let i = 0; i < m * m; i++) rows[Math.floor(i / m)] = Math.max(rows[Math.floor(i / m)], window[i]);
+    windowRows.set(window, rows);
+  }
+  return rows;
 }
