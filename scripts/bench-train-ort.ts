@@ -2,14 +2,19 @@ import { Command } from 'commander';
 import { runMain } from '../src/core/cli-main.ts';
 import { DEFAULT_LOSS_SETTINGS, LOSS_NAMES, type LossName } from '../src/trackers/siamfc/losses.ts';
 import type { NetworkConfig } from '../src/trackers/siamfc/network.ts';
-import { createOrtSiamfc } from '../src/training/ort/ort-siamese.ts';
+import { createSession, loadOrt } from '../src/compute/onnx/session.ts';
+import { exemplarGraph, foldedLayers } from '../src/trackers/siamfc/ort-graphs.ts';
+import { createOrtSiamfc, type OrtSiamese } from '../src/training/ort/ort-siamese.ts';
 
 /**
  * Training throughput of the ORT engine: pairs per second of lossAndGrads (forward in training
  * mode, loss, every parameter gradient) at each width and thread count, batch 8, exemplar 127,
  * search 239, on pseudo-random crops (speed does not depend on the pixels). Prints the best and the
  * median of several timed steps after a warm-up: the machine is shared, and the best is the
- * engine's speed, the median what a run sees. Prints figures only.
+ * engine's speed, the median what a run sees. Each setting also times the plain inference backbone
+ * (3 crops of 255, batch norm folded) with the same threads: docs/onnxruntime.md measured it on an
+ * idle machine (29 ms with 1 thread, 17 ms with 2 at width 0.25; 200 and 103 ms at width 1), so the
+ * ratio says how busy the machine was during the run. Prints figures only.
  */
 const program = new Command()
   .option('--widths <list>', 'network widths', '0.25,1')
@@ -27,6 +32,22 @@ function crops(n: number, seed: number): Float32Array {
     out[i] = s / 2 ** 24;
   }
   return out;
+}
+
+/** Best time of the width's inference backbone on 3 crops of 255, on the model's initial weights. */
+async function backboneMs(model: OrtSiamese, threads: number): Promise<number> {
+  const ort = await loadOrt();
+  const layers = foldedLayers({ tensors: model.params, bnEps: model.cfg.bnEps, headScale: model.cfg.headScale });
+  const session = await createSession(exemplarGraph(layers, 255), { device: 'cpu', threads }, 'backbone');
+  const feeds = { crops: new ort.Tensor('float32', crops(3 * 255 * 255 * 3, 3), [3, 255, 255, 3]) };
+  let best = Infinity;
+  for (let i = 0; i < 6; i++) {
+    const t = performance.now();
+    await session.run(feeds);
+    if (i > 0) best = Math.min(best, performance.now() - t);
+  }
+  await session.release();
+  return best;
 }
 
 async function main(): Promise<void> {
@@ -49,7 +70,8 @@ async function main(): Promise<void> {
       }
       times.sort((a, b) => a - b);
       const rate = (ms: number) => ((batch * 1000) / ms).toFixed(1);
-      console.log(`width ${width}, ${model.engine}, batch ${batch}: best ${rate(times[0])} pairs/s (${times[0].toFixed(0)} ms/step), median ${rate(times[times.length >> 1])} pairs/s; first step with session creation ${first.toFixed(0)} ms`);
+      const backbone = await backboneMs(model, threads);
+      console.log(`width ${width}, ${model.engine}, batch ${batch}: best ${rate(times[0])} pairs/s (${times[0].toFixed(0)} ms/step), median ${rate(times[times.length >> 1])} pairs/s; first step with session creation ${first.toFixed(0)} ms; inference backbone 3x255 ${backbone.toFixed(0)} ms`);
       model.dispose();
     }
   }

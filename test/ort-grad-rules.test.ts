@@ -103,6 +103,14 @@ test('Conv in two groups, stride 1 (input gradient by a padded convolution, weig
   }));
 });
 
+test('Conv in two groups, stride 2 (grouped dilated-convolution weight gradient, grouped ConvTranspose)', async () => {
+  expectClose('conv g2 s2', await check({
+    inputs: [feed('x', [2, 4, 9, 9], uniform(648, 23)), feed('w', [3, 3, 2, 6], uniform(108, 24))],
+    build: (t, [x, w]) => d.conv(t, x, w, { stride: 2, groups: 2 }),
+    tfjs: ([x, w]) => tfConv(x, w, 2, 2),
+  }));
+});
+
 test('bias add per channel', async () => {
   expectClose('bias', await check({
     inputs: [feed('x', [2, 3, 4, 4], uniform(96, 5)), feed('b', [3], uniform(3, 6))],

@@ -1,3 +1,4 @@
+import { float } from '../graph.ts';
 import type { Tape } from './tape.ts';
 
 /**
@@ -7,7 +8,7 @@ import type { Tape } from './tape.ts';
  * values per channel:
  *   dbeta = sum dy,  dgamma = r sum(dy d),
  *   dx = gamma r (dy - dbeta / M - d r^2 sum(dy d) / M),
- * written as dx = a dy + b d + c with per-channel a, b, c so that the full-size work is two passes.
+ * written as dx = a dy + (b d + c) with per-channel a, b, c: three full-size passes.
  * Also returns the statistics themselves (the trainer folds them into the moving averages).
  */
 export interface BatchNormOut {
@@ -25,23 +26,24 @@ export function batchNormTrain(t: Tape, x: string, gamma: string, beta: string, 
   const perChannel = (v: string) => g.op('Reshape', [v, g.ints([1, c, 1, 1])]);
   const mean = g.op('ReduceMean', [x], axes);
   const d = g.op('Sub', [x, mean]);
-  const variance = g.op('ReduceMean', [g.op('Mul', [d, d])], axes);
+  const variance = g.op('Mul', [g.op('ReduceSumSquare', [d], axes), g.constant(1 / m)]);
   const r = g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [variance, g.constant(eps)])])]);
   const gr = g.op('Mul', [perChannel(gamma), r]);
-  const y = g.op('Add', [g.op('Mul', [d, gr]), perChannel(beta)]);
+  const flat = (v: string) => g.op('Reshape', [v, g.ints([c])]);
+  // ORT's inference BatchNormalization is one fused pass, given the batch's own statistics.
+  const y = g.op('BatchNormalization', [x, gamma, beta, flat(mean), flat(variance)], { epsilon: float(eps) });
   t.record(y, s, [x, gamma, beta], (dy, wants) => {
     const sumDy = g.op('ReduceSum', [dy, g.ints([0, 2, 3])], { keepdims: 1 });
     const sumDyD = g.op('ReduceSum', [g.op('Mul', [dy, d]), g.ints([0, 2, 3])], { keepdims: 1 });
-    const flat = (v: string) => g.op('Reshape', [v, g.ints([c])]);
     let dx: string | undefined;
     if (wants[0]) {
-      const rr = g.op('Mul', [r, r]);
-      const b = g.op('Mul', [g.op('Mul', [gr, rr]), g.op('Mul', [sumDyD, g.constant(-1 / m)])]);
+      const b = g.op('Mul', [g.op('Mul', [gr, g.op('Mul', [r, r])]), g.op('Mul', [sumDyD, g.constant(-1 / m)])]);
       const cc = g.op('Mul', [gr, g.op('Mul', [sumDy, g.constant(-1 / m)])]);
-      dx = g.op('Add', [g.op('Add', [g.op('Mul', [dy, gr]), g.op('Mul', [d, b])]), cc]);
+      // b d + c as a BatchNormalization of d with scale b, offset c, mean 0, variance 1, eps 0.
+      const affine = g.op('BatchNormalization', [d, flat(b), flat(cc), g.constant(new Array(c).fill(0), [c]), g.constant(new Array(c).fill(1), [c])], { epsilon: float(0) });
+      dx = g.op('Add', [g.op('Mul', [dy, gr]), affine]);
     }
     return [dx, wants[1] ? flat(g.op('Mul', [sumDyD, r])) : undefined, wants[2] ? flat(sumDy) : undefined];
   });
-  const flat = (v: string) => g.op('Reshape', [v, g.ints([c])]);
   return { y, mean: flat(mean), variance: flat(variance) };
 }
