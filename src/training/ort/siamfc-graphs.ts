@@ -38,7 +38,7 @@ export function trainableNames(width: number): string[] {
   return [...paramShapes(width).keys()].filter((n) => !/^bn\d+\/(mean|variance)$|^bn\/updates$/.test(n));
 }
 
-type Mode = { kind: 'train'; sink?: (bn: string, mean: string, variance: string) => void } | { kind: 'inference' };
+type Mode = { kind: 'train'; sink?: (bn: string, mean: string, variance: string) => void; statsOnly?: boolean } | { kind: 'inference' };
 
 interface Net {
   t: d.Tape;
@@ -76,7 +76,9 @@ function batchNormInference(net: Net, x: string, bn: string, eps: number): strin
 function embedding(net: Net, cfg: NetworkConfig, crops: string, mode: Mode): string {
   const { t, get } = net;
   let h = t.known(t.g.op('Transpose', [crops], { perm: [0, 3, 1, 2] }), ((s) => [s[0], s[3], s[1], s[2]])(t.shape(crops)));
-  LAYERS.forEach((l, i) => {
+  // The statistics graph needs nothing past the last batch norm.
+  const layers = mode.kind === 'train' && mode.statsOnly ? LAYERS.slice(0, LAYERS.findLastIndex((l) => l.bn) + 1) : LAYERS;
+  layers.forEach((l, i) => {
     h = d.conv(t, h, get(`${l.name}/w`), { stride: l.stride, groups: l.groups });
     if (l.bn) {
       const bn = `bn${i + 1}`;
@@ -138,6 +140,7 @@ export function batchStatsGraph(spec: GraphSpec): Uint8Array {
   for (const branch of ['z', 'x'] as const) {
     embedding(net, spec.cfg, images[branch], {
       kind: 'train',
+      statsOnly: true,
       sink: (bn, mean, variance) => {
         t.g.output(mean, `${branch}:${bn}/mean`);
         t.g.output(variance, `${branch}:${bn}/variance`);
