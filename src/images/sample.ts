@@ -73,6 +73,20 @@ export function samplePatch(
     const wy0 = 1 - wy;
     const inside = ra >= 0 && rc >= 0;
     const row = offset + v * size * 3;
+    if (ra < 0 && rc < 0) {
+      // Above or below the frame: every tap is the fill colour (crops of large targets have many such rows).
+      for (let u = 0, o = row; u < size; u++, o += 3) {
+        const wx = xw[u];
+        const wa = (1 - wx) * wy0;
+        const wb = wx * wy0;
+        const wc = (1 - wx) * wy;
+        const wd = wx * wy;
+        out[o] = f0 * wa + f0 * wb + f0 * wc + f0 * wd;
+        out[o + 1] = f1 * wa + f1 * wb + f1 * wc + f1 * wd;
+        out[o + 2] = f2 * wa + f2 * wb + f2 * wc + f2 * wd;
+      }
+      continue;
+    }
     for (let u = 0; u < size; u++) {
       if (inside && u === first) {
         // Integer arithmetic on indices (| 0) spares V8 an overflow check per tap in this hot loop.
