@@ -91,6 +91,12 @@ test('validation loss in inference mode (moving statistics) agrees with tfjs', a
     const want = tf.tidy(() => lossFunction(loss, ls)(xcorr(embed(params, cfg, z, false), embed(params, cfg, x, false), cfg.headScale, params)).dataSync()[0]);
     process.stdout.write(`# inference ${label}: ${got} vs ${want}\n`);
     assert.ok(Math.abs(got - want) <= 1e-4 * Math.abs(want), `${label}: ${got} vs ${want}`);
+    // A smaller batch (an epoch's last, a validation set's) gets its own session.
+    const one = { size: 1, exemplars: batch.exemplars.subarray(0, 87 * 87 * 3), searches: batch.searches.subarray(0, 119 * 119 * 3) };
+    const gotOne = await ort.loss(one);
+    const wantOne = tf.tidy(() => lossFunction(loss, ls)(xcorr(embed(params, cfg, tf.slice(z, 0, 1), false), embed(params, cfg, tf.slice(x, 0, 1), false), cfg.headScale, params)).dataSync()[0]);
+    assert.ok(Math.abs(gotOne - wantOne) <= 1e-4 * Math.abs(wantOne), `${label}, batch of 1: ${gotOne} vs ${wantOne}`);
+    assert.notEqual(gotOne, got);
     ort.dispose();
   }
 });
