@@ -44,18 +44,21 @@ export class Upsampler {
   load(map: Float32Array, offset: number): void {
     const { inSize: n, outSize: m, index, weight } = this.taps;
     const { cols, hi, lo, sums } = this;
+    // Output column first: its four taps and weights are read once for all n source rows.
+    for (let d = 0; d < m; d++) {
+      const t = d * 4;
+      const ia = offset + index[t], ib = offset + index[t + 1], ic = offset + index[t + 2], ie = offset + index[t + 3];
+      const wa = weight[t], wb = weight[t + 1], wc = weight[t + 2], we = weight[t + 3];
+      for (let i = 0, r = 0; i < n; i++, r += n) cols[i * m + d] = wa * map[r + ia] + wb * map[r + ib] + wc * map[r + ic] + we * map[r + ie];
+    }
     for (let i = 0; i < n; i++) {
-      const r = offset + i * n;
       let h = -Infinity;
       let l = Infinity;
       let sum = 0;
-      for (let d = 0; d < m; d++) {
-        const t = d * 4;
-        const v = weight[t] * map[r + index[t]] + weight[t + 1] * map[r + index[t + 1]] + weight[t + 2] * map[r + index[t + 2]] + weight[t + 3] * map[r + index[t + 3]];
-        cols[i * m + d] = v;
-        h = Math.max(h, v);
-        l = Math.min(l, v);
-        sum += v;
+      for (let j = i * m; j < (i + 1) * m; j++) {
+        h = Math.max(h, cols[j]);
+        l = Math.min(l, cols[j]);
+        sum += cols[j];
       }
       hi[i] = h;
       lo[i] = l;
