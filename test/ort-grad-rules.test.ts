@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { OnnxGraph } from '../src/compute/onnx/graph.ts';
 import * as d from '../src/compute/onnx/grad/index.ts';
+import { transposeFast } from '../src/compute/onnx/grad/layout.ts';
 import { xcorr } from '../src/trackers/siamfc/network.ts';
 import { type Feed, finiteDifferences, relError, run, session, uniform } from './helpers/grad-check.ts';
 
@@ -211,4 +212,19 @@ test('broadcasting arithmetic, reshape, transpose and constant matrix products',
       return tf.reshape(tf.matMul(tf.reshape(tf.neg(tf.transpose(ab, [0, 2, 1])), [8, 3]), tf.tensor2d(m, [3, 4])), [8, 4]);
     },
   }));
+});
+
+test('transposes split into block swaps equal ORT Transpose for every permutation of 4 axes and some of 5', async () => {
+  const perms = (n: number): number[][] => (n === 1 ? [[0]] : perms(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)])));
+  const cases = [...perms(4).map((p) => [[2, 3, 4, 5], p]), [[2, 3, 1, 4, 5], [4, 0, 3, 1, 2]], [[2, 3, 4, 5, 6], [1, 4, 0, 2, 3]]] as [number[], number[]][];
+  const g = new OnnxGraph('transposes', 16);
+  const feeds: Feed[] = [];
+  cases.forEach(([shape, perm], i) => {
+    const x = g.input(`x${i}`, shape);
+    feeds.push(feed(`x${i}`, shape, uniform(d.size(shape), 80 + i)));
+    g.output(transposeFast(g, x, shape, perm), `fast${i}`);
+    g.output(g.op('Transpose', [x], { perm }), `ref${i}`);
+  });
+  const outs = await run(await session(g.toBytes()), feeds, cases.flatMap((_, i) => [`fast${i}`, `ref${i}`]));
+  cases.forEach(([, perm], i) => assert.deepEqual([...outs[2 * i]], [...outs[2 * i + 1]], `perm ${perm}`));
 });
