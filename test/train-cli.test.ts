@@ -1,5 +1,10 @@
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { readModelWeights } from '../src/trackers/siamfc/model-weights.ts';
 import { assertOneLineError, runCli } from './helpers/cli.ts';
+import { tempDir } from './helpers/files.ts';
+import { writeDriftingSquares } from './helpers/got10k-fixture.ts';
 
 // Option errors are caught before the network or any data is loaded: one line, exit code 1.
 const cases: [string[], RegExp][] = [
@@ -23,3 +28,22 @@ for (const [args, want] of cases) {
     assertOneLineError(runCli('train', args), want);
   });
 }
+
+test('train CLI: --engine ort trains end to end and records engine, provider and threads with the model', async (t) => {
+  const dir = tempDir(t, 'siambench-train-cli-');
+  await writeDriftingSquares(join(dir, 'train'));
+  const out = join(dir, 'model');
+  const r = runCli('train', [
+    '--loss', 'global', '--data', join(dir, 'train'), '--out', out, '--width', '0.125', '--exemplar-size', '103', '--search-size', '143',
+    '--epochs', '1', '--pairs-per-epoch', '4', '--batch', '2', '--val-pairs', '2', '--val-fraction', '0.25', '--engine', 'ort', '--threads', '1',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /training 'global' on ort\/cpu x1 threads/);
+  // Readable by the tracker's ORT engine, without TensorFlow.js.
+  const { json } = await readModelWeights(out);
+  assert.deepEqual(json.meta.compute, { engine: 'ort', provider: 'cpu', threads: 1 });
+  assert.equal(json.meta.backend, 'ort/cpu/1t');
+  assert.equal(json.meta.engine, 'ort/cpu x1 threads');
+  assert.equal(json.meta.steps, 2);
+  assert.equal(json.trained, true);
+});

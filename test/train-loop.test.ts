@@ -1,16 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../src/compute/backend.ts';
 import { DEFAULT_LOSS_SETTINGS, lossFunction, type LossSettings } from '../src/trackers/siamfc/losses.ts';
 import { embed, initParams, type NetworkConfig, updateBatchNormStats, xcorr } from '../src/trackers/siamfc/network.ts';
 import { loadModel, saveModelArrays } from '../src/trackers/siamfc/model-file.ts';
-import { frameName, readGot10kSplit } from '../src/datasets/got10k/layout.ts';
+import { readGot10kSplit } from '../src/datasets/got10k/layout.ts';
 import { PairSampler, holdOut } from '../src/datasets/got10k/pairs.ts';
 import { PairBatches } from '../src/training/batches.ts';
 import { DEFAULT_CROP_SETTINGS, withoutAugmentation, type CropSettings } from '../src/training/crops.ts';
@@ -19,33 +18,14 @@ import { geometricLr } from '../src/training/schedule.ts';
 import { train, type Schedule, type TrainRun } from '../src/training/loop.ts';
 import { createTfjsSiamfc } from '../src/training/tfjs-siamese.ts';
 import type { TrainableSiamese } from '../src/training/trainable.ts';
-import type { Box } from '../src/core/types.ts';
+import { writeDriftingSquares } from './helpers/got10k-fixture.ts';
 
 await selectBackend('wasm');
 
-const W = 120;
-const H = 90;
 const tmp = await mkdtemp(join(tmpdir(), 'siambench-train-loop-'));
 test.after(() => rm(tmp, { recursive: true, force: true }));
-
-// Eight sequences of a bright square drifting over a textured background.
 const split = join(tmp, 'train');
-await mkdir(split, { recursive: true });
-const names = Array.from({ length: 8 }, (_, i) => `seq${i}`);
-await writeFile(join(split, 'list.txt'), names.join('\n') + '\n');
-for (const [s, name] of names.entries()) {
-  await mkdir(join(split, name));
-  const boxes: Box[] = [];
-  for (let f = 0; f < 6; f++) {
-    const box: Box = [20 + 5 * s + 3 * f, 15 + 4 * s + 2 * f, 16 + s, 16];
-    boxes.push(box);
-    const px = Buffer.alloc(W * H * 3);
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) px.fill(((x * 7 + y * 13 + s * 31) % 64) + 40, (y * W + x) * 3, (y * W + x) * 3 + 3);
-    for (let y = box[1]; y < box[1] + box[3]; y++) for (let x = box[0]; x < box[0] + box[2]; x++) px.set([250, 220, 40], (y * W + x) * 3);
-    await sharp(px, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 95 }).toFile(join(split, name, frameName(f)));
-  }
-  await writeFile(join(split, name, 'groundtruth.txt'), boxes.map((b) => b.join(',')).join('\n') + '\n');
-}
+await writeDriftingSquares(split);
 
 // The real SiamFC network, small: 103 -> 3x3 exemplar features, 143 -> 8x8 search features, 6x6 maps.
 const CFG: NetworkConfig = { width: 0.125, exemplarSize: 103, searchSize: 143, headScale: 0.001, bnEps: 1e-6, bnMomentum: 0.05 };

@@ -4,7 +4,7 @@ import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { DEFAULT_PAIR_SETTINGS } from '../datasets/got10k/pairs.ts';
 import { DEFAULT_LOSS_SETTINGS, LOSS_NAMES, type LossName, type LossSettings } from '../trackers/siamfc/losses.ts';
-import { type ComputeChoice, selectCompute } from '../compute/engine.ts';
+import { selectCompute } from '../compute/engine.ts';
 import { saveModelArrays } from '../trackers/siamfc/model-file.ts';
 import type { NetworkConfig } from '../trackers/siamfc/network.ts';
 import { PairBatches } from '../training/batches.ts';
@@ -12,7 +12,7 @@ import { type CropSettings, DEFAULT_CROP_SETTINGS } from '../training/crops.ts';
 import { prepareData } from '../training/data.ts';
 import { type Schedule, train } from '../training/loop.ts';
 import { deriveSeed } from '../training/random.ts';
-import { createSiamfcTrainable, ortTrainingAvailable } from '../training/siamfc-trainable.ts';
+import { createSiamfcTrainable } from '../training/siamfc-trainable.ts';
 import { addComputeOptions, computeRequest } from './options.ts';
 
 const DEFAULT_OUT: Record<LossName, string> = {
@@ -88,10 +88,7 @@ async function main(): Promise<void> {
 
   // The engine before any data: a bad request or a missing CUDA provider fails at once, in one line.
   const request = computeRequest(o);
-  let compute: ComputeChoice = await selectCompute(request, 1);
-  if (compute.engine === 'ort' && request.engine === undefined && !(await ortTrainingAvailable())) {
-    compute = { ...(await selectCompute({ ...request, engine: 'tfjs', device: undefined })), fallback: 'this build has no ONNX Runtime trainer' };
-  }
+  const compute = await selectCompute(request, 1);
   const crops: CropSettings = {
     ...DEFAULT_CROP_SETTINGS,
     exemplarSize: o.exemplarSize,

@@ -1,0 +1,112 @@
+import { Command, Option } from 'commander';
+import { availableParallelism } from 'node:os';
+import { type ComputeRequest, checkComputeRequest, selectCompute } from '../src/compute/engine.ts';
+import { addComputeOptions, positiveInt } from '../src/cli/options.ts';
+import { runMain } from '../src/core/cli-main.ts';
+import { UserError } from '../src/core/errors.ts';
+import { DEFAULT_LOSS_SETTINGS, LOSS_NAMES, type LossName } from '../src/trackers/siamfc/losses.ts';
+import type { NetworkConfig } from '../src/trackers/siamfc/network.ts';
+import type { PairBatch } from '../src/training/batches.ts';
+import { foldBatchStatistics } from '../src/training/moving-stats.ts';
+import { MomentumSgd } from '../src/training/sgd.ts';
+import { createSiamfcTrainable } from '../src/training/siamfc-trainable.ts';
+
+/**
+ * Training speed, both engines side by side in one run (ratios within a run are what compare on a
+ * shared machine): pairs per second of the training loop's step (loss and gradients, SGD, batch
+ * statistics folded into the moving ones) at each width, with a few warm-up steps first (sessions
+ * and kernels build, the JIT settles). Data loading is left out: it overlaps training in the loop.
+ * Prints figures only.
+ */
+interface StepTimes {
+  grads: number; // ms per step
+  sgd: number;
+  stats: number;
+}
+
+/** A fixed random batch: speed does not depend on the pixels. */
+function randomBatch(size: number, exemplar: number, search: number, seed: number): PairBatch {
+  let s = seed >>> 0;
+  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 255;
+  return {
+    size,
+    exemplars: Float32Array.from({ length: size * exemplar * exemplar * 3 }, next),
+    searches: Float32Array.from({ length: size * search * search * 3 }, next),
+  };
+}
+
+async function timeSteps(req: ComputeRequest, cfg: NetworkConfig, loss: LossName, batch: PairBatch, warmup: number, steps: number): Promise<{ label: string; t: StepTimes }> {
+  const compute = await selectCompute(req, 1);
+  const model = await createSiamfcTrainable(compute, cfg, 1, loss, DEFAULT_LOSS_SETTINGS);
+  try {
+    const sgd = new MomentumSgd(model.params, model.trainable, { momentum: 0.9, weightDecay: 5e-4 }, (n) => model.decays(n));
+    const t: StepTimes = { grads: 0, sgd: 0, stats: 0 };
+    for (let i = -warmup; i < steps; i++) {
+      const t0 = performance.now();
+      const { grads } = await model.lossAndGrads(batch);
+      const t1 = performance.now();
+      // A small rate: the weights stay sane over any number of steps on random pixels.
+      sgd.step(grads, 1e-4);
+      const t2 = performance.now();
+      foldBatchStatistics(model.params, await model.batchStatistics(batch), cfg.bnMomentum);
+      const t3 = performance.now();
+      if (i >= 0) {
+        t.grads += (t1 - t0) / steps;
+        t.sgd += (t2 - t1) / steps;
+        t.stats += (t3 - t2) / steps;
+      }
+    }
+    return { label: model.engine, t };
+  } finally {
+    model.dispose();
+  }
+}
+
+const ms = (v: number) => v.toFixed(0).padStart(9);
+
+async function main(): Promise<void> {
+  const program = addComputeOptions(new Command()
+    .name('npm run bench:train --')
+    .description('SiamFC training speed (pairs/s) on both engines (or the one --engine names), side by side')
+    .option('--widths <list>', 'comma-separated width multipliers', '0.25,1')
+    .option('--batch <n>', 'pairs per batch', positiveInt('--batch'), 8)
+    .option('--exemplar-size <px>', 'exemplar crop side', positiveInt('--exemplar-size'), 127)
+    .option('--search-size <px>', 'search crop side', positiveInt('--search-size'), 239)
+    .option('--warmup <n>', 'untimed steps first', (v) => Math.max(0, Number.parseInt(v, 10) || 0), 2)
+    .option('--steps <n>', 'timed steps per engine and width', positiveInt('--steps'), 5)
+    .addOption(new Option('--loss <name>', 'training loss').choices([...LOSS_NAMES]).default('logistic')))
+    .parse();
+  const o = program.opts<{ engine?: string; device?: string; threads?: number; backend?: string; widths: string; batch: number; exemplarSize: number; searchSize: number; warmup: number; steps: number; loss: LossName }>();
+  const widths = o.widths.split(',').map((w) => Number(w.trim()));
+  if (widths.some((w) => !(w > 0))) throw new UserError(`--widths: expected positive numbers separated by commas, got '${o.widths}'`);
+  const req = checkComputeRequest({ engine: o.engine, device: o.device, threads: o.threads, backend: o.backend });
+  const requests: ComputeRequest[] = req.engine ? [req] : [{ engine: 'tfjs' }, { engine: 'ort', threads: o.threads }];
+
+  process.stdout.write(`training step (loss + gradients, SGD, batch-norm statistics), ${o.loss} loss, batch ${o.batch}, crops ${o.exemplarSize}/${o.searchSize}, ` +
+    `${o.warmup} warm-up + ${o.steps} timed steps, ${availableParallelism()} cores; data loading excluded\n\n`);
+  process.stdout.write('width   engine                   grads ms    sgd ms  stats ms   step ms   pairs/s\n');
+  const batch = randomBatch(o.batch, o.exemplarSize, o.searchSize, 7);
+  for (const width of widths) {
+    const cfg: NetworkConfig = { width, exemplarSize: o.exemplarSize, searchSize: o.searchSize, headScale: 0.001, bnEps: 1e-6, bnMomentum: 0.05 };
+    const rows: { label: string; pps: number }[] = [];
+    for (const r of requests) {
+      let result: { label: string; t: StepTimes };
+      try {
+        result = await timeSteps(r, cfg, o.loss, batch, o.warmup, o.steps);
+      } catch (err) {
+        // One engine missing here (no ORT trainer, no backend) must not hide the other's figures.
+        if (!(err instanceof UserError) || req.engine) throw err;
+        process.stdout.write(`${String(width).padEnd(8)}${(r.engine ?? '').padEnd(24)} not available: ${err.message}\n`);
+        continue;
+      }
+      const { label, t } = result;
+      const step = t.grads + t.sgd + t.stats;
+      const pps = o.batch / (step / 1000);
+      rows.push({ label, pps });
+      process.stdout.write(`${String(width).padEnd(8)}${label.padEnd(24)}${ms(t.grads)} ${ms(t.sgd)} ${ms(t.stats)} ${ms(step)} ${pps.toFixed(2).padStart(9)}\n`);
+    }
+    if (rows.length === 2) process.stdout.write(`${''.padEnd(8)}${rows[1].label} = ${(rows[1].pps / rows[0].pps).toFixed(1)}x ${rows[0].label}\n`);
+  }
+}
+
+runMain(main);
