@@ -15,8 +15,11 @@ import { convOutput } from './conv.ts';
  */
 export function maxPool(t: Tape, x: string, kernel: number, stride: number): string {
   const [n, c, h, w] = t.shape(x);
-  const [y, indices] = t.g.node('MaxPool', [x], { kernel_shape: [kernel, kernel], strides: [stride, stride] }, 2);
+  const attrs = { kernel_shape: [kernel, kernel], strides: [stride, stride] };
   const out = [n, c, convOutput(h, kernel, stride), convOutput(w, kernel, stride)];
+  // Without a gradient to route (inference, batch statistics) the plain MaxPool is much faster.
+  if (!t.needsGrad(x)) return t.known(t.g.op('MaxPool', [x], attrs), out);
+  const [y, indices] = t.g.node('MaxPool', [x], attrs, 2);
   return t.record(y, out, [x], (dy) => {
     const g = t.g;
     const flat = g.op('Reshape', [indices, g.ints([1, -1])]);
