@@ -77,7 +77,7 @@ function embedding(net: Net, cfg: NetworkConfig, crops: string, mode: Mode): str
   const { t, get } = net;
   let h = t.known(t.g.op('Transpose', [crops], { perm: [0, 3, 1, 2] }), ((s) => [s[0], s[3], s[1], s[2]])(t.shape(crops)));
   // The statistics graph needs nothing past the last batch norm.
-  const layers = mode.kind === 'train' && mode.statsOnly ? LAYERS.slice(0, LAYERS.findLastIndex((l) => l.bn) + 1) : LAYERS;
+  const layers = mode.kind === 'train' && mode.statsOnly ? LAYERS.slice(0, LAYERS.map((l) => l.bn).lastIndexOf(true) + 1) : LAYERS;
   layers.forEach((l, i) => {
     h = d.conv(t, h, get(`${l.name}/w`), { stride: l.stride, groups: l.groups });
     if (l.bn) {
