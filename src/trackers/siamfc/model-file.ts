@@ -20,6 +20,12 @@ export interface ModelArchitecture extends NetworkConfig {
   /** Tracking crop sides. */
   instanceSize: number;
   stride: number;
+  /**
+   * Inference-only weights with batch norm already folded into every convolution: `convN/w` and
+   * `convN/b` for all five layers, no `bnN/*` (imported networks, e.g. the original SiamFC-3s).
+   * They track like any model but cannot be trained further.
+   */
+  folded?: boolean;
 }
 
 export interface TensorEntry {
@@ -62,6 +68,20 @@ function isTrained(meta: Record<string, unknown>): boolean {
   return typeof meta.steps === 'number' && meta.steps > 0;
 }
 
+/** Name and tfjs-layout shape of every tensor a folded model of this width holds. */
+export function foldedShapes(width: number): Map<string, number[]> {
+  const channels = layerChannels(width);
+  const shapes = new Map<string, number[]>();
+  let cin = 3;
+  LAYERS.forEach((l, i) => {
+    shapes.set(`${l.name}/w`, [l.kernel, l.kernel, cin / l.groups, channels[i]]);
+    shapes.set(`${l.name}/b`, [channels[i]]);
+    cin = channels[i];
+  });
+  shapes.set('head/bias', []);
+  return shapes;
+}
+
 /** Saves TensorFlow.js parameters (the tracker's, a seeded initialisation). */
 export async function saveModel(dir: string, params: Params, cfg: NetworkConfig, meta: Record<string, unknown>): Promise<void> {
   const arrays = new Map<string, { shape: number[]; data: Float32Array }>();
@@ -80,6 +100,32 @@ export async function saveModelArrays(
   cfg: NetworkConfig,
   meta: Record<string, unknown>,
 ): Promise<void> {
+  await writeModel(dir, params, trainable, describeArchitecture(cfg), meta);
+}
+
+/**
+ * Saves inference-only weights with batch norm folded in (foldedShapes names them): what an import
+ * of an already folded network writes.
+ */
+export async function saveFoldedModel(
+  dir: string,
+  params: ReadonlyMap<string, { shape: number[]; data: Float32Array }>,
+  cfg: NetworkConfig,
+  meta: Record<string, unknown>,
+): Promise<void> {
+  for (const [name, shape] of foldedShapes(cfg.width)) {
+    if (params.get(name)?.shape.join() !== shape.join()) throw new Error(`saveFoldedModel: ${name} must have shape [${shape}]`);
+  }
+  await writeModel(dir, params, () => false, { ...describeArchitecture(cfg), folded: true }, meta);
+}
+
+async function writeModel(
+  dir: string,
+  params: ReadonlyMap<string, { shape: number[]; data: Float32Array }>,
+  trainable: (name: string) => boolean,
+  architecture: ModelArchitecture,
+  meta: Record<string, unknown>,
+): Promise<void> {
   const tensors: TensorEntry[] = [];
   let total = 0;
   for (const [name, p] of params) {
@@ -94,7 +140,7 @@ export async function saveModelArrays(
   const { trained: _ignored, ...record } = meta;
   const json: ModelJson = {
     format: MODEL_FORMAT,
-    architecture: describeArchitecture(cfg),
+    architecture,
     trained: isTrained(meta),
     meta: record,
     weights: { file: 'weights.bin', dtype: 'float32', tensors },
@@ -120,6 +166,9 @@ export async function readModelJson(dir: string): Promise<ModelJson> {
   return json;
 }
 
+// tf.Variable names are global to the engine; folded models get their own numbered prefix.
+let foldedInstances = 0;
+
 /** Loads a model for tracking: checks every tensor the architecture needs against the manifest. */
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const json = await readModelJson(dir);
@@ -137,14 +186,17 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   }
   const values = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
   const byName = new Map(json.weights.tensors.map((e) => [e.name, e]));
-  // The expected names and shapes come from a throwaway initialisation at this width.
-  const expected = initParams(config, 0);
+  // The expected names and shapes come from a throwaway initialisation at this width, or for folded
+  // weights from their fixed list (constants: nothing to train).
+  const expected: Params = a.folded
+    ? new Map([...foldedShapes(a.width)].map(([name, shape]) => [name, tf.tidy(() => tf.variable(tf.zeros(shape), false, `folded${++foldedInstances}/${name}`))]))
+    : initParams(config, 0);
   const params: Params = new Map();
   try {
     for (const [name, v] of expected) {
       const e = byName.get(name);
       if (!e || e.shape.join() !== v.shape.join()) {
-        throw new UserError(`${join(dir, 'model.json')}: no tensor ${name} of shape [${v.shape}] for width ${a.width} (${LAYERS.length} conv layers)`);
+        throw new UserError(`${join(dir, 'model.json')}: no tensor ${name} of shape [${v.shape}] for width ${a.width} (${LAYERS.length} conv layers${a.folded ? ', folded' : ''})`);
       }
       const size = v.size;
       if (e.offset + size > values.length) throw new UserError(`${binFile}: shorter than model.json says (tensor ${name})`);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.ts';
-import { type ModelJson, readModelJson } from './model-file.ts';
+import { type ModelJson, foldedShapes, readModelJson } from './model-file.ts';
 import { LAYERS, layerChannels } from './network.ts';
 
 /**
@@ -21,7 +21,8 @@ export interface ModelWeights {
 }
 
 /** Name and tfjs-layout shape of every tensor a SiamFC model of this width holds for inference. */
-export function inferenceShapes(width: number): Map<string, number[]> {
+export function inferenceShapes(width: number, folded = false): Map<string, number[]> {
+  if (folded) return foldedShapes(width);
   const channels = layerChannels(width);
   const shapes = new Map<string, number[]>();
   let cin = 3;
@@ -48,10 +49,10 @@ export async function readModelWeights(dir: string): Promise<ModelWeights> {
   const values = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
   const byName = new Map(json.weights.tensors.map((e) => [e.name, e]));
   const tensors = new Map<string, WeightArray>();
-  for (const [name, shape] of inferenceShapes(json.architecture.width)) {
+  for (const [name, shape] of inferenceShapes(json.architecture.width, json.architecture.folded === true)) {
     const e = byName.get(name);
     if (!e || e.shape.join() !== shape.join()) {
-      throw new UserError(`${join(dir, 'model.json')}: no tensor ${name} of shape [${shape}] for width ${json.architecture.width} (${LAYERS.length} conv layers)`);
+      throw new UserError(`${join(dir, 'model.json')}: no tensor ${name} of shape [${shape}] for width ${json.architecture.width} (${LAYERS.length} conv layers${json.architecture.folded ? ', folded' : ''})`);
     }
     const size = shape.reduce((a, b) => a * b, 1);
     if (e.offset + size > values.length) throw new UserError(`${binFile}: shorter than model.json says (tensor ${name})`);

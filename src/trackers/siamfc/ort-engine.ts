@@ -31,7 +31,7 @@ export class OrtEngine implements SiamfcEngine {
   static async create(model: ModelWeights, opts: OrtOptions): Promise<OrtEngine> {
     const ort = await loadOrt();
     const a = model.json.architecture;
-    const weights = { tensors: model.tensors, bnEps: a.bnEps, headScale: a.headScale };
+    const weights = { tensors: model.tensors, bnEps: a.bnEps, headScale: a.headScale, folded: a.folded === true };
     const layers = foldedLayers(weights);
     const fz = featureSize(a.exemplarSize);
     const channels = layerChannels(a.width).at(-1)!;

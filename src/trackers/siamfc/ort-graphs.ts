@@ -15,6 +15,8 @@ export interface InferenceWeights {
   tensors: Map<string, WeightArray>;
   bnEps: number;
   headScale: number;
+  /** Batch norm already folded into convN/w and convN/b (imported networks); by default, when conv1/b is there. */
+  folded?: boolean;
 }
 
 /** tfjs kernel [kh, kw, cin/groups, cout] to ONNX [cout, cin/groups, kh, kw], scaled per output channel. */
@@ -40,6 +42,7 @@ export interface FoldedConv {
 
 /** Every layer as one convolution with bias: batch norm folded in, in float64 before rounding once. */
 export function foldedLayers(w: InferenceWeights): FoldedConv[] {
+  const folded = w.folded ?? w.tensors.has('conv1/b');
   const t = (name: string) => {
     const v = w.tensors.get(name);
     if (!v) throw new Error(`SiamFC weights: missing ${name}`);
@@ -48,7 +51,7 @@ export function foldedLayers(w: InferenceWeights): FoldedConv[] {
   return LAYERS.map((l, i) => {
     const kernel = t(`${l.name}/w`);
     const [kh, kw, cin, cout] = kernel.shape;
-    if (!l.bn) return { weight: toOihw(kernel), shape: [cout, cin, kh, kw], bias: t(`${l.name}/b`).data };
+    if (!l.bn || folded) return { weight: toOihw(kernel), shape: [cout, cin, kh, kw], bias: t(`${l.name}/b`).data };
     const bn = `bn${i + 1}`;
     const [gamma, beta, mean, variance] = ['gamma', 'beta', 'mean', 'variance'].map((p) => t(`${bn}/${p}`).data);
     const scale = new Float64Array(cout);

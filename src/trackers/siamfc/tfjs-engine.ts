@@ -7,7 +7,8 @@ import { LAYERS, featureSize, xcorr } from './network.ts';
  * The SiamFC engine on TensorFlow.js, on whatever backend is active. For inference, batch norm is
  * folded into the convolutions (w * gamma / sqrt(var + eps), beta - mean * gamma / sqrt(var + eps)),
  * so each layer is one fused convolution + bias + ReLU per group: fewer kernels and passes over the
- * activations than the training graph, same numbers up to rounding.
+ * activations than the training graph, same numbers up to rounding. Folded models (imported
+ * networks) come with convN/b for every layer and are used as they are.
  */
 interface FoldedLayer {
   /** One filter and bias per group. */
@@ -23,7 +24,7 @@ function foldLayers(model: LoadedModel): FoldedLayer[] {
   return LAYERS.map((l, i) => tf.tidy(() => {
     let w = p(`${l.name}/w`) as tf.Tensor4D;
     let b: tf.Tensor1D;
-    if (l.bn) {
+    if (l.bn && !model.architecture.folded) {
       const n = `bn${i + 1}`;
       const scale = tf.div(p(`${n}/gamma`), tf.sqrt(tf.add(p(`${n}/variance`), model.config.bnEps)));
       w = tf.mul(w, scale);
