@@ -29,7 +29,7 @@ function parseArgs(argv: string[]): BenchOptions {
     .description('Run registered trackers over a benchmark, store their raw results, score them and draw the comparison')
     .option('--dataset <name>', 'synthetic | synthetic-vot | OTB2013 | OTB50 | OTB100 | VOT2016..VOT2019', 'synthetic')
     .option('--root <path>', 'dataset folder with images (default data/synthetic for the synthetic sets)')
-    .option('--trackers <names>', 'comma-separated registered trackers (default: all)', (v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option('--trackers <names>', 'comma-separated registered trackers or SiamFC model folders given as paths (./m, /data/m; named after the folder) (default: the built-in trackers)', (v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .option('--concurrency <n>', 'worker threads, each with its own engine (default: CPU cores)', positiveInt('--concurrency'), availableParallelism())
     .option('--out <dir>', 'output folder (default results/<dataset>)')
     .option('--convention <name>', 'scoring rules: otb | pysot | got10k (default otb); VOT: legacy | pysot (default legacy)')
@@ -44,9 +44,9 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const compute = computeRequest(opts);
   await preflightCompute(compute);
-  const { builtInTrackerNames, getTrackerFactory, loadExternalTrackers } = await import('../trackers/registry.ts');
+  const { builtInTrackerNames, getTrackerFactory, loadExternalTrackers, resolveTracker } = await import('../trackers/registry.ts');
   await loadExternalTrackers();
-  const trackers = opts.trackers ?? builtInTrackerNames();
+  const trackers = (opts.trackers ?? builtInTrackerNames()).map(resolveTracker);
   if (trackers.length === 0) throw new UserError('--trackers: no tracker named');
   for (const t of trackers) getTrackerFactory(t);
 

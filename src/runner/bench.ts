@@ -7,7 +7,7 @@ import { scoreOtbResults } from '../pipeline/otb.ts';
 import { scoreVotResults } from '../pipeline/vot.ts';
 import type { OtbEvaluation } from '../eval/otb-types.ts';
 import type { VotEvaluation } from '../eval/vot-types.ts';
-import { getTrackerFactory } from '../trackers/registry.ts';
+import { getTrackerFactory, resolveTracker } from '../trackers/registry.ts';
 import type { BenchDataset } from './bench-dataset.ts';
 import type { Job, JobRecord } from './jobs.ts';
 import { planOpeJobs, planVotJobs, runPaths } from './plan.ts';
@@ -44,8 +44,10 @@ export interface BenchOutcome {
  * for VOT), resuming where an earlier run in the same folder stopped, record the run, then score the
  * raw files on disk with the same pipeline `eval` uses and write the report.
  */
-export async function runBench(req: BenchRequest): Promise<BenchOutcome> {
-  if (req.trackers.length === 0) throw new UserError('--trackers: no tracker named');
+export async function runBench(request: BenchRequest): Promise<BenchOutcome> {
+  if (request.trackers.length === 0) throw new UserError('--trackers: no tracker named');
+  // Model folders given as paths become trackers named after the folder, here and in every worker.
+  const req = { ...request, trackers: request.trackers.map(resolveTracker) };
   const factories = req.trackers.map((t) => getTrackerFactory(t)); // an unknown name fails before any work
   const out = resolve(req.out);
   const { data } = req;

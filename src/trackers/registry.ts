@@ -1,7 +1,8 @@
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../core/errors.ts';
-import { siamfcFactory } from './siamfc/factory.ts';
+import { modelsRoot, siamfcFactory } from './siamfc/factory.ts';
 import { SIAMFC_3S } from './siamfc/settings.ts';
 import { staticFactory } from './static.ts';
 import type { TrackerFactory } from './tracker.ts';
@@ -26,8 +27,87 @@ const BUILT_IN: readonly TrackerFactory[] = [
   staticFactory,
 ];
 
+/**
+ * The original SiamFC-3s weights, imported from TFLite (`npm run import-model`): never committed,
+ * so registered only where the folder exists. Not among the built-in defaults, which are the
+ * committed models that `npm run regress` fingerprints.
+ */
+const PRETRAINED = 'siamfc-pretrained';
+const pretrainedFactory = siamfcFactory({
+  name: PRETRAINED,
+  description: 'SiamFC-3s with the original weights (models/siamfc-pretrained, imported from TFLite; not committed)',
+  model: PRETRAINED,
+  settings: SIAMFC_3S,
+});
+
+function pretrained(): TrackerFactory[] {
+  return existsSync(join(modelsRoot(), PRETRAINED)) ? [pretrainedFactory] : [];
+}
+
 const external: TrackerFactory[] = [];
 let externalLoaded: Promise<void> | undefined;
+
+/** Model folders named on the command line, by tracker name. */
+const modelFolders = new Map<string, { dir: string; factory: TrackerFactory }>();
+
+/**
+ * Worker threads re-create factories by name: the main thread passes the folders it resolved in
+ * this variable, which workers inherit with the rest of the environment.
+ */
+const MODEL_FOLDERS_ENV = 'SIAMBENCH_MODEL_FOLDERS';
+
+function exportedFolders(): Record<string, string> {
+  try {
+    return JSON.parse(process.env[MODEL_FOLDERS_ENV] ?? '{}') as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+/** A --trackers entry that is a path (holds a '/' or starts with '.') names a model folder, not a registered tracker. */
+export function isModelPath(entry: string): boolean {
+  return entry.includes('/') || entry.startsWith('.');
+}
+
+function registerFolder(name: string, dir: string): TrackerFactory {
+  const factory = siamfcFactory({ name, description: `SiamFC-3s with the model in ${dir}`, model: dir, settings: SIAMFC_3S });
+  modelFolders.set(name, { dir, factory });
+  return factory;
+}
+
+/** The folder a registered SiamFC tracker reads, for telling a clash from the same folder named twice. */
+function folderOf(name: string): string | undefined {
+  if (modelFolders.has(name)) return modelFolders.get(name)!.dir;
+  if (['siamfc', 'siamfc-gs', PRETRAINED].includes(name)) return join(modelsRoot(), name);
+  return undefined;
+}
+
+/**
+ * Turns a --trackers entry into a tracker name: a registered name stays as it is; a path to a
+ * folder holding model.json becomes SiamFC-3s with those weights, named after the folder.
+ */
+export function resolveTracker(entry: string): string {
+  if (!isModelPath(entry)) return entry;
+  const dir = resolve(entry);
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw new UserError(`--trackers: ${entry}: no such model folder`);
+  }
+  if (!isDir) throw new UserError(`--trackers: ${entry}: not a folder (a tracker path names a SiamFC model folder)`);
+  if (!existsSync(join(dir, 'model.json'))) throw new UserError(`--trackers: ${entry}: no model.json in this folder (not a SiamFC model folder)`);
+  const name = basename(dir);
+  const taken = trackerNames().includes(name);
+  if (taken) {
+    const other = folderOf(name);
+    if (other !== undefined && resolve(other) === dir) return name;
+    throw new UserError(`--trackers: ${entry} would be named '${name}', a name already taken${other ? ` by ${other}` : ''}; rename the folder`);
+  }
+  registerFolder(name, dir);
+  process.env[MODEL_FOLDERS_ENV] = JSON.stringify({ ...exportedFolders(), [name]: dir });
+  return name;
+}
 
 function isFactory(v: unknown): v is TrackerFactory {
   const f = v as TrackerFactory;
@@ -55,7 +135,7 @@ export function loadExternalTrackers(): Promise<void> {
         throw new UserError(`SIAMBENCH_TRACKERS: ${path} must export 'trackers', an array of { name, description, deterministic, needsPixels, create }`);
       }
       for (const f of trackers) {
-        if (BUILT_IN.some((b) => b.name === f.name) || external.some((e) => e.name === f.name)) {
+        if (BUILT_IN.some((b) => b.name === f.name) || f.name === PRETRAINED || external.some((e) => e.name === f.name)) {
           throw new UserError(`SIAMBENCH_TRACKERS: ${path} registers '${f.name}', a name already taken`);
         }
         external.push(f);
@@ -66,7 +146,7 @@ export function loadExternalTrackers(): Promise<void> {
 }
 
 export function trackerNames(): string[] {
-  return [...BUILT_IN, ...external].map((f) => f.name);
+  return [...BUILT_IN, ...pretrained(), ...external, ...[...modelFolders.values()].map((m) => m.factory)].map((f) => f.name);
 }
 
 /** The built-in trackers, the ones `npm run bench` runs by default. */
@@ -75,7 +155,8 @@ export function builtInTrackerNames(): string[] {
 }
 
 export function getTrackerFactory(name: string): TrackerFactory {
-  const f = BUILT_IN.find((x) => x.name === name) ?? external.find((x) => x.name === name);
+  const f = BUILT_IN.find((x) => x.name === name) ?? pretrained().find((x) => x.name === name) ?? external.find((x) => x.name === name) ??
+    modelFolders.get(name)?.factory ?? (exportedFolders()[name] ? registerFolder(name, exportedFolders()[name]) : undefined);
   if (!f) throw new UserError(`unknown tracker '${name}'; registered trackers: ${trackerNames().join(', ')}`);
   return f;
 }
