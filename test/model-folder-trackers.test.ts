@@ -61,7 +61,7 @@ test('the registered folders resolve to their own names; siamfc-pretrained is re
   try {
     process.env.SIAMBENCH_MODELS = join(tmp, 'models');
     assert.ok(!trackerNames().includes('siamfc-pretrained'));
-    assert.throws(() => getTrackerFactory('siamfc-pretrained'), (e: Error) => e instanceof UserError && /unknown tracker 'siamfc-pretrained'/.test(e.message));
+    assert.throws(() => getTrackerFactory('siamfc-pretrained'), (e: Error) => e instanceof UserError && e.message === `tracker 'siamfc-pretrained' needs ${join(tmp, 'models', 'siamfc-pretrained')}, which does not exist: import the original weights with npm run import-model -- --tflite <file or folder> --out ${join(tmp, 'models', 'siamfc-pretrained')}`);
     cpSync(join(tmp, 'models', 'my-gs'), join(tmp, 'models', 'siamfc-pretrained'), { recursive: true });
     assert.ok(trackerNames().includes('siamfc-pretrained'));
     assert.ok(!builtInTrackerNames().includes('siamfc-pretrained'));

@@ -157,6 +157,9 @@ export function builtInTrackerNames(): string[] {
 export function getTrackerFactory(name: string): TrackerFactory {
   const f = BUILT_IN.find((x) => x.name === name) ?? pretrained().find((x) => x.name === name) ?? external.find((x) => x.name === name) ??
     modelFolders.get(name)?.factory ?? (exportedFolders()[name] ? registerFolder(name, exportedFolders()[name]) : undefined);
+  if (!f && name === PRETRAINED) {
+    throw new UserError(`tracker '${PRETRAINED}' needs ${join(modelsRoot(), PRETRAINED)}, which does not exist: import the original weights with npm run import-model -- --tflite <file or folder> --out ${join(modelsRoot(), PRETRAINED)}`);
+  }
   if (!f) throw new UserError(`unknown tracker '${name}'; registered trackers: ${trackerNames().join(', ')}`);
   return f;
 }
