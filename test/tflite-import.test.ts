@@ -5,6 +5,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selectBackend } from '../src/compute/backend.ts';
+import { decodeRgb } from '../src/images/decode.ts';
+import { meanColour, samplePatch } from '../src/images/sample.ts';
 import type { SiamfcEngine } from '../src/trackers/siamfc/engine.ts';
 import { modelsRoot } from '../src/trackers/siamfc/factory.ts';
 import { loadModel, saveFoldedModel } from '../src/trackers/siamfc/model-file.ts';
@@ -217,6 +219,29 @@ test('the original SiamFC-3s files: five folded layers, the head 0.001 / -2.1483
   }
   assert.equal((m.json.meta.sources as unknown[]).length, 4);
   assert.deepEqual(m.tensors.get('conv2/w')!.shape, [5, 5, 48, 256]);
+
+  // Both engines serve the full-width folded network alike on a real frame (Crossing's first
+  // target as exemplar, three scales around it), and its response peaks at the target.
+  const img = await decodeRgb(real('frames', 'otb', 'Crossing', 'img', '0001.jpg'));
+  const fill = meanColour(img);
+  const [x0, y0, w0, h0] = readFileSync(real('frames', 'otb', 'Crossing', 'groundtruth_rect.txt'), 'utf8').split('\n')[0].split(/[\s,]+/).map(Number);
+  // Target centre in pixel-index coordinates (OTB boxes are 1-based; pixel i's centre is at i).
+  const [cx, cy] = [x0 - 1 + (w0 - 1) / 2, y0 - 1 + (h0 - 1) / 2];
+  const crop = (out: Float32Array, offset: number, size: number, step: number) => samplePatch(img, fill, out, offset, size, cx - ((size - 1) / 2) * step, cy - ((size - 1) / 2) * step, step);
+  const p = (w0 + h0) / 2;
+  const sz = Math.sqrt((w0 + p) * (h0 + p));
+  const z = new Float32Array(127 * 127 * 3);
+  crop(z, 0, 127, sz / 127);
+  const x = new Float32Array(3 * 255 * 255 * 3);
+  for (let k = 0; k < 3; k++) crop(x, k * 255 * 255 * 3, 255, (sz / 127) * 1.0375 ** (k - 1));
+  const engines: SiamfcEngine[] = [new TfjsEngine(await loadModel(out)), await OrtEngine.create(m, { device: 'cpu', threads: 1 })];
+  const [rt, ro] = await Promise.all(engines.map(async (e) => e.respond(await e.embedExemplar(z, 1), x, 3)));
+  for (const e of engines) e.dispose();
+  const scale = rt.reduce((s, v) => Math.max(s, Math.abs(v)), 0);
+  assert.ok(ro.reduce((d, v, j) => Math.max(d, Math.abs(v - rt[j])), 0) <= 1e-4 * scale);
+  const centre = ro.subarray(17 * 17, 2 * 17 * 17);
+  const peak = centre.indexOf(Math.max(...centre));
+  assert.deepEqual([Math.floor(peak / 17), peak % 17], [8, 8], 'the unscaled map peaks at its centre, where the target is');
 });
 
 test('a folded model tracks like the model it was folded from, on both engines (existing models unchanged)', async () => {
