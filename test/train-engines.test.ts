@@ -48,14 +48,14 @@ const { train: trainSeqs, val: valSeqs } = holdOut(await readGot10kSplit(split),
 const VAL = [await new PairBatches(new PairSampler(valSeqs), new Rng(5), 2, withoutAugmentation(CROPS)).next()];
 const sampler = new PairSampler(trainSeqs);
 
-async function run(model: TrainableSiamese, out: string): Promise<TrainResult> {
+async function run(model: TrainableSiamese, out: string, opts: { resume?: boolean; log?: (line: string) => void } = {}): Promise<TrainResult> {
   try {
     return await train({
       model,
       batches: (rng) => new PairBatches(sampler, rng, SCHEDULE.batchSize, CROPS),
       seed: SCHEDULE.seed, val: VAL, schedule: SCHEDULE, bnMomentum: CFG.bnMomentum,
-      outDir: join(tmp, out), resume: false, keepCheckpoint: false, record: {},
-      save: async () => {}, title: out, log: () => {},
+      outDir: join(tmp, out), resume: opts.resume ?? false, keepCheckpoint: false, record: {},
+      save: async () => {}, title: out, log: opts.log ?? (() => {}),
     });
   } finally {
     model.dispose();
@@ -110,3 +110,22 @@ for (const loss of ['logistic', 'global', 'ranking'] as LossName[]) {
     val.forEach((d, k) => assert.ok(d <= 5e-3, `epoch ${k + 1}: validation losses differ by ${d}`));
   });
 }
+
+test('a checkpoint written by a WASM training resumes on ORT and continues the same run', async () => {
+  const whole = await run(createTfjsSiamfc(CFG, 4, 'logistic', DEFAULT_LOSS_SETTINGS), 'whole-wasm');
+  await assert.rejects(run(createTfjsSiamfc(CFG, 4, 'logistic', DEFAULT_LOSS_SETTINGS), 'handover', {
+    resume: true,
+    log: (line) => {
+      if (line.startsWith('epoch 2/2 step 1/')) throw new Error('simulated interruption');
+    },
+  }), /simulated interruption/);
+  const lines: string[] = [];
+  // Another seed: everything must come from the checkpoint.
+  const resumed = await run(await createOrtSiamfc(CFG, 99, 'logistic', DEFAULT_LOSS_SETTINGS, { threads: 1 }), 'handover', { resume: true, log: (l) => lines.push(l) });
+  assert.match(lines[0], /^resuming from .* at epoch 2\/2$/);
+  assert.deepEqual(losses(resumed).slice(0, 10), losses(whole).slice(0, 10), 'the first epoch is the checkpoint\'s history');
+  // The logistic loss's runs agree to reassociation level on both engines (above): so must this one.
+  const d = losses(resumed).slice(10).map((x, i) => rel(x, losses(whole)[10 + i]));
+  console.log(`# WASM epoch 1 then ORT epoch 2 vs WASM throughout, second epoch: ${fmt(d)}`);
+  d.forEach((x, k) => assert.ok(x <= 1e-5, `step ${11 + k}: ${x}`));
+});
