@@ -1,5 +1,6 @@
 // Initial weights come from network.ts's initParams, whose random draws are tfjs-core's own (the
 // same on every backend); the CPU backend guarantees one is available to run it.
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createSession, type Device, loadOrt, type OrtSession, threadsPerWorker } from '../../compute/onnx/session.ts';
 import type { LossName, LossSettings } from '../../trackers/siamfc/losses.ts';
@@ -134,6 +135,8 @@ function featureSides(cfg: NetworkConfig): { z: number[]; x: number[] } {
  */
 export async function createOrtSiamfc(cfg: NetworkConfig, seed: number, loss: LossName, settings: LossSettings, opts: OrtTrainOptions = {}): Promise<OrtSiamese> {
   await loadOrt();
+  // tfjs only draws the weights here: its first CPU-backend use would print an advert for tfjs-node.
+  tf.env().set('PROD', true);
   const variables = initParams(cfg, seed);
   const params = new Map<string, ParamArray>();
   for (const [name, v] of variables) {
