@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import sharp from 'sharp';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runMain } from '../src/core/cli-main.ts';
@@ -17,6 +17,7 @@ import { OrtEngine } from '../src/trackers/siamfc/ort-engine.ts';
 import { contextSizes, cropWindow, targetOfBox } from '../src/trackers/siamfc/geometry.ts';
 import { SIAMFC_3S } from '../src/trackers/siamfc/settings.ts';
 import { SiamfcTracker } from '../src/trackers/siamfc/siamfc-tracker.ts';
+import { FRAME_H, FRAME_W, truth, writeSequence } from './speed-sequence.ts';
 
 /**
  * Everything of a SiamFC-3s frame except the network, per frame: decode (one JPEG awaited alone,
@@ -28,31 +29,6 @@ import { SiamfcTracker } from '../src/trackers/siamfc/siamfc-tracker.ts';
  * shared, so each figure is the median over runs of the per-run mean, with the smallest run (the
  * least disturbed) beside it, and CPU milliseconds, which waiting for a core does not inflate.
  */
-const FRAME_W = 640;
-const FRAME_H = 360;
-const START: Box = [200, 120, 64, 48];
-
-/** The bench:speed sequence: a textured box drifting over a smooth background, JPEG quality 90. */
-async function writeSequence(dir: string, n: number): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const paths: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const px = Buffer.alloc(FRAME_W * FRAME_H * 3);
-    const [bx, by, bw, bh] = [START[0] + 4 * i, START[1] + 2 * i, START[2], START[3]];
-    for (let y = 0; y < FRAME_H; y++) {
-      for (let x = 0; x < FRAME_W; x++) {
-        const inBox = x >= bx && x < bx + bw && y >= by && y < by + bh;
-        const v = inBox ? 0.5 + 0.25 * (Math.sin(x / 5) + Math.cos(y / 6)) : 0.5 + 0.2 * Math.sin(x / 11 + y / 17);
-        px.set([255 * v, inBox ? 200 * (1 - v) : 120, 80 + 100 * v], (y * FRAME_W + x) * 3);
-      }
-    }
-    const path = join(dir, `${String(i + 1).padStart(4, '0')}.jpg`);
-    await sharp(px, { raw: { width: FRAME_W, height: FRAME_H, channels: 3 } }).jpeg({ quality: 90 }).toFile(path);
-    paths.push(path);
-  }
-  return paths;
-}
-
 /** Responses with a bump that wanders a little and a scale preference that changes per frame. */
 class StubEngine implements SiamfcEngine {
   readonly name = 'stub';
@@ -194,7 +170,7 @@ async function main(): Promise<void> {
     process.stdout.write(`network: ${engine.name} (not part of the totals)\n`);
     process.stdout.write(`${availableParallelism()} cores, sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips}), sharp.concurrency ${sharp.concurrency()}\n`);
     process.stdout.write(`one sharp decode of an 8x8 JPEG (per-call overhead): ${(await sharpOverhead(tmp, 105)).toFixed(2)} ms\n`);
-    await report(`synthetic ${FRAME_W}x${FRAME_H} JPEG (as bench:speed)`, await writeSequence(join(tmp, 'img'), o.frames), START, o.runs, engine);
+    await report(`synthetic ${FRAME_W}x${FRAME_H} JPEG (as bench:speed)`, await writeSequence(join(tmp, 'img'), o.frames), truth(0), o.runs, engine);
     if (existsSync(join(o.real, 'img'))) {
       const names = (await readdir(join(o.real, 'img'))).filter((f) => f.endsWith('.jpg')).sort().slice(0, o.frames);
       const g = (await readFile(join(o.real, 'groundtruth_rect.txt'), 'utf8')).split('\n')[0].split(/[\s,]+/).map(Number);

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import sharp from 'sharp';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -8,13 +7,12 @@ import { selectBackend } from '../src/compute/backend.ts';
 import { type ComputeChoice, type ComputeRequest, checkComputeRequest, selectCompute } from '../src/compute/engine.ts';
 import { createSession, loadOrt } from '../src/compute/onnx/session.ts';
 import { runMain } from '../src/core/cli-main.ts';
-import type { Box } from '../src/core/types.ts';
 import { decodeRgb } from '../src/images/decode.ts';
 import { FrameReader } from '../src/runner/frames.ts';
 import { addComputeOptions } from '../src/cli/options.ts';
 import type { SiamfcEngine } from '../src/trackers/siamfc/engine.ts';
 import { modelsRoot } from '../src/trackers/siamfc/factory.ts';
-import { loadModel } from '../src/trackers/siamfc/model-file.ts';
+import { loadModel } from '../src/trackers/siamfc/model-load.ts';
 import { readModelWeights } from '../src/trackers/siamfc/model-weights.ts';
 import { featureSize, initParams, layerChannels, saveModel } from '../src/trackers/siamfc/network.ts';
 import { OrtEngine } from '../src/trackers/siamfc/ort-engine.ts';
@@ -22,6 +20,7 @@ import { foldedLayers, responseGraph } from '../src/trackers/siamfc/ort-graphs.t
 import { SIAMFC_3S } from '../src/trackers/siamfc/settings.ts';
 import { SiamfcTracker } from '../src/trackers/siamfc/siamfc-tracker.ts';
 import { TfjsEngine } from '../src/trackers/siamfc/tfjs-engine.ts';
+import { FRAME_H, FRAME_W, truth, writeSequence } from './speed-sequence.ts';
 
 /**
  * SiamFC-3s speed, both engines side by side in one run (ratios within a run are what compare on a
@@ -31,33 +30,6 @@ import { TfjsEngine } from '../src/trackers/siamfc/tfjs-engine.ts';
  * session running the same graph on the same inputs; then throughput with 1 and 2 worker threads.
  * Prints figures only.
  */
-const FRAME_W = 640;
-const FRAME_H = 360;
-
-function truth(i: number): Box {
-  return [200 + 4 * i, 120 + 2 * i, 64, 48];
-}
-
-async function writeSequence(dir: string, n: number): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const paths: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const px = Buffer.alloc(FRAME_W * FRAME_H * 3);
-    const [bx, by, bw, bh] = truth(i);
-    for (let y = 0; y < FRAME_H; y++) {
-      for (let x = 0; x < FRAME_W; x++) {
-        const inBox = x >= bx && x < bx + bw && y >= by && y < by + bh;
-        const v = inBox ? 0.5 + 0.25 * (Math.sin(x / 5) + Math.cos(y / 6)) : 0.5 + 0.2 * Math.sin(x / 11 + y / 17);
-        px.set([255 * v, inBox ? 200 * (1 - v) : 120, 80 + 100 * v], (y * FRAME_W + x) * 3);
-      }
-    }
-    const path = join(dir, `${String(i + 1).padStart(4, '0')}.jpg`);
-    await sharp(px, { raw: { width: FRAME_W, height: FRAME_H, channels: 3 } }).jpeg({ quality: 90 }).toFile(path);
-    paths.push(path);
-  }
-  return paths;
-}
-
 interface RunFigures {
   frames: number;
   /** ms per frame: a decode awaited on its own, and the wait for frames decoded ahead (as bench runs). */

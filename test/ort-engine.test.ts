@@ -9,7 +9,7 @@ import { UserError } from '../src/core/errors.ts';
 import { decodeRgb } from '../src/images/decode.ts';
 import { meanColour, samplePatch } from '../src/images/sample.ts';
 import { modelsRoot } from '../src/trackers/siamfc/factory.ts';
-import { loadModel } from '../src/trackers/siamfc/model-file.ts';
+import { loadModel } from '../src/trackers/siamfc/model-load.ts';
 import { readModelWeights } from '../src/trackers/siamfc/model-weights.ts';
 import { initParams, saveModel } from '../src/trackers/siamfc/network.ts';
 import { OrtEngine } from '../src/trackers/siamfc/ort-engine.ts';

@@ -6,7 +6,7 @@ import { selectBackend } from '../src/compute/backend.ts';
 import type { Box } from '../src/core/types.ts';
 import type { FeatureMaps, SiamfcEngine } from '../src/trackers/siamfc/engine.ts';
 import { modelsRoot } from '../src/trackers/siamfc/factory.ts';
-import { loadModel } from '../src/trackers/siamfc/model-file.ts';
+import { loadModel } from '../src/trackers/siamfc/model-load.ts';
 import { embed, xcorr } from '../src/trackers/siamfc/network.ts';
 import { SIAMFC_3S } from '../src/trackers/siamfc/settings.ts';
 import { SiamfcTracker } from '../src/trackers/siamfc/siamfc-tracker.ts';

@@ -65,21 +65,17 @@ export function labelMap(h: number, w: number, labels: LabelSettings): Int8Array
   return out;
 }
 
-interface Selection {
+/** [cells, pos] and [cells, neg] 0/1 matrices (row-major) picking each group's cells of an h x w map. */
+export interface SelectionMatrices {
   cells: number;
   pos: number;
   neg: number;
-  /** [cells, pos] and [cells, neg] 0/1 matrices picking each group's cells. */
-  pickPos: tf.Tensor2D;
-  pickNeg: tf.Tensor2D;
+  p: Float32Array;
+  n: Float32Array;
 }
 
-const selections = new Map<string, Selection>();
-
-function selection(h: number, w: number, labels: LabelSettings): Selection {
-  const key = `${tf.getBackend()}:${h}x${w}:${labels.radiusPx}/${labels.stride}`;
-  const cached = selections.get(key);
-  if (cached && !cached.pickPos.isDisposed) return cached;
+/** Every engine picks cells with these same matrices, so all differentiate the same function. */
+export function selectionMatrices(h: number, w: number, labels: LabelSettings): SelectionMatrices {
   const map = labelMap(h, w, labels);
   const cells = h * w;
   const pos = map.filter((v) => v > 0).length;
@@ -95,6 +91,24 @@ function selection(h: number, w: number, labels: LabelSettings): Selection {
     if (map[c] > 0) p[c * pos + ip++] = 1;
     else n[c * neg + ineg++] = 1;
   }
+  return { cells, pos, neg, p, n };
+}
+
+interface Selection {
+  cells: number;
+  pos: number;
+  neg: number;
+  pickPos: tf.Tensor2D;
+  pickNeg: tf.Tensor2D;
+}
+
+const selections = new Map<string, Selection>();
+
+function selection(h: number, w: number, labels: LabelSettings): Selection {
+  const key = `${tf.getBackend()}:${h}x${w}:${labels.radiusPx}/${labels.stride}`;
+  const cached = selections.get(key);
+  if (cached && !cached.pickPos.isDisposed) return cached;
+  const { cells, pos, neg, p, n } = selectionMatrices(h, w, labels);
   const sel = { cells, pos, neg, pickPos: tf.keep(tf.tensor2d(p, [cells, pos])), pickNeg: tf.keep(tf.tensor2d(n, [cells, neg])) };
   selections.set(key, sel);
   return sel;

@@ -1,9 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.ts';
 import { writeFileAtomic } from '../../core/fs-atomic.ts';
-import { LAYERS, type NetworkConfig, type Params, STRIDE, initParams, layerChannels } from './network.ts';
+import { LAYERS, type NetworkConfig, type Params, STRIDE, layerChannels } from './network.ts';
 
 /**
  * A SiamFC model on disk: `model.json` (format id, architecture, tensor manifest, whether it is
@@ -43,16 +42,6 @@ export interface ModelJson {
   /** The training record (loss, settings, schedule, data, steps, ...) as the trainer passed it. */
   meta: Record<string, unknown>;
   weights: { file: 'weights.bin'; dtype: 'float32'; tensors: TensorEntry[] };
-}
-
-export interface LoadedModel {
-  dir: string;
-  params: Params;
-  config: NetworkConfig;
-  architecture: ModelArchitecture;
-  trained: boolean;
-  meta: Record<string, unknown>;
-  dispose(): void;
 }
 
 export function describeArchitecture(cfg: NetworkConfig): ModelArchitecture {
@@ -164,53 +153,4 @@ export async function readModelJson(dir: string): Promise<ModelJson> {
     throw new UserError(`${file}: architecture needs width, exemplarSize, instanceSize, headScale and bnEps`);
   }
   return json;
-}
-
-// tf.Variable names are global to the engine; folded models get their own numbered prefix.
-let foldedInstances = 0;
-
-/** Loads a model for tracking: checks every tensor the architecture needs against the manifest. */
-export async function loadModel(dir: string): Promise<LoadedModel> {
-  const json = await readModelJson(dir);
-  const a = json.architecture;
-  const config: NetworkConfig = {
-    width: a.width, exemplarSize: a.exemplarSize, searchSize: a.searchSize ?? 239,
-    headScale: a.headScale, bnEps: a.bnEps, bnMomentum: a.bnMomentum ?? 0.05,
-  };
-  const binFile = join(dir, 'weights.bin');
-  let raw: Buffer;
-  try {
-    raw = await readFile(binFile);
-  } catch {
-    throw new UserError(`${binFile}: missing (model.json names it)`);
-  }
-  const values = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
-  const byName = new Map(json.weights.tensors.map((e) => [e.name, e]));
-  // The expected names and shapes come from a throwaway initialisation at this width, or for folded
-  // weights from their fixed list (constants: nothing to train).
-  const expected: Params = a.folded
-    ? new Map([...foldedShapes(a.width)].map(([name, shape]) => [name, tf.tidy(() => tf.variable(tf.zeros(shape), false, `folded${++foldedInstances}/${name}`))]))
-    : initParams(config, 0);
-  const params: Params = new Map();
-  try {
-    for (const [name, v] of expected) {
-      const e = byName.get(name);
-      if (!e || e.shape.join() !== v.shape.join()) {
-        throw new UserError(`${join(dir, 'model.json')}: no tensor ${name} of shape [${v.shape}] for width ${a.width} (${LAYERS.length} conv layers${a.folded ? ', folded' : ''})`);
-      }
-      const size = v.size;
-      if (e.offset + size > values.length) throw new UserError(`${binFile}: shorter than model.json says (tensor ${name})`);
-      tf.tidy(() => v.assign(tf.tensor(values.subarray(e.offset, e.offset + size), e.shape)));
-      params.set(name, v);
-    }
-  } catch (err) {
-    for (const v of expected.values()) v.dispose();
-    throw err;
-  }
-  return {
-    dir, params, config, architecture: a, trained: json.trained === true, meta: json.meta ?? {},
-    dispose: () => {
-      for (const v of params.values()) v.dispose();
-    },
-  };
 }

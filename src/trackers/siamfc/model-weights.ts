@@ -58,5 +58,8 @@ export async function readModelWeights(dir: string): Promise<ModelWeights> {
     if (e.offset + size > values.length) throw new UserError(`${binFile}: shorter than model.json says (tensor ${name})`);
     tensors.set(name, { shape, data: values.slice(e.offset, e.offset + size) });
   }
+  // Training's step counter of the moving statistics: not needed to track, kept for a faithful reload.
+  const updates = byName.get('bn/updates');
+  if (updates && updates.offset < values.length) tensors.set('bn/updates', { shape: [], data: values.slice(updates.offset, updates.offset + 1) });
   return { dir, json, tensors };
 }

@@ -211,4 +211,5 @@ export function xcorr(z: tf.Tensor4D, x: tf.Tensor4D, headScale: number, params?
   });
 }
 
-export { loadModel, saveModel } from './model-file.ts';
+export { saveModel } from './model-file.ts';
+export { loadModel } from './model-load.ts';

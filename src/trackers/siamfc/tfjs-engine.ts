@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FeatureMaps, SiamfcEngine } from './engine.ts';
-import type { LoadedModel } from './model-file.ts';
+import type { LoadedModel } from './model-load.ts';
 import { LAYERS, featureSize, xcorr } from './network.ts';
 
 /**

@@ -1,5 +1,5 @@
 import * as d from '../../compute/onnx/grad/index.ts';
-import { labelMap, type LossName, type LossSettings } from '../../trackers/siamfc/losses.ts';
+import { type LossName, type LossSettings, selectionMatrices } from '../../trackers/siamfc/losses.ts';
 import { UserError } from '../../core/errors.ts';
 
 /**
@@ -8,29 +8,9 @@ import { UserError } from '../../core/errors.ts';
  * exactly the function TensorFlow.js does. `r` is the response [N, 1, h, w]; the loss is a scalar.
  */
 
-/** [cells, count] 0/1 matrices picking the positive and the negative cells, as losses.ts builds them. */
-function selections(h: number, w: number, settings: LossSettings) {
-  const map = labelMap(h, w, settings.labels);
-  const cells = h * w;
-  const pos = map.filter((v) => v > 0).length;
-  const neg = cells - pos;
-  if (pos === 0 || neg === 0) {
-    throw new UserError(`label radius ${settings.labels.radiusPx}px / stride ${settings.labels.stride} leaves a ${h}x${w} map with ${pos} positive and ${neg} negative cells; both must be present`);
-  }
-  const p = new Float32Array(cells * pos);
-  const n = new Float32Array(cells * neg);
-  let ip = 0;
-  let ineg = 0;
-  for (let c = 0; c < cells; c++) {
-    if (map[c] > 0) p[c * pos + ip++] = 1;
-    else n[c * neg + ineg++] = 1;
-  }
-  return { cells, pos, neg, p, n };
-}
-
 export function lossGraph(t: d.Tape, r: string, name: LossName, settings: LossSettings): string {
   const [batch, , h, w] = t.shape(r);
-  const sel = selections(h, w, settings);
+  const sel = selectionMatrices(h, w, settings.labels);
   const flat = d.reshape(t, r, [batch, sel.cells]);
   const split = (s: string) => [d.matmulConst(t, s, sel.p, sel.cells, sel.pos), d.matmulConst(t, s, sel.n, sel.cells, sel.neg)];
   switch (name) {

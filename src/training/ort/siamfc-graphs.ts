@@ -1,7 +1,8 @@
 import { OnnxGraph } from '../../compute/onnx/graph.ts';
 import * as d from '../../compute/onnx/grad/index.ts';
 import type { LossName, LossSettings } from '../../trackers/siamfc/losses.ts';
-import { LAYERS, layerChannels, type NetworkConfig } from '../../trackers/siamfc/network.ts';
+import { LAYERS, type NetworkConfig } from '../../trackers/siamfc/network.ts';
+import { inferenceShapes } from '../../trackers/siamfc/model-weights.ts';
 import { lossGraph } from './losses.ts';
 
 /**
@@ -18,19 +19,7 @@ export interface GraphSpec {
 
 /** Every parameter's shape in the tfjs layout, trainable and state, in initParams' order. */
 export function paramShapes(width: number): Map<string, number[]> {
-  const shapes = new Map<string, number[]>();
-  const channels = layerChannels(width);
-  let cin = 3;
-  LAYERS.forEach((l, i) => {
-    const cout = channels[i];
-    shapes.set(`${l.name}/w`, [l.kernel, l.kernel, cin / l.groups, cout]);
-    if (l.bn) for (const p of ['gamma', 'beta', 'mean', 'variance']) shapes.set(`bn${i + 1}/${p}`, [cout]);
-    else shapes.set(`${l.name}/b`, [cout]);
-    cin = cout;
-  });
-  shapes.set('head/bias', []);
-  shapes.set('bn/updates', []);
-  return shapes;
+  return new Map([...inferenceShapes(width), ['bn/updates', []]]);
 }
 
 /** Parameters the loss depends on: everything but the moving statistics and the update counter. */
