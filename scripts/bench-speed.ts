@@ -82,39 +82,41 @@ async function trackSequence(compute: ComputeChoice, modelDir: string, paths: st
 
 /**
  * The ORT engine's respond() against a bare onnxruntime-node session of the same graph on the same
- * inputs, alternating call by call so that both see the same load on a shared machine.
+ * inputs, in alternating blocks so that both see the same load on a shared machine. Only one
+ * session is alive at a time: two thread pools spinning on the same cores would slow both.
  */
 async function engineOverhead(modelDir: string, threads: number, runs: number): Promise<{ bare: number; engine: number }> {
   const ort = await loadOrt();
   const m = await readModelWeights(modelDir);
   const a = m.json.architecture;
-  const w = { tensors: m.tensors, bnEps: a.bnEps, headScale: a.headScale };
+  const w = { tensors: m.tensors, bnEps: a.bnEps, headScale: a.headScale, folded: a.folded === true };
   const fz = featureSize(a.exemplarSize);
   const c = layerChannels(a.width).at(-1)!;
-  const session = await createSession(responseGraph(foldedLayers(w), a.instanceSize, [fz, fz, c], w), { device: 'cpu', threads }, 'bare');
-  const engine = await OrtEngine.create(m, { device: 'cpu', threads });
+  const graph = responseGraph(foldedLayers(w), a.instanceSize, [fz, fz, c], w);
   const crops = new Float32Array(3 * a.instanceSize ** 2 * 3).map((_, i) => i % 251);
   const exemplar = { data: new Float32Array(fz * fz * c).map((_, i) => (i % 13) / 13), shape: [1, fz, fz, c] as [number, number, number, number] };
   const feeds = {
     crops: new ort.Tensor('float32', crops, [3, a.instanceSize, a.instanceSize, 3]),
     exemplar: new ort.Tensor('float32', exemplar.data, exemplar.shape),
   };
+  const block = async (run: () => Promise<unknown>) => {
+    for (let i = 0; i < 3; i++) await run();
+    const t0 = performance.now();
+    for (let i = 0; i < runs; i++) await run();
+    return (performance.now() - t0) / runs;
+  };
+  const rounds = 3;
   let bare = 0;
   let mine = 0;
-  for (let i = -3; i < runs; i++) {
-    const t0 = performance.now();
-    await session.run(feeds);
-    const t1 = performance.now();
-    await engine.respond(exemplar, crops, 3);
-    const t2 = performance.now();
-    if (i >= 0) {
-      bare += t1 - t0;
-      mine += t2 - t1;
-    }
+  for (let r = 0; r < rounds; r++) {
+    const session = await createSession(graph, { device: 'cpu', threads }, 'bare');
+    bare += await block(() => session.run(feeds));
+    await session.release();
+    const engine = await OrtEngine.create(m, { device: 'cpu', threads });
+    mine += await block(() => engine.respond(exemplar, crops, 3));
+    engine.dispose();
   }
-  await session.release();
-  engine.dispose();
-  return { bare: bare / runs, engine: mine / runs };
+  return { bare: bare / rounds, engine: mine / rounds };
 }
 
 /**
@@ -180,7 +182,7 @@ async function main(): Promise<void> {
     }
     const ort = computes.find((c) => c.engine === 'ort' && c.provider === 'cpu');
     if (ort) {
-      process.stdout.write(`\nORT engine's respond() against a bare onnxruntime-node session of the same graph, call by call (${ort.threads} threads):\n`);
+      process.stdout.write(`\nORT engine's respond() against a bare onnxruntime-node session of the same graph, in alternating blocks (${ort.threads} threads):\n`);
       for (const m of models) {
         const d = await engineOverhead(m.dir, ort.threads, Math.max(10, o.frames));
         const tfjs = network.get(`${m.label}|tfjs`);
