@@ -3,7 +3,7 @@ import type { LossName } from '../trackers/siamfc/losses.ts';
 /**
  * The recipe the committed models were trained with (`npm run reproduce -- --retrain` runs it
  * again): identical data, seed and schedule for both, only the loss differs. Sized to train here,
- * on two CPU cores with the WASM backend, in about an hour (both models in parallel).
+ * on two CPU cores: about 16 minutes on ONNX Runtime, an hour on tfjs WASM (both models in parallel).
  */
 export const PAPER_RECIPE = {
   data: 'data/synthetic/train',
