@@ -1,5 +1,8 @@
 import { Command, Option } from 'commander';
+import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { type ComputeRequest, checkComputeRequest, selectCompute } from '../src/compute/engine.ts';
 import { addComputeOptions, positiveInt } from '../src/cli/options.ts';
 import { runMain } from '../src/core/cli-main.ts';
@@ -62,6 +65,29 @@ async function timeSteps(req: ComputeRequest, cfg: NetworkConfig, loss: LossName
   }
 }
 
+/** Where PyTorch is: SIAMBENCH_PYTHON, else python3 on PATH, else Debian's (apt install python3-torch). */
+const PYTHONS = [process.env.SIAMBENCH_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p);
+const TORCH_SCRIPT = fileURLToPath(new URL('./bench-train-torch.py', import.meta.url));
+
+/**
+ * The issue's yardstick, measured in this run rather than quoted: PyTorch CPU doing the same step
+ * (train-mode forward, logistic loss, backward, SGD) with as many threads. Undefined when no Python
+ * here has torch; the figures of the engines stand alone then.
+ */
+async function torchStep(width: number, o: { batch: number; exemplarSize: number; searchSize: number; warmup: number; steps: number }, threads: number): Promise<{ python: string; ms: number } | undefined> {
+  const run = promisify(execFile);
+  for (const python of PYTHONS) {
+    try {
+      const args = [TORCH_SCRIPT, width, o.batch, o.exemplarSize, o.searchSize, threads, o.warmup, o.steps].map(String);
+      const { stdout } = await run(python, args, { timeout: 600_000 });
+      return { python, ms: (JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { ms: number }).ms };
+    } catch {
+      // no such interpreter, or no torch in it: try the next
+    }
+  }
+  return undefined;
+}
+
 const ms = (v: number) => v.toFixed(0).padStart(9);
 
 async function main(): Promise<void> {
@@ -74,9 +100,10 @@ async function main(): Promise<void> {
     .option('--search-size <px>', 'search crop side', positiveInt('--search-size'), 239)
     .option('--warmup <n>', 'untimed steps first', (v) => Math.max(0, Number.parseInt(v, 10) || 0), 2)
     .option('--steps <n>', 'timed steps per engine and width', positiveInt('--steps'), 5)
-    .addOption(new Option('--loss <name>', 'training loss').choices([...LOSS_NAMES]).default('logistic')))
+    .addOption(new Option('--loss <name>', 'training loss').choices([...LOSS_NAMES]).default('logistic'))
+    .option('--no-torch', 'skip the PyTorch CPU reference (run when a python3 here imports torch)'))
     .parse();
-  const o = program.opts<{ engine?: string; device?: string; threads?: number; backend?: string; widths: string; batch: number; exemplarSize: number; searchSize: number; warmup: number; steps: number; loss: LossName }>();
+  const o = program.opts<{ engine?: string; device?: string; threads?: number; backend?: string; widths: string; batch: number; exemplarSize: number; searchSize: number; warmup: number; steps: number; loss: LossName; torch: boolean }>();
   const widths = o.widths.split(',').map((w) => Number(w.trim()));
   if (widths.some((w) => !(w > 0))) throw new UserError(`--widths: expected positive numbers separated by commas, got '${o.widths}'`);
   const req = checkComputeRequest({ engine: o.engine, device: o.device, threads: o.threads, backend: o.backend });
@@ -88,9 +115,14 @@ async function main(): Promise<void> {
     `${o.warmup} warm-up + ${o.steps} timed steps, ${availableParallelism()} cores; data loading excluded\n\n`);
   process.stdout.write('width   engine                   grads ms    sgd ms  stats ms   step ms   pairs/s  pairs/s of the gradient pass alone\n');
   const batch = randomBatch(o.batch, o.exemplarSize, o.searchSize, 7);
+  // PyTorch first, while this process holds no engine: a WASM or ORT thread pool left alive here
+  // took a core from it (6 pairs/s instead of 28 in one run).
+  const threads = o.threads ?? availableParallelism();
+  const torchMs = new Map<number, { python: string; ms: number } | undefined>();
+  if (o.torch && o.loss === 'logistic') for (const width of widths) torchMs.set(width, await torchStep(width, o, threads));
   for (const width of widths) {
     const cfg: NetworkConfig = { width, exemplarSize: o.exemplarSize, searchSize: o.searchSize, headScale: 0.001, bnEps: 1e-6, bnMomentum: 0.05 };
-    const rows: { label: string; pps: number }[] = [];
+    const rows: { label: string; pps: number; grads: number }[] = [];
     for (const r of requests) {
       let result: { label: string; t: StepTimes };
       try {
@@ -104,10 +136,19 @@ async function main(): Promise<void> {
       const { label, t } = result;
       const step = t.grads + t.sgd + t.stats;
       const pps = o.batch / (step / 1000);
-      rows.push({ label, pps });
+      rows.push({ label, pps, grads: o.batch / (t.grads / 1000) });
       process.stdout.write(`${String(width).padEnd(8)}${label.padEnd(24)}${ms(t.grads)} ${ms(t.sgd)} ${ms(t.stats)} ${ms(step)} ${pps.toFixed(2).padStart(9)} ${(o.batch / (t.grads / 1000)).toFixed(2).padStart(9)}\n`);
     }
     if (rows.length === 2) process.stdout.write(`${''.padEnd(8)}${rows[1].label} = ${(rows[1].pps / rows[0].pps).toFixed(1)}x ${rows[0].label}\n`);
+    if (!torchMs.has(width)) continue;
+    const torch = torchMs.get(width);
+    if (!torch) {
+      process.stdout.write(`${String(width).padEnd(8)}${'pytorch'.padEnd(24)} not available: no python3 here imports torch (Debian: apt install python3-torch; or set SIAMBENCH_PYTHON)\n`);
+      continue;
+    }
+    const pps = o.batch / (torch.ms / 1000);
+    process.stdout.write(`${String(width).padEnd(8)}${`pytorch-cpu x${threads} threads`.padEnd(24)}${''.padStart(9)} ${''.padStart(9)} ${''.padStart(9)} ${ms(torch.ms)} ${pps.toFixed(2).padStart(9)}   (forward updates the statistics; ${torch.python})\n`);
+    for (const r of rows) process.stdout.write(`${''.padEnd(8)}${r.label} = ${(r.pps / pps).toFixed(2)}x pytorch (step), ${(r.grads / pps).toFixed(2)}x (gradient pass alone)\n`);
   }
 }
 
