@@ -1,9 +1,8 @@
 import { Command } from 'commander';
 import sharp from 'sharp';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { runMain } from '../src/core/cli-main.ts';
 import type { Box } from '../src/core/types.ts';
 import { decodeRgb } from '../src/images/decode.ts';
@@ -17,13 +16,14 @@ import { OrtEngine } from '../src/trackers/siamfc/ort-engine.ts';
 import { contextSizes, cropWindow, targetOfBox } from '../src/trackers/siamfc/geometry.ts';
 import { SIAMFC_3S } from '../src/trackers/siamfc/settings.ts';
 import { SiamfcTracker } from '../src/trackers/siamfc/siamfc-tracker.ts';
-import { FRAME_H, FRAME_W, truth, writeSequence } from './speed-sequence.ts';
+import { DEFAULT_REAL_SEQUENCE, FRAME_H, FRAME_W, readRealSequence, truth, writeSequence } from './speed-sequence.ts';
 
 /**
  * Everything of a SiamFC-3s frame except the network, per frame: decode (one JPEG awaited alone,
  * and the wait for it when frames are read ahead as the runner reads them), crop (the 3 search
- * crops of 255, plus one exemplar crop of 127 at the current target) and post-processing
- * (upsampling, scale choice, window, peak, geometry). The network is a stub returning a moving
+ * crops of 255) and post-processing (upsampling, scale choice, window, peak, geometry). SiamFC-3s
+ * keeps its first template, so the totals leave out the exemplar crop of 127 at the current target
+ * printed beside them: what a tracker that refreshes its template would add. The network is a stub returning a moving
  * bump, so that no engine threads compete with these stages (--ort: the committed quarter-width
  * model on ONNX Runtime, for real response maps and the real neighbourhood). The machine is
  * shared, so each figure is the median over runs of the per-run mean, with the smallest run (the
@@ -135,12 +135,12 @@ async function report(label: string, paths: string[], first: Box, runs: number, 
   await oneRun(paths.slice(0, 4), first, engine); // the JIT settles
   process.stdout.write(`\n${label}: ${paths.length} frames per run, ${runs} runs (load average ${loadavg()[0].toFixed(2)} at start)\n`);
   const head = (cells: string[]) => `${''.padEnd(6)}${cells.slice(0, 5).map((c) => c.padStart(7)).join('')}  |${cells.slice(5, 7).map((c) => c.padStart(7)).join('')}  |${cells.slice(7, 9).map((c) => c.padStart(11)).join('')}  |${cells[9].padStart(8)}\n`;
-  process.stdout.write(head(['decode', 'decode', 'crop', 'crop', 'post', 'total', 'total', 'CPU ms', 'CPU ms', 'network']));
+  process.stdout.write(head(['decode', 'decode', 'crop', '+crop', 'post', 'total', 'total', 'CPU ms', 'CPU ms', 'network']));
   process.stdout.write(head(['alone', 'waited', '3x255', '127', '', 'alone', 'ahead', 'decode', 'crop+post', '']));
   const all: RunFigures[] = [];
   const row = (name: string, f: RunFigures) => {
-    const alone = f.decode + f.crop + f.exemplar + f.post;
-    const ahead = f.wait + f.crop + f.exemplar + f.post;
+    const alone = f.decode + f.crop + f.post;
+    const ahead = f.wait + f.crop + f.post;
     return `${name.padEnd(6)}${ms(f.decode)}${ms(f.wait)}${ms(f.crop)}${ms(f.exemplar)}${ms(f.post)}  |${ms(alone)}${ms(ahead)}  |    ${ms(f.decodeCpu)}    ${ms(f.trackCpu)}  | ${ms(f.network)}\n`;
   };
   for (let r = 0; r < runs; r++) {
@@ -151,7 +151,9 @@ async function report(label: string, paths: string[], first: Box, runs: number, 
   const pick = (how: (v: number[]) => number) => Object.fromEntries(Object.keys(all[0]).map((k) => [k, how(all.map((f) => f[k as keyof RunFigures]))])) as unknown as RunFigures;
   process.stdout.write(row('median', pick(median)));
   process.stdout.write(row('min', pick((v) => Math.min(...v))));
-  process.stdout.write('ms per frame. total: decode (alone, or the wait left when read ahead) + crops + post; CPU ms: of the process, which\nwaiting for a core does not add to; min: the least disturbed run of each column\n');
+  process.stdout.write('ms per frame. total: decode (alone, or the wait left when read ahead) + 3 crops of 255 + post, a SiamFC-3s frame;\n' +
+    '+crop 127: what refreshing the template would add (not in the totals); CPU ms: of the process (crop+post: with the exemplar\n' +
+    'crop and, with --ort, the network), which waiting for a core does not add to; min: the least disturbed run of each column\n');
 }
 
 async function main(): Promise<void> {
@@ -161,7 +163,7 @@ async function main(): Promise<void> {
     .option('--frames <n>', 'frames per sequence', (v) => Math.max(4, Number.parseInt(v, 10) || 0), 41)
     .option('--runs <n>', 'runs per sequence (the median is reported)', (v) => Math.max(1, Number.parseInt(v, 10) || 0), 5)
     .option('--ort', 'the committed quarter-width model on ONNX Runtime instead of a stub network')
-    .option('--real <dir>', 'an OTB sequence folder (img/*.jpg, groundtruth_rect.txt) to time as well', resolve(import.meta.dirname, '..', '..', 'shared', 'realdata', 'frames', 'otb', 'MotorRolling'))
+    .option('--real <dir>', 'an OTB sequence folder (img/*.jpg, groundtruth_rect.txt) to time as well', DEFAULT_REAL_SEQUENCE)
     .parse()
     .opts<{ frames: number; runs: number; real: string; ort?: boolean }>();
   const tmp = await mkdtemp(join(tmpdir(), 'siambench-frame-'));
@@ -171,14 +173,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${availableParallelism()} cores, sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips}), sharp.concurrency ${sharp.concurrency()}\n`);
     process.stdout.write(`one sharp decode of an 8x8 JPEG (per-call overhead): ${(await sharpOverhead(tmp, 105)).toFixed(2)} ms\n`);
     await report(`synthetic ${FRAME_W}x${FRAME_H} JPEG (as bench:speed)`, await writeSequence(join(tmp, 'img'), o.frames), truth(0), o.runs, engine);
-    if (existsSync(join(o.real, 'img'))) {
-      const names = (await readdir(join(o.real, 'img'))).filter((f) => f.endsWith('.jpg')).sort().slice(0, o.frames);
-      const g = (await readFile(join(o.real, 'groundtruth_rect.txt'), 'utf8')).split('\n')[0].split(/[\s,]+/).map(Number);
-      // OTB boxes are 1-based.
-      await report(`real frames of ${o.real}`, names.map((f) => join(o.real, 'img', f)), [g[0] - 1, g[1] - 1, g[2], g[3]], o.runs, engine);
-    } else {
-      process.stdout.write(`\n(no real sequence at ${o.real}: synthetic frames only)\n`);
-    }
+    const real = await readRealSequence(o.real, o.frames);
+    if (real) await report(`real frames of ${o.real}`, real.paths, real.box, o.runs, engine);
+    else process.stdout.write(`\n(no real sequence at ${o.real}: synthetic frames only)\n`);
   } finally {
     engine.dispose();
     await rm(tmp, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../src/compute/backend.ts';
 import { type ComputeChoice, type ComputeRequest, checkComputeRequest, selectCompute } from '../src/compute/engine.ts';
@@ -20,7 +20,9 @@ import { foldedLayers, responseGraph } from '../src/trackers/siamfc/ort-graphs.t
 import { SIAMFC_3S } from '../src/trackers/siamfc/settings.ts';
 import { SiamfcTracker } from '../src/trackers/siamfc/siamfc-tracker.ts';
 import { TfjsEngine } from '../src/trackers/siamfc/tfjs-engine.ts';
-import { FRAME_H, FRAME_W, truth, writeSequence } from './speed-sequence.ts';
+import { existsSync } from 'node:fs';
+import type { Box } from '../src/core/types.ts';
+import { DEFAULT_REAL_SEQUENCE, FRAME_H, FRAME_W, readRealSequence, truth, writeSequence } from './speed-sequence.ts';
 
 /**
  * SiamFC-3s speed, both engines side by side in one run (ratios within a run are what compare on a
@@ -51,11 +53,11 @@ async function makeEngine(compute: ComputeChoice, dir: string): Promise<SiamfcEn
  * Loads the model and warms up (init on frame 1, two updates), then waits for `go` before tracking
  * the sequence and returns per-frame stage times; workers use `go` to start timing together.
  */
-async function trackSequence(compute: ComputeChoice, modelDir: string, paths: string[], go: () => Promise<void> = async () => {}): Promise<RunFigures> {
+async function trackSequence(compute: ComputeChoice, modelDir: string, paths: string[], box: Box, go: () => Promise<void> = async () => {}): Promise<RunFigures> {
   const engine = await makeEngine(compute, modelDir);
   const tracker = new SiamfcTracker(engine, SIAMFC_3S);
   const first = await decodeRgb(paths[0]);
-  await tracker.init({ index: 0, path: paths[0], ...first }, truth(0));
+  await tracker.init({ index: 0, path: paths[0], ...first }, box);
   for (let i = 0; i < 2; i++) await tracker.update({ index: 0, path: paths[0], ...first }); // kernels compile, the JIT settles
   Object.assign(tracker.times, { crop: 0, network: 0, post: 0, frames: 0 });
   await go();
@@ -150,9 +152,11 @@ async function main(): Promise<void> {
     .name('npm run bench:speed --')
     .description('SiamFC-3s per-stage time and fps on both engines (or the one --engine names)')
     .option('--frames <n>', 'frames per sequence', (v) => Math.max(3, Number.parseInt(v, 10) || 0), 21)
-    .option('--no-workers', 'skip the 1 vs 2 worker-thread measurement'))
+    .option('--no-workers', 'skip the 1 vs 2 worker-thread measurement')
+    .option('--real <dir>', 'an OTB sequence folder (img/*.jpg, groundtruth_rect.txt) to track as well', DEFAULT_REAL_SEQUENCE)
+    .option('--model <dir>', 'a model folder to time as well (default: models/siamfc-pretrained when imported)'))
     .parse();
-  const o = program.opts<{ engine?: string; device?: string; threads?: number; backend?: string; frames: number; workers: boolean }>();
+  const o = program.opts<{ engine?: string; device?: string; threads?: number; backend?: string; frames: number; workers: boolean; real: string; model?: string }>();
   const req = checkComputeRequest({ engine: o.engine, device: o.device, threads: o.threads, backend: o.backend });
   const requests: ComputeRequest[] = req.engine ? [req] : [{ engine: 'ort', threads: o.threads }, { engine: 'tfjs' }];
   const computes = await Promise.all(requests.map((r) => selectCompute(r, 1)));
@@ -167,17 +171,27 @@ async function main(): Promise<void> {
     await saveModel(fullDir, params, cfg, { trained: false });
     for (const v of params.values()) v.dispose();
     const models = [{ label: 'width 1 (full)', dir: fullDir }, { label: 'width 0.25', dir: join(modelsRoot(), 'siamfc') }];
+    // The imported original weights on real frames: what a user of siamfc-pretrained gets.
+    const extra = o.model ?? join(modelsRoot(), 'siamfc-pretrained');
+    const imported = existsSync(join(extra, 'model.json')) ? { label: basename(extra), dir: extra } : undefined;
+    const real = await readRealSequence(o.real, o.frames);
+    const sequences = [{ label: `synthetic ${FRAME_W}x${FRAME_H} JPEG`, paths, box: truth(0), models: imported ? [...models, imported] : models }];
+    if (real) sequences.push({ label: `real frames of ${o.real}`, paths: real.paths, box: real.box, models: imported ? [imported, models[1]] : models });
 
-    process.stdout.write(`${o.frames - 1} timed frames of ${FRAME_W}x${FRAME_H} JPEG per run, SiamFC-3s (3 search crops of 255), ${availableParallelism()} cores\n\n`);
+    process.stdout.write(`${o.frames - 1} timed frames per run, SiamFC-3s (3 search crops of 255), ${availableParallelism()} cores\n`);
+    if (!imported) process.stdout.write(`(no model at ${extra}: npm run import-model imports the original SiamFC weights, see README)\n`);
+    if (!real) process.stdout.write(`(no real sequence at ${o.real}: synthetic frames only)\n`);
     process.stdout.write('decode: awaited alone | wait: for frames read ahead, as bench runs | ms/frame = wait + crop + network + post\n');
-    process.stdout.write('model           engine           decode     wait     crop  network     post  ms/frame    fps   rest (wait+crop+post)\n');
     const network = new Map<string, number>();
-    for (const m of models) {
-      for (const c of computes) {
-        const f = await trackSequence(c, m.dir, paths);
-        const total = f.decodeWait + f.crop + f.network + f.post;
-        network.set(`${m.label}|${c.engine}`, f.network);
-        process.stdout.write(`${m.label.padEnd(16)}${c.label.padEnd(14)}${ms(f.decode)} ${ms(f.decodeWait)} ${ms(f.crop)} ${ms(f.network)} ${ms(f.post)}  ${ms(total)} ${(1000 / total).toFixed(2).padStart(6)}  ${ms(total - f.network)}\n`);
+    for (const q of sequences) {
+      process.stdout.write(`\n${q.label}\nmodel              engine           decode     wait     crop  network     post  ms/frame    fps   rest (wait+crop+post)\n`);
+      for (const m of q.models) {
+        for (const c of computes) {
+          const f = await trackSequence(c, m.dir, q.paths, q.box);
+          const total = f.decodeWait + f.crop + f.network + f.post;
+          if (q.paths === paths) network.set(`${m.label}|${c.engine}`, f.network);
+          process.stdout.write(`${m.label.padEnd(19)}${c.label.padEnd(14)}${ms(f.decode)} ${ms(f.decodeWait)} ${ms(f.crop)} ${ms(f.network)} ${ms(f.post)}  ${ms(total)} ${(1000 / total).toFixed(2).padStart(6)}  ${ms(total - f.network)}\n`);
+        }
       }
     }
     const ort = computes.find((c) => c.engine === 'ort' && c.provider === 'cpu');
@@ -211,7 +225,7 @@ if (isMainThread) {
   const { modelDir, paths, request, workers } = workerData as { modelDir: string; paths: string[]; request: ComputeRequest; workers: number };
   const port = parentPort!;
   const compute = await selectCompute(request, workers);
-  const figures = await trackSequence(compute, modelDir, paths, () => new Promise((resolve) => {
+  const figures = await trackSequence(compute, modelDir, paths, truth(0), () => new Promise((resolve) => {
     port.once('message', () => resolve());
     port.postMessage('ready');
   }));

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Box } from '../src/core/types.ts';
 
 /**
@@ -33,4 +34,20 @@ export async function writeSequence(dir: string, n: number): Promise<string[]> {
     paths.push(path);
   }
   return paths;
+}
+
+/** The real sequence the speed scripts also time when ../shared is beside the repository. */
+export const DEFAULT_REAL_SEQUENCE = resolve(import.meta.dirname, '..', '..', 'shared', 'realdata', 'frames', 'otb', 'MotorRolling');
+
+/**
+ * The first n frames of a raw OTB sequence folder (img/*.jpg, groundtruth_rect.txt) and its first
+ * box in 0-based image coordinates; undefined when the folder is not there (a user's clone has no
+ * ../shared).
+ */
+export async function readRealSequence(dir: string, n: number): Promise<{ paths: string[]; box: Box } | undefined> {
+  if (!existsSync(join(dir, 'img'))) return undefined;
+  const names = (await readdir(join(dir, 'img'))).filter((f) => f.endsWith('.jpg')).sort().slice(0, n);
+  const g = (await readFile(join(dir, 'groundtruth_rect.txt'), 'utf8')).split('\n')[0].split(/[\s,]+/).map(Number);
+  // OTB boxes are 1-based.
+  return { paths: names.map((f) => join(dir, 'img', f)), box: [g[0] - 1, g[1] - 1, g[2], g[3]] };
 }
