@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { danglingTail, listDirSync, missingPath } from '../core/dir-entries.ts';
 import { UserError } from '../core/errors.ts';
 import type { VotConvention } from '../core/types.ts';
 import { loadVot } from '../datasets/vot/index.ts';
@@ -36,12 +37,14 @@ export async function runVotEval(opts: VotEvalOptions): Promise<void> {
     throw new UserError(`--convention: unknown convention '${convention}' for VOT (expected ${Object.keys(VOT_CONVENTIONS).join(', ')})`);
   }
   const root = resolve(opts.root);
-  if (!existsSync(root)) throw new UserError(`--root: no such file or directory: ${opts.root}`);
+  if (!existsSync(root)) throw new UserError(`--root: ${missingPath(opts.root, root)}`);
   const resultsDir = resolve(opts.results);
-  if (!existsSync(resultsDir)) throw new UserError(`--results: no such file or directory: ${opts.results}`);
+  if (!existsSync(resultsDir)) throw new UserError(`--results: ${missingPath(opts.results, resultsDir)}`);
   if (!statSync(resultsDir).isDirectory()) throw new UserError(`--results: not a directory: ${opts.results}`);
-  if (!readdirSync(resultsDir, { withFileTypes: true }).some((e) => e.isDirectory())) {
-    throw new UserError(`--results: no tracker folders in ${opts.results} (expected <results>/<tracker>/baseline/<seq>/<seq>_001.txt)`);
+  // Tracker folders may be symbolic links; if every one is dangling, say so rather than 'no folders'.
+  const entries = listDirSync(resultsDir);
+  if (!entries.some((e) => e.kind === 'dir')) {
+    throw new UserError(`--results: no tracker folders in ${opts.results} (expected <results>/<tracker>/baseline/<seq>/<seq>_001.txt)${danglingTail(entries)}`);
   }
 
   const t0 = performance.now();

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { runMain } from '../core/cli-main.ts';
+import { danglingTail, listDirSync, missingPath } from '../core/dir-entries.ts';
 import { UserError } from '../core/errors.ts';
 import type { OtbConvention } from '../core/types.ts';
 import { conventionRules, CONVENTIONS } from '../metrics/otb/conventions.ts';
@@ -29,7 +30,7 @@ function parseArgs(argv: string[]): EvalOptions {
 
 function requirePath(option: string, path: string, kind: 'any' | 'dir'): string {
   const abs = resolve(path);
-  if (!existsSync(abs)) throw new UserError(`${option}: no such file or directory: ${path}`);
+  if (!existsSync(abs)) throw new UserError(`${option}: ${missingPath(path, abs)}`);
   if (kind === 'dir' && !statSync(abs).isDirectory()) throw new UserError(`${option}: not a directory: ${path}`);
   return abs;
 }
@@ -53,8 +54,10 @@ async function main(): Promise<void> {
   }
   const root = requirePath('--root', opts.root, 'any');
   const resultsDir = requirePath('--results', opts.results, 'dir');
-  if (!readdirSync(resultsDir, { withFileTypes: true }).some((e) => e.isDirectory())) {
-    throw new UserError(`--results: no tracker folders in ${opts.results} (expected <results>/<tracker>/<sequence>.txt)`);
+  // Tracker folders may be symbolic links; if every one is dangling, say so rather than 'no folders'.
+  const entries = listDirSync(resultsDir);
+  if (!entries.some((e) => e.kind === 'dir')) {
+    throw new UserError(`--results: no tracker folders in ${opts.results} (expected <results>/<tracker>/<sequence>.txt)${danglingTail(entries)}`);
   }
 
   // Loaded after the options are checked: a typo is answered at once, without loading the plotting stack.

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { danglingLink, isDanglingLink } from '../../core/dir-entries.ts';
 import { UserError } from '../../core/errors.ts';
 import { builtinInitOmit, FRAME_RANGES } from './frames.ts';
 import { loadJsonRoot } from './json.ts';
@@ -34,7 +35,7 @@ export async function loadOtb(dataset: string, root: string): Promise<OtbDataset
   const name = otbDatasetName(dataset);
   if (!name) throw new UserError(`unknown OTB dataset '${dataset}' (expected ${OTB_DATASET_NAMES.join(', ')})`);
   const abs = resolve(root);
-  if (!existsSync(abs)) throw new UserError(`${root}: no such file or directory`);
+  if (!existsSync(abs)) throw new UserError(isDanglingLink(abs) ? danglingLink(root) : `${root}: no such file or directory`);
   const wanted = name === 'synthetic' ? null : OTB_SETS[name];
   const warnings: string[] = [];
   const found = await loadSource(abs, root, wanted, warnings);

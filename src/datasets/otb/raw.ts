@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import fg from 'fast-glob';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { danglingLink, isDanglingLink, listDir, type DirEntry } from '../../core/dir-entries.ts';
 import { frameRows } from './frames.ts';
 import { nameKey } from './names.ts';
 import { parseAttributeList, parseBoxText } from './parse.ts';
@@ -12,9 +12,9 @@ const GT_FILE = /^groundtruth_rect(?:\.(\d+))?\.txt$/i;
 
 /** True when some folder of `root` holds a groundtruth_rect*.txt (the raw download layout). */
 export async function isRawLayout(root: string): Promise<boolean> {
-  for (const d of await readdir(root, { withFileTypes: true })) {
-    if (!d.isDirectory()) continue;
-    if ((await readdir(join(root, d.name))).some((f) => GT_FILE.test(f))) return true;
+  for (const d of await listDir(root)) {
+    if (d.kind !== 'dir') continue; // sequence folders may be symbolic links
+    if ((await listDir(d.path)).some((f) => GT_FILE.test(f.name) && f.kind !== 'dir')) return true;
   }
   return false;
 }
@@ -26,7 +26,10 @@ export async function isRawLayout(root: string): Promise<boolean> {
  * (a synthetic benchmark) every folder's targets are taken as they are, rows from image 1.
  */
 export async function loadRawLayout(root: string, wanted: readonly string[] | null, warnings: string[]): Promise<SourceTarget[]> {
-  const dirs = (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  // Sequence folders and their files count as what they point to when they are symbolic links.
+  const entries = await listDir(root);
+  for (const e of entries) if (e.kind === 'dangling') warnings.push(`${danglingLink(e.path)}; not a sequence folder, skipped`);
+  const dirs = entries.filter((e) => e.kind === 'dir').map((e) => e.name);
   const byKey = new Map(dirs.map((d) => [nameKey(d), d]));
   const out: SourceTarget[] = [];
   if (wanted) {
@@ -34,7 +37,7 @@ export async function loadRawLayout(root: string, wanted: readonly string[] | nu
       const info = TARGET_INFO.get(name);
       const dir = info && byKey.get(nameKey(info.sequence));
       if (!info || !dir) continue;
-      const files = await readdir(join(root, dir));
+      const files = await gtFiles(join(root, dir), warnings);
       // Human4's target is .2; a folder with only groundtruth_rect.txt is a single-target download.
       const file = pick(files, info.gtFile) ?? (info.name === 'Human4-2' ? pick(files, 'groundtruth_rect.txt') : undefined);
       if (!file) continue;
@@ -42,21 +45,31 @@ export async function loadRawLayout(root: string, wanted: readonly string[] | nu
     }
     return out;
   }
-  // Every folder's ground-truth files in one glob, folder by folder in sorted order.
-  const found = (await fg('*/groundtruth_rect*.txt', { cwd: root, onlyFiles: true }))
-    .map((rel) => rel.split('/') as [string, string])
-    .filter(([, f]) => GT_FILE.test(f))
-    .sort(([a, f], [b, g]) => (a === b ? (f < g ? -1 : 1) : a < b ? -1 : 1));
-  for (const [dir, file] of found) {
-    const k = GT_FILE.exec(file)![1];
-    const text = await readFile(join(root, dir, file), 'utf8');
-    if (text.trim() === '') {
-      warnings.push(`${join(root, dir, file)}: empty ground truth, no target`);
-      continue;
+  // Every folder's ground-truth files, folder by folder in sorted order.
+  for (const dir of dirs) {
+    for (const file of (await gtFiles(join(root, dir), warnings)).filter((f) => GT_FILE.test(f))) {
+      const k = GT_FILE.exec(file)![1];
+      const text = await readFile(join(root, dir, file), 'utf8');
+      if (text.trim() === '') {
+        warnings.push(`${join(root, dir, file)}: empty ground truth, no target`);
+        continue;
+      }
+      out.push(await rawTarget(join(root, dir), dir, file, k === undefined ? dir : `${dir}-${k}`, false, warnings, text));
     }
-    out.push(await rawTarget(join(root, dir), dir, file, k === undefined ? dir : `${dir}-${k}`, false, warnings, text));
   }
   return out;
+}
+
+/**
+ * The readable files of a sequence folder (symbolic links followed, in name order); a dangling link
+ * named like a ground-truth file is reported, since the target it would hold goes missing.
+ */
+async function gtFiles(dir: string, warnings: string[]): Promise<string[]> {
+  const entries: DirEntry[] = await listDir(dir);
+  for (const e of entries) {
+    if (e.kind === 'dangling' && GT_FILE.test(e.name)) warnings.push(`${danglingLink(e.path)}; no ground truth read from it`);
+  }
+  return entries.filter((e) => e.kind === 'file').map((e) => e.name);
 }
 
 function pick(files: string[], wanted: string): string | undefined {
@@ -72,6 +85,7 @@ async function rawTarget(
   const target: SourceTarget = { name, sequence, ...framed };
   const attrsFile = join(dir, 'attrs.txt');
   if (existsSync(attrsFile)) target.attributes = parseAttributeList(await readFile(attrsFile, 'utf8'));
+  else if (isDanglingLink(attrsFile)) warnings.push(`${danglingLink(attrsFile)}; attributes not read from it`);
   const images = await imagesFor(join(dir, 'img'), framed.frames, warnings);
   if (images) target.images = images;
   return target;

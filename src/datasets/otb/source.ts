@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { danglingLink, isDanglingLink, listDir } from '../../core/dir-entries.ts';
 import type { Box } from '../../core/types.ts';
 import { imageNumber } from './frames.ts';
 
@@ -26,12 +25,22 @@ const IMAGE_EXT = /\.(jpe?g|png|bmp)$/i;
  * with a warning when a frame has no image: a tracker cannot run on a sequence with holes.
  */
 export async function imagesFor(imgDir: string, frames: number[], warnings: string[]): Promise<string[] | undefined> {
-  if (!existsSync(imgDir)) return undefined;
+  if (!existsSync(imgDir)) {
+    if (isDanglingLink(imgDir)) warnings.push(`${danglingLink(imgDir)}; images of this target not listed`);
+    return undefined;
+  }
   const byNumber = new Map<number, string>();
-  for (const f of await readdir(imgDir)) {
-    if (!IMAGE_EXT.test(f)) continue;
-    const n = imageNumber(f);
-    if (n !== undefined && !byNumber.has(n)) byNumber.set(n, join(imgDir, f));
+  const dangling: string[] = [];
+  // Images may be symbolic links (a folder of links into another copy); a dangling one has no image.
+  for (const e of await listDir(imgDir)) {
+    if (!IMAGE_EXT.test(e.name)) continue;
+    if (e.kind === 'dangling') dangling.push(e.path);
+    if (e.kind !== 'file') continue;
+    const n = imageNumber(e.name);
+    if (n !== undefined && !byNumber.has(n)) byNumber.set(n, e.path);
+  }
+  if (dangling.length > 0) {
+    warnings.push(`${danglingLink(dangling[0])}${dangling.length > 1 ? ` and ${dangling.length - 1} more dangling link(s) in ${imgDir}` : ''}; not an image`);
   }
   const images: string[] = [];
   const missing: number[] = [];

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { danglingLink, listDir } from '../../core/dir-entries.ts';
 import { atLine } from '../../core/errors.ts';
 import { frameRows, initOmitFromRanges } from './frames.ts';
 import { nameKey, resolveOtbName } from './names.ts';
@@ -27,9 +28,9 @@ export function toolkitDirs(root: string): { anno: string; initOmit?: string } |
 export async function loadToolkit(
   dirs: { anno: string; initOmit?: string }, wanted: readonly string[] | null, warnings: string[],
 ): Promise<SourceTarget[]> {
-  const annoFiles = await txtFiles(dirs.anno);
-  const attFiles = await txtFiles(join(dirs.anno, 'att'));
-  const omitFiles = dirs.initOmit ? await txtFiles(dirs.initOmit) : new Map<string, string>();
+  const annoFiles = await txtFiles(dirs.anno, warnings);
+  const attFiles = await txtFiles(join(dirs.anno, 'att'), warnings);
+  const omitFiles = dirs.initOmit ? await txtFiles(dirs.initOmit, warnings) : new Map<string, string>();
   const out: SourceTarget[] = [];
   const names = wanted ?? [...annoFiles.values()].map((f) => resolveOtbName(stem(f)) ?? stem(f)).sort();
   for (const name of names) {
@@ -54,11 +55,14 @@ function stem(file: string): string {
   return file.replace(/\.txt$/i, '');
 }
 
-async function txtFiles(dir: string): Promise<Map<string, string>> {
+/** The .txt files of a folder by name key; symbolic links count as their targets, dangling ones are reported. */
+async function txtFiles(dir: string, warnings: string[]): Promise<Map<string, string>> {
   const map = new Map<string, string>();
   if (!existsSync(dir)) return map;
-  for (const f of (await readdir(dir)).sort()) {
-    if (/\.txt$/i.test(f) && !map.has(nameKey(stem(f)))) map.set(nameKey(stem(f)), f);
+  for (const e of await listDir(dir)) {
+    if (!/\.txt$/i.test(e.name)) continue;
+    if (e.kind === 'dangling') warnings.push(`${danglingLink(e.path)}; ignored`);
+    if (e.kind === 'file' && !map.has(nameKey(stem(e.name)))) map.set(nameKey(stem(e.name)), e.name);
   }
   return map;
 }

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { missingPath } from '../../core/dir-entries.ts';
 import { UserError } from '../../core/errors.ts';
 import { loadVotLayout } from './layout.ts';
 import { loadVotPysotJson } from './pysot-json.ts';
@@ -15,7 +16,7 @@ export { VOT_TAGS, VOT_TAGS_WITH_EMPTY } from './types.ts';
  */
 export async function loadVot(dataset: string, root: string): Promise<VotDataset> {
   const abs = resolve(root);
-  if (!existsSync(abs)) throw new UserError(`--root: no such file or directory: ${root}`);
+  if (!existsSync(abs)) throw new UserError(`--root: ${missingPath(root, abs)}`);
   if (statSync(abs).isFile()) {
     if (!abs.toLowerCase().endsWith('.json')) throw new UserError(`--root: ${root} is a file but not a pysot .json description`);
     return loadVotPysotJson(dataset, abs);

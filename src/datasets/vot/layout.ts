@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { danglingLink, danglingTail, isDanglingLink, listDirSync } from '../../core/dir-entries.ts';
 import { atLine, UserError } from '../../core/errors.ts';
 import { imageSize } from '../../images/decode.ts';
 import { parseGroundtruth } from './region-text.ts';
@@ -19,7 +20,10 @@ export async function loadVotLayout(name: string, root: string): Promise<VotData
   for (const { seq, line } of names) {
     const dir = join(root, seq);
     const gtFile = join(dir, 'groundtruth.txt');
-    if (!existsSync(gtFile)) throw atLine(join(root, 'list.txt'), line, `sequence '${seq}' has no ${gtFile}`);
+    if (!existsSync(gtFile)) {
+      const link = [dir, gtFile].find(isDanglingLink);
+      throw atLine(join(root, 'list.txt'), line, `sequence '${seq}' has no ${gtFile}${link ? ` (${danglingLink(link)})` : ''}`);
+    }
     const groundtruth = parseGroundtruth(await readFile(gtFile, 'utf8'), gtFile);
     if (groundtruth.length === 0) throw new UserError(`${gtFile}: no ground-truth rows`);
     const length = groundtruth.length;
@@ -48,9 +52,12 @@ async function sequenceNames(root: string, warnings: string[]): Promise<{ seq: s
     if (out.length === 0) throw new UserError(`${list}: no sequence names`);
     return out;
   }
-  const dirs = readdirSync(root).filter((d) => existsSync(join(root, d, 'groundtruth.txt'))).sort();
-  if (dirs.length === 0) throw new UserError(`${root}: not a VOT folder (no list.txt and no <sequence>/groundtruth.txt)`);
+  // Sequence folders may be symbolic links (existsSync follows them); dangling ones are named.
+  const entries = listDirSync(root);
+  const dirs = entries.filter((e) => e.kind === 'dir' && existsSync(join(e.path, 'groundtruth.txt'))).map((e) => e.name);
+  if (dirs.length === 0) throw new UserError(`${root}: not a VOT folder (no list.txt and no <sequence>/groundtruth.txt)${danglingTail(entries)}`);
   warnings.push(`no list.txt in ${root}; using the ${dirs.length} folders holding a groundtruth.txt`);
+  for (const e of entries) if (e.kind === 'dangling') warnings.push(`${danglingLink(e.path)}; not a sequence folder, skipped`);
   return dirs.map((seq) => ({ seq, line: 0 }));
 }
 
@@ -77,8 +84,13 @@ function framePaths(dir: string, metadata: Record<string, string>, length: numbe
 }
 
 async function readTag(dir: string, tag: string, length: number, seq: string, warnings: string[]): Promise<Uint8Array> {
-  const file = [join(dir, `${tag}.tag`), join(dir, `${tag}.label`)].find((p) => existsSync(p));
-  if (!file) return new Uint8Array(length);
+  const candidates = [join(dir, `${tag}.tag`), join(dir, `${tag}.label`)];
+  const file = candidates.find((p) => existsSync(p));
+  if (!file) {
+    const link = candidates.find(isDanglingLink);
+    if (link) warnings.push(`${danglingLink(link)}; ${seq}/${tag}: no frame tagged`);
+    return new Uint8Array(length);
+  }
   const lines = (await readFile(file, 'utf8')).split(/\r?\n/);
   while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
   const values = lines.map((l, i) => {

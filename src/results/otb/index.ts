@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { danglingLink, listDir } from '../../core/dir-entries.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Box } from '../../core/types.ts';
 import { nameResolver, resolveOtbName } from '../../datasets/otb/names.ts';
@@ -43,9 +43,11 @@ export async function importOtbResults(
   dir: string, ds: OtbDataset, opts?: { trackers?: string[] },
 ): Promise<TrackerResults[]> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`${dir}: results folder not found`);
-  const folders = (await readdir(dir, { withFileTypes: true }))
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
-  const chosen = opts?.trackers ? opts.trackers.map((t) => pickFolder(dir, folders, t)) : folders;
+  // Tracker folders that are symbolic links count as the folders they point to.
+  const entries = (await listDir(dir)).filter((e) => !e.name.startsWith('.'));
+  const folders = entries.filter((e) => e.kind === 'dir').map((e) => e.name);
+  const dangling = entries.filter((e) => e.kind === 'dangling');
+  const chosen = opts?.trackers ? opts.trackers.map((t) => pickFolder(dir, folders, t, dangling.map((e) => e.path))) : folders;
   const groupMeta = await readMetaFile(join(dir, 'ope_meta.json'));
   const resolveTarget = nameResolver(ds.targets.map((t) => t.name));
   const out: TrackerResults[] = [];
@@ -65,14 +67,17 @@ export async function importOtbResults(
     throw new UserError(`${dir}: no recognisable tracker results${hint}${why}`);
   }
   // Nothing else reaches warnings.txt for a folder that is not a tracker, so the dataset carries it.
+  if (!opts?.trackers) for (const e of dangling) ds.warnings.push(`results: ${danglingLink(e.path)}; not a tracker folder, skipped`);
   for (const s of skipped) ds.warnings.push(`results: ${join(dir, s)}: no result file named after a target, not a tracker; skipped`);
   return out;
 }
 
-function pickFolder(dir: string, folders: string[], name: string): string {
+function pickFolder(dir: string, folders: string[], name: string, dangling: string[]): string {
   const f = folders.find((x) => x === name) ?? folders.find((x) => x.toLowerCase() === name.toLowerCase());
-  if (!f) throw new UserError(`${dir}: no tracker folder '${name}' (found: ${folders.join(', ') || 'none'})`);
-  return f;
+  if (f) return f;
+  const link = dangling.find((p) => basename(p) === name) ?? dangling.find((p) => basename(p).toLowerCase() === name.toLowerCase());
+  if (link) throw new UserError(`--trackers: ${name}: ${danglingLink(link)}`);
+  throw new UserError(`${dir}: no tracker folder '${name}' (found: ${folders.join(', ') || 'none'})`);
 }
 
 type Resolve = (name: string) => string | undefined;
@@ -80,7 +85,11 @@ type Resolve = (name: string) => string | undefined;
 async function importTracker(
   tdir: string, tracker: string, ds: OtbDataset, resolveTarget: Resolve, groupMeta: Parameters<typeof metaForTracker>[0],
 ): Promise<{ results: TrackerResults } | { mats: number }> {
-  const files = (await readdir(tdir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+  // Result files that are symbolic links are read through them; a dangling one is named, and its
+  // target counts as having no result.
+  const entries = await listDir(tdir);
+  const files = entries.filter((e) => e.kind === 'file').map((e) => e.name);
+  const brokenLinks = entries.filter((e) => e.kind === 'dangling' && /\.(txt|json)$/i.test(e.name));
   const warnings: string[] = [];
   const resolveStem = (stem: string): string | undefined => {
     // Some conversions keep the toolkit's `<Seq>_<Tracker>` file names.
@@ -109,11 +118,19 @@ async function importTracker(
       } else results.set(target, join(tdir, f));
     } else other.push(f);
   }
-  if (results.size === 0 && outside === 0) return { mats };
+  const brokenFor = brokenLinks.map((e) => ({
+    path: e.path, target: /_time\.txt$/i.test(e.name) ? undefined : resolveStem(e.name.replace(/\.(txt|json)$/i, '')),
+  }));
+  if (results.size === 0 && outside === 0 && !brokenFor.some((b) => b.target !== undefined)) return { mats };
+  for (const b of brokenFor) {
+    warnings.push(`${danglingLink(b.path)}; ${b.target !== undefined && !results.has(b.target) ? `${b.target} counts as having no result` : 'not read'}`);
+  }
   const timesDir = join(tdir, 'times');
-  if (existsSync(timesDir)) {
-    for (const f of (await readdir(timesDir)).sort()) {
-      if (/_time\.txt$/i.test(f)) addTimes(times, resolveStem(f.slice(0, -9)), join(timesDir, f));
+  if (existsSync(timesDir) && statSync(timesDir).isDirectory()) {
+    for (const e of await listDir(timesDir)) {
+      if (!/_time\.txt$/i.test(e.name)) continue;
+      if (e.kind === 'file') addTimes(times, resolveStem(e.name.slice(0, -9)), e.path);
+      else if (e.kind === 'dangling') warnings.push(`${danglingLink(e.path)}; not read`);
     }
   }
   if (mats > 0) warnings.push(`${mats} .mat file(s) skipped: the toolkit's MATLAB results are not read (convert them to text)`);

@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { danglingLink, isDanglingLink, listDirSync } from '../../core/dir-entries.ts';
 import { UserError } from '../../core/errors.ts';
 import type { VotDataset, VotSequence } from '../../datasets/vot/types.ts';
 import { parseVotResult, parseVotTimes } from './parse.ts';
@@ -18,12 +19,17 @@ const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
  * the tracker's `defects` (a short run is padded with `0`, i.e. frames without a result).
  */
 export async function importVotResults(resultsDir: string, ds: VotDataset, opts?: { trackers?: string[] }): Promise<VotTrackerResults[]> {
-  const trackers = opts?.trackers ?? readdirSync(resultsDir)
-    .filter((t) => isDir(join(resultsDir, t, 'baseline')) || isDir(join(resultsDir, t, 'unsupervised'))).sort();
+  // Tracker folders (and everything below them) may be symbolic links: isDir follows them.
+  const entries = opts?.trackers ? [] : listDirSync(resultsDir);
+  for (const e of entries) if (e.kind === 'dangling') ds.warnings.push(`results: ${danglingLink(e.path)}; not a tracker folder, skipped`);
+  const trackers = opts?.trackers ?? entries.filter((e) => e.kind === 'dir')
+    .map((e) => e.name).filter((t) => isDir(join(resultsDir, t, 'baseline')) || isDir(join(resultsDir, t, 'unsupervised')));
   const out: VotTrackerResults[] = [];
   for (const tracker of trackers) {
     const dir = join(resultsDir, tracker);
-    if (!isDir(dir)) throw new UserError(`--trackers: no folder '${tracker}' in ${resultsDir}`);
+    if (!isDir(dir)) {
+      throw new UserError(isDanglingLink(dir) ? `--trackers: ${tracker}: ${danglingLink(dir)}` : `--trackers: no folder '${tracker}' in ${resultsDir}`);
+    }
     const hasBaseline = isDir(join(dir, 'baseline'));
     const hasUnsup = isDir(join(dir, 'unsupervised'));
     if (!hasBaseline && !hasUnsup) throw new UserError(`${dir}: no baseline/ or unsupervised/ folder (expected <tracker>/baseline/<seq>/<seq>_001.txt)`);
@@ -37,8 +43,9 @@ export async function importVotResults(resultsDir: string, ds: VotDataset, opts?
 
 async function importExperiment(dir: string, experiment: VotExperiment, ds: VotDataset, r: VotTrackerResults): Promise<void> {
   const known = new Set(ds.sequences.map((s) => s.name));
-  for (const extra of readdirSync(dir).filter((d) => !known.has(d) && isDir(join(dir, d)))) {
-    r.defects.push(`${experiment}/${extra}: not a sequence of ${ds.name}; ignored`);
+  for (const e of listDirSync(dir)) {
+    if (e.kind === 'dangling') r.defects.push(`${experiment}/${e.name}: ${danglingLink(e.path)}; ${known.has(e.name) ? 'no results read' : 'ignored'}`);
+    else if (e.kind === 'dir' && !known.has(e.name)) r.defects.push(`${experiment}/${e.name}: not a sequence of ${ds.name}; ignored`);
   }
   for (const seq of ds.sequences) {
     const runs = await importSequence(join(dir, seq.name), experiment, seq, r.defects);
@@ -53,8 +60,11 @@ async function importExperiment(dir: string, experiment: VotExperiment, ds: VotD
 
 async function importSequence(dir: string, experiment: VotExperiment, seq: VotSequence, defects: string[]): Promise<VotRun[]> {
   if (!isDir(dir)) return [];
-  const files = readdirSync(dir);
+  const entries = listDirSync(dir);
   const pattern = new RegExp(`^${seq.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}_(\\d{3})\\.txt$`);
+  // Result files may be symbolic links; a dangling one is a repetition that cannot be read.
+  for (const e of entries) if (e.kind === 'dangling' && pattern.test(e.name)) defects.push(`${experiment}/${seq.name}: ${danglingLink(e.path)}; repetition ignored`);
+  const files = entries.filter((e) => e.kind === 'file').map((e) => e.name);
   const reps = files.map((f) => pattern.exec(f)).filter((m): m is RegExpExecArray => m !== null)
     .map((m) => Number(m[1])).filter((n) => n >= 1).sort((a, b) => a - b);
   const runs: VotRun[] = [];
