@@ -5,7 +5,7 @@
 import { runCli } from './helpers/cli.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { put } from './helpers/files.ts';
@@ -42,6 +42,28 @@ test('eval --dataset synthetic scores every sequence folder of a raw-layout root
   const attrs = readFileSync(join(out, 'per_attribute.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(0, 4).join(','));
   assert.deepEqual(attrs, ['perfect,SV,Scale Variation,2', 'lost,SV,Scale Variation,2']);
   assert.match(readFileSync(join(out, 'warnings.txt'), 'utf8'), /^# synthetic, convention otb/);
+});
+
+test('eval --dataset synthetic through symbolic links: linked root, sequence folders and tracker folders score as the real ones', (t) => {
+  const tmp = mkdtempSync(join(tmpdir(), 'eval-synth-links-'));
+  t.after(() => rmSync(tmp, { recursive: true, force: true }));
+  const store = join(tmp, 'store');
+  for (const seq of ['SeqA', 'SeqB']) {
+    put(join(store, 'bench', seq, 'groundtruth_rect.txt'), lines([1, 2, 3, 4].map(gt)));
+    put(join(store, 'perfect', `${seq}.txt`), lines([1, 2, 3, 4].map(gt)));
+  }
+  // A root of linked sequence folders, itself reached through a link; a results folder of linked trackers.
+  mkdirSync(join(tmp, 'root'));
+  for (const seq of ['SeqA', 'SeqB']) symlinkSync(join(store, 'bench', seq), join(tmp, 'root', seq));
+  symlinkSync(join(tmp, 'root'), join(tmp, 'root-link'));
+  mkdirSync(join(tmp, 'results'));
+  symlinkSync(join(store, 'perfect'), join(tmp, 'results', 'perfect'));
+  symlinkSync(join(store, 'nowhere'), join(tmp, 'results', 'gone'));
+  const out = join(tmp, 'out');
+  const r = runEval(['--dataset', 'synthetic', '--root', join(tmp, 'root-link'), '--results', join(tmp, 'results'), '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n')[1], 'perfect,0.952381,1.000000,1.000000,1.000000,1.000000,2,8,synthetic,otb');
+  assert.match(readFileSync(join(out, 'warnings.txt'), 'utf8'), /results\/gone: dangling symbolic link \(to .*nowhere\); not a tracker folder, skipped/);
 });
 
 test('eval --dataset synthetic: malformed ground truth and unknown names are one-line errors', (t) => {

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { loadOtb, nameResolver, resolveOtbName } from '../src/datasets/otb/index.ts';
@@ -227,4 +227,63 @@ test('roots of no known form, unknown dataset names and missing roots are one-li
   // A root of the right form without any target of the set.
   put(join(root, 'raw', 'SeqA', 'groundtruth_rect.txt'), rows(2));
   await assert.rejects(loadOtb('OTB100', join(root, 'raw')), /holds none of the 100 OTB100 targets/);
+});
+
+test('symbolic links: a linked root, linked sequence folders, ground truth, images and toolkit files load as the real ones; dangling links are named', async (t) => {
+  const store = tempDir(t, 'otb-ds-store-');
+  await rawRoot(store);
+  const want = await loadOtb('OTB100', store);
+  const nowhere = join(store, 'nowhere');
+
+  // A root of linked sequence folders, a linked root, and a real folder of linked files.
+  const links = tempDir(t, 'otb-ds-links-');
+  for (const s of ['Basketball', 'Jogging', 'Human4', 'David', 'BlurCar1', 'Tiger1', 'Board']) symlinkSync(join(store, s), join(links, s));
+  symlinkSync(join(nowhere, 'Car4'), join(links, 'Car4'));
+  const rootLink = join(tempDir(t, 'otb-ds-rootlink-'), 'root');
+  symlinkSync(store, rootLink);
+  const files = tempDir(t, 'otb-ds-files-');
+  mkdirSync(join(files, 'Board', 'img'), { recursive: true });
+  mkdirSync(join(files, 'Basketball'));
+  symlinkSync(join(store, 'Board', 'groundtruth_rect.txt'), join(files, 'Board', 'groundtruth_rect.txt'));
+  for (const i of [1, 2, 3]) symlinkSync(join(store, 'Board', 'img', `0000${i}.jpg`), join(files, 'Board', 'img', `0000${i}.jpg`));
+  symlinkSync(join(nowhere, 'gt.txt'), join(files, 'Basketball', 'groundtruth_rect.txt'), 'file');
+
+  const same = (ds: Awaited<ReturnType<typeof loadOtb>>, names?: string[]) => {
+    for (const w of want.targets.filter((x) => !names || names.includes(x.name))) {
+      const got = ds.targets.find((x) => x.name === w.name);
+      assert.ok(got, `${w.name} loaded`);
+      assert.deepEqual({ ...got, images: undefined }, { ...w, images: undefined }, w.name);
+      assert.equal(got.images?.length, w.images?.length, `${w.name}: images`);
+    }
+  };
+  const viaLinks = await loadOtb('OTB100', links);
+  same(viaLinks);
+  assert.ok(viaLinks.warnings.some((w) => w.startsWith(`${join(links, 'Car4')}: dangling symbolic link (to ${join(nowhere, 'Car4')}); not a sequence folder`)), viaLinks.warnings.join('\n'));
+  same(await loadOtb('OTB100', rootLink));
+  const viaFiles = await loadOtb('OTB100', files);
+  same(viaFiles, ['Board']);
+  assert.deepEqual(viaFiles.targets.map((x) => x.name), ['Board']);
+  assert.ok(viaFiles.warnings.some((w) => w.includes(`${join(files, 'Basketball', 'groundtruth_rect.txt')}: dangling symbolic link`)), viaFiles.warnings.join('\n'));
+
+  // A dangling image: no image for that frame, and the link is named.
+  symlinkSync(join(nowhere, '0004.jpg'), join(files, 'Board', 'img', '00004.jpg'));
+  rmSync(join(files, 'Board', 'img', '00002.jpg'));
+  symlinkSync(join(nowhere, '0002.jpg'), join(files, 'Board', 'img', '00002.jpg'));
+  const holes = await loadOtb('OTB100', files);
+  assert.equal(holes.targets[0].images, undefined);
+  assert.ok(holes.warnings.some((w) => /00002\.jpg: dangling symbolic link .* and 1 more dangling link\(s\)/.test(w)), holes.warnings.join('\n'));
+  assert.ok(holes.warnings.some((w) => /no image for 1 annotated frame\(s\) \(first: 2\)/.test(w)), holes.warnings.join('\n'));
+
+  // Toolkit anno files as links, one dangling; a dangling root is a one-line error naming it.
+  const tk = tempDir(t, 'otb-ds-tk-');
+  put(join(store, 'tk', 'basketball.txt'), rows(4));
+  mkdirSync(join(tk, 'anno'));
+  symlinkSync(join(store, 'tk', 'basketball.txt'), join(tk, 'anno', 'basketball.txt'));
+  symlinkSync(join(nowhere, 'tiger1.txt'), join(tk, 'anno', 'tiger1.txt'));
+  const viaTk = await loadOtb('OTB100', tk);
+  assert.deepEqual(viaTk.targets.map((x) => x.name), ['Basketball']);
+  assert.ok(viaTk.warnings.some((w) => w.startsWith(`${join(tk, 'anno', 'tiger1.txt')}: dangling symbolic link`)), viaTk.warnings.join('\n'));
+  const gone = join(links, 'gone');
+  symlinkSync(nowhere, gone);
+  await assert.rejects(loadOtb('OTB100', gone), (err: Error) => err instanceof UserError && /gone: dangling symbolic link \(to .*nowhere\)$/.test(err.message));
 });

@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../src/core/errors.ts';
 import type { Box } from '../src/core/types.ts';
@@ -161,4 +162,45 @@ test('tracker selection, folders that are not trackers, and results folders with
   for (const [d, re] of [[mats, /no recognisable tracker results; 1 \.mat file\(s\) seen/], [none, /no recognisable tracker results \(no tracker folders/], [join(dir, 'nope'), /results folder not found/]] as const) {
     await assert.rejects(importOtbResults(d, ds), (err: Error) => err instanceof UserError && !err.message.includes('\n') && re.test(err.message));
   }
+});
+
+test('symbolic links: linked tracker folders, result files and times count as real ones; dangling links are named, never dropped in silence', async (t) => {
+  const store = tempDir(t, 'otb-res-store-');
+  put(join(store, 'A', 'Basketball.txt'), perfect(1, 4));
+  put(join(store, 'A', 'times', 'Basketball_time.txt'), '0.5\n0.5\n0.5\n0.5\n');
+  put(join(store, 'files', 'jogging_1.txt'), perfect(1, 4));
+  put(join(store, 'files', 'Basketball_time.txt'), '0.25\n0.25\n0.25\n0.25\n');
+  const dir = tempDir(t, 'otb-res-links-');
+  const nowhere = join(store, 'nowhere');
+  symlinkSync(join(store, 'A'), join(dir, 'A')); // a linked tracker folder
+  mkdirSync(join(dir, 'B'));
+  symlinkSync(join(store, 'files', 'jogging_1.txt'), join(dir, 'B', 'jogging_1.txt')); // linked result files
+  symlinkSync(join(store, 'A', 'Basketball.txt'), join(dir, 'B', 'Basketball.txt'));
+  symlinkSync(join(store, 'files', 'Basketball_time.txt'), join(dir, 'B', 'Basketball_time.txt'));
+  symlinkSync(join(nowhere, 'Tiger1.txt'), join(dir, 'B', 'Tiger1.txt'));
+  symlinkSync(join(nowhere, 'C'), join(dir, 'C'));
+  const ds = dataset();
+  const res = await importOtbResults(dir, ds);
+  assert.deepEqual(res.map((r) => r.tracker), ['A', 'B']);
+  const [a, b] = res;
+  assert.deepEqual([...a.sequences.keys()], ['Basketball']);
+  assert.deepEqual(a.sequences.get('Basketball')!.times, [0.5, 0.5, 0.5, 0.5]);
+  assert.deepEqual([...b.sequences.keys()], ['Basketball', 'Jogging-1']);
+  assert.deepEqual(b.sequences.get('Jogging-1')!.boxes, frames(1, 4).map(gt));
+  assert.deepEqual(b.sequences.get('Basketball')!.times, [0.25, 0.25, 0.25, 0.25]);
+  assert.deepEqual(b.missing, ['Human4-2', 'Tiger1']);
+  assert.deepEqual(b.warnings, [`${join(dir, 'B', 'Tiger1.txt')}: dangling symbolic link (to ${join(nowhere, 'Tiger1.txt')}); Tiger1 counts as having no result`]);
+  assert.ok(ds.warnings.includes(`results: ${join(dir, 'C')}: dangling symbolic link (to ${join(nowhere, 'C')}); not a tracker folder, skipped`), ds.warnings.join('\n'));
+  // Named with --trackers, a dangling folder is a one-line error; a linked results folder works as a real one.
+  await assert.rejects(importOtbResults(dir, dataset(), { trackers: ['c'] }), (err: Error) => err instanceof UserError && /^--trackers: c: .*C: dangling symbolic link/.test(err.message));
+  const link = join(store, 'results-link');
+  symlinkSync(dir, link);
+  assert.deepEqual((await importOtbResults(link, dataset(), { trackers: ['b'] }))[0].sequences.size, 2);
+  // A folder whose only entries are dangling links still says so.
+  const onlyDangling = tempDir(t, 'otb-res-dangling-');
+  mkdirSync(join(onlyDangling, 'T'));
+  symlinkSync(join(nowhere, 'Basketball.txt'), join(onlyDangling, 'T', 'Basketball.txt'));
+  const [tr] = await importOtbResults(onlyDangling, dataset());
+  assert.equal(tr.sequences.size, 0);
+  assert.match(tr.warnings[0], /Basketball\.txt: dangling symbolic link .*Basketball counts as having no result/);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -99,5 +99,35 @@ test('pysot JSON: polygons and rectangles, sizes from images when they exist, op
     await assert.rejects(loadVot('VOT2018', join(root, 'bad.json')), /sequence 'x': gt_rect\[0\] is not a rectangle/);
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('symbolic links: linked sequence folders without list.txt, a linked root and linked tag files load; dangling ones are named', async () => {
+  const store = mkdtempSync(join(tmpdir(), 'vot-links-store-'));
+  const root = mkdtempSync(join(tmpdir(), 'vot-links-'));
+  try {
+    const seq = join(store, 'ball');
+    mkdirSync(seq);
+    writeFileSync(join(seq, 'groundtruth.txt'), '1,2,10,10\n2,3,10,10\n');
+    writeFileSync(join(store, 'occlusion.tag'), '0\n1\n');
+    symlinkSync(join(store, 'occlusion.tag'), join(seq, 'occlusion.tag'));
+    symlinkSync(join(store, 'nowhere', 'size_change.tag'), join(seq, 'size_change.tag'));
+    symlinkSync(seq, join(root, 'ball'));
+    symlinkSync(join(store, 'nowhere', 'lost'), join(root, 'lost'));
+    for (const r of [root, join(store, 'root-link')]) {
+      if (r !== root) symlinkSync(root, r);
+      const ds = await loadVot('synthetic-vot', r);
+      assert.deepEqual(ds.sequences.map((s) => s.name), ['ball']);
+      assert.deepEqual([...ds.sequences[0].tags.occlusion], [0, 1]);
+      assert.ok(ds.warnings.includes(`${join(r, 'lost')}: dangling symbolic link (to ${join(store, 'nowhere', 'lost')}); not a sequence folder, skipped`), ds.warnings.join('\n'));
+      assert.ok(ds.warnings.includes(`${join(r, 'ball', 'size_change.tag')}: dangling symbolic link (to ${join(store, 'nowhere', 'size_change.tag')}); ball/size_change: no frame tagged`), ds.warnings.join('\n'));
+    }
+    // Named in list.txt, a dangling sequence folder is a one-line error that says so.
+    writeFileSync(join(root, 'list.txt'), 'ball\nlost\n');
+    await assert.rejects(loadVot('VOT2016', root), (e: unknown) => e instanceof UserError && /list\.txt:2: sequence 'lost' has no .*\(.*lost: dangling symbolic link/.test(e.message));
+    await assert.rejects(loadVot('VOT2016', join(root, 'lost')), /--root: .*lost: dangling symbolic link/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(store, { recursive: true, force: true });
   }
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../src/core/errors.ts';
@@ -97,5 +97,34 @@ test('the writer produces files the importer reads back (4 decimals, as trax rep
     assert.deepEqual(r.defects, []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('import through symbolic links: linked tracker, sequence folders and result files read as real ones; dangling links are defects or a one-line error', async () => {
+  const store = mkdtempSync(join(tmpdir(), 'vot-results-store-'));
+  const dir = mkdtempSync(join(tmpdir(), 'vot-results-links-'));
+  try {
+    const ds = dataset(['alpha', 'beta'], 4);
+    mkdirSync(join(store, 'T', 'baseline', 'alpha'), { recursive: true });
+    writeFileSync(join(store, 'T', 'baseline', 'alpha', 'alpha_001.txt'), '1\n1,1,5,5\n2\n0\n');
+    writeFileSync(join(store, 'beta_001.txt'), '1\n1,1,5,5\n1,1,5,5\n1,1,5,5\n');
+    symlinkSync(join(store, 'T'), join(dir, 'T')); // a linked tracker folder
+    mkdirSync(join(dir, 'U', 'baseline', 'beta'), { recursive: true });
+    symlinkSync(join(store, 'T', 'baseline', 'alpha'), join(dir, 'U', 'baseline', 'alpha')); // a linked sequence folder
+    symlinkSync(join(store, 'beta_001.txt'), join(dir, 'U', 'baseline', 'beta', 'beta_001.txt')); // a linked result file
+    symlinkSync(join(store, 'nowhere', 'beta_002.txt'), join(dir, 'U', 'baseline', 'beta', 'beta_002.txt'));
+    symlinkSync(join(store, 'nowhere', 'V'), join(dir, 'V'));
+    const res = await importVotResults(dir, ds);
+    assert.deepEqual(res.map((r) => r.tracker), ['T', 'U']);
+    const [t, u] = res;
+    assert.deepEqual(t.baseline.get('alpha')![0].lines, [1, [1, 1, 5, 5], 2, 0]);
+    assert.deepEqual(u.baseline.get('alpha')![0].lines, [1, [1, 1, 5, 5], 2, 0]);
+    assert.deepEqual(u.baseline.get('beta')!.map((r) => r.repetition), [1]);
+    assert.deepEqual(u.defects, [`baseline/beta: ${join(dir, 'U', 'baseline', 'beta', 'beta_002.txt')}: dangling symbolic link (to ${join(store, 'nowhere', 'beta_002.txt')}); repetition ignored`]);
+    assert.deepEqual(ds.warnings, [`results: ${join(dir, 'V')}: dangling symbolic link (to ${join(store, 'nowhere', 'V')}); not a tracker folder, skipped`]);
+    await assert.rejects(importVotResults(dir, dataset(['alpha'], 4), { trackers: ['V'] }), (e: unknown) => e instanceof UserError && /^--trackers: V: .*V: dangling symbolic link/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(store, { recursive: true, force: true });
   }
 });
