@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../src/core/errors.ts';
 import type { Box } from '../src/core/types.ts';
@@ -104,6 +104,14 @@ test("ope_meta.json gives each file's start frame (Tiger1 from 6) and row count"
   assert.equal(r.sequences.get('Tiger1')!.startFrame, 6);
   assert.deepEqual(r.sequences.get('Tiger1')!.defects, []);
   assert.match(r.sequences.get('Basketball')!.defects.join('\n'), /ope_meta\.json says 5 rows, the file has 4/);
+  // Through a link it reads the same; a dangling link is a one-line error (the start frames would be lost unflagged).
+  const linked = tempDir(t, 'otb-res-meta-');
+  symlinkSync(join(dir, 'SiamFC-3s'), join(linked, 'SiamFC-3s'));
+  symlinkSync(join(dir, 'ope_meta.json'), join(linked, 'ope_meta.json'));
+  assert.equal((await importOtbResults(linked, dataset()))[0].sequences.get('Tiger1')!.startFrame, 6);
+  rmSync(join(linked, 'ope_meta.json'));
+  symlinkSync(join(dir, 'nowhere.json'), join(linked, 'ope_meta.json'));
+  await assert.rejects(importOtbResults(linked, dataset()), (err: Error) => err instanceof UserError && /ope_meta\.json: dangling symbolic link .*start frames it records cannot be read$/.test(err.message));
 });
 
 test('defects are reported, never silent: corners, NaN/non-positive boxes, short, unknown, .mat, malformed, duplicate, empty', async (t) => {

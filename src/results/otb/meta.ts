@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { danglingLink, isDanglingLink } from '../../core/dir-entries.ts';
 import { UserError } from '../../core/errors.ts';
 
 /** What the toolkit's result structs recorded per sequence: the image of row 1 and the row count. */
@@ -18,7 +19,11 @@ type MetaFile = Record<string, Record<string, RunMeta>>;
  * its own `ope_meta.json` keyed by sequence directly.
  */
 export async function readMetaFile(file: string): Promise<MetaFile | undefined> {
-  if (!existsSync(file)) return undefined;
+  if (!existsSync(file)) {
+    // A dangling link means start frames were meant to be given: scoring without them would shift rows unflagged.
+    if (isDanglingLink(file)) throw new UserError(`${danglingLink(file)}; the start frames it records cannot be read`);
+    return undefined;
+  }
   try {
     const data = JSON.parse(await readFile(file, 'utf8')) as unknown;
     if (!data || typeof data !== 'object') throw new Error('not an object');
