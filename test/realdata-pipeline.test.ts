@@ -81,9 +81,13 @@ test('bench on a partial raw OTB root of the four real sequences (symlinked fold
   assert.equal(readdirSync(real('frames', 'otb', 'Football1', 'img')).length, 81);
   assert.ok(!ds.warnings.some((w) => /image|Football1/.test(w)), ds.warnings.join('\n'));
 
+  // The output folder is a link too; a second run resumes through it.
   const out = join(tmp, 'bench-otb');
+  mkdirSync(join(tmp, 'bench-otb-real'));
+  symlinkSync(join(tmp, 'bench-otb-real'), out);
   const r = runCli('bench', ['--dataset', 'OTB100', '--root', root, '--trackers', 'static', '--out', out, '--concurrency', '1']);
   assert.equal(r.code, 0, r.stderr);
+  assert.ok(readdirSync(join(tmp, 'bench-otb-real')).includes('summary.csv'));
   const per = new Map(csv(join(out, 'per_sequence.csv')).map((row) => [row.target, row]));
   for (const s of SEQS) {
     const gt = rows(real('frames', 'otb', s, 'groundtruth_rect.txt')) as Box[];
@@ -107,6 +111,9 @@ test('bench on a partial raw OTB root of the four real sequences (symlinked fold
   const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
   assert.equal(run.sequences, 4);
   assert.match(readFileSync(join(out, 'warnings.txt'), 'utf8'), /96 of 100 OTB100 target\(s\) not in/);
+  const again = runCli('bench', ['--dataset', 'OTB100', '--root', root, '--trackers', 'static', '--out', out, '--concurrency', '1']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /resuming: 4 of 4 sequence run\(s\) already done/);
 });
 
 test('bench runs siamfc on Football1 through symlinked image files: 74 boxes from 81 images, better than the held box', { skip: SKIP_REALDATA }, () => {
