@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { runMain } from '../src/core/cli-main.ts';
-import { loadVot } from '../src/datasets/vot/index.ts';
-import { evaluateVot } from '../src/eval/vot.ts';
-import { writeVotReport } from '../src/report/vot-report.ts';
-import { importVotResults } from '../src/results/vot/index.ts';
+import { loadVot } from '../src/benchmarks/vot/dataset/index.ts';
+import { evaluateVot } from '../src/benchmarks/vot/eval/evaluate.ts';
+import { writeVotReport } from '../src/benchmarks/vot/report/report.ts';
+import { importVotResults } from '../src/benchmarks/vot/results/index.ts';
 import { real } from '../test/helpers/realdata.ts';
 
 const ms = (t0: number) => (performance.now() - t0).toFixed(0).padStart(6);

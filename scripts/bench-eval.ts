@@ -11,11 +11,11 @@ import { Command } from 'commander';
 import { runMain } from '../src/core/cli-main.ts';
 import { UserError } from '../src/core/errors.ts';
 import type { OtbConvention } from '../src/core/types.ts';
-import { loadOtb } from '../src/datasets/otb/index.ts';
-import { evaluateOtb } from '../src/eval/otb.ts';
-import { conventionRules } from '../src/metrics/otb/conventions.ts';
-import { writeOtbReport } from '../src/report/otb-report.ts';
-import { importOtbResults, type TrackerResults } from '../src/results/otb/index.ts';
+import { loadOtb } from '../src/benchmarks/otb/dataset/index.ts';
+import { evaluateOtb } from '../src/benchmarks/otb/eval/evaluate.ts';
+import { conventionRules } from '../src/benchmarks/otb/metrics/conventions.ts';
+import { writeOtbReport } from '../src/benchmarks/otb/report/report.ts';
+import { importOtbResults, type TrackerResults } from '../src/benchmarks/otb/results/index.ts';
 import { real } from '../test/helpers/realdata.ts';
 
 const ms = (t0: number) => performance.now() - t0;

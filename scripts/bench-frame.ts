@@ -9,7 +9,7 @@ import { decodeRgb } from '../src/images/decode.ts';
 import { meanColour, samplePatch } from '../src/images/sample.ts';
 import { FrameReader } from '../src/runner/frames.ts';
 import type { FeatureMaps, SiamfcEngine } from '../src/trackers/siamfc/engine.ts';
-import type { Frame } from '../src/trackers/tracker.ts';
+import type { Frame } from '../src/trackers/base/tracker.ts';
 import { modelsRoot } from '../src/trackers/siamfc/factory.ts';
 import { readModelWeights } from '../src/trackers/siamfc/model-weights.ts';
 import { OrtEngine } from '../src/trackers/siamfc/ort-engine.ts';

@@ -4,7 +4,7 @@ import { DEFAULT_LOSS_SETTINGS, LOSS_NAMES, type LossName } from '../src/tracker
 import type { NetworkConfig } from '../src/trackers/siamfc/network.ts';
 import { createSession, loadOrt } from '../src/compute/onnx/session.ts';
 import { exemplarGraph, foldedLayers } from '../src/trackers/siamfc/ort-graphs.ts';
-import { createOrtSiamfc, type OrtSiamese } from '../src/training/ort/ort-siamese.ts';
+import { createOrtSiamfc, type OrtSiamese } from '../src/training/engines/ort/ort-siamese.ts';
 
 /**
  * Training throughput of the ORT engine: pairs per second of lossAndGrads (forward in training

@@ -12,7 +12,7 @@ import type { NetworkConfig } from '../src/trackers/siamfc/network.ts';
 import type { PairBatch } from '../src/training/batches.ts';
 import { foldBatchStatistics } from '../src/training/moving-stats.ts';
 import { MomentumSgd } from '../src/training/sgd.ts';
-import { createSiamfcTrainable } from '../src/training/siamfc-trainable.ts';
+import { createSiamfcTrainable } from '../src/training/engines/siamfc-trainable.ts';
 
 /**
  * Training speed, both engines side by side in one run (ratios within a run are what compare on a

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureSynthetic } from '../src/datasets/synthetic/index.ts';
+import { ensureSynthetic } from '../src/synthetic/index.ts';
 import { runCli, startCli } from './helpers/cli.ts';
 
 /**

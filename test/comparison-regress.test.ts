@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { OtbEvaluation, OtbScores } from '../src/eval/otb-types.ts';
-import { compareTrackers, comparisonMarkdown } from '../src/report/comparison.ts';
+import type { OtbEvaluation, OtbScores } from '../src/benchmarks/otb/metrics/types.ts';
+import { compareTrackers, comparisonMarkdown } from '../src/benchmarks/otb/report/comparison.ts';
 import { compareMetrics, metricsOf } from '../src/regress/metrics.ts';
-import { ensureSynthetic } from '../src/datasets/synthetic/index.ts';
+import { ensureSynthetic } from '../src/synthetic/index.ts';
 import { runCli } from './helpers/cli.ts';
 
 function scores(auc: number, p20: number): OtbScores {

@@ -20,7 +20,7 @@ import { type CubicTaps, type Peak, cubicTaps, locatePeak, upsample } from '../s
 import { SIAMFC_3S, SIAMFC_5S, type SiamfcSettings } from '../src/trackers/siamfc/settings.ts';
 import { SiamfcTracker } from '../src/trackers/siamfc/siamfc-tracker.ts';
 import { Upsampler } from '../src/trackers/siamfc/upsampler.ts';
-import type { Frame } from '../src/trackers/tracker.ts';
+import type { Frame } from '../src/trackers/base/tracker.ts';
 import { SKIP_REALDATA, real } from './helpers/realdata.ts';
 
 /** Bilinear sampling by its definition: four taps, each the pixel or, outside the frame, the fill. */

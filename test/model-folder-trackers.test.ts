@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureSynthetic } from '../src/datasets/synthetic/index.ts';
+import { ensureSynthetic } from '../src/synthetic/index.ts';
 import { UserError } from '../src/core/errors.ts';
 import { modelsRoot } from '../src/trackers/siamfc/factory.ts';
 import { builtInTrackerNames, getTrackerFactory, resolveTracker, trackerNames } from '../src/trackers/registry.ts';

@@ -17,7 +17,7 @@ import { SIAMFC_3S } from '../src/trackers/siamfc/settings.ts';
 import { SiamfcTracker } from '../src/trackers/siamfc/siamfc-tracker.ts';
 import { TfjsEngine } from '../src/trackers/siamfc/tfjs-engine.ts';
 import type { SiamfcEngine } from '../src/trackers/siamfc/engine.ts';
-import type { Frame } from '../src/trackers/tracker.ts';
+import type { Frame } from '../src/trackers/base/tracker.ts';
 import { assertOneLineError, runCli } from './helpers/cli.ts';
 import { tempDir } from './helpers/files.ts';
 import { SKIP_REALDATA, real } from './helpers/realdata.ts';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_LOSS_SETTINGS, type LossName, type LossSettings } from '../src/trackers/siamfc/losses.ts';
 import type { NetworkConfig } from '../src/trackers/siamfc/network.ts';
-import { createOrtSiamfc, OrtSiamese } from '../src/training/ort/ort-siamese.ts';
+import { createOrtSiamfc, OrtSiamese } from '../src/training/engines/ort/ort-siamese.ts';
 import { uniform } from './helpers/grad-check.ts';
 
 /**

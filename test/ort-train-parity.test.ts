@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { DEFAULT_LOSS_SETTINGS, type LossName, type LossSettings, lossFunction } from '../src/trackers/siamfc/losses.ts';
 import { embed, type NetworkConfig, type Params, updateBatchNormStats, xcorr } from '../src/trackers/siamfc/network.ts';
-import { createOrtSiamfc, OrtSiamese } from '../src/training/ort/ort-siamese.ts';
+import { createOrtSiamfc, OrtSiamese } from '../src/training/engines/ort/ort-siamese.ts';
 import { relError, uniform } from './helpers/grad-check.ts';
 
 /**

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
-import { loadOtb, nameResolver, resolveOtbName } from '../src/datasets/otb/index.ts';
+import { loadOtb, nameResolver, resolveOtbName } from '../src/benchmarks/otb/dataset/index.ts';
 import { UserError } from '../src/core/errors.ts';
-import { parseBoxText } from '../src/datasets/otb/parse.ts';
+import { parseBoxText } from '../src/benchmarks/otb/dataset/parse.ts';
 import { put, tempDir } from './helpers/files.ts';
 
 /** n rows x,y,w,h = i+1, 2i+1, 10, 20 (1-based row i), comma separated. */

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Box } from '../src/core/types.ts';
-import { CONVENTIONS, measureFrames } from '../src/metrics/otb/conventions.ts';
-import { alignSequence } from '../src/eval/otb-align.ts';
-import { evaluateOtb } from '../src/eval/otb.ts';
+import { CONVENTIONS, measureFrames } from '../src/benchmarks/otb/metrics/conventions.ts';
+import { alignSequence } from '../src/benchmarks/otb/eval/align.ts';
+import { evaluateOtb } from '../src/benchmarks/otb/eval/evaluate.ts';
 
 const f64 = (boxes: number[][]) => Float64Array.from(boxes.flat());
 const close = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} != ${b}`);

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Box } from '../src/core/types.ts';
-import { evaluateOtb, type EvalDataset, type EvalTrackerResults } from '../src/eval/otb.ts';
+import { evaluateOtb, type EvalDataset, type EvalTrackerResults } from '../src/benchmarks/otb/eval/evaluate.ts';
 import { real, SKIP_REALDATA } from './helpers/realdata.ts';
 
 const key = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');

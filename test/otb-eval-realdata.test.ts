@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadOtb } from '../src/datasets/otb/index.ts';
-import { importOtbResults } from '../src/results/otb/index.ts';
-import { evaluateOtb } from '../src/eval/otb.ts';
+import { loadOtb } from '../src/benchmarks/otb/dataset/index.ts';
+import { importOtbResults } from '../src/benchmarks/otb/results/index.ts';
+import { evaluateOtb } from '../src/benchmarks/otb/eval/evaluate.ts';
 import { real, SKIP_REALDATA } from './helpers/realdata.ts';
 
 const JSON_ROOT = real('otb', 'OTB100.json');

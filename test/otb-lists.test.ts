@@ -5,8 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ATTRIBUTES, OTB_SETS, TARGETS } from '../src/datasets/otb/index.ts';
-import { FRAME_RANGES, OPE_START } from '../src/datasets/otb/frames.ts';
+import { ATTRIBUTES, OTB_SETS, TARGETS } from '../src/benchmarks/otb/dataset/index.ts';
+import { FRAME_RANGES, OPE_START } from '../src/benchmarks/otb/dataset/frames.ts';
 import { real, SKIP_REALDATA } from './helpers/realdata.ts';
 
 test('set sizes: OTB2013 51 targets in 50 folders, OTB50 50 in 49, OTB100 100 in 98', () => {

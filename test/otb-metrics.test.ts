@@ -5,7 +5,7 @@ import {
   iouGot10k, iouPixel, matlabColon, meanFps, normCentreError, precisionCurve, PRECISION_THRESHOLDS,
   NORM_PRECISION_THRESHOLDS, scoresFromCurves, sequenceScores, successCurve, SUCCESS_THRESHOLDS_MATLAB,
   SUCCESS_THRESHOLDS_NUMPY,
-} from '../src/metrics/otb/index.ts';
+} from '../src/benchmarks/otb/metrics/index.ts';
 
 const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${a} != ${b}`);
 

@@ -8,9 +8,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import sharp from 'sharp';
 import type { Box } from '../src/core/types.ts';
-import { evaluateOtb, type EvalDataset, type EvalTrackerResults } from '../src/eval/otb.ts';
-import { plotSpec } from '../src/report/otb-plots.ts';
-import { formatOtbConsoleTable, writeOtbReport } from '../src/report/otb-report.ts';
+import { evaluateOtb, type EvalDataset, type EvalTrackerResults } from '../src/benchmarks/otb/eval/evaluate.ts';
+import { plotSpec } from '../src/benchmarks/otb/report/plots.ts';
+import { formatOtbConsoleTable, writeOtbReport } from '../src/benchmarks/otb/report/report.ts';
 import { tempDir } from './helpers/files.ts';
 
 const gt = (f: number): Box => [10 * f, 10, 20, 20];

@@ -8,9 +8,9 @@ import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../src/core/errors.ts';
 import type { Box } from '../src/core/types.ts';
-import type { OtbDataset } from '../src/datasets/otb/types.ts';
-import { evaluateOtb } from '../src/eval/otb.ts';
-import { importOtbResults } from '../src/results/otb/index.ts';
+import type { OtbDataset } from '../src/benchmarks/otb/dataset/types.ts';
+import { evaluateOtb } from '../src/benchmarks/otb/eval/evaluate.ts';
+import { importOtbResults } from '../src/benchmarks/otb/results/index.ts';
 import { put, tempDir } from './helpers/files.ts';
 
 /** Ground truth of frame f: a 20x20 box at (10f, 10). */

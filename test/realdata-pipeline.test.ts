@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadOtb } from '../src/datasets/otb/index.ts';
-import { loadVot } from '../src/datasets/vot/index.ts';
-import { scoreOtbResults } from '../src/pipeline/otb.ts';
-import { scoreVotResults } from '../src/pipeline/vot.ts';
+import { loadOtb } from '../src/benchmarks/otb/dataset/index.ts';
+import { loadVot } from '../src/benchmarks/vot/dataset/index.ts';
+import { scoreOtbResults } from '../src/benchmarks/otb/benchmark.ts';
+import { scoreVotResults } from '../src/benchmarks/vot/benchmark.ts';
 import { assertOneLineError, runCli } from './helpers/cli.ts';
 import { real, SKIP_REALDATA } from './helpers/realdata.ts';
 

@@ -12,7 +12,7 @@ import { SIAMFC_3S } from '../src/trackers/siamfc/settings.ts';
 import { SiamfcTracker } from '../src/trackers/siamfc/siamfc-tracker.ts';
 import { TfjsEngine } from '../src/trackers/siamfc/tfjs-engine.ts';
 import { getTrackerFactory } from '../src/trackers/registry.ts';
-import type { Frame } from '../src/trackers/tracker.ts';
+import type { Frame } from '../src/trackers/base/tracker.ts';
 
 await selectBackend('wasm');
 

@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadOtb } from '../src/datasets/otb/index.ts';
-import { loadVot } from '../src/datasets/vot/index.ts';
+import { loadOtb } from '../src/benchmarks/otb/dataset/index.ts';
+import { loadVot } from '../src/benchmarks/vot/dataset/index.ts';
 import { decodeRgb } from '../src/images/decode.ts';
 import {
   ATTRIBUTES, ensureSynthetic, PRESETS, splitAttributes, splitSeed, splitSettings, type Attribute,
-} from '../src/datasets/synthetic/index.ts';
-import { buildScene } from '../src/datasets/synthetic/scene.ts';
+} from '../src/synthetic/index.ts';
+import { buildScene } from '../src/synthetic/scene.ts';
 
 /**
  * Each attribute checked on the files a user gets (OTB boxes, VOT polygons and tags, decoded

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureSynthetic, MANIFEST_FILE, type SyntheticOptions } from '../src/datasets/synthetic/index.ts';
+import { ensureSynthetic, MANIFEST_FILE, type SyntheticOptions } from '../src/synthetic/index.ts';
 
 const tmp = await mkdtemp(join(tmpdir(), 'siambench-synth-cache-'));
 test.after(() => rm(tmp, { recursive: true, force: true }));
@@ -77,7 +77,7 @@ test('bad options are one-line user errors naming the option', async () => {
 /** Runs ensureSynthetic in a child process that SIGKILLs itself at the given frame of a split. */
 async function killedAt(dir: string, options: SyntheticOptions, split: string, frame: number): Promise<void> {
   const script = [
-    `import { ensureSynthetic } from ${JSON.stringify(new URL('../src/datasets/synthetic/index.ts', import.meta.url).href)};`,
+    `import { ensureSynthetic } from ${JSON.stringify(new URL('../src/synthetic/index.ts', import.meta.url).href)};`,
     `await ensureSynthetic(${JSON.stringify(dir)}, { ...${JSON.stringify(options)},`,
     `  onProgress: (p) => { if (p.split === '${split}' && p.framesDone === ${frame}) process.kill(process.pid, 'SIGKILL'); } });`,
   ].join('\n');

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { generateSplit, splitSettings } from '../src/datasets/synthetic/index.ts';
+import { generateSplit, splitSettings } from '../src/synthetic/index.ts';
 
 const tmp = await mkdtemp(join(tmpdir(), 'siambench-synth-det-'));
 test.after(() => rm(tmp, { recursive: true, force: true }));

@@ -4,11 +4,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readGot10kSplit } from '../src/datasets/got10k/layout.ts';
-import { loadOtb } from '../src/datasets/otb/index.ts';
-import { loadVot } from '../src/datasets/vot/index.ts';
+import { readGot10kSplit } from '../src/benchmarks/got10k/layout.ts';
+import { loadOtb } from '../src/benchmarks/otb/dataset/index.ts';
+import { loadVot } from '../src/benchmarks/vot/dataset/index.ts';
 import { imageSize } from '../src/images/decode.ts';
-import { ATTRIBUTES, ensureSynthetic, VOT_TAGS } from '../src/datasets/synthetic/index.ts';
+import { ATTRIBUTES, ensureSynthetic, VOT_TAGS } from '../src/synthetic/index.ts';
 
 const tmp = await mkdtemp(join(tmpdir(), 'siambench-synth-layout-'));
 test.after(() => rm(tmp, { recursive: true, force: true }));

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadOtb } from '../src/datasets/otb/index.ts';
+import { loadOtb } from '../src/benchmarks/otb/dataset/index.ts';
 import { decodeRgb } from '../src/images/decode.ts';
-import { ensureSynthetic } from '../src/datasets/synthetic/index.ts';
-import { renderFrame } from '../src/datasets/synthetic/render.ts';
-import { buildScene, type Scene } from '../src/datasets/synthetic/scene.ts';
-import { poseBox } from '../src/datasets/synthetic/shape.ts';
+import { ensureSynthetic } from '../src/synthetic/index.ts';
+import { renderFrame } from '../src/synthetic/render.ts';
+import { buildScene, type Scene } from '../src/synthetic/scene.ts';
+import { poseBox } from '../src/synthetic/shape.ts';
 
 /**
  * The pixels agree with the ground truth: rendering a frame with and without its target changes

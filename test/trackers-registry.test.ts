@@ -7,7 +7,7 @@ import { UserError } from '../src/core/errors.ts';
 import type { Box } from '../src/core/types.ts';
 import { modelsRoot } from '../src/trackers/siamfc/factory.ts';
 import { getTrackerFactory, trackerNames } from '../src/trackers/registry.ts';
-import type { Frame } from '../src/trackers/tracker.ts';
+import type { Frame } from '../src/trackers/base/tracker.ts';
 
 const tmp = await mkdtemp(join(tmpdir(), 'siambench-registry-'));
 test.after(() => rm(tmp, { recursive: true, force: true }));

@@ -4,11 +4,11 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { readGot10kSplit, frameName } from '../src/datasets/got10k/layout.ts';
-import { DEFAULT_PAIR_SETTINGS, PairSampler, holdOut, usableFrames } from '../src/datasets/got10k/pairs.ts';
+import { readGot10kSplit, frameName } from '../src/benchmarks/got10k/layout.ts';
+import { DEFAULT_PAIR_SETTINGS, PairSampler, holdOut, usableFrames } from '../src/benchmarks/got10k/pairs.ts';
 import { DEFAULT_CROP_SETTINGS, cropAround, samplePatch, withoutAugmentation, type RgbImage } from '../src/training/crops.ts';
 import { PairBatches } from '../src/training/batches.ts';
-import { Rng } from '../src/training/random.ts';
+import { Rng } from '../src/core/random.ts';
 import type { Box } from '../src/core/types.ts';
 
 const W = 96;

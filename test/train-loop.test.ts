@@ -10,14 +10,14 @@ import { DEFAULT_LOSS_SETTINGS, lossFunction, type LossSettings } from '../src/t
 import { embed, initParams, type NetworkConfig, updateBatchNormStats, xcorr } from '../src/trackers/siamfc/network.ts';
 import { saveModelArrays } from '../src/trackers/siamfc/model-file.ts';
 import { loadModel } from '../src/trackers/siamfc/model-load.ts';
-import { readGot10kSplit } from '../src/datasets/got10k/layout.ts';
-import { PairSampler, holdOut } from '../src/datasets/got10k/pairs.ts';
+import { readGot10kSplit } from '../src/benchmarks/got10k/layout.ts';
+import { PairSampler, holdOut } from '../src/benchmarks/got10k/pairs.ts';
 import { PairBatches } from '../src/training/batches.ts';
 import { DEFAULT_CROP_SETTINGS, withoutAugmentation, type CropSettings } from '../src/training/crops.ts';
-import { Rng } from '../src/training/random.ts';
+import { Rng } from '../src/core/random.ts';
 import { geometricLr } from '../src/training/schedule.ts';
 import { train, type Schedule, type TrainRun } from '../src/training/loop.ts';
-import { createTfjsSiamfc } from '../src/training/tfjs-siamese.ts';
+import { createTfjsSiamfc } from '../src/training/engines/tfjs-siamese.ts';
 import type { TrainableSiamese } from '../src/training/trainable.ts';
 import { writeDriftingSquares } from './helpers/got10k-fixture.ts';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { UserError } from '../src/core/errors.ts';
-import { loadVot } from '../src/datasets/vot/index.ts';
+import { loadVot } from '../src/benchmarks/vot/dataset/index.ts';
 
 async function jpeg(path: string, width: number, height: number) {
   await sharp({ create: { width, height, channels: 3, background: { r: 90, g: 120, b: 200 } } }).jpeg().toFile(path);

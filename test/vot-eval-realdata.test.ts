@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseGroundtruth } from '../src/datasets/vot/region-text.ts';
-import { loadVot } from '../src/datasets/vot/index.ts';
-import { evaluateVot } from '../src/eval/vot.ts';
-import { regionBox, votOverlap } from '../src/metrics/vot/overlap.ts';
-import { importVotResults } from '../src/results/vot/index.ts';
+import { parseGroundtruth } from '../src/benchmarks/vot/dataset/region-text.ts';
+import { loadVot } from '../src/benchmarks/vot/dataset/index.ts';
+import { evaluateVot } from '../src/benchmarks/vot/eval/evaluate.ts';
+import { regionBox, votOverlap } from '../src/benchmarks/vot/metrics/overlap.ts';
+import { importVotResults } from '../src/benchmarks/vot/results/index.ts';
 import { assertOneLineError, runCli } from './helpers/cli.ts';
 import { real, SKIP_REALDATA } from './helpers/realdata.ts';
 

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { burnInMask, failureFrames, failureRate, meanOverRuns, nanMean, reliability, withBurnIn } from '../src/metrics/vot/accuracy.ts';
-import { eaoFragments, eaoScore, expectedOverlapCurve, type EaoRunInput } from '../src/metrics/vot/eao.ts';
-import { eaoRange, estimatedEaoRange } from '../src/metrics/vot/eao-range.ts';
-import type { VotResultLine } from '../src/results/vot/types.ts';
+import { burnInMask, failureFrames, failureRate, meanOverRuns, nanMean, reliability, withBurnIn } from '../src/benchmarks/vot/metrics/accuracy.ts';
+import { eaoFragments, eaoScore, expectedOverlapCurve, type EaoRunInput } from '../src/benchmarks/vot/metrics/eao.ts';
+import { eaoRange, estimatedEaoRange } from '../src/benchmarks/vot/metrics/eao-range.ts';
+import type { VotResultLine } from '../src/benchmarks/vot/results/types.ts';
 
 const N = NaN;
 const close = (a: number, b: number, eps = 1e-12) => assert.ok(Math.abs(a - b) <= eps, `${a} != ${b}`);

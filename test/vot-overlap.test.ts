@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { imageBounds, regionBox, votOverlap } from '../src/metrics/vot/overlap.ts';
+import { imageBounds, regionBox, votOverlap } from '../src/benchmarks/vot/metrics/overlap.ts';
 
 // Expected pixel counts below are worked out by hand from the scanline rules (see overlap.ts): legacy
 // fills [node_left, node_right) on rows 1..bottom of a shape whose top edge is row 0; the rounded mode

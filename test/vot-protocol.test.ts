@@ -4,15 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Box } from '../src/core/types.ts';
-import { withEmpty } from '../src/datasets/vot/tags.ts';
-import type { VotDataset, VotRegion } from '../src/datasets/vot/types.ts';
-import { evaluateVot } from '../src/eval/vot.ts';
-import { importVotResults, writeVotRun } from '../src/results/vot/index.ts';
-import type { VotResultLine } from '../src/results/vot/types.ts';
+import { withEmpty } from '../src/benchmarks/vot/dataset/tags.ts';
+import type { VotDataset, VotRegion } from '../src/benchmarks/vot/dataset/types.ts';
+import { evaluateVot } from '../src/benchmarks/vot/eval/evaluate.ts';
+import { importVotResults, writeVotRun } from '../src/benchmarks/vot/results/index.ts';
+import type { VotResultLine } from '../src/benchmarks/vot/results/types.ts';
 import {
   runVotSupervised, runVotSupervisedOnce, runVotUnsupervised, sameVotRun, type VotProtocolSequence,
 } from '../src/runner/vot-protocol.ts';
-import type { Frame, Tracker, TrackerOutput } from '../src/trackers/tracker.ts';
+import type { Frame, Tracker, TrackerOutput } from '../src/trackers/base/tracker.ts';
 
 // A synthetic sequence: a 10 x 10 target moving 2 px right per frame in a 200 x 100 image, annotated
 // as a polygon. Frames carry no pixels: none of the reference trackers below reads them.

@@ -4,9 +4,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../src/core/errors.ts';
-import type { VotDataset } from '../src/datasets/vot/types.ts';
-import { withEmpty } from '../src/datasets/vot/tags.ts';
-import { importVotResults, parseVotResult, votResultPath, writeVotRun } from '../src/results/vot/index.ts';
+import type { VotDataset } from '../src/benchmarks/vot/dataset/types.ts';
+import { withEmpty } from '../src/benchmarks/vot/dataset/tags.ts';
+import { importVotResults, parseVotResult, votResultPath, writeVotRun } from '../src/benchmarks/vot/results/index.ts';
 
 function dataset(names: string[], length: number): VotDataset {
   const zero = () => new Uint8Array(length);

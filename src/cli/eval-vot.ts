@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import { danglingTail, listDirSync, missingPath } from '../core/dir-entries.ts';
 import { UserError } from '../core/errors.ts';
 import type { VotConvention } from '../core/types.ts';
-import { loadVot } from '../datasets/vot/index.ts';
-import { VOT_CONVENTIONS, votRules } from '../metrics/vot/conventions.ts';
-import { scoreVotResults } from '../pipeline/vot.ts';
+import { loadVot } from '../benchmarks/vot/dataset/index.ts';
+import { VOT_CONVENTIONS, votRules } from '../benchmarks/vot/metrics/conventions.ts';
+import { scoreVotResults } from '../benchmarks/vot/benchmark.ts';
 
 export interface VotEvalOptions {
   dataset: string;

@@ -5,7 +5,7 @@ import { runMain } from '../core/cli-main.ts';
 import { danglingTail, listDirSync, missingPath } from '../core/dir-entries.ts';
 import { UserError } from '../core/errors.ts';
 import type { OtbConvention } from '../core/types.ts';
-import { conventionRules, CONVENTIONS } from '../metrics/otb/conventions.ts';
+import { conventionRules, CONVENTIONS } from '../benchmarks/otb/metrics/conventions.ts';
 import type { VotEvalOptions } from './eval-vot.ts';
 import { parseCommand } from './options.ts';
 
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   }
 
   // Loaded after the options are checked: a typo is answered at once, without loading the plotting stack.
-  const [{ loadOtb }, { scoreOtbResults }] = await Promise.all([import('../datasets/otb/index.ts'), import('../pipeline/otb.ts')]);
+  const [{ loadOtb }, { scoreOtbResults }] = await Promise.all([import('../benchmarks/otb/dataset/index.ts'), import('../benchmarks/otb/benchmark.ts')]);
   const ds = await loadOtb(dataset, root);
   const { text } = await scoreOtbResults(ds, resultsDir, resolve(opts.out), {
     convention: convention as OtbConvention,

@@ -5,7 +5,7 @@ import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import {
   ensureSynthetic, PRESETS, SPLITS, SYNTHETIC_DEFAULTS, type PresetName, type SplitName, type SyntheticOptions,
-} from '../datasets/synthetic/index.ts';
+} from '../synthetic/index.ts';
 
 function whole(option: string, min: number) {
   return (raw: string): number => {

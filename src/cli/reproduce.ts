@@ -93,7 +93,7 @@ async function main(): Promise<void> {
 
   if (opts.retrain) {
     const recipe: Recipe = { ...PAPER_RECIPE, epochs: opts.epochs, pairsPerEpoch: opts.pairsPerEpoch };
-    const { ensureSynthetic } = await import('../datasets/synthetic/index.ts');
+    const { ensureSynthetic } = await import('../synthetic/index.ts');
     await ensureSynthetic(resolve('data/synthetic'), {
       splits: ['train'],
       onSplit: (split, status, s) => log(`synthetic ${split} split: ${status}${status === 'generated' ? ` (${s.toFixed(0)} s)` : ''}`),
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   if (modelsDir) process.env.SIAMBENCH_MODELS = modelsDir;
 
   const [{ loadBenchDataset }, { runBench }, { compareTrackers, comparisonCsv, comparisonMarkdown }] = await Promise.all([
-    import('../runner/bench-dataset.ts'), import('../runner/bench.ts'), import('../report/comparison.ts'),
+    import('../runner/bench-dataset.ts'), import('../runner/bench.ts'), import('../benchmarks/otb/report/comparison.ts'),
   ]);
   const data = await loadBenchDataset(opts.dataset, opts.root, log);
   const benchOut = join(out, 'comparison');

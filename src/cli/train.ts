@@ -2,7 +2,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
-import { DEFAULT_PAIR_SETTINGS } from '../datasets/got10k/pairs.ts';
+import { DEFAULT_PAIR_SETTINGS } from '../benchmarks/got10k/pairs.ts';
 import { DEFAULT_LOSS_SETTINGS, LOSS_NAMES, type LossName, type LossSettings } from '../trackers/siamfc/losses.ts';
 import { selectCompute } from '../compute/engine.ts';
 import { saveModelArrays } from '../trackers/siamfc/model-file.ts';
@@ -11,8 +11,8 @@ import { PairBatches } from '../training/batches.ts';
 import { type CropSettings, DEFAULT_CROP_SETTINGS } from '../training/crops.ts';
 import { prepareData } from '../training/data.ts';
 import { type Schedule, train } from '../training/loop.ts';
-import { deriveSeed } from '../training/random.ts';
-import { createSiamfcTrainable } from '../training/siamfc-trainable.ts';
+import { deriveSeed } from '../core/random.ts';
+import { createSiamfcTrainable } from '../training/engines/siamfc-trainable.ts';
 import { addComputeOptions, computeRequest } from './options.ts';
 
 const DEFAULT_OUT: Record<LossName, string> = {
@@ -23,7 +23,7 @@ const DEFAULT_OUT: Record<LossName, string> = {
 
 /** For the built-in synthetic train split: the generator version and settings that made it. */
 async function syntheticProvenance(splitDir: string): Promise<Record<string, unknown> | null> {
-  const { readManifest } = await import('../datasets/synthetic/manifest.ts');
+  const { readManifest } = await import('../synthetic/manifest.ts');
   const m = await readManifest(dirname(resolve(splitDir)));
   const train = m.splits.train;
   return train && train.layouts.got10k === basename(resolve(splitDir)) ? { generator: m.generator, version: m.version, settings: train.settings, splitSeed: train.splitSeed } : null;

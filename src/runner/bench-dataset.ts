@@ -1,10 +1,10 @@
 import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.ts';
-import { loadOtb } from '../datasets/otb/index.ts';
-import type { OtbDataset } from '../datasets/otb/types.ts';
-import { ensureSynthetic, PRESETS, readManifest, type PresetName } from '../datasets/synthetic/index.ts';
-import { loadVot } from '../datasets/vot/index.ts';
-import type { VotDataset } from '../datasets/vot/types.ts';
+import { loadOtb } from '../benchmarks/otb/dataset/index.ts';
+import type { OtbDataset } from '../benchmarks/otb/dataset/types.ts';
+import { ensureSynthetic, PRESETS, readManifest, type PresetName } from '../synthetic/index.ts';
+import { loadVot } from '../benchmarks/vot/dataset/index.ts';
+import type { VotDataset } from '../benchmarks/vot/dataset/types.ts';
 
 export type BenchDataset = { kind: 'otb'; ds: OtbDataset } | { kind: 'vot'; ds: VotDataset };
 

@@ -1,5 +1,5 @@
 import { decodeRgb, imageSize } from '../images/decode.ts';
-import type { Frame } from '../trackers/tracker.ts';
+import type { Frame } from '../trackers/base/tracker.ts';
 
 /**
  * Frames of one sequence, decoded ahead of use: sharp decodes on libuv's thread pool, so the next

@@ -1,5 +1,5 @@
 import type { Box } from '../core/types.ts';
-import type { Tracker } from '../trackers/tracker.ts';
+import type { Tracker } from '../trackers/base/tracker.ts';
 import type { FrameReader } from './frames.ts';
 
 export interface OpeRun {

@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.ts';
 import { otbToImage } from '../core/types.ts';
-import type { OtbDataset } from '../datasets/otb/types.ts';
-import type { VotDataset } from '../datasets/vot/types.ts';
-import { MAX_REPETITIONS } from '../results/vot/import.ts';
-import { votResultPath } from '../results/vot/write.ts';
+import type { OtbDataset } from '../benchmarks/otb/dataset/types.ts';
+import type { VotDataset } from '../benchmarks/vot/dataset/types.ts';
+import { MAX_REPETITIONS } from '../benchmarks/vot/results/import.ts';
+import { votResultPath } from '../benchmarks/vot/results/write.ts';
 import type { JobRecord, OpeJob, VotJob } from './jobs.ts';
 
 /** Where a bench run keeps its files: raw results (importable by eval) and per-job records. */

@@ -1,13 +1,13 @@
 import type { Box } from '../core/types.ts';
-import type { VotRegion, VotSequence } from '../datasets/vot/types.ts';
-import { NO_BOUNDS, imageBounds, regionBox, votOverlap, type Bounds, type Rasterization } from '../metrics/vot/overlap.ts';
-import { VOT_FAILURE, VOT_INIT, VOT_SKIP, type VotResultLine } from '../results/vot/types.ts';
-import type { Frame, Tracker, TrackerInfo } from '../trackers/tracker.ts';
+import type { VotRegion, VotSequence } from '../benchmarks/vot/dataset/types.ts';
+import { NO_BOUNDS, imageBounds, regionBox, votOverlap, type Bounds, type Rasterization } from '../benchmarks/vot/metrics/overlap.ts';
+import { VOT_FAILURE, VOT_INIT, VOT_SKIP, type VotResultLine } from '../benchmarks/vot/results/types.ts';
+import type { Frame, Tracker, TrackerInfo } from '../trackers/base/tracker.ts';
 
 /**
  * VOT's experiments as plain functions over one sequence: the supervised (reset) protocol with its
  * repetitions, and the unsupervised (no reset) run. They know trackers, frames and regions only; the
- * caller decides where frames come from and where results go (see results/vot/write.ts).
+ * caller decides where frames come from and where results go (see benchmarks/vot/results/write.ts).
  */
 export interface VotProtocolSequence {
   name: string;

@@ -4,8 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { UserError } from '../core/errors.ts';
 import { modelsRoot, siamfcFactory } from './siamfc/factory.ts';
 import { SIAMFC_3S } from './siamfc/settings.ts';
-import { staticFactory } from './static.ts';
-import type { TrackerFactory } from './tracker.ts';
+import { staticFactory } from './base/static.ts';
+import type { TrackerFactory } from './base/tracker.ts';
 
 /**
  * The trackers a benchmark can run, by name. Factories are cheap to hold: a SiamFC factory loads its

@@ -1,8 +1,8 @@
 import type { Box } from '../core/types.ts';
-import type { PairSampler } from '../datasets/got10k/pairs.ts';
+import type { PairSampler } from '../benchmarks/got10k/pairs.ts';
 import { decodeRgb, type RgbImage } from '../images/decode.ts';
 import { type CropDraw, type CropSettings, cropAround, drawCrop, meanColour, toGray } from './crops.ts';
-import { Rng } from './random.ts';
+import { Rng } from '../core/random.ts';
 
 /** A batch of training pairs, NHWC float32 RGB 0..255, ready for tf.tensor4d. */
 export interface PairBatch {

@@ -1,7 +1,7 @@
 import type { Box } from '../core/types.ts';
 import type { RgbImage } from '../images/decode.ts';
 import { samplePatch } from '../images/sample.ts';
-import type { Rng } from './random.ts';
+import type { Rng } from '../core/random.ts';
 
 export type { RgbImage };
 export { meanColour, samplePatch } from '../images/sample.ts';

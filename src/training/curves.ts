@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
-import { renderChartPng } from '../report/chart.ts';
+import { renderChartPng } from '../output/chart.ts';
 
 export interface StepRecord {
   step: number;

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readGot10kSplit } from '../datasets/got10k/layout.ts';
-import { PairSampler, holdOut, type PairSettings } from '../datasets/got10k/pairs.ts';
+import { readGot10kSplit } from '../benchmarks/got10k/layout.ts';
+import { PairSampler, holdOut, type PairSettings } from '../benchmarks/got10k/pairs.ts';
 import { type PairBatch, PairBatches } from './batches.ts';
 import { type CropSettings, withoutAugmentation } from './crops.ts';
-import { Rng, deriveSeed } from './random.ts';
+import { Rng, deriveSeed } from '../core/random.ts';
 
 export interface TrainingData {
   splitDir: string;

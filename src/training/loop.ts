@@ -6,7 +6,7 @@ import type { PairBatch, PairBatches } from './batches.ts';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { type EpochRecord, type History, writeCurves } from './curves.ts';
 import { foldBatchStatistics } from './moving-stats.ts';
-import { Rng } from './random.ts';
+import { Rng } from '../core/random.ts';
 import { geometricLr } from './schedule.ts';
 import { MomentumSgd, type SgdSettings } from './sgd.ts';
 import type { ParamArray, TrainableSiamese } from './trainable.ts';

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Box } from '../../src/core/types.ts';
-import { frameName } from '../../src/datasets/got10k/layout.ts';
+import { frameName } from '../../src/benchmarks/got10k/layout.ts';
 
 /**
  * A small GOT-10k-layout train split for training tests: `sequences` sequences of six 120x90 frames,

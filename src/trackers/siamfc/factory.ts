@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { type ComputeChoice, selectCompute } from '../../compute/engine.ts';
 import type { Device } from '../../compute/onnx/session.ts';
-import type { TrackerFactory, TrackerOptions } from '../tracker.ts';
+import type { TrackerFactory, TrackerOptions } from '../base/tracker.ts';
 import type { SiamfcEngine } from './engine.ts';
 import type { ModelArchitecture } from './model-file.ts';
 import { loadModel } from './model-load.ts';

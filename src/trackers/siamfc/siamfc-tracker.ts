@@ -1,6 +1,6 @@
 import type { Box } from '../../core/types.ts';
 import { meanColour, samplePatch } from '../../images/sample.ts';
-import type { Frame, Tracker, TrackerOutput } from '../tracker.ts';
+import type { Frame, Tracker, TrackerOutput } from '../base/tracker.ts';
 import type { FeatureMaps, SiamfcEngine } from './engine.ts';
 import { type Target, boxOfTarget, contextSizes, cropWindow, hannWindow2d, peakDisplacement, scaleFactors, targetOfBox, updateScale } from './geometry.ts';
 import { type CubicTaps, cubicTaps, locatePeak } from './response.ts';

@@ -1,0 +1,96 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { danglingLink, isDanglingLink } from '../../../core/dir-entries.ts';
+import { UserError } from '../../../core/errors.ts';
+import { builtinInitOmit, FRAME_RANGES } from './frames.ts';
+import { loadJsonRoot } from './json.ts';
+import { isRawLayout, loadRawLayout } from './raw.ts';
+import { attributeCode, OTB_SETS, TARGET_INFO } from './sets.ts';
+import type { SourceTarget } from './source.ts';
+import { loadToolkit, toolkitDirs } from './toolkit.ts';
+import type { OtbDataset, OtbTarget } from './types.ts';
+
+export type { OtbDataset, OtbTarget } from './types.ts';
+export { nameKey, nameResolver, resolveOtbName } from './names.ts';
+export { ATTRIBUTE_NAMES, ATTRIBUTES, OTB_SETS, TARGETS } from './sets.ts';
+
+/** Dataset names loadOtb accepts (case-insensitive); OTB2015 and TB100 are other names of OTB100. */
+export const OTB_DATASET_NAMES = ['OTB2013', 'OTB50', 'OTB100', 'synthetic'] as const;
+const ALIASES: Record<string, string> = {
+  otb2013: 'OTB2013', cvpr13: 'OTB2013', otb50: 'OTB50', tb50: 'OTB50',
+  otb100: 'OTB100', otb2015: 'OTB100', tb100: 'OTB100', synthetic: 'synthetic',
+};
+
+export function otbDatasetName(name: string): string | undefined {
+  return ALIASES[name.toLowerCase().replace(/[^a-z0-9]/g, '')];
+}
+
+/**
+ * Loads an OTB benchmark. The dataset name picks the targets (OTB2013: 51, OTB50: 50, OTB100: 100;
+ * `synthetic`: every target the root holds, sorted); the root says where their annotations are, in
+ * any form users have: a raw download folder, pysot's OTB100.json, DaSiamRPN's OTB2015.json, or the
+ * OTB toolkit's anno folder. Only annotations are needed; images are listed when present.
+ */
+export async function loadOtb(dataset: string, root: string): Promise<OtbDataset> {
+  const name = otbDatasetName(dataset);
+  if (!name) throw new UserError(`unknown OTB dataset '${dataset}' (expected ${OTB_DATASET_NAMES.join(', ')})`);
+  const abs = resolve(root);
+  if (!existsSync(abs)) throw new UserError(isDanglingLink(abs) ? danglingLink(root) : `${root}: no such file or directory`);
+  const wanted = name === 'synthetic' ? null : OTB_SETS[name];
+  const warnings: string[] = [];
+  const found = await loadSource(abs, root, wanted, warnings);
+
+  const byName = new Map(found.map((t) => [t.name, t]));
+  const targets: OtbTarget[] = [];
+  const missing: string[] = [];
+  for (const n of wanted ?? found.map((t) => t.name)) {
+    const src = byName.get(n);
+    if (src) targets.push(finish(src, wanted !== null, warnings));
+    else missing.push(n);
+  }
+  if (targets.length === 0) {
+    throw new UserError(`${root}: holds none of the ${wanted ? `${wanted.length} ${name} targets` : 'sequences'} (no ground truth found)`);
+  }
+  if (missing.length > 0) {
+    warnings.push(`${missing.length} of ${wanted!.length} ${name} target(s) not in ${root}, left out: ${missing.join(', ')}`);
+  }
+  return { name, root: abs, targets, warnings };
+}
+
+async function loadSource(abs: string, given: string, wanted: readonly string[] | null, warnings: string[]): Promise<SourceTarget[]> {
+  if (statSync(abs).isFile()) {
+    if (/\.json$/i.test(abs)) return loadJsonRoot(abs, wanted, warnings);
+  } else {
+    const tk = toolkitDirs(abs);
+    if (tk) return loadToolkit(tk, wanted, warnings);
+    if (await isRawLayout(abs)) return loadRawLayout(abs, wanted, warnings);
+  }
+  throw new UserError(
+    `${given}: not an OTB root (expected a folder of <Seq>/groundtruth_rect.txt, a toolkit folder with anno/, or a pysot/DaSiamRPN JSON file)`,
+  );
+}
+
+/** Fills what the root did not record from the built-in definition, and checks the frame range. */
+function finish(src: SourceTarget, builtin: boolean, warnings: string[]): OtbTarget {
+  const info = builtin ? TARGET_INFO.get(src.name) : undefined;
+  const range = builtin ? FRAME_RANGES[src.name] : undefined;
+  const n = src.frames.length;
+  if (range && n > 0 && (src.frames[0] !== range.start || src.frames[n - 1] !== range.end)) {
+    warnings.push(`${src.name}: annotated images ${src.frames[0]}-${src.frames[n - 1]}, the benchmark evaluates ${range.start}-${range.end}`);
+  }
+  const attributes = (src.attributes ?? info?.attributes ?? []).map((a) => {
+    const code = attributeCode(a);
+    if (!code) warnings.push(`${src.name}: attribute '${a}' is none of the 11 OTB attributes; kept as it is`);
+    return code ?? a;
+  });
+  const target: OtbTarget = {
+    name: src.name,
+    sequence: src.sequence,
+    frames: src.frames,
+    groundTruth: src.groundTruth,
+    initOmit: src.initOmit ?? (builtin ? builtinInitOmit(src.name, src.frames) : 0),
+    attributes,
+  };
+  if (src.images) target.images = src.images;
+  return target;
+}

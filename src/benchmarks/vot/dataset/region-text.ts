@@ -1,0 +1,34 @@
+import { atLine } from '../../../core/errors.ts';
+import type { VotRegion } from './types.ts';
+
+/**
+ * Numbers of one VOT text line: comma separated (the toolkits' format), tabs or spaces tolerated.
+ * Returns undefined for a blank line.
+ */
+export function splitNumbers(text: string, file: string, line: number): number[] | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  if (/^m\d/i.test(t)) throw atLine(file, line, 'mask regions (VOT2020 and later) are not supported; expected a rectangle or polygon');
+  const parts = t.split(/\s*,\s*|\s+/);
+  const values = parts.map(Number);
+  const bad = values.findIndex((v, i) => parts[i] === '' || !Number.isFinite(v));
+  if (bad >= 0) throw atLine(file, line, `'${parts[bad]}' is not a number`);
+  return values;
+}
+
+/** A region from its numbers: 4 = rectangle, an even count of 6 or more = polygon. */
+export function toRegion(values: number[], file: string, line: number): VotRegion {
+  if (values.length === 4 || (values.length >= 6 && values.length % 2 === 0)) return values;
+  throw atLine(file, line, `${values.length} values: a region is 4 numbers (x,y,w,h) or an even count of 6 or more (polygon)`);
+}
+
+/** Ground-truth rows of a `groundtruth.txt`; a blank line is allowed only at the end. */
+export function parseGroundtruth(text: string, file: string): VotRegion[] {
+  const lines = text.split(/\r?\n/);
+  while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
+  return lines.map((l, i) => {
+    const v = splitNumbers(l, file, i + 1);
+    if (!v) throw atLine(file, i + 1, 'empty line inside the ground truth');
+    return toRegion(v, file, i + 1);
+  });
+}
