@@ -163,7 +163,7 @@ test('bench option errors are one line and a non-zero exit', () => {
     [['--backend', 'tpu', '--root', syn], /^error: --backend: 'tpu' is not one of node-gpu, node, wasm, cpu/],
     [['--concurrency', '0', '--root', syn], /^error: --concurrency: expected a whole number >= 1, got '0'/],
     [['--dataset', 'OTB100'], /^error: --root: required for --dataset OTB100/],
-    [['--convention', 'legacy', '--root', syn], /^error: --convention: 'legacy' is not a OTB convention/],
+    [['--convention', 'legacy', '--root', syn], /^error: --convention: unknown convention 'legacy' for OTB \(expected otb, pysot, got10k\)/],
   ];
   for (const [args, want] of cases) {
     const r = runCli('bench', [...args, '--out', out]);

@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { preflightCompute } from '../compute/engine.ts';
+import { conventionChoices, datasetChoices, resolveConvention } from '../benchmarks/registry.ts';
 import { addComputeOptions, computeRequest, parseCommand, positiveInt } from './options.ts';
 
 interface BenchOptions {
@@ -22,17 +23,16 @@ interface BenchOptions {
   experiment: 'baseline' | 'unsupervised';
 }
 
-const CONVENTIONS = { otb: ['otb', 'pysot', 'got10k'], vot: ['legacy', 'pysot'] } as const;
 
 function parseArgs(argv: string[]): BenchOptions {
   const program = new Command('bench')
     .description('Run registered trackers over a benchmark, store their raw results, score them and draw the comparison')
-    .option('--dataset <name>', 'synthetic | synthetic-vot | OTB2013 | OTB50 | OTB100 | VOT2016..VOT2019', 'synthetic')
+    .option('--dataset <name>', datasetChoices({ bench: true }), 'synthetic')
     .option('--root <path>', 'dataset folder with images (default data/synthetic for the synthetic sets)')
     .option('--trackers <names>', 'comma-separated registered trackers or SiamFC model folders given as paths (./m, /data/m; named after the folder) (default: the built-in trackers)', (v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .option('--concurrency <n>', 'worker threads, each with its own engine (default: CPU cores)', positiveInt('--concurrency'), availableParallelism())
     .option('--out <dir>', 'output folder (default results/<dataset>)')
-    .option('--convention <name>', 'scoring rules: otb | pysot | got10k (default otb); VOT: legacy | pysot (default legacy)')
+    .option('--convention <name>', `scoring rules: ${conventionChoices()}`)
     .option('--seed <n>', 'seed passed to stochastic trackers', positiveInt('--seed'), 1)
     .addOption(new Option('--experiment <name>', 'VOT: baseline (supervised, resets after failures) or unsupervised (one run, no reset)').choices(['baseline', 'unsupervised']).default('baseline'))
     .option('--repetitions <n>', 'VOT: repetitions at most (deterministic trackers stop after 3 identical runs)', positiveInt('--repetitions'), 15);
@@ -52,10 +52,7 @@ async function main(): Promise<void> {
 
   const { benchDatasetKind, loadBenchDataset } = await import('../runner/bench-dataset.ts');
   const { kind } = benchDatasetKind(opts.dataset);
-  const convention = opts.convention ?? (kind === 'otb' ? 'otb' : 'legacy');
-  if (!(CONVENTIONS[kind] as readonly string[]).includes(convention)) {
-    throw new UserError(`--convention: '${convention}' is not a ${kind.toUpperCase()} convention (expected ${CONVENTIONS[kind].join(', ')})`);
-  }
+  const convention = resolveConvention(kind, opts.convention);
   const data = await loadBenchDataset(opts.dataset, opts.root, log);
   const { runBench } = await import('../runner/bench.ts');
   const outcome = await runBench({

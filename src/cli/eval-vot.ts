@@ -2,9 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { danglingTail, listDirSync, missingPath } from '../core/dir-entries.ts';
 import { UserError } from '../core/errors.ts';
-import type { VotConvention } from '../core/types.ts';
 import { loadVot } from '../benchmarks/vot/dataset/index.ts';
-import { VOT_CONVENTIONS, votRules } from '../benchmarks/vot/metrics/conventions.ts';
+import { findDataset, resolveConvention, resolveDataset } from '../benchmarks/registry.ts';
 import { scoreVotResults } from '../benchmarks/vot/benchmark.ts';
 
 export interface VotEvalOptions {
@@ -21,21 +20,17 @@ export interface VotEvalOptions {
  * (e.g. `synthetic-vot`). VOT2020+ changed protocol (anchors, masks), which this does not implement.
  */
 export function votDatasetName(name: string): string {
-  const m = /^vot(\d{4})$/i.exec(name.trim());
-  if (!m) return name.trim();
-  const year = Number(m[1]);
-  if (year >= 2020) throw new UserError(`--dataset: ${name} uses the anchor-based protocol and mask regions of VOT2020+, which are not implemented (VOT2013..VOT2019 are)`);
-  if (year < 2013) throw new UserError(`--dataset: unknown dataset '${name}' (VOT ran from 2013)`);
-  return `VOT${year}`;
+  const known = findDataset(name);
+  if (known?.family === 'vot') return known.name;
+  // A year that is not in the registry (VOT2012, VOT2020+) is an error, not a set of one's own.
+  if (/^vot-?\d{4}$/i.test(name.trim())) return resolveDataset(name, { family: 'vot' }).name;
+  return name.trim();
 }
 
 /** `eval --dataset VOT...`: scores supervised (and unsupervised) VOT results and writes the report. */
 export async function runVotEval(opts: VotEvalOptions): Promise<void> {
   const dataset = votDatasetName(opts.dataset);
-  const convention = opts.convention ?? 'legacy';
-  if (!votRules(convention)) {
-    throw new UserError(`--convention: unknown convention '${convention}' for VOT (expected ${Object.keys(VOT_CONVENTIONS).join(', ')})`);
-  }
+  const convention = resolveConvention('vot', opts.convention);
   const root = resolve(opts.root);
   if (!existsSync(root)) throw new UserError(`--root: ${missingPath(opts.root, root)}`);
   const resultsDir = resolve(opts.results);
@@ -51,7 +46,7 @@ export async function runVotEval(opts: VotEvalOptions): Promise<void> {
   const ds = await loadVot(dataset, root);
   const t1 = performance.now();
   const { text, seconds } = await scoreVotResults(ds, resultsDir, resolve(opts.out), {
-    convention: convention as VotConvention,
+    convention,
     ...(opts.trackers ? { trackers: opts.trackers } : {}),
   });
   const s = (v: number) => v.toFixed(2);

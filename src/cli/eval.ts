@@ -4,13 +4,9 @@ import { Command } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { danglingTail, listDirSync, missingPath } from '../core/dir-entries.ts';
 import { UserError } from '../core/errors.ts';
-import type { OtbConvention } from '../core/types.ts';
-import { conventionRules, CONVENTIONS } from '../benchmarks/otb/metrics/conventions.ts';
+import { conventionChoices, datasetChoices, findDataset, resolveConvention, resolveDataset } from '../benchmarks/registry.ts';
 import type { VotEvalOptions } from './eval-vot.ts';
 import { parseCommand } from './options.ts';
-
-// `synthetic` takes every sequence folder of a raw-layout root (the benchmark generator's output).
-const OTB_DATASETS = ['OTB2013', 'OTB50', 'OTB100', 'synthetic'];
 
 // One option set for both families; a type-only import, so OTB runs never load the VOT module.
 type EvalOptions = VotEvalOptions;
@@ -18,13 +14,13 @@ type EvalOptions = VotEvalOptions;
 function parseArgs(argv: string[]): EvalOptions {
   const program = new Command('eval')
     .description('Score tracker results on OTB (or VOT) with the rules of a named toolkit convention')
-    .requiredOption('--dataset <name>', `${OTB_DATASETS.join(' | ')} | VOT<year>`)
+    .requiredOption('--dataset <name>', `${datasetChoices({ family: 'otb' })} | VOT2013..VOT2019 | synthetic-vot or another VOT-layout set`)
     .requiredOption('--root <path>', 'dataset root: raw OTB folder, pysot/DaSiamRPN JSON, or toolkit anno folder')
     .requiredOption('--results <dir>', 'folder with one subfolder of result files per tracker')
     .requiredOption('--out <dir>', 'where to write the report and warnings.txt')
     .option('--trackers <names>', 'comma-separated tracker folders to evaluate (default: all)', (v) =>
       v.split(',').map((s) => s.trim()).filter(Boolean))
-    .option('--convention <name>', 'otb | pysot | got10k for OTB (default otb); legacy | pysot for VOT');
+    .option('--convention <name>', conventionChoices());
   return parseCommand<EvalOptions>(program, argv);
 }
 
@@ -38,20 +34,16 @@ function requirePath(option: string, path: string, kind: 'any' | 'dir'): string 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv);
   // VOT2013..VOT2019, and VOT-layout sets of one's own such as synthetic-vot.
-  if (/vot/i.test(opts.dataset)) {
+  const known = findDataset(opts.dataset);
+  if (known?.family === 'vot' || (!known && /vot/i.test(opts.dataset))) {
     // VOT lives in its own module; loading it only here keeps OTB runs free of its dependencies.
     const { runVotEval } = await import('./eval-vot.ts');
     await runVotEval(opts);
     return;
   }
-  const dataset = OTB_DATASETS.find((d) => d.toLowerCase() === opts.dataset.toLowerCase());
-  if (!dataset) {
-    throw new UserError(`--dataset: unknown dataset '${opts.dataset}' (expected ${OTB_DATASETS.join(', ')} or VOT<year>)`);
-  }
-  const convention = opts.convention ?? 'otb';
-  if (!conventionRules(convention)) {
-    throw new UserError(`--convention: unknown convention '${convention}' for OTB (expected ${Object.keys(CONVENTIONS).join(', ')})`);
-  }
+  // `synthetic` takes every sequence folder of a raw-layout root (the benchmark generator's output).
+  const dataset = resolveDataset(opts.dataset, { family: 'otb' }).name;
+  const convention = resolveConvention('otb', opts.convention);
   const root = requirePath('--root', opts.root, 'any');
   const resultsDir = requirePath('--results', opts.results, 'dir');
   // Tracker folders may be symbolic links; if every one is dangling, say so rather than 'no folders'.
@@ -64,7 +56,7 @@ async function main(): Promise<void> {
   const [{ loadOtb }, { scoreOtbResults }] = await Promise.all([import('../benchmarks/otb/dataset/index.ts'), import('../benchmarks/otb/benchmark.ts')]);
   const ds = await loadOtb(dataset, root);
   const { text } = await scoreOtbResults(ds, resultsDir, resolve(opts.out), {
-    convention: convention as OtbConvention,
+    convention,
     ...(opts.trackers ? { trackers: opts.trackers } : {}),
   });
   process.stdout.write(text);

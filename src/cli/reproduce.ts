@@ -9,6 +9,7 @@ import { Command } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
+import { datasetChoices } from '../benchmarks/registry.ts';
 import { PAPER_MODELS, PAPER_RECIPE, recipeArgs, type Recipe } from '../training/recipe.ts';
 import { type ComputeRequest, preflightCompute } from '../compute/engine.ts';
 import { threadsPerWorker } from '../compute/onnx/session.ts';
@@ -34,7 +35,7 @@ function parseArgs(argv: string[]): ReproduceOptions {
     .description("The paper's comparison in one command: SiamFC trained with the logistic loss (baseline) vs the global similarity loss (ours)")
     .option('--retrain', 'train both models first with the committed recipe (about an hour here), then compare those', false)
     .option('--models <dir>', 'compare the models in <dir>/siamfc and <dir>/siamfc-gs (default: the committed models/)')
-    .option('--dataset <name>', 'one-pass benchmark to compare on: synthetic, OTB2013, OTB50, OTB100', 'synthetic')
+    .option('--dataset <name>', `one-pass benchmark to compare on: ${datasetChoices({ family: 'otb', bench: true })}`, 'synthetic')
     .option('--root <dir>', 'its folder (default data/synthetic, generated once; OTB needs a raw folder with images)')
     .option('--out <dir>', 'output folder', 'results/reproduce')
     .option('--concurrency <n>', 'worker threads for tracking', positiveInt('--concurrency'), availableParallelism())

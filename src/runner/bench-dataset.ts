@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.ts';
+import { resolveDataset } from '../benchmarks/registry.ts';
 import { loadOtb } from '../benchmarks/otb/dataset/index.ts';
 import type { OtbDataset } from '../benchmarks/otb/dataset/types.ts';
 import { ensureSynthetic, PRESETS, readManifest, type PresetName } from '../synthetic/index.ts';
@@ -8,14 +9,10 @@ import type { VotDataset } from '../benchmarks/vot/dataset/types.ts';
 
 export type BenchDataset = { kind: 'otb'; ds: OtbDataset } | { kind: 'vot'; ds: VotDataset };
 
-const OTB_SETS = ['OTB2013', 'OTB50', 'OTB100'];
-export const BENCH_DATASETS = ['synthetic', 'synthetic-vot', ...OTB_SETS, 'VOT2016', 'VOT2017', 'VOT2018', 'VOT2019'];
-
-/** The canonical name and protocol family of a dataset name; unknown names are a user error. */
+/** The canonical name and protocol family of a dataset name or alias; unknown names are a user error. */
 export function benchDatasetKind(name: string): { name: string; kind: 'otb' | 'vot' } {
-  const known = BENCH_DATASETS.find((d) => d.toLowerCase() === name.toLowerCase());
-  if (!known) throw new UserError(`--dataset: unknown dataset '${name}' (expected ${BENCH_DATASETS.join(', ')})`);
-  return { name: known, kind: /vot/i.test(known) ? 'vot' : 'otb' };
+  const d = resolveDataset(name, { bench: true });
+  return { name: d.name, kind: d.family };
 }
 
 /**
@@ -26,7 +23,7 @@ export function benchDatasetKind(name: string): { name: string; kind: 'otb' | 'v
 export async function loadBenchDataset(
   name: string, root: string | undefined, log: (line: string) => void, preset: PresetName = 'default',
 ): Promise<BenchDataset> {
-  const known = benchDatasetKind(name).name;
+  const { name: known, kind } = benchDatasetKind(name);
   if (known.startsWith('synthetic')) {
     const dir = resolve(root ?? PRESETS[preset].dir);
     // A folder the user names that already holds a generated test split is used as it is (whatever
@@ -47,5 +44,5 @@ export async function loadBenchDataset(
       : { kind: 'vot', ds: await loadVot('synthetic-vot', join(dir, 'vot')) };
   }
   if (!root) throw new UserError(`--root: required for --dataset ${known} (the dataset folder, with images)`);
-  return OTB_SETS.includes(known) ? { kind: 'otb', ds: await loadOtb(known, resolve(root)) } : { kind: 'vot', ds: await loadVot(known, resolve(root)) };
+  return kind === 'otb' ? { kind: 'otb', ds: await loadOtb(known, resolve(root)) } : { kind: 'vot', ds: await loadVot(known, resolve(root)) };
 }

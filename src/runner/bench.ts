@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { ComputeRequest } from '../compute/engine.ts';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
-import type { OtbConvention, VotConvention } from '../core/types.ts';
+import { resolveConvention } from '../benchmarks/registry.ts';
 import { scoreOtbResults } from '../benchmarks/otb/benchmark.ts';
 import { scoreVotResults } from '../benchmarks/vot/benchmark.ts';
 import type { OtbEvaluation } from '../benchmarks/otb/metrics/types.ts';
@@ -86,9 +86,9 @@ export async function runBench(request: BenchRequest): Promise<BenchOutcome> {
   const score = { trackers: scored, extraWarnings: failures };
   const { raw } = runPaths(out);
   if (data.kind === 'otb') {
-    const { ev, text } = await scoreOtbResults(data.ds, raw, out, { ...score, convention: req.convention as OtbConvention });
+    const { ev, text } = await scoreOtbResults(data.ds, raw, out, { ...score, convention: resolveConvention('otb', req.convention) });
     return { out, records, backend, text: `${text}raw results: ${raw}\n`, evaluation: { kind: 'otb', ev } };
   }
-  const { ev, text } = await scoreVotResults(data.ds, raw, out, { ...score, convention: req.convention as VotConvention });
+  const { ev, text } = await scoreVotResults(data.ds, raw, out, { ...score, convention: resolveConvention('vot', req.convention) });
   return { out, records, backend, text: `${text}raw results: ${raw}\n`, evaluation: { kind: 'vot', ev } };
 }

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { danglingLink, isDanglingLink } from '../../../core/dir-entries.ts';
 import { UserError } from '../../../core/errors.ts';
+import { datasetChoices, findDataset } from '../../registry.ts';
 import { builtinInitOmit, FRAME_RANGES } from './frames.ts';
 import { loadJsonRoot } from './json.ts';
 import { isRawLayout, loadRawLayout } from './raw.ts';
@@ -14,15 +15,10 @@ export type { OtbDataset, OtbTarget } from './types.ts';
 export { nameKey, nameResolver, resolveOtbName } from './names.ts';
 export { ATTRIBUTE_NAMES, ATTRIBUTES, OTB_SETS, TARGETS } from './sets.ts';
 
-/** Dataset names loadOtb accepts (case-insensitive); OTB2015 and TB100 are other names of OTB100. */
-export const OTB_DATASET_NAMES = ['OTB2013', 'OTB50', 'OTB100', 'synthetic'] as const;
-const ALIASES: Record<string, string> = {
-  otb2013: 'OTB2013', cvpr13: 'OTB2013', otb50: 'OTB50', tb50: 'OTB50',
-  otb100: 'OTB100', otb2015: 'OTB100', tb100: 'OTB100', synthetic: 'synthetic',
-};
-
+/** The canonical OTB-family name of a dataset name or alias (OTB2015 -> OTB100), if it is one. */
 export function otbDatasetName(name: string): string | undefined {
-  return ALIASES[name.toLowerCase().replace(/[^a-z0-9]/g, '')];
+  const d = findDataset(name);
+  return d?.family === 'otb' ? d.name : undefined;
 }
 
 /**
@@ -33,7 +29,7 @@ export function otbDatasetName(name: string): string | undefined {
  */
 export async function loadOtb(dataset: string, root: string): Promise<OtbDataset> {
   const name = otbDatasetName(dataset);
-  if (!name) throw new UserError(`unknown OTB dataset '${dataset}' (expected ${OTB_DATASET_NAMES.join(', ')})`);
+  if (!name) throw new UserError(`unknown OTB dataset '${dataset}' (expected ${datasetChoices({ family: 'otb' })})`);
   const abs = resolve(root);
   if (!existsSync(abs)) throw new UserError(isDanglingLink(abs) ? danglingLink(root) : `${root}: no such file or directory`);
   const wanted = name === 'synthetic' ? null : OTB_SETS[name];

@@ -22,6 +22,7 @@ export interface ConventionRules {
   rules: string[];
 }
 
+// 'otb' first: the registry takes the first as the default.
 export const CONVENTIONS: Record<OtbConvention, ConventionRules> = {
   otb: {
     name: 'otb',
