@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONVENTIONS, DATASETS, datasetChoices, findDataset, resolveConvention, resolveDataset } from '../src/benchmarks/registry.ts';
+import { CONVENTIONS, DATASETS, datasetChoices, findDataset, resolveConvention, resolveDataset } from '../src/benchmarks/registry/index.ts';
 import { otbDatasetName } from '../src/benchmarks/otb/dataset/index.ts';
 import { benchDatasetKind } from '../src/runner/bench-dataset.ts';
 import { votDatasetName } from '../src/cli/eval-vot.ts';

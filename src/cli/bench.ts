@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { preflightCompute } from '../compute/engine.ts';
-import { conventionChoices, datasetChoices, resolveConvention } from '../benchmarks/registry.ts';
+import { conventionChoices, datasetChoices, resolveConvention } from '../benchmarks/registry/index.ts';
 import { addComputeOptions, computeRequest, parseCommand, positiveInt } from './options.ts';
 
 interface BenchOptions {

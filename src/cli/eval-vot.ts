@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { danglingTail, listDirSync, missingPath } from '../core/dir-entries.ts';
 import { UserError } from '../core/errors.ts';
 import { loadVot } from '../benchmarks/vot/dataset/index.ts';
-import { findDataset, resolveConvention, resolveDataset } from '../benchmarks/registry.ts';
+import { findDataset, resolveConvention, resolveDataset } from '../benchmarks/registry/index.ts';
 import { scoreVotResults } from '../benchmarks/vot/benchmark.ts';
 
 export interface VotEvalOptions {

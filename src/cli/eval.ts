@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { danglingTail, listDirSync, missingPath } from '../core/dir-entries.ts';
 import { UserError } from '../core/errors.ts';
-import { conventionChoices, datasetChoices, findDataset, resolveConvention, resolveDataset } from '../benchmarks/registry.ts';
+import { conventionChoices, datasetChoices, findDataset, resolveConvention, resolveDataset } from '../benchmarks/registry/index.ts';
 import type { VotEvalOptions } from './eval-vot.ts';
 import { parseCommand } from './options.ts';
 
@@ -53,9 +53,8 @@ async function main(): Promise<void> {
   }
 
   // Loaded after the options are checked: a typo is answered at once, without loading the plotting stack.
-  const [{ loadOtb }, { scoreOtbResults }] = await Promise.all([import('../benchmarks/otb/dataset/index.ts'), import('../benchmarks/otb/benchmark.ts')]);
-  const ds = await loadOtb(dataset, root);
-  const { text } = await scoreOtbResults(ds, resultsDir, resolve(opts.out), {
+  const { otb } = (await import('../benchmarks/index.ts')).BENCHMARKS;
+  const { text } = await otb.score(await otb.load(dataset, root), resultsDir, resolve(opts.out), {
     convention,
     ...(opts.trackers ? { trackers: opts.trackers } : {}),
   });

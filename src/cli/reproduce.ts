@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
-import { datasetChoices } from '../benchmarks/registry.ts';
+import { datasetChoices } from '../benchmarks/registry/index.ts';
 import { PAPER_MODELS, PAPER_RECIPE, recipeArgs, type Recipe } from '../training/recipe.ts';
 import { type ComputeRequest, preflightCompute } from '../compute/engine.ts';
 import { threadsPerWorker } from '../compute/onnx/session.ts';

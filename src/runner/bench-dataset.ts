@@ -1,13 +1,10 @@
 import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.ts';
-import { resolveDataset } from '../benchmarks/registry.ts';
-import { loadOtb } from '../benchmarks/otb/dataset/index.ts';
-import type { OtbDataset } from '../benchmarks/otb/dataset/types.ts';
+import { resolveDataset } from '../benchmarks/registry/index.ts';
+import { type LoadedDataset, loadDataset } from '../benchmarks/index.ts';
 import { ensureSynthetic, PRESETS, readManifest, type PresetName } from '../synthetic/index.ts';
-import { loadVot } from '../benchmarks/vot/dataset/index.ts';
-import type { VotDataset } from '../benchmarks/vot/dataset/types.ts';
 
-export type BenchDataset = { kind: 'otb'; ds: OtbDataset } | { kind: 'vot'; ds: VotDataset };
+export type BenchDataset = LoadedDataset;
 
 /** The canonical name and protocol family of a dataset name or alias; unknown names are a user error. */
 export function benchDatasetKind(name: string): { name: string; kind: 'otb' | 'vot' } {
@@ -40,9 +37,9 @@ export async function loadBenchDataset(
       },
     });
     return known === 'synthetic'
-      ? { kind: 'otb', ds: await loadOtb('synthetic', join(dir, 'otb')) }
-      : { kind: 'vot', ds: await loadVot('synthetic-vot', join(dir, 'vot')) };
+      ? loadDataset('otb', 'synthetic', join(dir, 'otb'))
+      : loadDataset('vot', 'synthetic-vot', join(dir, 'vot'));
   }
   if (!root) throw new UserError(`--root: required for --dataset ${known} (the dataset folder, with images)`);
-  return kind === 'otb' ? { kind: 'otb', ds: await loadOtb(known, resolve(root)) } : { kind: 'vot', ds: await loadVot(known, resolve(root)) };
+  return loadDataset(kind, known, root);
 }

@@ -2,11 +2,7 @@ import { join, resolve } from 'node:path';
 import type { ComputeRequest } from '../compute/engine.ts';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
-import { resolveConvention } from '../benchmarks/registry.ts';
-import { scoreOtbResults } from '../benchmarks/otb/benchmark.ts';
-import { scoreVotResults } from '../benchmarks/vot/benchmark.ts';
-import type { OtbEvaluation } from '../benchmarks/otb/metrics/types.ts';
-import type { VotEvaluation } from '../benchmarks/vot/eval/types.ts';
+import { type Evaluation, datasetSize, scoreResults } from '../benchmarks/index.ts';
 import { getTrackerFactory, resolveTracker } from '../trackers/registry.ts';
 import type { BenchDataset } from './bench-dataset.ts';
 import type { Job, JobRecord } from './jobs.ts';
@@ -36,7 +32,7 @@ export interface BenchOutcome {
   backend: string;
   /** The console summary (table, rules, where the files are). */
   text: string;
-  evaluation: { kind: 'otb'; ev: OtbEvaluation } | { kind: 'vot'; ev: VotEvaluation };
+  evaluation: Evaluation;
 }
 
 /**
@@ -70,7 +66,7 @@ export async function runBench(request: BenchRequest): Promise<BenchOutcome> {
     for (const r of failed) req.log(`failed: ${r.tracker} on ${r.target}: ${r.error}`);
     req.log(`ran ${outcome.records.length} sequence run(s) in ${seconds.toFixed(1)} s, ${failed.length} failed`);
   }
-  const sequences = data.kind === 'otb' ? data.ds.targets.length : data.ds.sequences.length;
+  const sequences = datasetSize(data);
   await writeFileAtomic(join(out, 'run.json'), JSON.stringify({
     dataset: data.ds.name, protocol: data.kind === 'otb' ? 'one-pass' : `vot-${req.experiment === 'unsupervised' ? 'unsupervised' : 'supervised'}`, root: data.ds.root,
     trackers: req.trackers, backend, backends: [...new Set(records.map((r) => r.backend))],
@@ -85,10 +81,6 @@ export async function runBench(request: BenchRequest): Promise<BenchOutcome> {
   const failures = records.filter((r) => r.status === 'failed').map((r) => `run: ${r.tracker}: ${r.target}: tracker failed: ${r.error}`);
   const score = { trackers: scored, extraWarnings: failures };
   const { raw } = runPaths(out);
-  if (data.kind === 'otb') {
-    const { ev, text } = await scoreOtbResults(data.ds, raw, out, { ...score, convention: resolveConvention('otb', req.convention) });
-    return { out, records, backend, text: `${text}raw results: ${raw}\n`, evaluation: { kind: 'otb', ev } };
-  }
-  const { ev, text } = await scoreVotResults(data.ds, raw, out, { ...score, convention: resolveConvention('vot', req.convention) });
-  return { out, records, backend, text: `${text}raw results: ${raw}\n`, evaluation: { kind: 'vot', ev } };
+  const { evaluation, text } = await scoreResults(data, raw, out, { ...score, convention: req.convention });
+  return { out, records, backend, text: `${text}raw results: ${raw}\n`, evaluation };
 }

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { danglingLink, isDanglingLink } from '../../../core/dir-entries.ts';
 import { UserError } from '../../../core/errors.ts';
-import { datasetChoices, findDataset } from '../../registry.ts';
+import { datasetChoices, findDataset } from '../../registry/index.ts';
 import { builtinInitOmit, FRAME_RANGES } from './frames.ts';
 import { loadJsonRoot } from './json.ts';
 import { isRawLayout, loadRawLayout } from './raw.ts';

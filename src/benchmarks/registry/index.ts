@@ -1,7 +1,7 @@
-import { UserError } from '../core/errors.ts';
-import type { OtbConvention, VotConvention } from '../core/types.ts';
-import { CONVENTIONS as OTB_RULES } from './otb/metrics/conventions.ts';
-import { VOT_CONVENTIONS as VOT_RULES } from './vot/metrics/conventions.ts';
+import { UserError } from '../../core/errors.ts';
+import type { OtbConvention, VotConvention } from '../../core/types.ts';
+import { CONVENTIONS as OTB_RULES } from '../otb/metrics/conventions.ts';
+import { VOT_CONVENTIONS as VOT_RULES } from '../vot/metrics/conventions.ts';
 
 /**
  * Every dataset name the commands know, in one list: the CLI choices, their help texts and their

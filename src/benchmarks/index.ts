@@ -1,0 +1,70 @@
+import { resolve } from 'node:path';
+import { type OtbDataset, loadOtb } from './otb/dataset/index.ts';
+import { scoreOtbResults } from './otb/benchmark.ts';
+import type { OtbEvaluation } from './otb/metrics/types.ts';
+import { type BenchmarkFamily, resolveConvention } from './registry/index.ts';
+import { loadVot } from './vot/dataset/index.ts';
+import type { VotDataset } from './vot/dataset/types.ts';
+import { scoreVotResults } from './vot/benchmark.ts';
+import type { VotEvaluation } from './vot/eval/types.ts';
+
+/**
+ * What eval, bench and the study need of a benchmark family: load a dataset from a root in any
+ * form users have it, and score a folder of raw results into a report with a named convention. A
+ * new family (LaSOT, UAV123, GOT-10k) is a folder beside otb/ and vot/ holding its loader, result
+ * formats, metrics and report, plus one entry here and its names in registry/.
+ */
+export interface Benchmark<D, E> {
+  family: BenchmarkFamily;
+  load(name: string, root: string): Promise<D>;
+  /** How many sequences (targets) the loaded dataset holds. */
+  size(ds: D): number;
+  score(ds: D, resultsDir: string, out: string, req: ScoreRequest): Promise<{ ev: E; text: string }>;
+}
+
+export interface ScoreRequest {
+  /** A convention name of the family (checked here); its default when absent. */
+  convention?: string;
+  /** Tracker folders to score (default: every folder). */
+  trackers?: string[];
+  /** Defects found before scoring (failed runs, ...), listed in warnings.txt with the dataset's. */
+  extraWarnings?: string[];
+}
+
+const otb: Benchmark<OtbDataset, OtbEvaluation> = {
+  family: 'otb',
+  load: (name, root) => loadOtb(name, resolve(root)),
+  size: (ds) => ds.targets.length,
+  score: (ds, dir, out, req) => scoreOtbResults(ds, dir, out, { ...req, convention: resolveConvention('otb', req.convention) }),
+};
+
+const vot: Benchmark<VotDataset, VotEvaluation> = {
+  family: 'vot',
+  load: (name, root) => loadVot(name, resolve(root)),
+  size: (ds) => ds.sequences.length,
+  score: (ds, dir, out, req) => scoreVotResults(ds, dir, out, { ...req, convention: resolveConvention('vot', req.convention) }),
+};
+
+export const BENCHMARKS = { otb, vot } as const;
+
+/** A loaded dataset with its family, so that callers can hold either. */
+export type LoadedDataset = { kind: 'otb'; ds: OtbDataset } | { kind: 'vot'; ds: VotDataset };
+export type Evaluation = { kind: 'otb'; ev: OtbEvaluation } | { kind: 'vot'; ev: VotEvaluation };
+
+export async function loadDataset(family: BenchmarkFamily, name: string, root: string): Promise<LoadedDataset> {
+  return family === 'otb' ? { kind: 'otb', ds: await otb.load(name, root) } : { kind: 'vot', ds: await vot.load(name, root) };
+}
+
+export function datasetSize(data: LoadedDataset): number {
+  return data.kind === 'otb' ? otb.size(data.ds) : vot.size(data.ds);
+}
+
+/** Raw results on disk -> metrics -> report, for a dataset of either family. */
+export async function scoreResults(data: LoadedDataset, resultsDir: string, out: string, req: ScoreRequest): Promise<{ evaluation: Evaluation; text: string }> {
+  if (data.kind === 'otb') {
+    const { ev, text } = await otb.score(data.ds, resultsDir, out, req);
+    return { evaluation: { kind: 'otb', ev }, text };
+  }
+  const { ev, text } = await vot.score(data.ds, resultsDir, out, req);
+  return { evaluation: { kind: 'vot', ev }, text };
+}
