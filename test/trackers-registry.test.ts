@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { UserError } from '../src/core/errors.ts';
 import type { Box } from '../src/core/types.ts';
 import { modelsRoot } from '../src/trackers/siamfc/factory.ts';
-import { getTrackerFactory, trackerNames } from '../src/trackers/registry.ts';
+import { getTrackerFactory, selectTrackers, trackerNames } from '../src/trackers/registry.ts';
 import type { Frame } from '../src/trackers/base/tracker.ts';
 
 const tmp = await mkdtemp(join(tmpdir(), 'siambench-registry-'));
@@ -27,6 +27,13 @@ test('an unknown tracker is a one-line error listing the registered names', () =
     assert.ok(!e.message.includes('\n'));
     return true;
   });
+});
+
+test('a command checks its trackers once: known, none twice, none missing', () => {
+  assert.deepEqual(selectTrackers(['static', 'siamfc']).map((f) => f.name), ['static', 'siamfc']);
+  assert.throws(() => selectTrackers(['static', 'siamfc', 'static']), (e: unknown) => e instanceof UserError && e.message === "--trackers: 'static' is named twice");
+  assert.throws(() => selectTrackers([]), /--trackers: no tracker named/);
+  assert.throws(() => selectTrackers(['statik']), /unknown tracker 'statik'; registered trackers: /);
 });
 
 test('static holds the initial box on every frame without reading pixels', async () => {

@@ -2,7 +2,6 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { runMain } from '../core/cli-main.ts';
-import { UserError } from '../core/errors.ts';
 import { preflightCompute } from '../compute/engine.ts';
 import { conventionChoices, datasetChoices, resolveConvention } from '../benchmarks/registry/index.ts';
 import { addComputeOptions, computeRequest, parseCommand, positiveInt } from './options.ts';
@@ -44,11 +43,9 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const compute = computeRequest(opts);
   await preflightCompute(compute);
-  const { builtInTrackerNames, getTrackerFactory, loadExternalTrackers, resolveTracker } = await import('../trackers/registry.ts');
+  const { builtInTrackerNames, loadExternalTrackers, selectTrackers } = await import('../trackers/registry.ts');
   await loadExternalTrackers();
-  const trackers = (opts.trackers ?? builtInTrackerNames()).map(resolveTracker);
-  if (trackers.length === 0) throw new UserError('--trackers: no tracker named');
-  for (const t of trackers) getTrackerFactory(t);
+  const trackers = selectTrackers(opts.trackers ?? builtInTrackerNames());
 
   const { benchDatasetKind, loadBenchDataset } = await import('../runner/bench-dataset.ts');
   const { kind } = benchDatasetKind(opts.dataset);

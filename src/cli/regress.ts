@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const compute = computeRequest(opts);
   await preflightCompute(compute);
 
-  const [{ loadBenchDataset }, { runBench }, { builtInTrackerNames }, { modelsRoot }, { metricsOf, compareMetrics, formatDifferences }, { modelFingerprint }] = await Promise.all([
+  const [{ loadBenchDataset }, { runBench }, { builtInTrackerNames, selectTrackers }, { modelsRoot }, { metricsOf, compareMetrics, formatDifferences }, { modelFingerprint }] = await Promise.all([
     import('../runner/bench-dataset.ts'), import('../runner/bench.ts'), import('../trackers/registry.ts'),
     import('../trackers/siamfc/factory.ts'), import('../regress/metrics.ts'), import('../regress/fingerprint.ts'),
   ]);
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   } else {
     await rm(out, { recursive: true, force: true }); // a regression run never resumes stale results
   }
-  const outcome = await runBench({ data, trackers, out, concurrency: opts.concurrency, compute, convention: 'otb', seed: 1, log });
+  const outcome = await runBench({ data, trackers: selectTrackers(trackers), out, concurrency: opts.concurrency, compute, convention: 'otb', seed: 1, log });
   if (outcome.evaluation.kind !== 'otb') throw new Error('regression set is one-pass');
   const current = metricsOf(outcome.evaluation.ev);
   const models = Object.fromEntries(trackers.map((t) => [t, modelFingerprint(join(modelsRoot(), t))]));

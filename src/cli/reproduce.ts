@@ -108,14 +108,14 @@ async function main(): Promise<void> {
   // Worker threads read the models root from the environment.
   if (modelsDir) process.env.SIAMBENCH_MODELS = modelsDir;
 
-  const [{ loadBenchDataset }, { runBench }, { compareTrackers, comparisonCsv, comparisonMarkdown }] = await Promise.all([
-    import('../runner/bench-dataset.ts'), import('../runner/bench.ts'), import('../benchmarks/otb/report/comparison.ts'),
+  const [{ loadBenchDataset }, { runBench }, { compareTrackers, comparisonCsv, comparisonMarkdown }, { selectTrackers }] = await Promise.all([
+    import('../runner/bench-dataset.ts'), import('../runner/bench.ts'), import('../benchmarks/otb/report/comparison.ts'), import('../trackers/registry.ts'),
   ]);
   const data = await loadBenchDataset(opts.dataset, opts.root, log);
   const benchOut = join(out, 'comparison');
   await rm(benchOut, { recursive: true, force: true }); // models may have changed since a previous run
   const outcome = await runBench({
-    data, trackers: [...PAPER_MODELS.map((m) => m.tracker), 'static'], out: benchOut,
+    data, trackers: selectTrackers([...PAPER_MODELS.map((m) => m.tracker), 'static']), out: benchOut,
     concurrency: opts.concurrency, compute, convention: 'otb', seed: 1, log,
   });
   if (outcome.evaluation.kind !== 'otb') throw new Error('the comparison is one-pass');

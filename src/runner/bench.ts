@@ -3,7 +3,7 @@ import type { ComputeRequest } from '../compute/engine.ts';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
 import { type Evaluation, datasetSize, scoreResults } from '../benchmarks/index.ts';
-import { getTrackerFactory, resolveTracker } from '../trackers/registry.ts';
+import type { TrackerFactory } from '../trackers/base/tracker.ts';
 import type { BenchDataset } from './bench-dataset.ts';
 import type { Job, JobRecord } from './jobs.ts';
 import { planOpeJobs, planVotJobs, runPaths } from './plan.ts';
@@ -11,7 +11,8 @@ import { runJobs } from './run.ts';
 
 export interface BenchRequest {
   data: BenchDataset;
-  trackers: string[];
+  /** Checked where the names came in (selectTrackers); workers look them up by name. */
+  trackers: TrackerFactory[];
   out: string;
   concurrency: number;
   /** Engine options as given; each worker resolves them (see compute/engine.ts). */
@@ -41,10 +42,8 @@ export interface BenchOutcome {
  * raw files on disk with the same pipeline `eval` uses and write the report.
  */
 export async function runBench(request: BenchRequest): Promise<BenchOutcome> {
-  if (request.trackers.length === 0) throw new UserError('--trackers: no tracker named');
-  // Model folders given as paths become trackers named after the folder, here and in every worker.
-  const req = { ...request, trackers: request.trackers.map(resolveTracker) };
-  const factories = req.trackers.map((t) => getTrackerFactory(t)); // an unknown name fails before any work
+  const factories = request.trackers;
+  const req = { ...request, trackers: factories.map((f) => f.name) };
   const out = resolve(req.out);
   const { data } = req;
   const plan: { jobs: Job[]; done: JobRecord[] } = data.kind === 'otb'

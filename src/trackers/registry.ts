@@ -109,6 +109,18 @@ export function resolveTracker(entry: string): string {
   return name;
 }
 
+/**
+ * The trackers a command was asked for, checked once where the names come in: entries resolved
+ * (model folders become trackers), every one known, none named twice (it would give duplicate rows).
+ */
+export function selectTrackers(entries: readonly string[]): TrackerFactory[] {
+  if (entries.length === 0) throw new UserError('--trackers: no tracker named');
+  const names = entries.map(resolveTracker);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new UserError(`--trackers: '${twice}' is named twice`);
+  return names.map(getTrackerFactory);
+}
+
 function isFactory(v: unknown): v is TrackerFactory {
   const f = v as TrackerFactory;
   return !!f && typeof f.name === 'string' && typeof f.create === 'function' && typeof f.deterministic === 'boolean' && typeof f.needsPixels === 'boolean';
