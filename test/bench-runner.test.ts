@@ -129,6 +129,32 @@ test('a tracker that throws on one sequence fails that sequence only; the run go
   assert.match(readFileSync(join(out, 'warnings.txt'), 'utf8'), /flaky: Synth002: tracker failed: flaky gave up on frame 6/);
 });
 
+test('a tracker that calls process.exit kills its worker: that sequence fails as "worker died", a new worker runs the rest', () => {
+  const module = join(tmp, 'quitter.ts');
+  writeFileSync(module, `
+    export const trackers = [{
+      name: 'quitter', description: 'exits on Synth002 frame 6', deterministic: true, needsPixels: false,
+      async create() {
+        let box = [0, 0, 1, 1];
+        return {
+          async init(_f, b) { box = b; },
+          async update(f) {
+            if (f.path.includes('Synth002') && f.index === 5) process.exit(7);
+            return { box };
+          },
+        };
+      },
+    }];
+  `);
+  const out = join(tmp, 'quitter-run');
+  const r = runCli('bench', ['--dataset', 'synthetic', '--root', syn, '--out', out, '--trackers', 'quitter,static', '--concurrency', '1'], { SIAMBENCH_TRACKERS: module });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /failed: quitter on Synth002: worker died: exit code 7/);
+  assert.ok(!existsSync(join(out, 'raw', 'quitter', 'Synth002.txt')), 'no result file for the failed sequence');
+  for (const seq of ['Synth001', 'Synth003']) assert.ok(existsSync(join(out, 'raw', 'quitter', `${seq}.txt`)));
+  for (const seq of SEQS) assert.ok(existsSync(join(out, 'raw', 'static', `${seq}.txt`)), 'the jobs after the death ran on a new worker');
+});
+
 test('VOT protocol through the bench: reset runs in the VOT layout, 3 identical runs of a deterministic tracker', () => {
   const out = join(tmp, 'vot');
   const r = runCli('bench', ['--dataset', 'synthetic-vot', '--root', syn, '--out', out, '--trackers', 'static']);

@@ -1,3 +1,4 @@
+import type { ComputeRequest } from '../compute/engine.ts';
 import type { Box } from '../core/types.ts';
 
 /** One tracker on one sequence, one-pass (OTB protocol). Everything a worker needs, as plain data. */
@@ -68,10 +69,14 @@ export interface JobRecord {
   finishedAt: string;
 }
 
-export type WorkerMessage =
-  | { type: 'ready'; backend: string; fallback?: string }
-  | { type: 'fatal'; error: string }
-  | { type: 'progress'; id: number; frames: number }
-  | { type: 'done'; id: number; record: JobRecord };
+/** What each bench worker says when ready: its engine's label and why ONNX Runtime is not in use, if it fell back. */
+export interface BenchWorkerInfo {
+  backend: string;
+  fallback?: string;
+}
 
-export type MainMessage = { type: 'job'; id: number; job: Job } | { type: 'stop' };
+/** Every bench worker's start-up data: the engine request and how many workers share the cores. */
+export interface BenchWorkerData {
+  compute: ComputeRequest;
+  workers: number;
+}

@@ -1,4 +1,3 @@
-import { parentPort, workerData } from 'node:worker_threads';
 import { imageToOtb } from '../core/types.ts';
 import { type ComputeChoice, selectCompute } from '../compute/engine.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
@@ -7,7 +6,8 @@ import { writeVotRun } from '../benchmarks/vot/results/write.ts';
 import { getTrackerFactory, loadExternalTrackers } from '../trackers/registry.ts';
 import type { TrackerFactory } from '../trackers/base/tracker.ts';
 import { FrameReader } from './frames.ts';
-import type { JobRecord, MainMessage, OpeJob, VotJob, WorkerMessage } from './jobs.ts';
+import { serve } from '../workers/serve.ts';
+import type { BenchWorkerData, BenchWorkerInfo, Job, JobRecord, OpeJob, VotJob } from './jobs.ts';
 import { runOnePass } from './ope.ts';
 import { runVotSupervised, runVotUnsupervised } from './vot-protocol.ts';
 
@@ -15,20 +15,18 @@ import { runVotSupervised, runVotUnsupervised } from './vot-protocol.ts';
  * A worker thread with its own engine (ORT sessions or a TensorFlow.js backend). It runs one job at a time and writes the job's
  * files itself (atomically), so a job's output is complete on disk before the main thread hears of it.
  */
-const port = parentPort!;
-const send = (m: WorkerMessage) => port.postMessage(m);
 const PROGRESS_EVERY_MS = 250;
 
 type Outcome = Pick<JobRecord, 'frames' | 'trackerSeconds' | 'trackerRecord' | 'repetitions' | 'failures'>;
 
 /** Progress messages at most every 250 ms, so a fast tracker does not flood the main thread. */
-function progressSender(id: number) {
+function throttled(send: (frames: number) => void) {
   let last = 0;
   return (frames: number) => {
     const now = performance.now();
     if (now - last >= PROGRESS_EVERY_MS) {
       last = now;
-      send({ type: 'progress', id, frames });
+      send(frames);
     }
   };
 }
@@ -84,10 +82,10 @@ function sum(v: number[]): number {
   return v.reduce((a, b) => a + b, 0);
 }
 
-async function runJob(id: number, job: OpeJob | VotJob, compute: ComputeChoice): Promise<JobRecord> {
+async function runJob(job: Job, compute: ComputeChoice, progress: (frames: number) => void): Promise<JobRecord> {
   const t0 = performance.now();
   const base = { tracker: job.tracker, target: job.target, backend: compute.label, compute: { engine: compute.engine, provider: compute.provider, threads: compute.threads } };
-  const report = progressSender(id);
+  const report = throttled(progress);
   let framesSeen = 0;
   const onFrames = (n: number) => {
     framesSeen = n;
@@ -109,25 +107,15 @@ async function runJob(id: number, job: OpeJob | VotJob, compute: ComputeChoice):
   }
 }
 
-async function main(): Promise<void> {
-  let compute: ComputeChoice;
-  try {
-    compute = await selectCompute(workerData.compute, workerData.workers);
-    await loadExternalTrackers();
-  } catch (err) {
-    send({ type: 'fatal', error: (err as Error).message });
-    return;
-  }
-  send({ type: 'ready', backend: compute.label, fallback: compute.fallback });
-  port.on('message', async (m: MainMessage) => {
-    if (m.type === 'stop') {
-      port.close();
-      return;
-    }
-    const record = await runJob(m.id, m.job, compute);
-    await writeFileAtomic(m.job.recordFile, JSON.stringify(record, null, 1) + '\n');
-    send({ type: 'done', id: m.id, record });
-  });
-}
-
-void main();
+void serve<Job, JobRecord, number, BenchWorkerInfo, BenchWorkerData>(async (data) => {
+  const compute = await selectCompute(data.compute, data.workers);
+  await loadExternalTrackers();
+  return {
+    info: { backend: compute.label, fallback: compute.fallback },
+    run: async (job, progress) => {
+      const record = await runJob(job, compute, progress);
+      await writeFileAtomic(job.recordFile, JSON.stringify(record, null, 1) + '\n');
+      return record;
+    },
+  };
+});

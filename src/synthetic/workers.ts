@@ -1,10 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { WorkerPool } from '../workers/pool.ts';
 import { renderSequence, type SequenceJob, type SequenceResult } from './sequence.ts';
-import type { FromWorker, ToWorker } from './worker.ts';
 
-const BOOT = new URL('./worker-boot.mjs', import.meta.url);
-const ENTRY = new URL('./worker.ts', import.meta.url).href;
+const ENTRY = new URL('./worker.ts', import.meta.url);
 
 /** Below this many frames a worker's start-up (loading TypeScript) costs more than it saves. */
 const MIN_FRAMES_FOR_WORKERS = 600;
@@ -27,29 +25,12 @@ export async function renderAll(jobs: SequenceJob[], workers: number | undefined
     for (const job of jobs) out.push(await renderSequence(job, () => onFrame(job)));
     return out;
   }
-  const results: SequenceResult[] = new Array(jobs.length);
-  let next = 0;
-  const pool = Array.from({ length: threads }, () => new Worker(BOOT, { workerData: { entry: ENTRY } }));
+  // A failed sequence rejects the whole set (JobFailedError, 'synthetic worker: <stack>' or
+  // 'synthetic worker died: ...'): a set with a sequence missing is no use.
+  const pool = await WorkerPool.start<SequenceJob, SequenceResult>({ entry: ENTRY, size: threads, name: 'synthetic worker' });
   try {
-    await Promise.all(pool.map((worker) => new Promise<void>((resolve, reject) => {
-      const give = () => {
-        if (next >= jobs.length) return resolve();
-        const id = next++;
-        worker.postMessage({ type: 'job', id, job: jobs[id] } satisfies ToWorker);
-      };
-      worker.on('message', (m: FromWorker) => {
-        if (m.type === 'frame') onFrame(jobs[m.id]);
-        else if (m.type === 'done') {
-          results[m.id] = m.result;
-          give();
-        } else reject(new Error(`synthetic worker: ${m.message}`));
-      });
-      worker.on('error', reject);
-      worker.on('exit', (code) => reject(new Error(`synthetic worker exited with code ${code}`)));
-      give();
-    })));
+    return await pool.runAll(jobs, { onProgress: (job) => onFrame(job) });
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    await pool.close();
   }
-  return results;
 }
