@@ -9,7 +9,7 @@ import { OnnxGraph } from './onnx/graph.ts';
  * onnxruntime-node does not load. Every CLI takes the same options and every record keeps the
  * resulting choice, so a figure always says what computed it.
  */
-export const ENGINE_NAMES = ['ort', 'tfjs'] as const;
+const ENGINE_NAMES = ['ort', 'tfjs'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** What the user asked for (`--engine`, `--device`, `--backend`, `--threads`); all optional. */

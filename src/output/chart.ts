@@ -4,13 +4,13 @@ import { Chart, registerables, type ChartConfiguration } from 'chart.js';
 let registered = false;
 
 /** A fixed 10-colour palette (matplotlib's tab10), so a tracker keeps its colour across plots. */
-export const PALETTE = [
+const PALETTE = [
   'rgb(31,119,180)', 'rgb(255,127,14)', 'rgb(44,160,44)', 'rgb(214,39,40)', 'rgb(148,103,189)',
   'rgb(140,86,75)', 'rgb(227,119,194)', 'rgb(127,127,127)', 'rgb(188,189,34)', 'rgb(23,190,207)',
 ];
 
 /** Line styles cycled after the palette, so more than ten trackers stay distinguishable. */
-export const DASHES: number[][] = [[], [8, 4], [2, 3], [10, 3, 2, 3]];
+const DASHES: number[][] = [[], [8, 4], [2, 3], [10, 3, 2, 3]];
 
 export function seriesStyle(i: number): { color: string; dash: number[] } {
   return { color: PALETTE[i % PALETTE.length], dash: DASHES[Math.floor(i / PALETTE.length) % DASHES.length] };

@@ -13,11 +13,11 @@ export function runPaths(outDir: string) {
   return { raw: join(outDir, 'raw'), records: join(outDir, 'records') };
 }
 
-export function recordPath(outDir: string, tracker: string, target: string): string {
+function recordPath(outDir: string, tracker: string, target: string): string {
   return join(runPaths(outDir).records, tracker, `${target}.json`);
 }
 
-export function readRecord(file: string): JobRecord | undefined {
+function readRecord(file: string): JobRecord | undefined {
   if (!existsSync(file)) return undefined;
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as JobRecord;

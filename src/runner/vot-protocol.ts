@@ -1,5 +1,5 @@
 import type { Box } from '../core/types.ts';
-import type { VotRegion, VotSequence } from '../benchmarks/vot/dataset/types.ts';
+import type { VotRegion } from '../benchmarks/vot/dataset/types.ts';
 import { NO_BOUNDS, imageBounds, regionBox, votOverlap, type Bounds, type Rasterization } from '../benchmarks/vot/metrics/overlap.ts';
 import { VOT_FAILURE, VOT_INIT, VOT_SKIP, type VotResultLine } from '../benchmarks/vot/results/types.ts';
 import type { Frame, Tracker, TrackerInfo } from '../trackers/base/tracker.ts';
@@ -17,11 +17,6 @@ export interface VotProtocolSequence {
   /** Image size: failure overlaps are bounded to [0, w-1] x [0, h-1] as the toolkit does. */
   width?: number;
   height?: number;
-}
-
-/** The protocol's view of a loaded dataset sequence, given how frames are produced (decoded or not). */
-export function votProtocolSequence(seq: VotSequence, frame: (i: number) => Promise<Frame>): VotProtocolSequence {
-  return { name: seq.name, groundtruth: seq.groundtruth, frame, width: seq.width, height: seq.height };
 }
 
 export interface VotProtocolOptions {

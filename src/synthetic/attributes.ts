@@ -10,11 +10,11 @@ export type Attribute = (typeof ATTRIBUTES)[number];
  */
 const CONFLICTS: [Attribute, Attribute][] = [['LR', 'SV'], ['LR', 'OPR']];
 
-export function compatible(set: readonly Attribute[], a: Attribute): boolean {
+function compatible(set: readonly Attribute[], a: Attribute): boolean {
   return !set.includes(a) && !CONFLICTS.some(([x, y]) => (x === a && set.includes(y)) || (y === a && set.includes(x)));
 }
 
-export function sortAttributes(set: Iterable<Attribute>): Attribute[] {
+function sortAttributes(set: Iterable<Attribute>): Attribute[] {
   return [...set].sort((a, b) => ATTRIBUTES.indexOf(a) - ATTRIBUTES.indexOf(b));
 }
 

@@ -42,7 +42,7 @@ export const SYNTHETIC_DEFAULTS = {
 } as const;
 
 /** Shortest sequence whose scripted events (occlusion, out-of-view walk, bursts) all fit. */
-export const MIN_FRAMES = 30;
+const MIN_FRAMES = 30;
 
 export type PresetName = 'default' | 'regress';
 

@@ -9,14 +9,14 @@ export interface SceneEvent {
 }
 
 /** Normal motion stays under this speed (px/frame); fast-motion steps are above 20 (OTB's FM). */
-export const CALM_SPEED = 4;
-export const FAST_STEP: [number, number] = [24, 32];
+const CALM_SPEED = 4;
+const FAST_STEP: [number, number] = [24, 32];
 /** Motion-blur bursts move fast enough to smear but stay under the fast-motion threshold. */
-export const BLUR_STEP: [number, number] = [9, 14];
+const BLUR_STEP: [number, number] = [9, 14];
 /** Walking out of view is quick in short sequences, but never fast motion in OTB's sense (> 20). */
-export const EXIT_SPEED_MAX = 18;
+const EXIT_SPEED_MAX = 18;
 /** The first frames stay free of events: trackers initialise on frame 0. */
-export const QUIET_START = 4;
+const QUIET_START = 4;
 
 /**
  * Places the events in [QUIET_START, frames - 1) without overlap: the slack between them is split

@@ -7,7 +7,7 @@ export interface Texture {
   data: Float32Array;
 }
 
-export const TEXTURE_KINDS = ['noise', 'stripes', 'checks', 'blobs'] as const;
+const TEXTURE_KINDS = ['noise', 'stripes', 'checks', 'blobs'] as const;
 export type TextureKind = (typeof TEXTURE_KINDS)[number];
 export type Rgb = [number, number, number];
 

@@ -4,7 +4,7 @@ import type { Scene } from './scene.ts';
 import { SV_FACTOR } from './shape.ts';
 
 /** Thresholds an attribute is checked against (the OTB definitions where OTB gives one). */
-export const ATTRIBUTE_LIMITS = {
+const ATTRIBUTE_LIMITS = {
   /** FM: ground-truth centre moves more than this many pixels between frames (OTB: 20). */
   fastPx: 20,
   /** LR: the target's full box covers fewer pixels than this (OTB: 400). */

@@ -45,7 +45,7 @@ export function withoutAugmentation(s: CropSettings): CropSettings {
 }
 
 /** The exemplar context square side s_z for an image box (0-based x, y, w, h). */
-export function exemplarSide(box: Box, context: number): number {
+function exemplarSide(box: Box, context: number): number {
   const p = context * (box[2] + box[3]);
   return Math.sqrt((box[2] + p) * (box[3] + p));
 }

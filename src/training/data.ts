@@ -15,7 +15,7 @@ export interface TrainingData {
 }
 
 /** A GOT-10k root (with train/list.txt) or the train split itself (with list.txt). */
-export function resolveSplit(dir: string): string {
+function resolveSplit(dir: string): string {
   return existsSync(join(dir, 'list.txt')) || !existsSync(join(dir, 'train', 'list.txt')) ? dir : join(dir, 'train');
 }
 

@@ -66,7 +66,7 @@ function sameSchedule(a: Schedule, b: Schedule): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-export async function validationLoss(model: TrainableSiamese, val: PairBatch[]): Promise<number> {
+async function validationLoss(model: TrainableSiamese, val: PairBatch[]): Promise<number> {
   if (val.length === 0) return NaN;
   let sum = 0;
   let n = 0;

@@ -53,7 +53,7 @@ export function frameName(i: number): string {
   return `${String(i + 1).padStart(8, '0')}.jpg`;
 }
 
-export async function readSequence(dir: string, name: string): Promise<Got10kSequence> {
+async function readSequence(dir: string, name: string): Promise<Got10kSequence> {
   const gtFile = join(dir, 'groundtruth.txt');
   if (!existsSync(gtFile)) throw new UserError(`${gtFile}: missing (every GOT-10k training sequence has one)`);
   const boxes = parseBoxes(gtFile, await readFile(gtFile, 'utf8'));

@@ -8,7 +8,7 @@ import proto from 'onnx-proto';
  */
 const { onnx } = proto;
 
-export const OPSET = 15;
+const OPSET = 15;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
 

@@ -7,7 +7,6 @@ import { UserError } from '../../core/errors.ts';
  */
 export type Ort = typeof import('onnxruntime-node');
 export type OrtSession = import('onnxruntime-node').InferenceSession;
-export type OrtTensor = import('onnxruntime-node').Tensor;
 
 export const DEVICES = ['cpu', 'cuda'] as const;
 export type Device = (typeof DEVICES)[number];

@@ -9,7 +9,7 @@ export type CurveKind = 'success' | 'precision';
 const FONT = 'sans-serif';
 
 /** The OTB toolkit draws the best 10 trackers of each plot (perfPlot's rankNum). */
-export const MAX_PLOTTED = 10;
+const MAX_PLOTTED = 10;
 
 export interface PlotSeries {
   tracker: string;

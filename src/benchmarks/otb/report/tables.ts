@@ -7,7 +7,7 @@ const frac = (v: number) => v.toFixed(6);
 const fps = (v: number | undefined) => (v === undefined ? '' : v.toFixed(2));
 
 /** Trackers best first (success AUC, then precision), as every table and the console list them. */
-export function ranked(ev: OtbEvaluation): OtbTrackerEvaluation[] {
+function ranked(ev: OtbEvaluation): OtbTrackerEvaluation[] {
   return [...ev.trackers].sort((a, b) => b.overall.successAuc - a.overall.successAuc
     || b.overall.precision20 - a.overall.precision20 || a.tracker.localeCompare(b.tracker));
 }

@@ -31,7 +31,7 @@ export function boxDefects(boxes: Box[]): string[] {
  * other row is x,y,w,h. Recognised when the first row's x2-x1, y2-y1 match the second row's size
  * and its own w, h do not.
  */
-export function cornerFirstLine(boxes: Box[]): string | undefined {
+function cornerFirstLine(boxes: Box[]): string | undefined {
   if (boxes.length < 2) return undefined;
   const [a, b, c, d] = boxes[0];
   const [, , w, h] = boxes[1];

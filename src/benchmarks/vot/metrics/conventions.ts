@@ -30,10 +30,6 @@ export const VOT_CONVENTIONS: Record<VotConvention, VotRules> = {
   },
 };
 
-export function votRules(name: string): VotRules | undefined {
-  return Object.hasOwn(VOT_CONVENTIONS, name) ? VOT_CONVENTIONS[name as VotConvention] : undefined;
-}
-
 /** Human-readable rules, printed by the CLI and written beside the report. */
 export function describeVotRules(r: VotRules, range: { low: number; high: number; source: string }, bounded: boolean): string[] {
   const raster = r.rasterization === 'legacy'

@@ -19,7 +19,7 @@ const PUBLISHED: Record<string, [number, number]> = {
   VOT2019: [46, 291],
 };
 
-export function publishedEaoRange(dataset: string): EaoRange | undefined {
+function publishedEaoRange(dataset: string): EaoRange | undefined {
   const key = dataset.toUpperCase();
   const r = PUBLISHED[key];
   return r ? { low: r[0], high: r[1], source: `published ${key} interval` } : undefined;

@@ -38,7 +38,7 @@ interface Poly {
 }
 
 /** Rectangles become the corners (x,y), (x+w,y), (x+w,y+h), (x,y+h), as pysot and the MATLAB mex build them. */
-export function regionPolygon(r: VotRegion): Poly {
+function regionPolygon(r: VotRegion): Poly {
   if (r.length === 4) {
     const [x, y, w, h] = r;
     return { x: Float32Array.of(x, x + w, x + w, x), y: Float32Array.of(y, y, y + h, y + h) };

@@ -8,12 +8,12 @@ const FONT = 'sans-serif';
 const num = (v: number | undefined, d = 6) => (v === undefined || Number.isNaN(v) ? '' : v.toFixed(d));
 
 /** Trackers best first by EAO, then accuracy (NaN last). */
-export function rankedVot(ev: VotEvaluation): VotTrackerScore[] {
+function rankedVot(ev: VotEvaluation): VotTrackerScore[] {
   const key = (v: number) => (Number.isNaN(v) ? -Infinity : v);
   return [...ev.trackers].sort((a, b) => key(b.eao) - key(a.eao) || key(b.accuracy) - key(a.accuracy) || a.tracker.localeCompare(b.tracker));
 }
 
-export function votSummaryCsv(ev: VotEvaluation): string {
+function votSummaryCsv(ev: VotEvaluation): string {
   const rows = rankedVot(ev).map((t) => [
     t.tracker, num(t.eao), num(t.accuracy), num(t.robustness), num(t.failures, 3), t.frames, num(t.reliability),
     t.sequences, t.runs, num(t.ao), t.aoSequences ?? '', ev.dataset, ev.convention,
@@ -24,20 +24,20 @@ export function votSummaryCsv(ev: VotEvaluation): string {
   });
 }
 
-export function votTagsCsv(ev: VotEvaluation): string {
+function votTagsCsv(ev: VotEvaluation): string {
   const rows = rankedVot(ev).flatMap((t) => t.tags.map((g) => [
     t.tracker, g.tag, num(g.eao), num(g.accuracy), num(g.robustness), num(g.failures, 3), g.frames, ev.convention,
   ]));
   return stringify(rows, { header: true, columns: ['tracker', 'tag', 'eao', 'accuracy', 'robustness', 'failures', 'frames', 'convention'] });
 }
 
-export function votSequencesCsv(ev: VotEvaluation): string {
+function votSequencesCsv(ev: VotEvaluation): string {
   const rows = rankedVot(ev).flatMap((t) => t.perSequence.map((s) => [t.tracker, s.sequence, s.runs, num(s.accuracy), num(s.failures, 3), s.frames]));
   return stringify(rows, { header: true, columns: ['tracker', 'sequence', 'runs', 'accuracy', 'failures', 'frames'] });
 }
 
 /** Phi(L) per tracker, one row per length L. */
-export function votCurveCsv(ev: VotEvaluation): string {
+function votCurveCsv(ev: VotEvaluation): string {
   const ts = rankedVot(ev).filter((t) => t.curve.length);
   const len = Math.max(0, ...ts.map((t) => t.curve.length));
   const rows = Array.from({ length: len }, (_, i) => [i + 1, ...ts.map((t) => num(t.curve[i]))]);
@@ -45,7 +45,7 @@ export function votCurveCsv(ev: VotEvaluation): string {
 }
 
 /** Expected-overlap curves with the EAO interval marked, legend `Name [EAO]`. */
-export function renderEaoCurve(ev: VotEvaluation): Uint8Array {
+function renderEaoCurve(ev: VotEvaluation): Uint8Array {
   const ts = rankedVot(ev).filter((t) => t.curve.length);
   const datasets = ts.map((t) => {
     const style = seriesStyle(ev.trackers.indexOf(t));
@@ -84,7 +84,7 @@ export function renderEaoCurve(ev: VotEvaluation): Uint8Array {
 }
 
 /** VOT's A-R raw plot: x = reliability exp(-30 F/N), y = accuracy, both in [0, 1]. */
-export function renderArPlot(ev: VotEvaluation): Uint8Array {
+function renderArPlot(ev: VotEvaluation): Uint8Array {
   const ts = rankedVot(ev).filter((t) => !Number.isNaN(t.accuracy) && !Number.isNaN(t.reliability));
   const shapes = ['circle', 'rect', 'triangle', 'rectRot', 'star', 'crossRot'] as const;
   const config: ChartConfiguration<'scatter', { x: number; y: number }[]> = {

@@ -12,7 +12,7 @@ export function relu(t: Tape, x: string): string {
 }
 
 /** dy where the ReLU output is positive, else 0 (y > 0 exactly where x > 0). */
-export function reluMask(t: Tape, dy: string, y: string): string {
+function reluMask(t: Tape, dy: string, y: string): string {
   return t.g.op('Where', [t.g.op('Greater', [y, t.g.constant(0)]), dy, t.g.constant(0)]);
 }
 

@@ -6,7 +6,7 @@ import { type Shape, type Tape, size } from './tape.ts';
  * constant matrices. Broadcasting is undone in the backward by summing over the broadcast axes.
  */
 
-export function broadcastShape(a: Shape, b: Shape): Shape {
+function broadcastShape(a: Shape, b: Shape): Shape {
   const n = Math.max(a.length, b.length);
   return Array.from({ length: n }, (_, i) => {
     const x = a[i - n + a.length] ?? 1;

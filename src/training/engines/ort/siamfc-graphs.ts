@@ -18,7 +18,7 @@ export interface GraphSpec {
 }
 
 /** Every parameter's shape in the tfjs layout, trainable and state, in initParams' order. */
-export function paramShapes(width: number): Map<string, number[]> {
+function paramShapes(width: number): Map<string, number[]> {
   return new Map([...inferenceShapes(width), ['bn/updates', []]]);
 }
 
