@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boxOfTarget, contextSizes, cropWindow, hann, hannWindow2d, peakDisplacement, scaleFactors, targetOfBox, updateScale } from '../src/trackers/siamfc/geometry.ts';
-import { cubicTaps, cubicWeights, locatePeak, upsample } from '../src/trackers/siamfc/response.ts';
+import { boxOfTarget, contextSizes, cropWindow, displacementSide, hann, hannWindow2d, peakDisplacement, scaleFactors, targetOfBox, updateScale } from '../src/trackers/siamfc/geometry.ts';
+import { cubicTaps, cubicWeights, locatePeak, mirrorIndex, upsample } from '../src/trackers/siamfc/response.ts';
+import { cropSquare, keysCubic, pyramidSides, resamplePatch, resampleTaps, searchCrops, wholeWindow } from '../src/trackers/siamfc/crops.ts';
+import { samplePatch } from '../src/images/sample.ts';
 import { SIAMFC_3S, SIAMFC_5S } from '../src/trackers/siamfc/settings.ts';
 
 const close = (a: number, b: number, tol = 1e-9, what = '') => assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b}`);
@@ -143,4 +145,121 @@ test('peak location: penalised scale choice, then the upsampled peak nudged to t
   // (135 and 136 tie; the first wins, as numpy's argmax).
   const flat = locatePeak(new Float32Array(3 * 289).fill(1), 3, taps, win, SIAMFC_3S);
   assert.deepEqual([flat.scale, flat.row, flat.col], [1, 135, 135]);
+});
+
+// ---- The MATLAB details (docs/siamfc-tracker.md): settings displacement, pyramid, cropInterpolation, responseInterpolation.
+
+test('displacement side: chosen scale (ports), unscaled (MATLAB tracker_eval.m), damped (siamfc-tf)', () => {
+  // x_sz 300, chosen factor 1.0375; the damped update gives 300 * (0.41 + 0.59 * 1.0375) = 306.6375.
+  const next = updateScale({ cx: 0, cy: 0, w: 10, h: 10 }, 300, 1.0375, 300, SIAMFC_3S).xSize;
+  close(next, 306.6375, 1e-9);
+  close(displacementSide(300, 1.0375, next, 'scaled'), 311.25, 1e-9);
+  close(displacementSide(300, 1.0375, next, 'unscaled'), 300);
+  close(displacementSide(300, 1.0375, next, 'damped'), 306.6375, 1e-9);
+  // Peak at column 271 of 272: 135.5 cells x 0.5 crop px x side / 255 frame px.
+  close(peakDisplacement(135.5, 271, 272, 300, 1, SIAMFC_3S).dx, 79.70588235294117, 1e-9); // 67.75 * 300/255
+  close(peakDisplacement(135.5, 271, 272, 311.25, 1, SIAMFC_3S).dx, 82.69485294117646, 1e-9); // 67.75 * 311.25/255
+});
+
+test('MATLAB response upsampling: Keys a = -0.5, mirrored border', () => {
+  // Keys(0.5) = 1.5/8 - 2.5/4 + 1 = 0.5625, Keys(1.5) = -0.5 * 3.375 + 2.5 * 2.25 - 6 + 2 = -0.0625.
+  const half = cubicWeights(0.5, -0.5);
+  close(half[0], -0.0625);
+  close(half[1], 0.5625);
+  close(half[2], 0.5625);
+  close(half[3], -0.0625);
+  close(keysCubic(0.5), 0.5625);
+  close(keysCubic(1.5), -0.0625);
+  for (const t of [0.1, 0.3, 0.77]) {
+    const w = cubicWeights(t, -0.5);
+    [1 + t, t, 1 - t, 2 - t].forEach((x, k) => close(w[k], keysCubic(x), 1e-12, `t ${t} tap ${k}`));
+  }
+  // Symmetric extension: -1 -> 0, -2 -> 1, n -> n - 1, n + 1 -> n - 2.
+  assert.deepEqual([-1, -2, 5, 6, 3].map((i) => mirrorIndex(i, 5)), [0, 1, 4, 3, 3]);
+  // Output 0 reads source -0.46875: taps -2..1 are 1, 0, 0, 1 mirrored (0, 0, 0, 1 replicated).
+  assert.deepEqual(Array.from(cubicTaps(17, 272, 'matlab').index.slice(0, 4)), [1, 0, 0, 1]);
+  // a = -0.5 reproduces a line: the ramp's column 24 (source 1 + 1/32) is 1.03125 exactly, inside.
+  const ramp = new Float32Array(17 * 17);
+  for (let i = 0; i < 17; i++) for (let j = 0; j < 17; j++) ramp[i * 17 + j] = j;
+  const out = new Float32Array(272 * 272);
+  upsample(ramp, 0, cubicTaps(17, 272, 'matlab'), out);
+  close(out[50 * 272 + 24], 1.03125, 1e-6);
+});
+
+test('resampling taps: imresize contributions (antialiased shrink, normalised, fill or mirror outside)', () => {
+  // A 2x shrink with the triangle kernel: stretched to width 4, weights 1, 3, 3, 1 over 8.
+  const t = resampleTaps(4.5, 2, 1, 20, 'linear', true, 'fill');
+  assert.equal(t.count, 6);
+  assert.deepEqual(Array.from(t.index), [2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(Array.from(t.weight), [0, 0.125, 0.375, 0.375, 0.125, 0]);
+  // Cubic at whole positions with step 1: the identity.
+  const id = resampleTaps(3, 1, 2, 10, 'cubic', true, 'fill');
+  for (let u = 0; u < 2; u++) {
+    for (let k = 0; k < id.count; k++) {
+      const w = id.weight[u * id.count + k];
+      assert.equal(w === 0 ? 0 : id.index[u * id.count + k], w === 0 ? 0 : 3 + u);
+      assert.ok(w === 0 || w === 1);
+    }
+  }
+  // Half a pixel left of the image: taps -1 and 0 at 0.5 each; -1 is the fill colour, or mirrors to 0.
+  const f = resampleTaps(-0.5, 1, 1, 4, 'linear', false, 'fill');
+  assert.deepEqual(Array.from(f.index), [-1, -1, 0, 1]); // index -2 has weight 0
+  assert.deepEqual(Array.from(f.weight), [0, 0.5, 0.5, 0]);
+  assert.deepEqual(Array.from(resampleTaps(-0.5, 1, 1, 4, 'linear', false, 'mirror').index), [1, 0, 0, 1]);
+});
+
+function rampFrame(width: number, height: number): { width: number; height: number; data: Uint8Array; index: number; path: string } {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.fill(x % 256, (y * width + x) * 3, (y * width + x) * 3 + 3);
+  return { width, height, data, index: 0, path: 'ramp' };
+}
+
+test('bilinear taps without antialiasing sample as samplePatch does', () => {
+  const img = rampFrame(256, 200);
+  for (let y = 0; y < 200; y++) for (let x = 0; x < 256; x++) img.data[(y * 256 + x) * 3 + 1] = (x * 7 + y * 13) % 251;
+  const win = cropWindow(100.3, 80.7, 150.2, 64);
+  const a = new Float32Array(64 * 64 * 3);
+  const b = new Float32Array(64 * 64 * 3);
+  samplePatch(img, [1, 2, 3], a, 0, 64, win.x0, win.y0, win.step);
+  resamplePatch(img, [1, 2, 3], b, 0, resampleTaps(win.x0, win.step, 64, 256, 'linear', false, 'fill'), resampleTaps(win.y0, win.step, 64, 200, 'linear', false, 'fill'));
+  for (let i = 0; i < a.length; i++) close(a[i], b[i], 1e-3, `value ${i}`);
+});
+
+test('MATLAB pyramid sides and whole-pixel windows, by hand', () => {
+  // x_sz 300: sides 289.16, 300, 311.25 round to 289, 300, 311; beta = 255/289; region round(255 * 311/289)
+  // = round(274.41) = 274; cut round(255 * side/289): 255, round(264.71) = 265, 274.
+  const f = scaleFactors(3, 1.0375);
+  assert.deepEqual(pyramidSides(f.map((k) => 300 * k), 255), { rounded: [289, 300, 311], region: 274, cut: [255, 265, 274] });
+  // 80 pixels centred on continuous 120 (index 119.5): pixels 80..159.
+  assert.equal(wholeWindow(120, 80), 80);
+  // 81 pixels round their centre to a whole index: 120.3 -> index 119.8 -> 120, pixels 80..160.
+  assert.equal(wholeWindow(120.3, 81), 80);
+});
+
+test('one-crop pyramid: each scale cut from the resized largest crop, centres by hand on a ramp', () => {
+  // Frame value = column index. Target centre continuous 128.5 (index 128), x_sz 300 -> the largest
+  // window is 311 pixels from round(128 - 155) = -27, resized to 274; scale 2 is all of it (274 -> 255),
+  // scale 0 its 255 pixels from round(19/2) = 10 (step 1).
+  const frame = rampFrame(256, 256);
+  const out = new Float32Array(3 * 255 * 255 * 3);
+  const f = scaleFactors(3, 1.0375);
+  searchCrops(frame, [0, 0, 0], out, 128.5, 128.5, f.map((k) => 300 * k), 255, { pyramid: 'one-crop', cropInterpolation: 'bilinear' });
+  const at = (k: number, v: number, u: number) => out[k * 255 * 255 * 3 + (v * 255 + u) * 3];
+  // Scale 2, pixel 127: region coordinate 127.5 * 274/255 - 0.5 = 136.5 -> frame -27.5 + 137 * 311/274 = 128.
+  close(at(2, 127, 127), 128, 1e-3);
+  // Scale 0, pixel 127: region coordinate 137 -> frame -27.5 + 137.5 * 311/274 = 128.5675...
+  close(at(0, 127, 127), -27.5 + (137.5 * 311) / 274, 1e-3);
+  // Scale 1 (265 -> 255 from round(4.5) = 5): pixel 127 at region 5 + 127.5 * 265/255 - 0.5 = 137, the same.
+  close(at(1, 127, 127), -27.5 + (137.5 * 311) / 274, 1e-3);
+  // A uniform frame stays uniform in every crop, bicubic or not, the mean colour filling outside.
+  const flat = { ...frame, data: new Uint8Array(256 * 256 * 3).fill(90) };
+  for (const cropInterpolation of ['bilinear', 'bicubic'] as const) {
+    for (const pyramid of ['separate', 'one-crop'] as const) {
+      searchCrops(flat, [90, 90, 90], out, 30.2, 200.9, f.map((k) => 300 * k), 255, { pyramid, cropInterpolation });
+      assert.ok(out.every((v) => Math.abs(v - 90) < 1e-3), `${pyramid} ${cropInterpolation}`);
+      const z = new Float32Array(127 * 127 * 3);
+      cropSquare(flat, [90, 90, 90], z, 0, 30.2, 200.9, 150.4, 127, { pyramid, cropInterpolation });
+      assert.ok(z.every((v) => Math.abs(v - 90) < 1e-3), `exemplar ${pyramid} ${cropInterpolation}`);
+    }
+  }
 });

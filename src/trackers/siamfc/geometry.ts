@@ -77,6 +77,19 @@ export function peakDisplacement(
 }
 
 /**
+ * The search side whose pixels measure the peak's displacement (settings.displacement): the chosen
+ * scale's crop (`xSize * factor`), the search side before the scale choice (`xSize`, MATLAB), or
+ * the search side after this frame's damped update (`nextXSize`, siamfc-tf).
+ */
+export function displacementSide(
+  xSize: number, factor: number, nextXSize: number, mode: SiamfcSettings['displacement'],
+): number {
+  if (mode === 'unscaled') return xSize;
+  if (mode === 'damped') return nextXSize;
+  return xSize * factor;
+}
+
+/**
  * Damped scale update: scale = (1 - lr) + lr * factor. The search side is clamped to
  * [minScale, maxScale] x its initial value and the target size follows the search side, so that a
  * clamp never makes the box disagree with the region searched.

@@ -6,19 +6,20 @@ import { Upsampler } from './upsampler.ts';
  * INTER_CUBIC semantics, scale penalty and choice, normalisation, Hann blending and the peak.
  */
 
-const A = -0.75; // OpenCV's cubic convolution coefficient
+const A = -0.75; // OpenCV's cubic convolution coefficient; MATLAB's imresize uses -0.5 (Keys)
 
-/** cv2's four cubic weights for a fractional offset t in [0, 1). */
-export function cubicWeights(t: number): [number, number, number, number] {
-  const w0 = ((A * (t + 1) - 5 * A) * (t + 1) + 8 * A) * (t + 1) - 4 * A;
-  const w1 = ((A + 2) * t - (A + 3)) * t * t + 1;
-  const w2 = ((A + 2) * (1 - t) - (A + 3)) * (1 - t) * (1 - t) + 1;
+/** The four cubic weights for a fractional offset t in [0, 1) (cv2's formulation, coefficient a). */
+export function cubicWeights(t: number, a = A): [number, number, number, number] {
+  const w0 = ((a * (t + 1) - 5 * a) * (t + 1) + 8 * a) * (t + 1) - 4 * a;
+  const w1 = ((a + 2) * t - (a + 3)) * t * t + 1;
+  const w2 = ((a + 2) * (1 - t) - (a + 3)) * (1 - t) * (1 - t) + 1;
   return [w0, w1, w2, 1 - w0 - w1 - w2];
 }
 
 /**
- * A 1-D cv2 INTER_CUBIC resize as four taps per output: destination d reads source coordinate
- * (d + 0.5) in/out - 0.5 from taps floor - 1 .. floor + 2, clamped to the edge (BORDER_REPLICATE).
+ * A 1-D bicubic resize as four taps per output: destination d reads source coordinate
+ * (d + 0.5) in/out - 0.5 from taps floor - 1 .. floor + 2; cv2 INTER_CUBIC (a = -0.75, clamped to
+ * the edge, BORDER_REPLICATE) or MATLAB imresize upsampling (a = -0.5, mirrored at the edge).
  */
 export interface CubicTaps {
   inSize: number;
@@ -27,20 +28,29 @@ export interface CubicTaps {
   weight: Float64Array; // outSize * 4 weights, each row summing to 1
 }
 
-export function cubicTaps(inSize: number, outSize: number): CubicTaps {
+export function cubicTaps(inSize: number, outSize: number, kind: 'opencv' | 'matlab' = 'opencv'): CubicTaps {
   const index = new Int32Array(outSize * 4);
   const weight = new Float64Array(outSize * 4);
   const scale = inSize / outSize;
+  const a = kind === 'matlab' ? -0.5 : A;
   for (let d = 0; d < outSize; d++) {
     const f = (d + 0.5) * scale - 0.5;
     const s = Math.floor(f);
-    const w = cubicWeights(f - s);
+    const w = cubicWeights(f - s, a);
     for (let k = 0; k < 4; k++) {
-      index[d * 4 + k] = Math.min(inSize - 1, Math.max(0, s - 1 + k));
+      const i = s - 1 + k;
+      // cv2: BORDER_REPLICATE; MATLAB imresize: the source mirrored (index -1 reads 0, -2 reads 1).
+      index[d * 4 + k] = kind === 'matlab' ? mirrorIndex(i, inSize) : Math.min(inSize - 1, Math.max(0, i));
       weight[d * 4 + k] = w[k];
     }
   }
   return { inSize, outSize, index, weight };
+}
+
+/** MATLAB imresize's symmetric extension: ..., 1, 0 | 0, 1, ..., n-1 | n-1, n-2, ... */
+export function mirrorIndex(i: number, n: number): number {
+  const m = ((i % (2 * n)) + 2 * n) % (2 * n);
+  return m < n ? m : 2 * n - 1 - m;
 }
 
 /** Separable bicubic resize of one square map (rows first, then columns) into `out`. */

@@ -22,6 +22,31 @@ export interface SiamfcSettings {
   /** The search side is kept within [minScale, maxScale] x its initial value. */
   minScale: number;
   maxScale: number;
+  /**
+   * Search-crop side that converts the peak's displacement to frame pixels (docs/siamfc-tracker.md):
+   * 'scaled' = xSize x the chosen scale factor (siamfc-pytorch), 'unscaled' = xSize before the
+   * scale choice (the MATLAB tracker_eval.m, which passes round(s_x)), 'damped' = the search side
+   * after this frame's damped scale update (siamfc-tf).
+   */
+  displacement: 'scaled' | 'unscaled' | 'damped';
+  /**
+   * 'separate': each scale's search crop is sampled from the frame at its own (sub-pixel) window.
+   * 'one-crop': the MATLAB make_scale_pyramid.m way: windows on whole pixels with rounded sides
+   * (get_subwindow_tracking.m, also for the exemplar), the largest scale's square resized to the
+   * resolution at which the smallest scale is instanceSize, and every scale cut from that and
+   * resized again.
+   */
+  pyramid: 'separate' | 'one-crop';
+  /**
+   * Resampling of crops: 'bilinear' (2 taps, no antialiasing: cv2.INTER_LINEAR's samples) or
+   * 'bicubic' (MATLAB imresize: Keys cubic a = -0.5, antialiased when shrinking).
+   */
+  cropInterpolation: 'bilinear' | 'bicubic';
+  /**
+   * Upsampling of the response: 'opencv' (cv2.INTER_CUBIC, a = -0.75, edges replicated) or
+   * 'matlab' (imresize bicubic, a = -0.5, edges mirrored).
+   */
+  responseInterpolation: 'opencv' | 'matlab';
 }
 
 export const SIAMFC_3S: Readonly<SiamfcSettings> = {
@@ -37,6 +62,10 @@ export const SIAMFC_3S: Readonly<SiamfcSettings> = {
   context: 0.5,
   minScale: 0.2,
   maxScale: 5,
+  displacement: 'scaled',
+  pyramid: 'separate',
+  cropInterpolation: 'bilinear',
+  responseInterpolation: 'opencv',
 };
 
 export const SIAMFC_5S: Readonly<SiamfcSettings> = {

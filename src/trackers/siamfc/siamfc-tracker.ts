@@ -1,8 +1,9 @@
 import type { Box } from '../../core/types.ts';
-import { meanColour, samplePatch } from '../../images/sample.ts';
+import { meanColour } from '../../images/sample.ts';
 import type { Frame, Tracker, TrackerOutput } from '../base/tracker.ts';
 import type { FeatureMaps, SiamfcEngine } from './engine.ts';
-import { type Target, boxOfTarget, contextSizes, cropWindow, hannWindow2d, peakDisplacement, scaleFactors, targetOfBox, updateScale } from './geometry.ts';
+import { cropSquare, searchCrops } from './crops.ts';
+import { type Target, boxOfTarget, contextSizes, displacementSide, hannWindow2d, peakDisplacement, scaleFactors, targetOfBox, updateScale } from './geometry.ts';
 import { type CubicTaps, cubicTaps, locatePeak } from './response.ts';
 import type { SiamfcSettings } from './settings.ts';
 
@@ -21,9 +22,9 @@ function hannFor(up: number): Float32Array {
   if (!windows.has(up)) windows.set(up, hannWindow2d(up));
   return windows.get(up)!;
 }
-function tapsFor(r: number, up: number): CubicTaps {
-  const key = `${r}/${up}`;
-  if (!resizers.has(key)) resizers.set(key, cubicTaps(r, up));
+function tapsFor(r: number, up: number, kind: SiamfcSettings['responseInterpolation']): CubicTaps {
+  const key = `${r}/${up}/${kind}`;
+  if (!resizers.has(key)) resizers.set(key, cubicTaps(r, up, kind));
   return resizers.get(key)!;
 }
 
@@ -66,8 +67,7 @@ export class SiamfcTracker implements Tracker {
     // The frame's mean colour, taken once on the first frame as the reference trackers do.
     this.fill = meanColour(frame);
     const z = new Float32Array(s.exemplarSize ** 2 * 3);
-    const win = cropWindow(this.target.cx, this.target.cy, zSize, s.exemplarSize);
-    samplePatch(frame, this.fill, z, 0, s.exemplarSize, win.x0, win.y0, win.step);
+    cropSquare(frame, this.fill, z, 0, this.target.cx, this.target.cy, zSize, s.exemplarSize, s);
     this.exemplar = await this.engine.embedExemplar(z, 1);
   }
 
@@ -78,20 +78,17 @@ export class SiamfcTracker implements Tracker {
     const n = s.numScales;
     const side = s.instanceSize;
     const t0 = performance.now();
-    for (let k = 0; k < n; k++) {
-      const win = cropWindow(this.target.cx, this.target.cy, this.xSize * this.factors[k], side);
-      samplePatch(frame, this.fill, this.crops, k * side * side * 3, side, win.x0, win.y0, win.step);
-    }
+    const sides = this.factors.map((f) => this.xSize * f);
+    searchCrops(frame, this.fill, this.crops, this.target.cx, this.target.cy, sides, side, s);
     const t1 = performance.now();
     const responses = await this.engine.respond(this.exemplar, this.crops, n);
     const t2 = performance.now();
     const r = this.engine.responseSize;
-    const peak = locatePeak(responses, n, tapsFor(r, this.up), hannFor(this.up), s);
+    const peak = locatePeak(responses, n, tapsFor(r, this.up, s.responseInterpolation), hannFor(this.up), s);
     const factor = this.factors[peak.scale];
-    const { dx, dy } = peakDisplacement(peak.row, peak.col, this.up, this.xSize, factor, s);
-    const moved: Target = { ...this.target, cx: this.target.cx + dx, cy: this.target.cy + dy };
-    const next = updateScale(moved, this.xSize, factor, this.initialXSize, s);
-    this.target = next.target;
+    const next = updateScale(this.target, this.xSize, factor, this.initialXSize, s);
+    const { dx, dy } = peakDisplacement(peak.row, peak.col, this.up, displacementSide(this.xSize, factor, next.xSize, s.displacement), 1, s);
+    this.target = { ...next.target, cx: this.target.cx + dx, cy: this.target.cy + dy };
     this.xSize = next.xSize;
     const t3 = performance.now();
     this.times.crop += t1 - t0;
