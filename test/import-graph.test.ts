@@ -19,6 +19,7 @@ const LAYERS = [
   ['trackers'],
   ['training'],
   ['runner'],
+  ['study'],
   ['regress'],
   ['cli'],
 ];
@@ -98,7 +99,7 @@ test('no two source folders import each other, directly or round a loop', () => 
   assert.deepEqual(described, []);
 });
 
-test('imports run down the layers: core, primitives, benchmarks, trackers, training, runner, regress, cli', () => {
+test('imports run down the layers: core, primitives, benchmarks, trackers, training, runner, study, regress, cli', () => {
   const upward: string[] = [];
   for (const [from, targets] of folderGraph()) {
     assert.notEqual(layerOf(from), -1, `src/${from} belongs to no layer: add it to LAYERS`);

@@ -1,0 +1,223 @@
+import { readFile } from 'node:fs/promises';
+import { UserError } from '../core/errors.ts';
+import { LOSS_NAMES, type LossName } from '../trackers/siamfc/losses.ts';
+import { PAPER_RECIPE, type Recipe } from '../training/recipe.ts';
+
+/**
+ * A study spec (`studies/*.json`): loss configurations x seeds x one training recipe, evaluated on
+ * one or more test sets, every configuration compared with the baseline one. Example:
+ *
+ *   { "name": "smoke", "baseline": "logistic", "seeds": [1, 2],
+ *     "recipe": { "epochs": 2, "pairsPerEpoch": 64 },            // PAPER_RECIPE fields; the rest as committed
+ *     "trainSplit": { "sequences": 8, "frames": 30, "seed": 1 }, // optional: generate the train data
+ *     "configurations": [ { "name": "logistic", "loss": "logistic" },
+ *                         { "name": "gs-eta0", "loss": "global", "settings": { "eta": 0 } } ],
+ *     "testSets": [ { "name": "synthetic", "kind": "synthetic", "sequences": 60, "frames": 80, "seed": 1 },
+ *                   { "name": "otb-real", "kind": "otb", "dataset": "OTB100", "root": "../shared/realdata/frames/otb" } ] }
+ *
+ * Relative paths are taken from the working directory (the repository root under npm run). An OTB
+ * test set whose root is absent (a clone without ../shared) is skipped with a message.
+ * Every error is one line naming the file and the field.
+ */
+
+/** Loss settings a configuration may set, each an option of `npm run train`. */
+const SETTINGS: Record<string, { option: string; losses: readonly LossName[]; check: (v: unknown) => string | undefined }> = {
+  posRadius: { option: '--pos-radius', losses: LOSS_NAMES, check: (v) => (typeof v === 'number' && v > 0 ? undefined : 'a number > 0') },
+  eta: { option: '--eta', losses: ['global'], check: (v) => nonNegative(v) },
+  alpha: { option: '--alpha', losses: ['global'], check: (v) => nonNegative(v) },
+  delta: { option: '--delta', losses: ['global'], check: (v) => nonNegative(v) },
+  lambda: { option: '--lambda', losses: ['global'], check: (v) => nonNegative(v) },
+  scores: { option: '--gs-scores', losses: ['global'], check: (v) => (v === 'sigmoid' || v === 'logits' ? undefined : "'sigmoid' or 'logits'") },
+  pooling: { option: '--gs-pooling', losses: ['global'], check: (v) => (v === 'map' || v === 'batch' ? undefined : "'map' or 'batch'") },
+};
+
+function nonNegative(v: unknown): string | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : 'a number >= 0';
+}
+
+export interface StudyConfiguration {
+  name: string;
+  loss: LossName;
+  settings: Record<string, number | string>;
+}
+
+export type TestSetSpec =
+  | { name: string; kind: 'synthetic'; sequences: number; frames: number; seed: number }
+  | { name: string; kind: 'otb'; dataset: string; root: string };
+
+export interface StudySpec {
+  file: string;
+  /** The JSON as written, kept in the study folder to check a resumed run against. */
+  source: unknown;
+  name: string;
+  description: string;
+  baseline: string;
+  seeds: number[];
+  recipe: Omit<Recipe, 'seed'>;
+  trainSplit?: { sequences: number; frames: number; seed: number };
+  configurations: StudyConfiguration[];
+  testSets: TestSetSpec[];
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/;
+
+class Checker {
+  constructor(readonly file: string) {}
+
+  fail(field: string, what: string, got?: unknown): never {
+    throw new UserError(`${this.file}: ${field}: ${what}${got === undefined ? '' : `, got ${JSON.stringify(got)}`}`);
+  }
+
+  object(v: unknown, field: string, keys: readonly string[], required: readonly string[] = []): Record<string, unknown> {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(field, 'expected an object', v);
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) if (!keys.includes(k)) this.fail(`${field}.${k}`.replace(/^\./, ''), `unknown field (expected ${keys.join(', ')})`);
+    for (const k of required) if (o[k] === undefined) this.fail(`${field}.${k}`.replace(/^\./, ''), 'missing');
+    return o;
+  }
+
+  string(v: unknown, field: string): string {
+    if (typeof v !== 'string' || v.trim() === '') this.fail(field, 'expected a non-empty string', v);
+    return v as string;
+  }
+
+  name(v: unknown, field: string): string {
+    const s = this.string(v, field);
+    if (!NAME.test(s)) this.fail(field, 'expected a name of letters, digits and _ . + - (it names folders)', v);
+    return s;
+  }
+
+  int(v: unknown, field: string, min: number): number {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) this.fail(field, `expected a whole number >= ${min}`, v);
+    return v as number;
+  }
+
+  positive(v: unknown, field: string): number {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) this.fail(field, 'expected a number > 0', v);
+    return v as number;
+  }
+
+  array(v: unknown, field: string): unknown[] {
+    if (!Array.isArray(v) || v.length === 0) this.fail(field, 'expected a non-empty array', v);
+    return v as unknown[];
+  }
+}
+
+const RECIPE_INTS = ['exemplarSize', 'searchSize', 'epochs', 'pairsPerEpoch', 'batch'] as const;
+const RECIPE_NUMS = ['width', 'lr', 'lrEnd'] as const;
+
+export function parseSpec(json: unknown, file: string): StudySpec {
+  const c = new Checker(file);
+  const top = c.object(json, '', ['name', 'description', 'baseline', 'seeds', 'recipe', 'trainSplit', 'configurations', 'testSets'], ['name', 'baseline', 'seeds', 'configurations', 'testSets']);
+  const name = c.name(top.name, 'name');
+  const description = top.description === undefined ? '' : c.string(top.description, 'description');
+
+  const seeds = c.array(top.seeds, 'seeds').map((s, i) => c.int(s, `seeds[${i}]`, 0));
+  const twiceSeed = seeds.find((s, i) => seeds.indexOf(s) !== i);
+  if (twiceSeed !== undefined) c.fail('seeds', `seed ${twiceSeed} is listed twice`);
+
+  const { seed: _seed, ...base } = PAPER_RECIPE;
+  const recipe: Omit<Recipe, 'seed'> = { ...base };
+  if (top.recipe !== undefined) {
+    const r = c.object(top.recipe, 'recipe', Object.keys(base));
+    if (r.data !== undefined) recipe.data = c.string(r.data, 'recipe.data');
+    for (const k of RECIPE_INTS) if (r[k] !== undefined) recipe[k] = c.int(r[k], `recipe.${k}`, 1);
+    for (const k of RECIPE_NUMS) if (r[k] !== undefined) recipe[k] = c.positive(r[k], `recipe.${k}`);
+  }
+  if (recipe.searchSize <= recipe.exemplarSize) c.fail('recipe.searchSize', `must exceed recipe.exemplarSize (${recipe.exemplarSize})`, recipe.searchSize);
+
+  let trainSplit: StudySpec['trainSplit'];
+  if (top.trainSplit !== undefined) {
+    const t = c.object(top.trainSplit, 'trainSplit', ['sequences', 'frames', 'seed'], ['sequences', 'frames']);
+    trainSplit = { sequences: c.int(t.sequences, 'trainSplit.sequences', 2), frames: c.int(t.frames, 'trainSplit.frames', 30), seed: t.seed === undefined ? 1 : c.int(t.seed, 'trainSplit.seed', 0) };
+    if (top.recipe !== undefined && (top.recipe as Record<string, unknown>).data !== undefined) c.fail('trainSplit', 'excludes recipe.data (the split is generated into the study folder and trained on)');
+  }
+
+  const configurations = c.array(top.configurations, 'configurations').map((raw, i): StudyConfiguration => {
+    const f = `configurations[${i}]`;
+    const o = c.object(raw, f, ['name', 'loss', 'settings', 'note'], ['name', 'loss']);
+    const cname = c.name(o.name, `${f}.name`);
+    if (typeof o.loss !== 'string' || !(LOSS_NAMES as readonly string[]).includes(o.loss)) c.fail(`${f}.loss`, `expected one of ${LOSS_NAMES.join(', ')}`, o.loss);
+    const loss = o.loss as LossName;
+    const settings: Record<string, number | string> = {};
+    if (o.settings !== undefined) {
+      const s = c.object(o.settings, `${f}.settings`, Object.keys(SETTINGS));
+      for (const [k, v] of Object.entries(s)) {
+        const def = SETTINGS[k];
+        if (!def.losses.includes(loss)) c.fail(`${f}.settings.${k}`, `a setting of the ${def.losses.join('/')} loss, not of ${loss}`);
+        const bad = def.check(v);
+        if (bad) c.fail(`${f}.settings.${k}`, `expected ${bad}`, v);
+        settings[k] = v as number | string;
+      }
+    }
+    return { name: cname, loss, settings };
+  });
+  const twiceConfig = configurations.find((x, i) => configurations.findIndex((y) => y.name === x.name) !== i);
+  if (twiceConfig) c.fail('configurations', `'${twiceConfig.name}' is named twice`);
+  const baseline = c.string(top.baseline, 'baseline');
+  if (!configurations.some((x) => x.name === baseline)) c.fail('baseline', `names no configuration (${configurations.map((x) => x.name).join(', ')})`, baseline);
+
+  const testSets = c.array(top.testSets, 'testSets').map((raw, i): TestSetSpec => {
+    const f = `testSets[${i}]`;
+    const kind = (raw as Record<string, unknown> | null)?.kind;
+    if (kind === 'synthetic') {
+      const o = c.object(raw, f, ['name', 'kind', 'sequences', 'frames', 'seed'], ['name', 'sequences']);
+      return { name: c.name(o.name, `${f}.name`), kind, sequences: c.int(o.sequences, `${f}.sequences`, 1), frames: o.frames === undefined ? 80 : c.int(o.frames, `${f}.frames`, 30), seed: o.seed === undefined ? 1 : c.int(o.seed, `${f}.seed`, 0) };
+    }
+    if (kind === 'otb') {
+      const o = c.object(raw, f, ['name', 'kind', 'dataset', 'root'], ['name', 'root']);
+      return { name: c.name(o.name, `${f}.name`), kind, dataset: o.dataset === undefined ? 'OTB100' : c.string(o.dataset, `${f}.dataset`), root: c.string(o.root, `${f}.root`) };
+    }
+    return c.fail(`${f}.kind`, "expected 'synthetic' or 'otb'", kind);
+  });
+  const twiceSet = testSets.find((x, i) => testSets.findIndex((y) => y.name === x.name) !== i);
+  if (twiceSet) c.fail('testSets', `'${twiceSet.name}' is named twice`);
+
+  return { file, source: json, name, description, baseline, seeds, recipe, trainSplit, configurations, testSets };
+}
+
+export async function loadSpec(file: string): Promise<StudySpec> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new UserError(`--spec: cannot read ${file}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`${file}: not valid JSON (${(err as Error).message.split('\n')[0]})`);
+  }
+  return parseSpec(json, file);
+}
+
+/** `npm run train` arguments for a configuration's loss settings. */
+export function settingsArgs(config: StudyConfiguration): string[] {
+  return Object.entries(config.settings).flatMap(([k, v]) => [SETTINGS[k].option, String(v)]);
+}
+
+/** The model folder (and tracker) name of one training run. */
+export function runName(config: string, seed: number): string {
+  return `${config}-seed${seed}`;
+}
+
+/**
+ * What a resumed study must share with the run that made its folder: the recipe and training data
+ * (or checkpoints and models would mix schedules), and the definition of every configuration and
+ * test set both name. Configurations, seeds and test sets may be added.
+ */
+export function specConflict(prev: StudySpec, next: StudySpec): string | undefined {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  if (!same(prev.recipe, next.recipe)) return 'recipe';
+  if (!same(prev.trainSplit, next.trainSplit)) return 'trainSplit';
+  for (const c of next.configurations) {
+    const p = prev.configurations.find((x) => x.name === c.name);
+    if (p && !same(p, c)) return `configuration '${c.name}'`;
+  }
+  for (const t of next.testSets) {
+    const p = prev.testSets.find((x) => x.name === t.name);
+    if (p && !same(p, t)) return `test set '${t.name}'`;
+  }
+  return undefined;
+}

@@ -1,0 +1,149 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deriveSeed } from '../src/core/random.ts';
+import { parseSpec } from '../src/study/spec.ts';
+import { STATS } from '../src/study/outputs.ts';
+import { bootstrapDifference } from '../src/study/stats.ts';
+import { assertOneLineError, REPO, runCli } from './helpers/cli.ts';
+
+/**
+ * `npm run study` end to end on studies/smoke.json (2 configurations x 2 seeds, a few dozen steps,
+ * 4 short synthetic sequences): every output, a second run that resumes without training or
+ * tracking again, study.csv against statistics this test recomputes from per_run.csv, and
+ * --recompute reproducing the statistics byte for byte.
+ */
+const SMOKE = join(REPO, 'studies', 'smoke.json');
+let tmp = '';
+let out = '';
+let first: ReturnType<typeof runCli>;
+
+before(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'study-'));
+  out = join(tmp, 'study');
+  first = runCli('study', ['--spec', SMOKE, '--out', out]);
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+const csv = (file: string): Record<string, string>[] => {
+  const [head, ...body] = readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(','));
+  return body.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
+};
+const runs = ['logistic-seed1', 'logistic-seed2', 'global-seed1', 'global-seed2'];
+
+test('a study trains every (configuration, seed), tracks every model and writes every output', () => {
+  assert.equal(first.code, 0, first.stderr);
+  for (const r of runs) assert.ok(existsSync(join(out, 'models', r, 'model.json')), r);
+  for (const f of ['spec.json', 'per_run.csv', 'training.csv', 'study.csv', 'per_attribute.csv', 'study.md', 'forest-synthetic.png', 'curves/logistic.png', 'curves/global.png']) {
+    assert.ok(existsSync(join(out, f)), f);
+  }
+  assert.match(first.stderr, /\[study\] training 4 run\(s\), 2 at a time/);
+  assert.match(first.stderr, /\[global-seed2\] .*epoch 2\/2:/);
+  const perRun = csv(join(out, 'per_run.csv'));
+  assert.equal(perRun.length, 4 * 4, 'one row per (run, sequence)');
+  assert.deepEqual(csv(join(out, 'training.csv')).map((r) => `${r.config}/${r.seed}/${r.steps}`), ['logistic/1/20', 'logistic/2/20', 'global/1/20', 'global/2/20']);
+});
+
+test('a second run resumes: no training run and no tracking run again, the same results', () => {
+  assert.equal(first.code, 0, first.stderr);
+  const stamp = (r: string) => statSync(join(out, 'models', r, 'model.json')).mtimeMs;
+  const before = runs.map(stamp);
+  const logs = runs.map((r) => readFileSync(join(out, 'logs', `${r}.log`), 'utf8'));
+  const perRun = readFileSync(join(out, 'per_run.csv'), 'utf8');
+  const study = readFileSync(join(out, 'study.csv'), 'utf8');
+  const second = runCli('study', ['--spec', SMOKE, '--out', out]);
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stderr, /4 of 4 training run\(s\) already done/);
+  assert.match(second.stderr, /resuming: 16 of 16 sequence run\(s\) already done/);
+  assert.doesNotMatch(second.stderr, /\[study\] training [a-z]+-seed/);
+  assert.deepEqual(runs.map(stamp), before, 'models untouched');
+  assert.deepEqual(runs.map((r) => readFileSync(join(out, 'logs', `${r}.log`), 'utf8')), logs, 'no training process started');
+  assert.equal(readFileSync(join(out, 'per_run.csv'), 'utf8'), perRun);
+  assert.equal(readFileSync(join(out, 'study.csv'), 'utf8'), study);
+});
+
+test('study.csv matches statistics recomputed here from per_run.csv', () => {
+  assert.equal(first.code, 0, first.stderr);
+  const rows = csv(join(out, 'per_run.csv'));
+  const seqs = [...new Set(rows.map((r) => r.sequence))];
+  const matrix = (config: string, key: 'auc' | 'precision') =>
+    [1, 2].map((s) => seqs.map((q) => Number(rows.find((r) => r.config === config && r.seed === String(s) && r.sequence === q)![key])));
+  const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd2 = (xs: number[]) => Math.abs(xs[0] - xs[1]) / Math.SQRT2; // sample SD of two values
+  const study = csv(join(out, 'study.csv'));
+  assert.deepEqual(study.map((r) => `${r.test_set}/${r.config}/${r.loss}/${r.seeds}/${r.sequences}`), ['synthetic/logistic/logistic/2/4', 'synthetic/global/global/2/4']);
+  const base = matrix('logistic', 'auc');
+  for (const row of study) {
+    const auc = matrix(row.config, 'auc');
+    const prec = matrix(row.config, 'precision');
+    const aucSeeds = auc.map(avg);
+    const precSeeds = prec.map(avg);
+    assert.equal(row.auc_mean, avg(aucSeeds).toFixed(6));
+    assert.equal(row.auc_sd, sd2(aucSeeds).toFixed(6));
+    assert.equal(row.prec_mean, avg(precSeeds).toFixed(6));
+    assert.equal(row.prec_sd, sd2(precSeeds).toFixed(6));
+    const delta = avg(aucSeeds) - avg(base.map(avg));
+    assert.equal(row.delta_auc, delta.toFixed(6));
+    if (row.config === 'logistic') {
+      assert.deepEqual([row.ci_low, row.ci_high, row.p_value], ['', '', ''], 'the baseline is not compared with itself');
+      continue;
+    }
+    // Sign-flip over the 2^4 assignments of the per-sequence differences of the seed means.
+    const d = seqs.map((_, q) => avg(auc.map((r) => r[q])) - avg(base.map((r) => r[q])));
+    const obs = Math.abs(d.reduce((a, b) => a + b, 0));
+    let hits = 0;
+    for (let m = 0; m < 16; m++) if (Math.abs(d.reduce((a, x, i) => a + (m & (1 << i) ? -x : x), 0)) >= obs - 1e-12) hits++;
+    assert.equal(row.p_value, (hits / 16).toFixed(6));
+    const ci = bootstrapDifference(auc, base, { draws: STATS.bootstrapDraws, level: STATS.level, seed: deriveSeed(STATS.seed, `synthetic/${row.config}`) });
+    assert.equal(row.ci_low, ci.low.toFixed(6));
+    assert.equal(row.ci_high, ci.high.toFixed(6));
+    assert.ok(Number(row.ci_low) <= Number(row.delta_auc) + 0.05 && Number(row.ci_high) >= Number(row.delta_auc) - 0.05);
+  }
+  const md = readFileSync(join(out, 'study.md'), 'utf8');
+  assert.match(md, /two-level paired percentile bootstrap/);
+  assert.match(md, /\| global \| global \| 2 \|/);
+});
+
+test('--recompute rewrites every statistic byte for byte from per_run.csv alone', () => {
+  assert.equal(first.code, 0, first.stderr);
+  const again = join(tmp, 'recomputed');
+  mkdirSync(again);
+  copyFileSync(join(out, 'per_run.csv'), join(again, 'per_run.csv'));
+  const r = runCli('study', ['--recompute', again]);
+  assert.equal(r.code, 0, r.stderr);
+  for (const f of ['study.csv', 'per_attribute.csv', 'study.md']) {
+    assert.equal(readFileSync(join(again, f), 'utf8'), readFileSync(join(out, f), 'utf8'), f);
+  }
+  assert.ok(existsSync(join(again, 'forest-synthetic.png')));
+});
+
+test('a study folder refuses a spec with another recipe, in one line', () => {
+  assert.equal(first.code, 0, first.stderr);
+  const spec = JSON.parse(readFileSync(SMOKE, 'utf8'));
+  spec.recipe.epochs = 3;
+  const file = join(tmp, 'changed.json');
+  writeFileSync(file, JSON.stringify(spec));
+  assertOneLineError(runCli('study', ['--spec', file, '--out', out]), /holds a study whose recipe differs from .*changed\.json; use the same spec or a new --out/);
+});
+
+test('spec errors are one line naming the file and the field', () => {
+  const good = JSON.parse(readFileSync(SMOKE, 'utf8'));
+  const bad = (edit: (s: any) => void, pattern: RegExp) => {
+    const s = structuredClone(good);
+    edit(s);
+    assert.throws(() => parseSpec(s, 'studies/x.json'), (e: Error) => pattern.test(e.message) && !e.message.includes('\n'), pattern.source);
+  };
+  bad((s) => { s.configurations[1].loss = 'hinge'; }, /^studies\/x\.json: configurations\[1\]\.loss: expected one of logistic, global, ranking, got "hinge"$/);
+  bad((s) => { s.configurations[0].settings = { eta: 0 }; }, /^studies\/x\.json: configurations\[0\]\.settings\.eta: a setting of the global loss, not of logistic$/);
+  bad((s) => { s.configurations[1].settings.alpha = -1; }, /configurations\[1\]\.settings\.alpha: expected a number >= 0, got -1$/);
+  bad((s) => { s.configurations[1].settings.softmax = 3; }, /configurations\[1\]\.settings\.softmax: unknown field/);
+  bad((s) => { s.baseline = 'nope'; }, /^studies\/x\.json: baseline: names no configuration \(logistic, global\), got "nope"$/);
+  bad((s) => { s.seeds = [1, 1]; }, /seeds: seed 1 is listed twice/);
+  bad((s) => { s.recipe.epochs = 0; }, /recipe\.epochs: expected a whole number >= 1, got 0/);
+  bad((s) => { s.recipe.seed = 4; }, /recipe\.seed: unknown field/);
+  bad((s) => { s.testSets[0].kind = 'vot'; }, /testSets\[0\]\.kind: expected 'synthetic' or 'otb', got "vot"/);
+  bad((s) => { s.testSets.push({ name: 'synthetic', kind: 'otb', root: '/x' }); }, /testSets: 'synthetic' is named twice/);
+  assertOneLineError(runCli('study', ['--spec', join(tmp, 'missing.json'), '--out', join(tmp, 'x')]), /cannot read .*missing\.json/);
+});
