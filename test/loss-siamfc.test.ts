@@ -67,6 +67,9 @@ test('global similarity loss on raw scores: variance, mean-gap and hardest-pair 
   close(value(globalSimilarityLoss(hard, logits)), 0.04 + 0.05 + 0.15);
   const weighted: LossSettings = { ...logits, global: { ...logits.global, eta: 2, lambda: 3 } };
   close(value(globalSimilarityLoss(hard, weighted)), 0.04 + 3 * 0.05 + 2 * 0.15);
+  // Added to the logistic loss: the two values, the logistic one weighted.
+  const plus: LossSettings = { ...logits, global: { ...logits.global, logisticWeight: 0.5 } };
+  close(value(globalSimilarityLoss(hard, plus)), 0.04 + 0.05 + 0.15 + 0.5 * value(balancedLogisticLoss(hard, SMALL)));
 });
 
 test('global similarity loss: sigmoid scores by default, per-map or pooled statistics', () => {

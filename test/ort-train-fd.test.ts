@@ -62,6 +62,7 @@ const cases: [string, LossName, LossSettings][] = [
   ['global (sigmoid)', 'global', DEFAULT_LOSS_SETTINGS],
   ['global (logits)', 'global', global({ scores: 'logits', delta: 3, alpha: 2 })],
   ['global (batch pooling)', 'global', global({ pooling: 'batch' })],
+  ['global plus logistic', 'global', global({ logisticWeight: 0.5 })],
   ['ranking', 'ranking', DEFAULT_LOSS_SETTINGS],
 ];
 

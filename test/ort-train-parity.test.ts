@@ -56,6 +56,7 @@ const cases: [string, LossName, LossSettings, boolean][] = [
   ['global, sigmoid scores, per map', 'global', DEFAULT_LOSS_SETTINGS, false],
   ['global, logits', 'global', settings({ scores: 'logits', delta: 2, alpha: 1 }), true],
   ['global, pooled over the batch', 'global', settings({ pooling: 'batch', eta: 0.5, lambda: 2 }), false],
+  ['global plus the logistic loss', 'global', settings({ logisticWeight: 0.5 }), false],
   ['ranking', 'ranking', DEFAULT_LOSS_SETTINGS, true],
 ];
 

@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     .option('--lambda <w>', 'global loss: weight of the mean-gap term', nonNegative('--lambda'), DEFAULT_LOSS_SETTINGS.global.lambda)
     .addOption(new Option('--gs-scores <kind>', 'global loss: scores the statistics use').choices(['sigmoid', 'logits']).default('sigmoid'))
     .addOption(new Option('--gs-pooling <how>', 'global loss: statistics per map or over the batch').choices(['map', 'batch']).default('map'))
+    .option('--gs-logistic <w>', 'global loss: weight of the balanced logistic loss added to it (0: the global loss alone)', nonNegative('--gs-logistic'), 0)
     .option('--resume', 'continue from <out>/training/checkpoint if present', false)
     .option('--keep-checkpoint', 'keep the last checkpoint after the model is saved', false)
     .showHelpAfterError();
@@ -102,7 +103,8 @@ async function main(): Promise<void> {
   const lossSettings: LossSettings = {
     labels: { radiusPx: o.posRadius, stride: 8 },
     logistic: DEFAULT_LOSS_SETTINGS.logistic,
-    global: { eta: o.eta, alpha: o.alpha, delta: o.delta, lambda: o.lambda, scores: o.gsScores, pooling: o.gsPooling },
+    // logisticWeight only when set, so that the records of models trained before it stay as they were.
+    global: { eta: o.eta, alpha: o.alpha, delta: o.delta, lambda: o.lambda, scores: o.gsScores, pooling: o.gsPooling, ...(o.gsLogistic > 0 ? { logisticWeight: o.gsLogistic } : {}) },
   };
   const cfg: NetworkConfig = { width: o.width, exemplarSize: o.exemplarSize, searchSize: o.searchSize, headScale: 0.001, bnEps: 1e-6, bnMomentum: 0.05 };
   // The network first: an engine that cannot build it fails before any data is read.
@@ -133,7 +135,7 @@ async function main(): Promise<void> {
     keepCheckpoint: o.keepCheckpoint,
     record: {
       loss,
-      lossSettings: loss === 'logistic' ? { labels: lossSettings.labels, logistic: lossSettings.logistic } : loss === 'global' ? { labels: lossSettings.labels, global: lossSettings.global } : { labels: lossSettings.labels },
+      lossSettings: loss === 'logistic' ? { labels: lossSettings.labels, logistic: lossSettings.logistic } : loss === 'global' ? { labels: lossSettings.labels, global: lossSettings.global, ...(o.gsLogistic > 0 ? { logistic: lossSettings.logistic } : {}) } : { labels: lossSettings.labels },
       data: { dir: data.splitDir, trainSequences: data.trainSequences, valSequences: data.valSequences, pairs, crops, synthetic: await syntheticProvenance(data.splitDir) },
       backend: compute.label,
       compute: { engine: compute.engine, provider: compute.provider, threads: compute.threads },

@@ -28,6 +28,7 @@ const SETTINGS: Record<string, { option: string; losses: readonly LossName[]; ch
   delta: { option: '--delta', losses: ['global'], check: (v) => nonNegative(v) },
   lambda: { option: '--lambda', losses: ['global'], check: (v) => nonNegative(v) },
   scores: { option: '--gs-scores', losses: ['global'], check: (v) => (v === 'sigmoid' || v === 'logits' ? undefined : "'sigmoid' or 'logits'") },
+  logisticWeight: { option: '--gs-logistic', losses: ['global'], check: (v) => nonNegative(v) },
   pooling: { option: '--gs-pooling', losses: ['global'], check: (v) => (v === 'map' || v === 'batch' ? undefined : "'map' or 'batch'") },
 };
 

@@ -39,6 +39,11 @@ export interface GlobalSettings {
   scores: 'sigmoid' | 'logits';
   /** 'map': statistics per response map, averaged over the batch; 'batch': pooled over the batch. */
   pooling: 'map' | 'batch';
+  /**
+   * Weight of SiamFC's balanced logistic loss added to the global loss (on the raw logits); 0 or
+   * absent: the global loss alone (issue 11's ablation: alone vs added to the logistic loss).
+   */
+  logisticWeight?: number;
 }
 
 export interface LossSettings {
@@ -168,7 +173,8 @@ export function globalSimilarityLoss(scores: tf.Tensor, settings: LossSettings =
     const hardNeg = pooled ? tf.max(neg) : tf.max(neg, 1);
     const hardPos = pooled ? tf.min(pos) : tf.min(pos, 1);
     const lHard = tf.relu(tf.add(tf.sub(hardNeg, hardPos), g.alpha));
-    return tf.mean(tf.add(lDis, tf.mul(lHard, g.eta))) as tf.Scalar;
+    const total = tf.mean(tf.add(lDis, tf.mul(lHard, g.eta))) as tf.Scalar;
+    return g.logisticWeight ? (tf.add(total, tf.mul(balancedLogisticLoss(scores, settings), g.logisticWeight)) as tf.Scalar) : total;
   });
 }
 

@@ -28,7 +28,8 @@ export function lossGraph(t: d.Tape, r: string, name: LossName, settings: LossSe
       const lDis = d.add(t, d.add(t, d.reduceVariance(t, pos, axes), d.reduceVariance(t, neg, axes)), d.scale(t, gap, g.lambda));
       const lHard = d.relu(t, d.shift(t, d.sub(t, d.reduceMax(t, neg, axes), d.reduceMin(t, pos, axes)), g.alpha));
       const total = d.add(t, lDis, d.scale(t, lHard, g.eta));
-      return axes ? d.reduceMean(t, total) : total;
+      const mean = axes ? d.reduceMean(t, total) : total;
+      return g.logisticWeight ? d.add(t, mean, d.scale(t, lossGraph(t, r, 'logistic', settings), g.logisticWeight)) : mean;
     }
     case 'ranking': {
       const [pos, neg] = split(flat);
