@@ -38,22 +38,22 @@ interface TrainJob {
 
 const elapsed = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
 
-/** Runs jobs with at most `limit` in flight, in order; the first failure is thrown once all have settled. */
-async function pool<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+/** Runs jobs with at most `limit` in flight, in order; a failed job does not stop the others. Returns the failures. */
+async function pool<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<{ item: T; error: unknown }[]> {
   let next = 0;
-  const errors: unknown[] = [];
+  const failed: { item: T; error: unknown }[] = [];
   const worker = async () => {
     while (next < items.length) {
       const item = items[next++];
       try {
         await run(item);
-      } catch (err) {
-        errors.push(err);
+      } catch (error) {
+        failed.push({ item, error });
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (errors.length) throw errors[0];
+  return failed;
 }
 
 /**
@@ -110,18 +110,19 @@ async function trainingData(spec: StudySpec, dataDir: string, log: (line: string
   return data;
 }
 
-async function trainAll(req: StudyRequest, jobs: TrainJob[], data: string): Promise<void> {
+/** Trains what is not trained yet; returns the runs that failed (the others go on). */
+async function trainAll(req: StudyRequest, jobs: TrainJob[], data: string): Promise<string[]> {
   const { spec, log } = req;
   const pending = jobs.filter((j) => !existsSync(join(j.dir, 'model.json')));
   if (pending.length < jobs.length) log(`[study] ${jobs.length - pending.length} of ${jobs.length} training run(s) already done`);
-  if (pending.length === 0) return;
+  if (pending.length === 0) return [];
   const parallel = Math.min(req.concurrency, pending.length);
   const engine = computeArgs(req.compute, parallel);
   log(`[study] training ${pending.length} run(s), ${parallel} at a time${engine.includes('--threads') ? ` (${engine[engine.indexOf('--threads') + 1]} thread(s) each)` : ''}; a killed study resumes from their checkpoints`);
   await mkdir(join(req.out, 'logs'), { recursive: true });
   let done = jobs.length - pending.length;
   const t0 = performance.now();
-  await pool(pending, parallel, async (job) => {
+  const failed = await pool(pending, parallel, async (job) => {
     const started = performance.now();
     log(`[study] training ${job.name} (${job.config.loss})`);
     const recipe = { ...spec.recipe, data, seed: job.seed };
@@ -129,6 +130,11 @@ async function trainAll(req: StudyRequest, jobs: TrainJob[], data: string): Prom
     await trainChild(req.trainCli, args, job, join(req.out, 'logs', `${job.name}.log`), log);
     log(`[study] trained ${job.name} in ${elapsed(started)} (${++done}/${jobs.length} runs, ${elapsed(t0)} so far)`);
   });
+  for (const { error } of failed) {
+    if (!(error instanceof UserError)) throw error;
+    log(`[study] ${error.message}`);
+  }
+  return failed.map((f) => f.item.name);
 }
 
 /** Training record of each run, read from its model.json. */
@@ -143,7 +149,8 @@ async function writeTrainingTable(out: string, jobs: TrainJob[]): Promise<void> 
 
 /**
  * The whole study, resumable at every stage: training runs whose model exists are skipped and the
- * others continue from their checkpoints (`npm run train -- --resume`); each test set is one bench
+ * others continue from their checkpoints (`npm run train -- --resume`); a run that fails (diverged)
+ * does not stop the others, the study goes on without it and ends with an error naming it. Each test set is one bench
  * run over every trained model (`<out>/eval/<test set>`), whose per-(model, sequence) records let a
  * resumed run skip what was tracked. Then per_run.csv, and every statistic from that file alone.
  */
@@ -162,13 +169,15 @@ export async function runStudy(req: StudyRequest): Promise<{ files: string[] }> 
 
   const data = await trainingData(spec, dataDir, log);
   const jobs: TrainJob[] = spec.configurations.flatMap((config) => spec.seeds.map((seed) => ({ config, seed, name: runName(config.name, seed), dir: join(out, 'models', runName(config.name, seed)) })));
-  await trainAll(req, jobs, data);
-  await writeTrainingTable(out, jobs);
+  const failedRuns = await trainAll(req, jobs, data);
+  const trained = jobs.filter((j) => existsSync(join(j.dir, 'model.json')));
+  if (trained.length === 0) throw new UserError(`no training run succeeded; logs in ${join(out, 'logs')}`);
+  await writeTrainingTable(out, trained);
   for (const c of spec.configurations) {
     await writeConfigCurves(join(out, 'curves', `${c.name}.png`), c.name, jobs.filter((j) => j.config === c).map((j) => ({ seed: j.seed, dir: j.dir })));
   }
 
-  const byTracker = new Map(jobs.map((j) => [j.name, j]));
+  const byTracker = new Map(trained.map((j) => [j.name, j]));
   const rows: PerRunRow[] = [];
   for (const set of spec.testSets) {
     let loaded;
@@ -188,9 +197,9 @@ export async function runStudy(req: StudyRequest): Promise<{ files: string[] }> 
       loaded = await loadDataset('otb', set.dataset, root);
     }
     const t0 = performance.now();
-    log(`[study] test set ${set.name}: ${jobs.length} model(s) on ${loaded.kind === 'otb' ? loaded.ds.targets.length : 0} sequences`);
+    log(`[study] test set ${set.name}: ${trained.length} model(s) on ${loaded.kind === 'otb' ? loaded.ds.targets.length : 0} sequences`);
     const outcome = await runBench({
-      data: loaded, trackers: selectTrackers(jobs.map((j) => j.dir)), out: join(out, 'eval', set.name),
+      data: loaded, trackers: selectTrackers(trained.map((j) => j.dir)), out: join(out, 'eval', set.name),
       concurrency: req.concurrency, compute: req.compute, convention: 'otb', seed: 1, log: (l) => log(`[study] ${set.name}: ${l}`),
     });
     if (outcome.evaluation.kind !== 'otb') throw new Error('study test sets are one-pass');
@@ -210,5 +219,8 @@ export async function runStudy(req: StudyRequest): Promise<{ files: string[] }> 
   await writeFileAtomic(perRun, perRunCsv(rows));
   // Statistics from the file as written, so that --recompute gives the same bytes.
   const { files } = await writeStatistics(out, await readPerRun(perRun));
+  if (failedRuns.length) {
+    throw new UserError(`training failed for ${failedRuns.join(', ')} (logs in ${join(out, 'logs')}); the statistics in ${out} leave them out`);
+  }
   return { files: [perRun, join(out, 'training.csv'), ...files, ...spec.configurations.map((c) => join(out, 'curves', `${c.name}.png`))] };
 }
