@@ -207,9 +207,6 @@ function forestPlot(set: string, rows: StudyRow[]): Uint8Array {
   const r = rows.filter((x) => x.testSet === set && !x.isBaseline);
   const y = (i: number) => r.length - i;
   const { color } = seriesStyle(0);
-  const lo = Math.min(0, ...r.map((x) => x.ciLow));
-  const hi = Math.max(0, ...r.map((x) => x.ciHigh));
-  const pad = (hi - lo) * 0.1 || 0.01;
   const config: ChartConfiguration = {
     type: 'scatter',
     data: {
@@ -222,7 +219,7 @@ function forestPlot(set: string, rows: StudyRow[]): Uint8Array {
     options: {
       plugins: { legend: { display: false }, title: { display: true, text: `AUC difference vs the baseline, 95% bootstrap CI (${set})` } },
       scales: {
-        x: { type: 'linear', min: lo - pad, max: hi + pad, title: { display: true, text: 'ΔAUC (configuration - baseline)' } },
+        x: { type: 'linear', suggestedMin: 0, suggestedMax: 0, grace: '5%', title: { display: true, text: 'ΔAUC (configuration - baseline)' } },
         y: { type: 'linear', min: 0.5, max: r.length + 0.5, afterBuildTicks: (axis) => { axis.ticks = r.map((_, i) => ({ value: y(i) })); }, ticks: { callback: (v) => r[r.length - Number(v)]?.config ?? '' } },
       },
     },
