@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Box } from '../src/core/types.ts';
 
 /**
@@ -36,8 +36,8 @@ export async function writeSequence(dir: string, n: number): Promise<string[]> {
   return paths;
 }
 
-/** The real sequence the speed scripts also time when ../shared is beside the repository. */
-export const DEFAULT_REAL_SEQUENCE = resolve(import.meta.dirname, '..', '..', 'shared', 'realdata', 'frames', 'otb', 'MotorRolling');
+/** The real sequence (under ../shared/realdata) the speed scripts also time when it is there. */
+export const REAL_SEQUENCE_PARTS = ['frames', 'otb', 'MotorRolling'];
 
 /**
  * The first n frames of a raw OTB sequence folder (img/*.jpg, groundtruth_rect.txt) and its first

@@ -1,10 +1,9 @@
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { preflightCompute } from '../compute/engine.ts';
 import { conventionChoices, datasetChoices, resolveConvention } from '../benchmarks/registry/index.ts';
-import { addComputeOptions, computeRequest, parseCommand, positiveInt } from './options.ts';
+import { addComputeOptions, computeRequest, concurrencyOption, parseCommand, positiveInt } from './options.ts';
 
 interface BenchOptions {
   dataset: string;
@@ -24,12 +23,12 @@ interface BenchOptions {
 
 
 function parseArgs(argv: string[]): BenchOptions {
-  const program = new Command('bench')
+  const program = new Command('npm run bench --')
     .description('Run registered trackers over a benchmark, store their raw results, score them and draw the comparison')
     .option('--dataset <name>', datasetChoices({ bench: true }), 'synthetic')
     .option('--root <path>', 'dataset folder with images (default data/synthetic for the synthetic sets)')
     .option('--trackers <names>', 'comma-separated registered trackers or SiamFC model folders given as paths (./m, /data/m; named after the folder) (default: the built-in trackers)', (v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-    .option('--concurrency <n>', 'worker threads, each with its own engine (default: CPU cores)', positiveInt('--concurrency'), availableParallelism())
+    .addOption(concurrencyOption('worker threads, each with its own engine'))
     .option('--out <dir>', 'output folder (default results/<dataset>)')
     .option('--convention <name>', `scoring rules: ${conventionChoices()}`)
     .option('--seed <n>', 'seed passed to stochastic trackers', positiveInt('--seed'), 1)

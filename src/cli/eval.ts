@@ -12,7 +12,7 @@ import { parseCommand } from './options.ts';
 type EvalOptions = VotEvalOptions;
 
 function parseArgs(argv: string[]): EvalOptions {
-  const program = new Command('eval')
+  const program = new Command('npm run eval --')
     .description('Score tracker results on OTB (or VOT) with the rules of a named toolkit convention')
     .requiredOption('--dataset <name>', `${datasetChoices({ family: 'otb' })} | VOT2013..VOT2019 | synthetic-vot or another VOT-layout set`)
     .requiredOption('--root <path>', 'dataset root: raw OTB folder, pysot/DaSiamRPN JSON, or toolkit anno folder')

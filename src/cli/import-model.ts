@@ -12,7 +12,7 @@ interface ImportOptions {
 }
 
 function parseArgs(argv: string[]): ImportOptions {
-  const program = new Command('import-model')
+  const program = new Command('npm run import-model --')
     .description('Import SiamFC weights from TFLite flatbuffers (a file or a folder of them) into a model folder the trackers load')
     .requiredOption('--tflite <path>', 'a .tflite file or a folder of them (embedding graphs, optionally cross_correlation_*.tflite for the head)')
     .requiredOption('--out <dir>', 'model folder to write (model.json + weights.bin), e.g. models/siamfc-pretrained')

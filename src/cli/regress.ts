@@ -1,13 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
 import { preflightCompute } from '../compute/engine.ts';
-import { addComputeOptions, computeRequest, parseCommand, positiveInt } from './options.ts';
+import { addComputeOptions, computeRequest, concurrencyOption, parseCommand } from './options.ts';
 
 interface RegressOptions {
   baseline: string;
@@ -40,14 +39,14 @@ function parseArgs(argv: string[]): RegressOptions {
     if (!(v >= 0 && v < 1)) throw new UserError(`--tolerance: expected a number in [0, 1), got '${raw}'`);
     return v;
   };
-  const program = new Command('regress')
+  const program = new Command('npm run regress --')
     .description('Re-run the committed trackers on the fixed regression set and compare every metric with the committed baseline')
     .option('--baseline <file>', 'baseline metrics and model fingerprints', 'regress/baseline.json')
     .option('--out <dir>', 'where the fresh run goes (emptied first)', 'results/regress')
     .option('--results <dir>', 'compare an existing regress run folder instead of running the trackers again')
     .option('--update', 'write the baseline from this run (after an intended change of models or metrics)', false)
     .option('--tolerance <t>', 'largest accepted change of any metric, absolute', tolerance, 0.01)
-    .option('--concurrency <n>', 'worker threads', positiveInt('--concurrency'), availableParallelism());
+    .addOption(concurrencyOption('worker threads'));
   return parseCommand<RegressOptions>(addComputeOptions(program), argv);
 }
 

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +12,7 @@ import { datasetChoices } from '../benchmarks/registry/index.ts';
 import { PAPER_MODELS, PAPER_RECIPE, recipeArgs, type Recipe } from '../training/recipe.ts';
 import { type ComputeRequest, preflightCompute } from '../compute/engine.ts';
 import { threadsPerWorker } from '../compute/onnx/session.ts';
-import { addComputeOptions, computeRequest, parseCommand, positiveInt } from './options.ts';
+import { addComputeOptions, computeRequest, concurrencyOption, parseCommand, positiveInt } from './options.ts';
 
 interface ReproduceOptions {
   retrain: boolean;
@@ -31,14 +30,14 @@ interface ReproduceOptions {
 }
 
 function parseArgs(argv: string[]): ReproduceOptions {
-  const program = new Command('reproduce')
+  const program = new Command('npm run reproduce --')
     .description("The paper's comparison in one command: SiamFC trained with the logistic loss (baseline) vs the global similarity loss (ours)")
     .option('--retrain', 'train both models first with the committed recipe (about an hour here), then compare those', false)
     .option('--models <dir>', 'compare the models in <dir>/siamfc and <dir>/siamfc-gs (default: the committed models/)')
     .option('--dataset <name>', `one-pass benchmark to compare on: ${datasetChoices({ family: 'otb', bench: true })}`, 'synthetic')
     .option('--root <dir>', 'its folder (default data/synthetic, generated once; OTB needs a raw folder with images)')
     .option('--out <dir>', 'output folder', 'results/reproduce')
-    .option('--concurrency <n>', 'worker threads for tracking', positiveInt('--concurrency'), availableParallelism())
+    .addOption(concurrencyOption('worker threads for tracking'))
     .option('--epochs <n>', 'with --retrain: epochs', positiveInt('--epochs'), PAPER_RECIPE.epochs)
     .option('--pairs-per-epoch <n>', 'with --retrain: training pairs per epoch', positiveInt('--pairs-per-epoch'), PAPER_RECIPE.pairsPerEpoch);
   return parseCommand<ReproduceOptions>(addComputeOptions(program), argv);

@@ -1,11 +1,10 @@
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { preflightCompute } from '../compute/engine.ts';
-import { addComputeOptions, computeRequest, parseCommand, positiveInt } from './options.ts';
+import { addComputeOptions, computeRequest, concurrencyOption, parseCommand } from './options.ts';
 
 interface StudyOptions {
   spec?: string;
@@ -22,13 +21,13 @@ interface StudyOptions {
 const TRAIN_CLI = fileURLToPath(new URL('./train.ts', import.meta.url));
 
 async function main(): Promise<void> {
-  const program = new Command('study')
+  const program = new Command('npm run study --')
     .description('A study of training losses (studies/*.json): configurations x seeds trained with one recipe, every model tracked on the test sets, each configuration compared with the baseline with bootstrap intervals and a sign-flip test')
     .option('--spec <file>', 'study spec (studies/*.json)')
     .option('--out <dir>', 'study folder; a killed study resumes in it')
     .option('--data <dir>', 'generated training and test data (default <out>/data)')
     .option('--recompute <dir>', 'only rewrite the statistics (study.csv, per_attribute.csv, study.md, forest plots) of a study folder from its per_run.csv')
-    .option('--concurrency <n>', 'parallel training processes, then tracking workers', positiveInt('--concurrency'), availableParallelism());
+    .addOption(concurrencyOption('parallel training processes, then tracking workers'));
   const opts = parseCommand<StudyOptions>(addComputeOptions(program), process.argv);
   const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 

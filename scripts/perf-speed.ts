@@ -22,7 +22,8 @@ import { SiamfcTracker } from '../src/trackers/siamfc/siamfc-tracker.ts';
 import { TfjsEngine } from '../src/trackers/siamfc/tfjs-engine.ts';
 import { existsSync } from 'node:fs';
 import type { Box } from '../src/core/types.ts';
-import { DEFAULT_REAL_SEQUENCE, FRAME_H, FRAME_W, readRealSequence, truth, writeSequence } from './speed-sequence.ts';
+import { REAL_SEQUENCE_PARTS, FRAME_H, FRAME_W, readRealSequence, truth, writeSequence } from './speed-sequence.ts';
+import { realDataOption } from './realdata.ts';
 
 /**
  * SiamFC-3s speed, both engines side by side in one run (ratios within a run are what compare on a
@@ -149,11 +150,11 @@ const ms = (v: number) => v.toFixed(1).padStart(8);
 
 async function main(): Promise<void> {
   const program = addComputeOptions(new Command()
-    .name('npm run bench:speed --')
+    .name('npm run perf:speed --')
     .description('SiamFC-3s per-stage time and fps on both engines (or the one --engine names)')
     .option('--frames <n>', 'frames per sequence', (v) => Math.max(3, Number.parseInt(v, 10) || 0), 21)
     .option('--no-workers', 'skip the 1 vs 2 worker-thread measurement')
-    .option('--real <dir>', 'an OTB sequence folder (img/*.jpg, groundtruth_rect.txt) to track as well', DEFAULT_REAL_SEQUENCE)
+    .addOption(realDataOption('--real <dir>', 'an OTB sequence folder (img/*.jpg, groundtruth_rect.txt) to track as well', ...REAL_SEQUENCE_PARTS))
     .option('--model <dir>', 'a model folder to time as well (default: models/siamfc-pretrained when imported)'))
     .parse();
   const o = program.opts<{ engine?: string; device?: string; threads?: number; backend?: string; frames: number; workers: boolean; real: string; model?: string }>();
@@ -179,7 +180,7 @@ async function main(): Promise<void> {
     if (real) sequences.push({ label: `real frames of ${o.real}`, paths: real.paths, box: real.box, models: imported ? [imported, models[1]] : models });
 
     process.stdout.write(`${o.frames - 1} timed frames per run, SiamFC-3s (3 search crops of 255), ${availableParallelism()} cores\n`);
-    if (!imported) process.stdout.write(`(no model at ${extra}: npm run import-model imports the original SiamFC weights, see README)\n`);
+    if (!imported) process.stdout.write(`(no model at ${extra}: npm run import-model imports the original SiamFC weights, see docs/trackers.md)\n`);
     if (!real) process.stdout.write(`(no real sequence at ${o.real}: synthetic frames only)\n`);
     process.stdout.write('decode: awaited alone | wait: for frames read ahead, as bench runs | ms/frame = wait + crop + network + post\n');
     const network = new Map<string, number>();

@@ -1,6 +1,6 @@
-"""PyTorch CPU reference for bench:train: the same SiamFC training step (train-mode forward with batch
+"""PyTorch CPU reference for perf:train: the same SiamFC training step (train-mode forward with batch
 statistics, logistic loss, backward, SGD with momentum and weight decay) on random pixels. Prints
-one JSON line: {"threads", "width", "ms", "pairs_per_s"}. Run by scripts/bench-train.ts --torch."""
+one JSON line: {"threads", "width", "ms", "pairs_per_s"}. Run by scripts/perf-train.ts --torch."""
 import json, sys, time
 import torch
 import torch.nn as nn

@@ -1,7 +1,7 @@
 /**
  * Times the OTB evaluation on every real result set: parse (dataset + result import), metrics and
  * report, per tracker and in total. Prints figures only; nothing here asserts on time.
- *   npm run bench:eval -- [--root <OTB100.json|anno dir>] [--convention otb|pysot|got10k] [--keep <dir>]
+ *   npm run perf:eval -- [--root <OTB100.json|anno dir>] [--convention otb|pysot|got10k] [--keep <dir>]
  */
 import { readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,15 +16,15 @@ import { evaluateOtb } from '../src/benchmarks/otb/eval/evaluate.ts';
 import { conventionRules } from '../src/benchmarks/otb/metrics/conventions.ts';
 import { writeOtbReport } from '../src/benchmarks/otb/report/report.ts';
 import { importOtbResults, type TrackerResults } from '../src/benchmarks/otb/results/index.ts';
-import { real } from '../test/helpers/realdata.ts';
+import { realDataOption } from './realdata.ts';
 
 const ms = (t0: number) => performance.now() - t0;
 const f = (v: number) => v.toFixed(1).padStart(8);
 
 async function main(): Promise<void> {
-  const opts = new Command('bench:eval')
-    .option('--root <path>', 'OTB100 annotations', real('otb', 'OTB100.json'))
-    .option('--results <dir>', 'folder of result sets (each holding tracker folders)', real('results', 'OTB100'))
+  const opts = new Command('npm run perf:eval --')
+    .addOption(realDataOption('--root <path>', 'OTB100 annotations', 'otb', 'OTB100.json'))
+    .addOption(realDataOption('--results <dir>', 'folder of result sets (each holding tracker folders)', 'results', 'OTB100'))
     .option('--convention <name>', 'otb | pysot | got10k', 'otb')
     .option('--keep <dir>', 'write the report here instead of a temporary folder')
     .parse(process.argv)
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const evAll = evaluateOtb(ds, all, opts.convention as OtbConvention);
   const tMetricsAll = ms(t0);
 
-  const out = opts.keep ?? (await mkdtemp(join(tmpdir(), 'bench-eval-')));
+  const out = opts.keep ?? (await mkdtemp(join(tmpdir(), 'perf-eval-')));
   t0 = performance.now();
   const files = await writeOtbReport(out, evAll);
   const tReport = ms(t0);

@@ -16,7 +16,8 @@ import { OrtEngine } from '../src/trackers/siamfc/ort-engine.ts';
 import { contextSizes, cropWindow, targetOfBox } from '../src/trackers/siamfc/geometry.ts';
 import { SIAMFC_3S } from '../src/trackers/siamfc/settings.ts';
 import { SiamfcTracker } from '../src/trackers/siamfc/siamfc-tracker.ts';
-import { DEFAULT_REAL_SEQUENCE, FRAME_H, FRAME_W, readRealSequence, truth, writeSequence } from './speed-sequence.ts';
+import { REAL_SEQUENCE_PARTS, FRAME_H, FRAME_W, readRealSequence, truth, writeSequence } from './speed-sequence.ts';
+import { realDataOption } from './realdata.ts';
 
 /**
  * Everything of a SiamFC-3s frame except the network, per frame: decode (one JPEG awaited alone,
@@ -158,12 +159,12 @@ async function report(label: string, paths: string[], first: Box, runs: number, 
 
 async function main(): Promise<void> {
   const o = new Command()
-    .name('npm run bench:frame --')
+    .name('npm run perf:frame --')
     .description('SiamFC-3s decode, crop and post-processing per frame, without the network')
     .option('--frames <n>', 'frames per sequence', (v) => Math.max(4, Number.parseInt(v, 10) || 0), 41)
     .option('--runs <n>', 'runs per sequence (the median is reported)', (v) => Math.max(1, Number.parseInt(v, 10) || 0), 5)
     .option('--ort', 'the committed quarter-width model on ONNX Runtime instead of a stub network')
-    .option('--real <dir>', 'an OTB sequence folder (img/*.jpg, groundtruth_rect.txt) to time as well', DEFAULT_REAL_SEQUENCE)
+    .addOption(realDataOption('--real <dir>', 'an OTB sequence folder (img/*.jpg, groundtruth_rect.txt) to time as well', ...REAL_SEQUENCE_PARTS))
     .parse()
     .opts<{ frames: number; runs: number; real: string; ort?: boolean }>();
   const tmp = await mkdtemp(join(tmpdir(), 'siambench-frame-'));
@@ -172,7 +173,7 @@ async function main(): Promise<void> {
     process.stdout.write(`network: ${engine.name} (not part of the totals)\n`);
     process.stdout.write(`${availableParallelism()} cores, sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips}), sharp.concurrency ${sharp.concurrency()}\n`);
     process.stdout.write(`one sharp decode of an 8x8 JPEG (per-call overhead): ${(await sharpOverhead(tmp, 105)).toFixed(2)} ms\n`);
-    await report(`synthetic ${FRAME_W}x${FRAME_H} JPEG (as bench:speed)`, await writeSequence(join(tmp, 'img'), o.frames), truth(0), o.runs, engine);
+    await report(`synthetic ${FRAME_W}x${FRAME_H} JPEG (as perf:speed)`, await writeSequence(join(tmp, 'img'), o.frames), truth(0), o.runs, engine);
     const real = await readRealSequence(o.real, o.frames);
     if (real) await report(`real frames of ${o.real}`, real.paths, real.box, o.runs, engine);
     else process.stdout.write(`\n(no real sequence at ${o.real}: synthetic frames only)\n`);

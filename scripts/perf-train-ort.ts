@@ -13,11 +13,13 @@ import { createOrtSiamfc, type OrtSiamese } from '../src/training/engines/ort/or
  * search 239, on pseudo-random crops (speed does not depend on the pixels). Prints the best and the
  * median of several timed steps after a warm-up: the machine is shared, and the best is the
  * engine's speed, the median what a run sees. Each setting also times the plain inference backbone
- * (3 crops of 255, batch norm folded) with the same threads: docs/onnxruntime.md measured it on an
+ * (3 crops of 255, batch norm folded) with the same threads: docs/performance.md gives its figures on an
  * idle machine (29 ms with 1 thread, 17 ms with 2 at width 0.25; 200 and 103 ms at width 1), so the
  * ratio says how busy the machine was during the run. Prints figures only.
  */
 const program = new Command()
+  .name('npm run perf:train-ort --')
+  .description('Training throughput of the ORT engine alone (pairs/s per width and thread count), with the inference backbone as a gauge of how busy the machine is')
   .option('--widths <list>', 'network widths', '0.25,1')
   .option('--threads <list>', 'intra-op thread counts', '2,1')
   .option('--batch <n>', 'pairs per step', '8')

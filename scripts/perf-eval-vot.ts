@@ -1,7 +1,7 @@
 /**
  * Times the VOT evaluation of the real VOT2019 result sets: dataset load, result import, scoring per
  * convention and report writing. Prints figures only; nothing here asserts on time.
- *   tsx scripts/bench-eval-vot.ts [--root <VOT2019.json|layout dir>] [--results <dir>] [--keep <dir>]
+ *   npm run perf:eval-vot -- [--root <VOT2019.json|layout dir>] [--results <dir>] [--keep <dir>]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,14 +12,14 @@ import { loadVot } from '../src/benchmarks/vot/dataset/index.ts';
 import { evaluateVot } from '../src/benchmarks/vot/eval/evaluate.ts';
 import { writeVotReport } from '../src/benchmarks/vot/report/report.ts';
 import { importVotResults } from '../src/benchmarks/vot/results/index.ts';
-import { real } from '../test/helpers/realdata.ts';
+import { realDataOption } from './realdata.ts';
 
 const ms = (t0: number) => (performance.now() - t0).toFixed(0).padStart(6);
 
 async function main(): Promise<void> {
-  const opts = new Command('bench-eval-vot')
-    .option('--root <path>', 'VOT2019 annotations', real('vot', 'VOT2019.json'))
-    .option('--results <dir>', 'folder of tracker result folders', real('results', 'VOT2019'))
+  const opts = new Command('npm run perf:eval-vot --')
+    .addOption(realDataOption('--root <path>', 'VOT2019 annotations', 'vot', 'VOT2019.json'))
+    .addOption(realDataOption('--results <dir>', 'folder of tracker result folders', 'results', 'VOT2019'))
     .option('--keep <dir>', 'write the reports here instead of a temporary folder')
     .parse(process.argv)
     .opts<{ root: string; results: string; keep?: string }>();
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const results = await importVotResults(opts.results, ds);
   console.log(`import   ${ms(t0)} ms  (${results.length} trackers)`);
 
-  const out = opts.keep ?? (await mkdtemp(join(tmpdir(), 'bench-eval-vot-')));
+  const out = opts.keep ?? (await mkdtemp(join(tmpdir(), 'perf-eval-vot-')));
   try {
     for (const convention of ['legacy', 'pysot'] as const) {
       for (const r of results) {

@@ -67,7 +67,7 @@ async function timeSteps(req: ComputeRequest, cfg: NetworkConfig, loss: LossName
 
 /** Where PyTorch is: SIAMBENCH_PYTHON, else python3 on PATH, else Debian's (apt install python3-torch). */
 const PYTHONS = [process.env.SIAMBENCH_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p);
-const TORCH_SCRIPT = fileURLToPath(new URL('./bench-train-torch.py', import.meta.url));
+const TORCH_SCRIPT = fileURLToPath(new URL('./perf-train-torch.py', import.meta.url));
 
 /**
  * The issue's yardstick, measured in this run rather than quoted: PyTorch CPU doing the same step
@@ -92,7 +92,7 @@ const ms = (v: number) => v.toFixed(0).padStart(9);
 
 async function main(): Promise<void> {
   const program = addComputeOptions(new Command()
-    .name('npm run bench:train --')
+    .name('npm run perf:train --')
     .description('SiamFC training speed (pairs/s) on both engines (or the one --engine names), side by side')
     .option('--widths <list>', 'comma-separated width multipliers', '0.25,1')
     .option('--batch <n>', 'pairs per batch', positiveInt('--batch'), 8)
