@@ -41,7 +41,7 @@ function plainCrop(img: RgbImage, fill: readonly number[], size: number, x0: num
   return out;
 }
 
-/** docs/siamfc.md's post-processing over whole upsampled maps: every value of every scale. */
+/** The post-processing of docs/trackers.md ("SiamFC tracking") over whole upsampled maps: every value of every scale. */
 function plainPeak(responses: Float32Array, n: number, taps: CubicTaps, window: Float32Array, s: SiamfcSettings): Peak {
   const r = taps.inSize;
   const m = taps.outSize;

@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-layers';
 import { UserError } from '../../core/errors.ts';
 
 /**
- * Training losses on SiamFC response maps (see docs/siamfc.md). Every constant is a setting so that a
+ * Training losses on SiamFC response maps (see docs/training.md, "The losses"). Every constant is a setting so that a
  * trained model can record exactly what it was trained with. Scores arrive as logits, shape
  * [N, h, w] or [N, h, w, 1]; labels are fixed per map size, so they are built once and cached.
  *

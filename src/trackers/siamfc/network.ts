@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 
 /**
- * The SiamFC embedding (AlexNet variant of docs/siamfc.md: no padding, total stride 8, conv2/4/5
+ * The SiamFC embedding (AlexNet variant of docs/trackers.md, "Network and model format": no padding, total stride 8, conv2/4/5
  * in two groups, batch norm after conv1-4, conv5 linear) and its cross-correlation head.
  * Parameters live in a Map keyed by stable names ('conv1/w', 'bn1/gamma', 'bn1/mean', ...), which
  * the checkpoints, the optimiser and the model file key on. Everything here runs, and

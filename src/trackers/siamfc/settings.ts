@@ -1,5 +1,5 @@
 /**
- * SiamFC tracking constants (docs/siamfc.md). The 3-scale set is the published SiamFC-3s; the
+ * SiamFC tracking constants (docs/trackers.md, "SiamFC tracking"). The 3-scale set is the published SiamFC-3s; the
  * 5-scale set is the published SiamFC-5s. Both run on the same network and weights.
  */
 export interface SiamfcSettings {

@@ -34,7 +34,7 @@ function checkFrame(frame: Frame): void {
   }
 }
 
-/** SiamFC (docs/siamfc.md) over any engine: the exemplar is fixed at init, the search is multi-scale. */
+/** SiamFC (docs/trackers.md, docs/siamfc-tracker.md) over any engine: the exemplar is fixed at init, the search is multi-scale. */
 export class SiamfcTracker implements Tracker {
   readonly times: StageTimes = { crop: 0, network: 0, post: 0, frames: 0 };
   private target: Target = { cx: 0, cy: 0, w: 0, h: 0 };

@@ -5,7 +5,7 @@ import { fpsFramesOverTime, fpsMeanOfRates } from './speed.ts';
 import { SUCCESS_THRESHOLDS_MATLAB, SUCCESS_THRESHOLDS_NUMPY } from './thresholds.ts';
 
 /**
- * The three rule sets users meet (see docs/evaluation-rules.md): the OTB MATLAB toolkit (`otb`,
+ * The three rule sets users meet (see docs/scoring.md): the OTB MATLAB toolkit (`otb`,
  * calcSeqErrRobust + calcRectInt + perfPlot), pysot (OPEBenchmark + success_overlap / success_error)
  * and got10k (ExperimentOTB.report + rect_iou / center_error).
  */
