@@ -101,7 +101,10 @@ for (const name of ['logistic', 'global', 'ranking'] as const) {
     assert.ok(g.every(Number.isFinite));
     let posSum = 0;
     let negSum = 0;
-    for (let c = 0; c < 25; c++) (POS.has(c) ? (posSum += g[c]) : (negSum += g[c]));
+    for (let c = 0; c < 25; c++) {
+      if (POS.has(c)) posSum += g[c];
+      else negSum += g[c];
+    }
     assert.ok(posSum < 0, `positives' gradient ${posSum}`);
     assert.ok(negSum > 0, `negatives' gradient ${negSum}`);
     const stepped = tf.sub(start, tf.mul(grads[v.name], 0.1));

@@ -130,6 +130,7 @@ test('a study folder refuses a spec with another recipe, in one line', () => {
 
 test('spec errors are one line naming the file and the field', () => {
   const good = JSON.parse(readFileSync(SMOKE, 'utf8'));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the edits reach into any field of the parsed JSON
   const bad = (edit: (s: any) => void, pattern: RegExp) => {
     const s = structuredClone(good);
     edit(s);

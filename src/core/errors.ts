@@ -3,8 +3,8 @@
  * non-zero; anything else is a bug and keeps its stack trace.
  */
 export class UserError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'UserError';
   }
 }

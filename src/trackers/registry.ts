@@ -89,7 +89,7 @@ function folderOf(name: string): string | undefined {
 export function resolveTracker(entry: string): string {
   if (!isModelPath(entry)) return entry;
   const dir = resolve(entry);
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(dir).isDirectory();
   } catch {
