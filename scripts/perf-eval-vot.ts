@@ -39,8 +39,10 @@ async function main(): Promise<void> {
         t0 = performance.now();
         const ev = evaluateVot(ds, [r], convention);
         const t = ev.trackers[0];
-        console.log(`${convention.padEnd(7)} ${r.tracker.padEnd(22)} ${ms(t0)} ms  EAO ${t.eao.toFixed(3)}  A ${t.accuracy.toFixed(3)}  ` +
-          `R ${t.robustness.toFixed(3)}  failures ${t.failures}`);
+        console.log(
+          `${convention.padEnd(7)} ${r.tracker.padEnd(22)} ${ms(t0)} ms  EAO ${t.eao.toFixed(3)}  A ${t.accuracy.toFixed(3)}  ` +
+            `R ${t.robustness.toFixed(3)}  failures ${t.failures}`,
+        );
       }
       t0 = performance.now();
       const ev = evaluateVot(ds, results, convention);

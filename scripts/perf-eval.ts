@@ -35,8 +35,9 @@ async function main(): Promise<void> {
   const ds = await loadOtb('OTB100', opts.root);
   const tDataset = ms(t0);
 
-  const groups = readdirSync(opts.results)
-    .filter((g) => g !== 'toolkit-mat' && !g.endsWith('-reports') && statSync(join(opts.results, g)).isDirectory());
+  const groups = readdirSync(opts.results).filter(
+    (g) => g !== 'toolkit-mat' && !g.endsWith('-reports') && statSync(join(opts.results, g)).isDirectory(),
+  );
   const all: TrackerResults[] = [];
   const rows: string[] = [];
   let tParse = 0;
@@ -58,8 +59,10 @@ async function main(): Promise<void> {
       tMetricsSum += tm;
       const o = ev.trackers[0].overall;
       const boxes = [...tr.sequences.values()].reduce((n, s) => n + s.boxes.length, 0);
-      rows.push(`${tr.tracker.padEnd(36)} ${String(o.sequences).padStart(4)} ${String(boxes).padStart(7)} ` +
-        `${o.successAuc.toFixed(3)} ${o.precision20.toFixed(3)} ${f(tp)} ${f(tm)} ${String(ev.trackers[0].warnings.length).padStart(5)}`);
+      rows.push(
+        `${tr.tracker.padEnd(36)} ${String(o.sequences).padStart(4)} ${String(boxes).padStart(7)} ` +
+          `${o.successAuc.toFixed(3)} ${o.precision20.toFixed(3)} ${f(tp)} ${f(tm)} ${String(ev.trackers[0].warnings.length).padStart(5)}`,
+      );
     }
   }
 
@@ -74,19 +77,21 @@ async function main(): Promise<void> {
   if (!opts.keep) await rm(out, { recursive: true, force: true });
 
   const boxesAll = all.reduce((n, tr) => n + [...tr.sequences.values()].reduce((m, s) => m + s.boxes.length, 0), 0);
-  process.stdout.write([
-    `OTB100 (${ds.targets.length} targets, root ${opts.root}), convention ${opts.convention}, node ${process.version}`,
-    '',
-    `${'tracker'.padEnd(36)} seqs   boxes   auc   p@20  parse ms metric ms warns`,
-    ...rows,
-    '',
-    `dataset load          ${f(tDataset)} ms`,
-    `parse (all trackers)  ${f(tParse)} ms`,
-    `metrics, one by one   ${f(tMetricsSum)} ms`,
-    `metrics, all at once  ${f(tMetricsAll)} ms  (${all.length} trackers, ${boxesAll} boxes)`,
-    `report                ${f(tReport)} ms  (${files.length} files)`,
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      `OTB100 (${ds.targets.length} targets, root ${opts.root}), convention ${opts.convention}, node ${process.version}`,
+      '',
+      `${'tracker'.padEnd(36)} seqs   boxes   auc   p@20  parse ms metric ms warns`,
+      ...rows,
+      '',
+      `dataset load          ${f(tDataset)} ms`,
+      `parse (all trackers)  ${f(tParse)} ms`,
+      `metrics, one by one   ${f(tMetricsSum)} ms`,
+      `metrics, all at once  ${f(tMetricsAll)} ms  (${all.length} trackers, ${boxesAll} boxes)`,
+      `report                ${f(tReport)} ms  (${files.length} files)`,
+      '',
+    ].join('\n'),
+  );
 }
 
 runMain(main);

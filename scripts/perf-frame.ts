@@ -48,7 +48,8 @@ class StubEngine implements SiamfcEngine {
     const [pr, pc] = [8 + 1.5 * Math.sin(i / 3), 8 + 1.5 * Math.cos(i / 4)];
     for (let k = 0; k < n; k++) {
       const gain = 1 + 0.03 * Math.sin(i + 2 * k);
-      for (let r = 0; r < 17; r++) for (let c = 0; c < 17; c++) out[k * 289 + r * 17 + c] = gain * Math.exp(-((r - pr) ** 2 + (c - pc) ** 2) / 6) - 0.5;
+      for (let r = 0; r < 17; r++)
+        for (let c = 0; c < 17; c++) out[k * 289 + r * 17 + c] = gain * Math.exp(-((r - pr) ** 2 + (c - pc) ** 2) / 6) - 0.5;
     }
     return out;
   }
@@ -107,15 +108,23 @@ async function oneRun(paths: string[], first: Box, engine: SiamfcEngine): Promis
   const n = tracker.times.frames;
   const { crop, post, network } = tracker.times;
   return {
-    decode: decode / paths.length, decodeCpu: decodeCpu / paths.length, wait: reader.waitMs / n,
-    crop: crop / n, exemplar: exemplar / n, post: post / n, trackCpu: trackCpu / n, network: network / n,
+    decode: decode / paths.length,
+    decodeCpu: decodeCpu / paths.length,
+    wait: reader.waitMs / n,
+    crop: crop / n,
+    exemplar: exemplar / n,
+    post: post / n,
+    trackCpu: trackCpu / n,
+    network: network / n,
   };
 }
 
 /** What one sharp call costs beyond decoding: an 8 x 8 JPEG. */
 async function sharpOverhead(dir: string, runs: number): Promise<number> {
   const path = join(dir, 'tiny.jpg');
-  await sharp(Buffer.alloc(8 * 8 * 3, 128), { raw: { width: 8, height: 8, channels: 3 } }).jpeg().toFile(path);
+  await sharp(Buffer.alloc(8 * 8 * 3, 128), { raw: { width: 8, height: 8, channels: 3 } })
+    .jpeg()
+    .toFile(path);
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
@@ -135,7 +144,17 @@ const ms = (v: number) => v.toFixed(2).padStart(7);
 async function report(label: string, paths: string[], first: Box, runs: number, engine: SiamfcEngine): Promise<void> {
   await oneRun(paths.slice(0, 4), first, engine); // the JIT settles
   process.stdout.write(`\n${label}: ${paths.length} frames per run, ${runs} runs (load average ${loadavg()[0].toFixed(2)} at start)\n`);
-  const head = (cells: string[]) => `${''.padEnd(6)}${cells.slice(0, 5).map((c) => c.padStart(7)).join('')}  |${cells.slice(5, 7).map((c) => c.padStart(7)).join('')}  |${cells.slice(7, 9).map((c) => c.padStart(11)).join('')}  |${cells[9].padStart(8)}\n`;
+  const head = (cells: string[]) =>
+    `${''.padEnd(6)}${cells
+      .slice(0, 5)
+      .map((c) => c.padStart(7))
+      .join('')}  |${cells
+      .slice(5, 7)
+      .map((c) => c.padStart(7))
+      .join('')}  |${cells
+      .slice(7, 9)
+      .map((c) => c.padStart(11))
+      .join('')}  |${cells[9].padStart(8)}\n`;
   process.stdout.write(head(['decode', 'decode', 'crop', '+crop', 'post', 'total', 'total', 'CPU ms', 'CPU ms', 'network']));
   process.stdout.write(head(['alone', 'waited', '3x255', '127', '', 'alone', 'ahead', 'decode', 'crop+post', '']));
   const all: RunFigures[] = [];
@@ -149,12 +168,20 @@ async function report(label: string, paths: string[], first: Box, runs: number, 
     all.push(f);
     process.stdout.write(row(String(r + 1), f));
   }
-  const pick = (how: (v: number[]) => number) => Object.fromEntries(Object.keys(all[0]).map((k) => [k, how(all.map((f) => f[k as keyof RunFigures]))])) as unknown as RunFigures;
+  const pick = (how: (v: number[]) => number) =>
+    Object.fromEntries(Object.keys(all[0]).map((k) => [k, how(all.map((f) => f[k as keyof RunFigures]))])) as unknown as RunFigures;
   process.stdout.write(row('median', pick(median)));
-  process.stdout.write(row('min', pick((v) => Math.min(...v))));
-  process.stdout.write('ms per frame. total: decode (alone, or the wait left when read ahead) + 3 crops of 255 + post, a SiamFC-3s frame;\n' +
-    '+crop 127: what refreshing the template would add (not in the totals); CPU ms: of the process (crop+post: with the exemplar\n' +
-    'crop and, with --ort, the network), which waiting for a core does not add to; min: the least disturbed run of each column\n');
+  process.stdout.write(
+    row(
+      'min',
+      pick((v) => Math.min(...v)),
+    ),
+  );
+  process.stdout.write(
+    'ms per frame. total: decode (alone, or the wait left when read ahead) + 3 crops of 255 + post, a SiamFC-3s frame;\n' +
+      '+crop 127: what refreshing the template would add (not in the totals); CPU ms: of the process (crop+post: with the exemplar\n' +
+      'crop and, with --ort, the network), which waiting for a core does not add to; min: the least disturbed run of each column\n',
+  );
 }
 
 async function main(): Promise<void> {
@@ -164,16 +191,28 @@ async function main(): Promise<void> {
     .option('--frames <n>', 'frames per sequence', (v) => Math.max(4, Number.parseInt(v, 10) || 0), 41)
     .option('--runs <n>', 'runs per sequence (the median is reported)', (v) => Math.max(1, Number.parseInt(v, 10) || 0), 5)
     .option('--ort', 'the committed quarter-width model on ONNX Runtime instead of a stub network')
-    .addOption(realDataOption('--real <dir>', 'an OTB sequence folder (img/*.jpg, groundtruth_rect.txt) to time as well', ...REAL_SEQUENCE_PARTS))
+    .addOption(
+      realDataOption('--real <dir>', 'an OTB sequence folder (img/*.jpg, groundtruth_rect.txt) to time as well', ...REAL_SEQUENCE_PARTS),
+    )
     .parse()
     .opts<{ frames: number; runs: number; real: string; ort?: boolean }>();
   const tmp = await mkdtemp(join(tmpdir(), 'siambench-frame-'));
-  const engine = !o.ort ? new StubEngine() : await OrtEngine.create(await readModelWeights(join(modelsRoot(), 'siamfc')), { device: 'cpu', threads: availableParallelism() });
+  const engine = !o.ort
+    ? new StubEngine()
+    : await OrtEngine.create(await readModelWeights(join(modelsRoot(), 'siamfc')), { device: 'cpu', threads: availableParallelism() });
   try {
     process.stdout.write(`network: ${engine.name} (not part of the totals)\n`);
-    process.stdout.write(`${availableParallelism()} cores, sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips}), sharp.concurrency ${sharp.concurrency()}\n`);
+    process.stdout.write(
+      `${availableParallelism()} cores, sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips}), sharp.concurrency ${sharp.concurrency()}\n`,
+    );
     process.stdout.write(`one sharp decode of an 8x8 JPEG (per-call overhead): ${(await sharpOverhead(tmp, 105)).toFixed(2)} ms\n`);
-    await report(`synthetic ${FRAME_W}x${FRAME_H} JPEG (as perf:speed)`, await writeSequence(join(tmp, 'img'), o.frames), truth(0), o.runs, engine);
+    await report(
+      `synthetic ${FRAME_W}x${FRAME_H} JPEG (as perf:speed)`,
+      await writeSequence(join(tmp, 'img'), o.frames),
+      truth(0),
+      o.runs,
+      engine,
+    );
     const real = await readRealSequence(o.real, o.frames);
     if (real) await report(`real frames of ${o.real}`, real.paths, real.box, o.runs, engine);
     else process.stdout.write(`\n(no real sequence at ${o.real}: synthetic frames only)\n`);

@@ -45,7 +45,8 @@ interface RunFigures {
 }
 
 async function makeEngine(compute: ComputeChoice, dir: string): Promise<SiamfcEngine> {
-  if (compute.engine === 'ort') return OrtEngine.create(await readModelWeights(dir), { device: compute.provider as 'cpu' | 'cuda', threads: compute.threads });
+  if (compute.engine === 'ort')
+    return OrtEngine.create(await readModelWeights(dir), { device: compute.provider as 'cpu' | 'cuda', threads: compute.threads });
   await selectBackend(compute.backend);
   return new TfjsEngine(await loadModel(dir));
 }
@@ -54,7 +55,13 @@ async function makeEngine(compute: ComputeChoice, dir: string): Promise<SiamfcEn
  * Loads the model and warms up (init on frame 1, two updates), then waits for `go` before tracking
  * the sequence and returns per-frame stage times; workers use `go` to start timing together.
  */
-async function trackSequence(compute: ComputeChoice, modelDir: string, paths: string[], box: Box, go: () => Promise<void> = async () => {}): Promise<RunFigures> {
+async function trackSequence(
+  compute: ComputeChoice,
+  modelDir: string,
+  paths: string[],
+  box: Box,
+  go: () => Promise<void> = async () => {},
+): Promise<RunFigures> {
   const engine = await makeEngine(compute, modelDir);
   const tracker = new SiamfcTracker(engine, SIAMFC_3S);
   const first = await decodeRgb(paths[0]);
@@ -78,8 +85,13 @@ async function trackSequence(compute: ComputeChoice, modelDir: string, paths: st
     decode += performance.now() - d0;
   }
   return {
-    frames: n, decode: decode / n, decodeWait: reader.waitMs / n, crop: tracker.times.crop / n,
-    network: tracker.times.network / n, post: tracker.times.post / n, wallSeconds,
+    frames: n,
+    decode: decode / n,
+    decodeWait: reader.waitMs / n,
+    crop: tracker.times.crop / n,
+    network: tracker.times.network / n,
+    post: tracker.times.post / n,
+    wallSeconds,
   };
 }
 
@@ -97,7 +109,10 @@ async function engineOverhead(modelDir: string, threads: number, runs: number): 
   const c = layerChannels(a.width).at(-1)!;
   const graph = responseGraph(foldedLayers(w), a.instanceSize, [fz, fz, c], w);
   const crops = new Float32Array(3 * a.instanceSize ** 2 * 3).map((_, i) => i % 251);
-  const exemplar = { data: new Float32Array(fz * fz * c).map((_, i) => (i % 13) / 13), shape: [1, fz, fz, c] as [number, number, number, number] };
+  const exemplar = {
+    data: new Float32Array(fz * fz * c).map((_, i) => (i % 13) / 13),
+    shape: [1, fz, fz, c] as [number, number, number, number],
+  };
   const feeds = {
     crops: new ort.Tensor('float32', crops, [3, a.instanceSize, a.instanceSize, 3]),
     exemplar: new ort.Tensor('float32', exemplar.data, exemplar.shape),
@@ -129,11 +144,15 @@ async function engineOverhead(modelDir: string, threads: number, runs: number): 
  */
 async function workerThroughput(threads: number, modelDir: string, paths: string[], request: ComputeRequest): Promise<number> {
   const boot = `const { register } = await import('tsx/esm/api'); register(); await import(${JSON.stringify(import.meta.url)});`;
-  const workers = Array.from({ length: threads }, () => new Worker(boot, { eval: true, workerData: { modelDir, paths, request, workers: threads } }));
-  const next = (w: Worker) => new Promise<unknown>((resolve, reject) => {
-    w.once('message', resolve);
-    w.once('error', reject);
-  });
+  const workers = Array.from(
+    { length: threads },
+    () => new Worker(boot, { eval: true, workerData: { modelDir, paths, request, workers: threads } }),
+  );
+  const next = (w: Worker) =>
+    new Promise<unknown>((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
   try {
     await Promise.all(workers.map(next)); // 'ready'
     const t0 = performance.now();
@@ -149,15 +168,27 @@ async function workerThroughput(threads: number, modelDir: string, paths: string
 const ms = (v: number) => v.toFixed(1).padStart(8);
 
 async function main(): Promise<void> {
-  const program = addComputeOptions(new Command()
-    .name('npm run perf:speed --')
-    .description('SiamFC-3s per-stage time and fps on both engines (or the one --engine names)')
-    .option('--frames <n>', 'frames per sequence', (v) => Math.max(3, Number.parseInt(v, 10) || 0), 21)
-    .option('--no-workers', 'skip the 1 vs 2 worker-thread measurement')
-    .addOption(realDataOption('--real <dir>', 'an OTB sequence folder (img/*.jpg, groundtruth_rect.txt) to track as well', ...REAL_SEQUENCE_PARTS))
-    .option('--model <dir>', 'a model folder to time as well (default: models/siamfc-pretrained when imported)'))
-    .parse();
-  const o = program.opts<{ engine?: string; device?: string; threads?: number; backend?: string; frames: number; workers: boolean; real: string; model?: string }>();
+  const program = addComputeOptions(
+    new Command()
+      .name('npm run perf:speed --')
+      .description('SiamFC-3s per-stage time and fps on both engines (or the one --engine names)')
+      .option('--frames <n>', 'frames per sequence', (v) => Math.max(3, Number.parseInt(v, 10) || 0), 21)
+      .option('--no-workers', 'skip the 1 vs 2 worker-thread measurement')
+      .addOption(
+        realDataOption('--real <dir>', 'an OTB sequence folder (img/*.jpg, groundtruth_rect.txt) to track as well', ...REAL_SEQUENCE_PARTS),
+      )
+      .option('--model <dir>', 'a model folder to time as well (default: models/siamfc-pretrained when imported)'),
+  ).parse();
+  const o = program.opts<{
+    engine?: string;
+    device?: string;
+    threads?: number;
+    backend?: string;
+    frames: number;
+    workers: boolean;
+    real: string;
+    model?: string;
+  }>();
   const req = checkComputeRequest({ engine: o.engine, device: o.device, threads: o.threads, backend: o.backend });
   const requests: ComputeRequest[] = req.engine ? [req] : [{ engine: 'ort', threads: o.threads }, { engine: 'tfjs' }];
   const computes = await Promise.all(requests.map((r) => selectCompute(r, 1)));
@@ -171,47 +202,71 @@ async function main(): Promise<void> {
     const params = initParams(cfg, 1);
     await saveModel(fullDir, params, cfg, { trained: false });
     for (const v of params.values()) v.dispose();
-    const models = [{ label: 'width 1 (full)', dir: fullDir }, { label: 'width 0.25', dir: join(modelsRoot(), 'siamfc') }];
+    const models = [
+      { label: 'width 1 (full)', dir: fullDir },
+      { label: 'width 0.25', dir: join(modelsRoot(), 'siamfc') },
+    ];
     // The imported original weights on real frames: what a user of siamfc-pretrained gets.
     const extra = o.model ?? join(modelsRoot(), 'siamfc-pretrained');
     const imported = existsSync(join(extra, 'model.json')) ? { label: basename(extra), dir: extra } : undefined;
     const real = await readRealSequence(o.real, o.frames);
-    const sequences = [{ label: `synthetic ${FRAME_W}x${FRAME_H} JPEG`, paths, box: truth(0), models: imported ? [...models, imported] : models }];
-    if (real) sequences.push({ label: `real frames of ${o.real}`, paths: real.paths, box: real.box, models: imported ? [imported, models[1]] : models });
+    const sequences = [
+      { label: `synthetic ${FRAME_W}x${FRAME_H} JPEG`, paths, box: truth(0), models: imported ? [...models, imported] : models },
+    ];
+    if (real)
+      sequences.push({
+        label: `real frames of ${o.real}`,
+        paths: real.paths,
+        box: real.box,
+        models: imported ? [imported, models[1]] : models,
+      });
 
     process.stdout.write(`${o.frames - 1} timed frames per run, SiamFC-3s (3 search crops of 255), ${availableParallelism()} cores\n`);
-    if (!imported) process.stdout.write(`(no model at ${extra}: npm run import-model imports the original SiamFC weights, see docs/trackers.md)\n`);
+    if (!imported)
+      process.stdout.write(`(no model at ${extra}: npm run import-model imports the original SiamFC weights, see docs/trackers.md)\n`);
     if (!real) process.stdout.write(`(no real sequence at ${o.real}: synthetic frames only)\n`);
     process.stdout.write('decode: awaited alone | wait: for frames read ahead, as bench runs | ms/frame = wait + crop + network + post\n');
     const network = new Map<string, number>();
     for (const q of sequences) {
-      process.stdout.write(`\n${q.label}\nmodel              engine           decode     wait     crop  network     post  ms/frame    fps   rest (wait+crop+post)\n`);
+      process.stdout.write(
+        `\n${q.label}\nmodel              engine           decode     wait     crop  network     post  ms/frame    fps   rest (wait+crop+post)\n`,
+      );
       for (const m of q.models) {
         for (const c of computes) {
           const f = await trackSequence(c, m.dir, q.paths, q.box);
           const total = f.decodeWait + f.crop + f.network + f.post;
           if (q.paths === paths) network.set(`${m.label}|${c.engine}`, f.network);
-          process.stdout.write(`${m.label.padEnd(19)}${c.label.padEnd(14)}${ms(f.decode)} ${ms(f.decodeWait)} ${ms(f.crop)} ${ms(f.network)} ${ms(f.post)}  ${ms(total)} ${(1000 / total).toFixed(2).padStart(6)}  ${ms(total - f.network)}\n`);
+          process.stdout.write(
+            `${m.label.padEnd(19)}${c.label.padEnd(14)}${ms(f.decode)} ${ms(f.decodeWait)} ${ms(f.crop)} ${ms(f.network)} ${ms(f.post)}  ${ms(total)} ${(1000 / total).toFixed(2).padStart(6)}  ${ms(total - f.network)}\n`,
+          );
         }
       }
     }
     const ort = computes.find((c) => c.engine === 'ort' && c.provider === 'cpu');
     if (ort) {
-      process.stdout.write(`\nORT engine's respond() against a bare onnxruntime-node session of the same graph, in alternating blocks (${ort.threads} threads):\n`);
+      process.stdout.write(
+        `\nORT engine's respond() against a bare onnxruntime-node session of the same graph, in alternating blocks (${ort.threads} threads):\n`,
+      );
       for (const m of models) {
         const d = await engineOverhead(m.dir, ort.threads, Math.max(10, o.frames));
         const tfjs = network.get(`${m.label}|tfjs`);
         const tracked = network.get(`${m.label}|ort`)!;
-        process.stdout.write(`${m.label.padEnd(16)} bare ${d.bare.toFixed(1)} ms, engine ${d.engine.toFixed(1)} ms (${((d.engine / d.bare - 1) * 100).toFixed(1)}% over bare)${tfjs ? `; tfjs network stage = ${(tfjs / tracked).toFixed(1)}x ORT's` : ''}\n`);
+        process.stdout.write(
+          `${m.label.padEnd(16)} bare ${d.bare.toFixed(1)} ms, engine ${d.engine.toFixed(1)} ms (${((d.engine / d.bare - 1) * 100).toFixed(1)}% over bare)${tfjs ? `; tfjs network stage = ${(tfjs / tracked).toFixed(1)}x ORT's` : ''}\n`,
+        );
       }
     }
     if (o.workers) {
-      process.stdout.write('\nworker threads (each its own engine and sequence; ORT threads = cores / workers), frames per second overall:\n');
+      process.stdout.write(
+        '\nworker threads (each its own engine and sequence; ORT threads = cores / workers), frames per second overall:\n',
+      );
       for (const m of models) {
         for (const r of requests) {
           const one = await workerThroughput(1, m.dir, paths, r);
           const two = await workerThroughput(2, m.dir, paths, r);
-          process.stdout.write(`${m.label.padEnd(16)}${(r.engine ?? '').padEnd(6)} 1 worker ${one.toFixed(2)} fps, 2 workers ${two.toFixed(2)} fps (x${(two / one).toFixed(2)})\n`);
+          process.stdout.write(
+            `${m.label.padEnd(16)}${(r.engine ?? '').padEnd(6)} 1 worker ${one.toFixed(2)} fps, 2 workers ${two.toFixed(2)} fps (x${(two / one).toFixed(2)})\n`,
+          );
         }
       }
     }
@@ -223,12 +278,24 @@ async function main(): Promise<void> {
 if (isMainThread) {
   runMain(main);
 } else {
-  const { modelDir, paths, request, workers } = workerData as { modelDir: string; paths: string[]; request: ComputeRequest; workers: number };
+  const { modelDir, paths, request, workers } = workerData as {
+    modelDir: string;
+    paths: string[];
+    request: ComputeRequest;
+    workers: number;
+  };
   const port = parentPort!;
   const compute = await selectCompute(request, workers);
-  const figures = await trackSequence(compute, modelDir, paths, truth(0), () => new Promise((resolve) => {
-    port.once('message', () => resolve());
-    port.postMessage('ready');
-  }));
+  const figures = await trackSequence(
+    compute,
+    modelDir,
+    paths,
+    truth(0),
+    () =>
+      new Promise((resolve) => {
+        port.once('message', () => resolve());
+        port.postMessage('ready');
+      }),
+  );
   port.postMessage(figures);
 }

@@ -19,7 +19,9 @@ import { createOrtSiamfc, type OrtSiamese } from '../src/training/engines/ort/or
  */
 const program = new Command()
   .name('npm run perf:train-ort --')
-  .description('Training throughput of the ORT engine alone (pairs/s per width and thread count), with the inference backbone as a gauge of how busy the machine is')
+  .description(
+    'Training throughput of the ORT engine alone (pairs/s per width and thread count), with the inference backbone as a gauge of how busy the machine is',
+  )
   .option('--widths <list>', 'network widths', '0.25,1')
   .option('--threads <list>', 'intra-op thread counts', '2,1')
   .option('--batch <n>', 'pairs per step', '8')
@@ -83,7 +85,9 @@ async function main(): Promise<void> {
         stats = Math.min(stats, performance.now() - t);
       }
       const backbone = await backboneMs(model, threads);
-      console.log(`width ${width}, ${model.engine}, batch ${batch}: best ${rate(times[0])} pairs/s (${times[0].toFixed(0)} ms/step), median ${rate(times[times.length >> 1])} pairs/s; first step with session creation ${first.toFixed(0)} ms; batch statistics ${stats.toFixed(0)} ms (with them ${rate(times[0] + stats)} pairs/s); inference backbone 3x255 ${backbone.toFixed(0)} ms`);
+      console.log(
+        `width ${width}, ${model.engine}, batch ${batch}: best ${rate(times[0])} pairs/s (${times[0].toFixed(0)} ms/step), median ${rate(times[times.length >> 1])} pairs/s; first step with session creation ${first.toFixed(0)} ms; batch statistics ${stats.toFixed(0)} ms (with them ${rate(times[0] + stats)} pairs/s); inference backbone 3x255 ${backbone.toFixed(0)} ms`,
+      );
       model.dispose();
     }
   }

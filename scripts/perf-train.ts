@@ -38,7 +38,14 @@ function randomBatch(size: number, exemplar: number, search: number, seed: numbe
   };
 }
 
-async function timeSteps(req: ComputeRequest, cfg: NetworkConfig, loss: LossName, batch: PairBatch, warmup: number, steps: number): Promise<{ label: string; t: StepTimes }> {
+async function timeSteps(
+  req: ComputeRequest,
+  cfg: NetworkConfig,
+  loss: LossName,
+  batch: PairBatch,
+  warmup: number,
+  steps: number,
+): Promise<{ label: string; t: StepTimes }> {
   const compute = await selectCompute(req, 1);
   const model = await createSiamfcTrainable(compute, cfg, 1, loss, DEFAULT_LOSS_SETTINGS);
   try {
@@ -74,7 +81,11 @@ const TORCH_SCRIPT = fileURLToPath(new URL('./perf-train-torch.py', import.meta.
  * (train-mode forward, logistic loss, backward, SGD) with as many threads. Undefined when no Python
  * here has torch; the figures of the engines stand alone then.
  */
-async function torchStep(width: number, o: { batch: number; exemplarSize: number; searchSize: number; warmup: number; steps: number }, threads: number): Promise<{ python: string; ms: number } | undefined> {
+async function torchStep(
+  width: number,
+  o: { batch: number; exemplarSize: number; searchSize: number; warmup: number; steps: number },
+  threads: number,
+): Promise<{ python: string; ms: number } | undefined> {
   const run = promisify(execFile);
   for (const python of PYTHONS) {
     try {
@@ -91,19 +102,33 @@ async function torchStep(width: number, o: { batch: number; exemplarSize: number
 const ms = (v: number) => v.toFixed(0).padStart(9);
 
 async function main(): Promise<void> {
-  const program = addComputeOptions(new Command()
-    .name('npm run perf:train --')
-    .description('SiamFC training speed (pairs/s) on both engines (or the one --engine names), side by side')
-    .option('--widths <list>', 'comma-separated width multipliers', '0.25,1')
-    .option('--batch <n>', 'pairs per batch', positiveInt('--batch'), 8)
-    .option('--exemplar-size <px>', 'exemplar crop side', positiveInt('--exemplar-size'), 127)
-    .option('--search-size <px>', 'search crop side', positiveInt('--search-size'), 239)
-    .option('--warmup <n>', 'untimed steps first', (v) => Math.max(0, Number.parseInt(v, 10) || 0), 2)
-    .option('--steps <n>', 'timed steps per engine and width', positiveInt('--steps'), 5)
-    .addOption(new Option('--loss <name>', 'training loss').choices([...LOSS_NAMES]).default('logistic'))
-    .option('--no-torch', 'skip the PyTorch CPU reference (run when a python3 here imports torch)'))
-    .parse();
-  const o = program.opts<{ engine?: string; device?: string; threads?: number; backend?: string; widths: string; batch: number; exemplarSize: number; searchSize: number; warmup: number; steps: number; loss: LossName; torch: boolean }>();
+  const program = addComputeOptions(
+    new Command()
+      .name('npm run perf:train --')
+      .description('SiamFC training speed (pairs/s) on both engines (or the one --engine names), side by side')
+      .option('--widths <list>', 'comma-separated width multipliers', '0.25,1')
+      .option('--batch <n>', 'pairs per batch', positiveInt('--batch'), 8)
+      .option('--exemplar-size <px>', 'exemplar crop side', positiveInt('--exemplar-size'), 127)
+      .option('--search-size <px>', 'search crop side', positiveInt('--search-size'), 239)
+      .option('--warmup <n>', 'untimed steps first', (v) => Math.max(0, Number.parseInt(v, 10) || 0), 2)
+      .option('--steps <n>', 'timed steps per engine and width', positiveInt('--steps'), 5)
+      .addOption(new Option('--loss <name>', 'training loss').choices([...LOSS_NAMES]).default('logistic'))
+      .option('--no-torch', 'skip the PyTorch CPU reference (run when a python3 here imports torch)'),
+  ).parse();
+  const o = program.opts<{
+    engine?: string;
+    device?: string;
+    threads?: number;
+    backend?: string;
+    widths: string;
+    batch: number;
+    exemplarSize: number;
+    searchSize: number;
+    warmup: number;
+    steps: number;
+    loss: LossName;
+    torch: boolean;
+  }>();
   const widths = o.widths.split(',').map((w) => Number(w.trim()));
   if (widths.some((w) => !(w > 0))) throw new UserError(`--widths: expected positive numbers separated by commas, got '${o.widths}'`);
   const req = checkComputeRequest({ engine: o.engine, device: o.device, threads: o.threads, backend: o.backend });
@@ -111,9 +136,13 @@ async function main(): Promise<void> {
 
   // The gradient pass alone is what compares with PyTorch, whose forward pass updates the moving
   // statistics itself; here they are a second pass after the step (network.ts's convention).
-  process.stdout.write(`training step (loss + gradients, SGD, batch-norm statistics), ${o.loss} loss, batch ${o.batch}, crops ${o.exemplarSize}/${o.searchSize}, ` +
-    `${o.warmup} warm-up + ${o.steps} timed steps, ${availableParallelism()} cores; data loading excluded\n\n`);
-  process.stdout.write('width   engine                   grads ms    sgd ms  stats ms   step ms   pairs/s  pairs/s of the gradient pass alone\n');
+  process.stdout.write(
+    `training step (loss + gradients, SGD, batch-norm statistics), ${o.loss} loss, batch ${o.batch}, crops ${o.exemplarSize}/${o.searchSize}, ` +
+      `${o.warmup} warm-up + ${o.steps} timed steps, ${availableParallelism()} cores; data loading excluded\n\n`,
+  );
+  process.stdout.write(
+    'width   engine                   grads ms    sgd ms  stats ms   step ms   pairs/s  pairs/s of the gradient pass alone\n',
+  );
   const batch = randomBatch(o.batch, o.exemplarSize, o.searchSize, 7);
   // PyTorch first, while this process holds no engine: a WASM or ORT thread pool left alive here
   // took a core from it (6 pairs/s instead of 28 in one run).
@@ -121,7 +150,14 @@ async function main(): Promise<void> {
   const torchMs = new Map<number, { python: string; ms: number } | undefined>();
   if (o.torch && o.loss === 'logistic') for (const width of widths) torchMs.set(width, await torchStep(width, o, threads));
   for (const width of widths) {
-    const cfg: NetworkConfig = { width, exemplarSize: o.exemplarSize, searchSize: o.searchSize, headScale: 0.001, bnEps: 1e-6, bnMomentum: 0.05 };
+    const cfg: NetworkConfig = {
+      width,
+      exemplarSize: o.exemplarSize,
+      searchSize: o.searchSize,
+      headScale: 0.001,
+      bnEps: 1e-6,
+      bnMomentum: 0.05,
+    };
     const rows: { label: string; pps: number; grads: number }[] = [];
     for (const r of requests) {
       let result: { label: string; t: StepTimes };
@@ -137,18 +173,28 @@ async function main(): Promise<void> {
       const step = t.grads + t.sgd + t.stats;
       const pps = o.batch / (step / 1000);
       rows.push({ label, pps, grads: o.batch / (t.grads / 1000) });
-      process.stdout.write(`${String(width).padEnd(8)}${label.padEnd(24)}${ms(t.grads)} ${ms(t.sgd)} ${ms(t.stats)} ${ms(step)} ${pps.toFixed(2).padStart(9)} ${(o.batch / (t.grads / 1000)).toFixed(2).padStart(9)}\n`);
+      process.stdout.write(
+        `${String(width).padEnd(8)}${label.padEnd(24)}${ms(t.grads)} ${ms(t.sgd)} ${ms(t.stats)} ${ms(step)} ${pps.toFixed(2).padStart(9)} ${(o.batch / (t.grads / 1000)).toFixed(2).padStart(9)}\n`,
+      );
     }
-    if (rows.length === 2) process.stdout.write(`${''.padEnd(8)}${rows[1].label} = ${(rows[1].pps / rows[0].pps).toFixed(1)}x ${rows[0].label}\n`);
+    if (rows.length === 2)
+      process.stdout.write(`${''.padEnd(8)}${rows[1].label} = ${(rows[1].pps / rows[0].pps).toFixed(1)}x ${rows[0].label}\n`);
     if (!torchMs.has(width)) continue;
     const torch = torchMs.get(width);
     if (!torch) {
-      process.stdout.write(`${String(width).padEnd(8)}${'pytorch'.padEnd(24)} not available: no python3 here imports torch (Debian: apt install python3-torch; or set SIAMBENCH_PYTHON)\n`);
+      process.stdout.write(
+        `${String(width).padEnd(8)}${'pytorch'.padEnd(24)} not available: no python3 here imports torch (Debian: apt install python3-torch; or set SIAMBENCH_PYTHON)\n`,
+      );
       continue;
     }
     const pps = o.batch / (torch.ms / 1000);
-    process.stdout.write(`${String(width).padEnd(8)}${`pytorch-cpu x${threads} threads`.padEnd(24)}${''.padStart(9)} ${''.padStart(9)} ${''.padStart(9)} ${ms(torch.ms)} ${pps.toFixed(2).padStart(9)}   (forward updates the statistics; ${torch.python})\n`);
-    for (const r of rows) process.stdout.write(`${''.padEnd(8)}${r.label} = ${(r.pps / pps).toFixed(2)}x pytorch (step), ${(r.grads / pps).toFixed(2)}x (gradient pass alone)\n`);
+    process.stdout.write(
+      `${String(width).padEnd(8)}${`pytorch-cpu x${threads} threads`.padEnd(24)}${''.padStart(9)} ${''.padStart(9)} ${''.padStart(9)} ${ms(torch.ms)} ${pps.toFixed(2).padStart(9)}   (forward updates the statistics; ${torch.python})\n`,
+    );
+    for (const r of rows)
+      process.stdout.write(
+        `${''.padEnd(8)}${r.label} = ${(r.pps / pps).toFixed(2)}x pytorch (step), ${(r.grads / pps).toFixed(2)}x (gradient pass alone)\n`,
+      );
   }
 }
 

@@ -39,7 +39,10 @@ interface Config {
 }
 
 const MATLAB: Partial<SiamfcSettings> = {
-  displacement: 'unscaled', pyramid: 'one-crop', cropInterpolation: 'bicubic', responseInterpolation: 'matlab',
+  displacement: 'unscaled',
+  pyramid: 'one-crop',
+  cropInterpolation: 'bicubic',
+  responseInterpolation: 'matlab',
 };
 
 const CONFIGS: Config[] = [
@@ -67,9 +70,17 @@ function iou(a: Box, b: Box): number {
   return inter / (a[2] * a[3] + b[2] * b[3] - inter);
 }
 
-const readBoxes = (file: string): Box[] => readFileSync(file, 'utf8').trim().split(/\r?\n/).map((l) => l.split(/[,\s]+/).map(Number) as Box);
+const readBoxes = (file: string): Box[] =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => l.split(/[,\s]+/).map(Number) as Box);
 
-interface Row { auc: number; precision: number; iouPub: number }
+interface Row {
+  auc: number;
+  precision: number;
+  iouPub: number;
+}
 
 function score(gt: Box[], boxes: Box[], published: Box[]): Row {
   const m = measureFrames(flattenBoxes(gt), flattenBoxes(boxes), CONVENTIONS.otb);
@@ -103,17 +114,20 @@ async function main(): Promise<void> {
     const weights = await readModelWeights(model);
     const engines = new Map<boolean, OrtEngine>();
     const engineFor = async (zeroBias: boolean) => {
-      if (!engines.has(zeroBias)) engines.set(zeroBias, await OrtEngine.create(zeroBias ? withZeroBias(weights) : weights, { device: 'cpu', threads }));
+      if (!engines.has(zeroBias))
+        engines.set(zeroBias, await OrtEngine.create(zeroBias ? withZeroBias(weights) : weights, { device: 'cpu', threads }));
       return engines.get(zeroBias)!;
     };
     const ds = await loadOtb('OTB100', join(REALDATA, 'frames', 'otb'));
     const pubDir = join(REALDATA, 'results', 'OTB100', 'cfnet-release', 'SiamFC-3s');
-    const seqs = await Promise.all(SEQUENCES.map(async (name) => {
-      const target = ds.targets.find((t) => t.name === name);
-      if (!target?.images) throw new Error(`${name}: no images under ${ds.root}`);
-      const frames: Frame[] = await Promise.all(target.images.map(async (path, index) => ({ index, path, ...(await decodeRgb(path)) })));
-      return { name, gt: target.groundTruth, frames, published: readBoxes(join(pubDir, `${name}.txt`)) };
-    }));
+    const seqs = await Promise.all(
+      SEQUENCES.map(async (name) => {
+        const target = ds.targets.find((t) => t.name === name);
+        if (!target?.images) throw new Error(`${name}: no images under ${ds.root}`);
+        const frames: Frame[] = await Promise.all(target.images.map(async (path, index) => ({ index, path, ...(await decodeRgb(path)) })));
+        return { name, gt: target.groundTruth, frames, published: readBoxes(join(pubDir, `${name}.txt`)) };
+      }),
+    );
 
     const results = new Map<string, Map<string, Row>>();
     const pub = new Map<string, Row>();
@@ -132,14 +146,20 @@ async function main(): Promise<void> {
         rows.set(s.name, score(s.gt, boxes, s.published));
       }
       results.set(c.name, rows);
-      const line = SEQUENCES.map((n) => { const r = rows.get(n)!; return `${r.auc.toFixed(3)}/${r.precision.toFixed(3)}/${r.iouPub.toFixed(3)}`; }).join('  ');
+      const line = SEQUENCES.map((n) => {
+        const r = rows.get(n)!;
+        return `${r.auc.toFixed(3)}/${r.precision.toFixed(3)}/${r.iouPub.toFixed(3)}`;
+      }).join('  ');
       process.stderr.write(`${c.name.padEnd(14)} ${line}  (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
     }
 
     const head = `| configuration | ${SEQUENCES.map((n) => `${n} AUC / P@20 / IoU pub`).join(' | ')} | mean AUC | mean IoU pub |`;
     const out = [head, `|${'---|'.repeat(SEQUENCES.length + 3)}`];
     const fmt = (name: string, rows: Map<string, Row>, iouToo = true) => {
-      const cells = SEQUENCES.map((n) => { const r = rows.get(n)!; return `${r.auc.toFixed(3)} / ${r.precision.toFixed(3)} / ${iouToo ? r.iouPub.toFixed(3) : '-'}`; });
+      const cells = SEQUENCES.map((n) => {
+        const r = rows.get(n)!;
+        return `${r.auc.toFixed(3)} / ${r.precision.toFixed(3)} / ${iouToo ? r.iouPub.toFixed(3) : '-'}`;
+      });
       const meanAuc = SEQUENCES.reduce((a, n) => a + rows.get(n)!.auc, 0) / SEQUENCES.length;
       const meanIou = SEQUENCES.reduce((a, n) => a + rows.get(n)!.iouPub, 0) / SEQUENCES.length;
       return `| ${name} | ${cells.join(' | ')} | ${meanAuc.toFixed(3)} | ${iouToo ? meanIou.toFixed(3) : '-'} |`;

@@ -30,7 +30,9 @@ export async function writeSequence(dir: string, n: number): Promise<string[]> {
       }
     }
     const path = join(dir, `${String(i + 1).padStart(4, '0')}.jpg`);
-    await sharp(px, { raw: { width: FRAME_W, height: FRAME_H, channels: 3 } }).jpeg({ quality: 90 }).toFile(path);
+    await sharp(px, { raw: { width: FRAME_W, height: FRAME_H, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toFile(path);
     paths.push(path);
   }
   return paths;
@@ -46,8 +48,14 @@ export const REAL_SEQUENCE_PARTS = ['frames', 'otb', 'MotorRolling'];
  */
 export async function readRealSequence(dir: string, n: number): Promise<{ paths: string[]; box: Box } | undefined> {
   if (!existsSync(join(dir, 'img'))) return undefined;
-  const names = (await readdir(join(dir, 'img'))).filter((f) => f.endsWith('.jpg')).sort().slice(0, n);
-  const g = (await readFile(join(dir, 'groundtruth_rect.txt'), 'utf8')).split('\n')[0].split(/[\s,]+/).map(Number);
+  const names = (await readdir(join(dir, 'img')))
+    .filter((f) => f.endsWith('.jpg'))
+    .sort()
+    .slice(0, n);
+  const g = (await readFile(join(dir, 'groundtruth_rect.txt'), 'utf8'))
+    .split('\n')[0]
+    .split(/[\s,]+/)
+    .map(Number);
   // OTB boxes are 1-based.
   return { paths: names.map((f) => join(dir, 'img', f)), box: [g[0] - 1, g[1] - 1, g[2], g[3]] };
 }

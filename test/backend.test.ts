@@ -17,12 +17,22 @@ function installed(pkg: string): boolean {
 }
 
 test('an unknown backend is a one-line error listing the choices', async () => {
-  await assert.rejects(selectBackend('gpu'), (e: Error) => e instanceof UserError && e.message === "--backend: 'gpu' is not one of node-gpu, node, wasm, cpu");
+  await assert.rejects(
+    selectBackend('gpu'),
+    (e: Error) => e instanceof UserError && e.message === "--backend: 'gpu' is not one of node-gpu, node, wasm, cpu",
+  );
 });
 
-test('a requested native backend that does not load is a one-line error naming it', { skip: installed('@tensorflow/tfjs-node-gpu') && 'tfjs-node-gpu is installed here' }, async () => {
-  await assert.rejects(selectBackend('node-gpu'), (e: Error) => e instanceof UserError && /^--backend node-gpu: @tensorflow\/tfjs-node-gpu is not installed$/.test(e.message));
-});
+test(
+  'a requested native backend that does not load is a one-line error naming it',
+  { skip: installed('@tensorflow/tfjs-node-gpu') && 'tfjs-node-gpu is installed here' },
+  async () => {
+    await assert.rejects(
+      selectBackend('node-gpu'),
+      (e: Error) => e instanceof UserError && /^--backend node-gpu: @tensorflow\/tfjs-node-gpu is not installed$/.test(e.message),
+    );
+  },
+);
 
 test('requested backends activate in tfjs: cpu, then wasm', async () => {
   assert.equal(await selectBackend('cpu'), 'cpu');

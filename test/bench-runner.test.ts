@@ -27,7 +27,11 @@ function bench(out: string, ...extra: string[]) {
   return runCli('bench', ['--dataset', 'synthetic', '--root', syn, '--out', out, ...extra]);
 }
 
-const csvRows = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(','));
+const csvRows = (file: string) =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
 
 test('a killed run, resumed, ends with exactly the results of an uninterrupted run', async () => {
   const whole = join(tmp, 'whole');
@@ -35,7 +39,18 @@ test('a killed run, resumed, ends with exactly the results of an uninterrupted r
   assert.equal(r.code, 0, r.stderr);
 
   const killed = join(tmp, 'killed');
-  const child = startCli('bench', ['--dataset', 'synthetic', '--root', syn, '--out', killed, '--trackers', 'siamfc,static', '--concurrency', '1']);
+  const child = startCli('bench', [
+    '--dataset',
+    'synthetic',
+    '--root',
+    syn,
+    '--out',
+    killed,
+    '--trackers',
+    'siamfc,static',
+    '--concurrency',
+    '1',
+  ]);
   const records = join(killed, 'records', 'siamfc');
   while (!(existsSync(records) && readdirSync(records).some((f) => f.endsWith('.json')))) {
     assert.equal(child.exitCode, null, 'the run ended before it could be killed');
@@ -62,9 +77,16 @@ test('a killed run, resumed, ends with exactly the results of an uninterrupted r
   const strip = (rows: string[][]) => rows.map((row) => row.filter((_, i) => cols[i] !== 'fps'));
   assert.deepEqual(strip(csvRows(join(killed, 'summary.csv'))), strip(csvRows(join(whole, 'summary.csv'))));
   // The static tracker scores what its definition implies: its box is the first ground truth.
-  const gt = readFileSync(join(syn, 'otb', 'Synth001', 'groundtruth_rect.txt'), 'utf8').trim().split('\n')[0];
-  const boxes = readFileSync(join(whole, 'raw', 'static', 'Synth001.txt'), 'utf8').trim().split('\n');
-  assert.ok(boxes.every((b) => b.split(',').map(Number).join() === gt.split(',').map(Number).join()), 'static holds the first box');
+  const gt = readFileSync(join(syn, 'otb', 'Synth001', 'groundtruth_rect.txt'), 'utf8')
+    .trim()
+    .split('\n')[0];
+  const boxes = readFileSync(join(whole, 'raw', 'static', 'Synth001.txt'), 'utf8')
+    .trim()
+    .split('\n');
+  assert.ok(
+    boxes.every((b) => b.split(',').map(Number).join() === gt.split(',').map(Number).join()),
+    'static holds the first box',
+  );
   // ORT is the default engine and the records say so: engine, provider and threads.
   const run = JSON.parse(readFileSync(join(whole, 'run.json'), 'utf8'));
   assert.equal(run.compute.used.engine, 'ort');
@@ -74,20 +96,31 @@ test('a killed run, resumed, ends with exactly the results of an uninterrupted r
   assert.deepEqual(job.compute, run.compute.used);
   assert.equal(job.trackerRecord.engine, `ort/cpu/${job.compute.threads}t`);
   const leftovers = readdirSync(join(killed, 'raw', 'siamfc')).filter((f) => f.endsWith('.tmp'));
-  assert.deepEqual(leftovers.filter((f) => !f.includes('.txt.')), [], 'no stray files but atomic-write temporaries');
+  assert.deepEqual(
+    leftovers.filter((f) => !f.includes('.txt.')),
+    [],
+    'no stray files but atomic-write temporaries',
+  );
 });
 
 test('--engine tfjs writes the same boxes as the default ORT engine, and its records say tfjs', () => {
   const ort = join(tmp, 'engine-ort');
   const tfjs = join(tmp, 'engine-tfjs');
-  for (const [out, extra] of [[ort, []], [tfjs, ['--engine', 'tfjs', '--backend', 'wasm']]] as const) {
+  for (const [out, extra] of [
+    [ort, []],
+    [tfjs, ['--engine', 'tfjs', '--backend', 'wasm']],
+  ] as const) {
     const r = bench(out, '--trackers', 'siamfc', '--concurrency', '2', ...extra);
     assert.equal(r.code, 0, r.stderr);
   }
   assert.equal(JSON.parse(readFileSync(join(tfjs, 'run.json'), 'utf8')).compute.used.engine, 'tfjs');
   let worst = 0;
   for (const seq of SEQS) {
-    const read = (dir: string) => readFileSync(join(dir, 'raw', 'siamfc', `${seq}.txt`), 'utf8').trim().split('\n').map((l) => l.split(',').map(Number));
+    const read = (dir: string) =>
+      readFileSync(join(dir, 'raw', 'siamfc', `${seq}.txt`), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(',').map(Number));
     const [a, b] = [read(ort), read(tfjs)];
     assert.equal(a.length, b.length);
     a.forEach((row, i) => row.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - b[i][j])))));
@@ -97,7 +130,9 @@ test('--engine tfjs writes the same boxes as the default ORT engine, and its rec
 
 test('a tracker that throws on one sequence fails that sequence only; the run goes on and says so', () => {
   const module = join(tmp, 'flaky.ts');
-  writeFileSync(module, `
+  writeFileSync(
+    module,
+    `
     export const trackers = [{
       name: 'flaky', description: 'throws on Synth002 frame 6', deterministic: true, needsPixels: false,
       async create() {
@@ -111,9 +146,12 @@ test('a tracker that throws on one sequence fails that sequence only; the run go
         };
       },
     }];
-  `);
+  `,
+  );
   const out = join(tmp, 'flaky-run');
-  const r = runCli('bench', ['--dataset', 'synthetic', '--root', syn, '--out', out, '--trackers', 'flaky,static', '--concurrency', '2'], { SIAMBENCH_TRACKERS: module });
+  const r = runCli('bench', ['--dataset', 'synthetic', '--root', syn, '--out', out, '--trackers', 'flaky,static', '--concurrency', '2'], {
+    SIAMBENCH_TRACKERS: module,
+  });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /failed: flaky on Synth002: flaky gave up on frame 6/);
   const record = JSON.parse(readFileSync(join(out, 'records', 'flaky', 'Synth002.json'), 'utf8'));
@@ -131,7 +169,9 @@ test('a tracker that throws on one sequence fails that sequence only; the run go
 
 test('a tracker that calls process.exit kills its worker: that sequence fails as "worker died", a new worker runs the rest', () => {
   const module = join(tmp, 'quitter.ts');
-  writeFileSync(module, `
+  writeFileSync(
+    module,
+    `
     export const trackers = [{
       name: 'quitter', description: 'exits on Synth002 frame 6', deterministic: true, needsPixels: false,
       async create() {
@@ -145,9 +185,12 @@ test('a tracker that calls process.exit kills its worker: that sequence fails as
         };
       },
     }];
-  `);
+  `,
+  );
   const out = join(tmp, 'quitter-run');
-  const r = runCli('bench', ['--dataset', 'synthetic', '--root', syn, '--out', out, '--trackers', 'quitter,static', '--concurrency', '1'], { SIAMBENCH_TRACKERS: module });
+  const r = runCli('bench', ['--dataset', 'synthetic', '--root', syn, '--out', out, '--trackers', 'quitter,static', '--concurrency', '1'], {
+    SIAMBENCH_TRACKERS: module,
+  });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /failed: quitter on Synth002: worker died: exit code 7/);
   assert.ok(!existsSync(join(out, 'raw', 'quitter', 'Synth002.txt')), 'no result file for the failed sequence');
@@ -161,8 +204,15 @@ test('VOT protocol through the bench: reset runs in the VOT layout, 3 identical 
   assert.equal(r.code, 0, r.stderr);
   for (const seq of SEQS) {
     const dir = join(out, 'raw', 'static', 'baseline', seq);
-    assert.deepEqual(readdirSync(dir).filter((f) => /_\d{3}\.txt$/.test(f)).sort(), [1, 2, 3].map((k) => `${seq}_00${k}.txt`));
-    const lines = readFileSync(join(dir, `${seq}_001.txt`), 'utf8').trim().split('\n');
+    assert.deepEqual(
+      readdirSync(dir)
+        .filter((f) => /_\d{3}\.txt$/.test(f))
+        .sort(),
+      [1, 2, 3].map((k) => `${seq}_00${k}.txt`),
+    );
+    const lines = readFileSync(join(dir, `${seq}_001.txt`), 'utf8')
+      .trim()
+      .split('\n');
     assert.equal(lines.length, 30);
     assert.equal(lines[0], '1');
   }
@@ -171,11 +221,27 @@ test('VOT protocol through the bench: reset runs in the VOT layout, 3 identical 
   assert.equal(rows[1][0], 'static');
 
   // The unsupervised experiment: one run, no reset, scored by average overlap.
-  const u = runCli('bench', ['--dataset', 'synthetic-vot', '--root', syn, '--out', join(tmp, 'vot-u'), '--trackers', 'static', '--experiment', 'unsupervised']);
+  const u = runCli('bench', [
+    '--dataset',
+    'synthetic-vot',
+    '--root',
+    syn,
+    '--out',
+    join(tmp, 'vot-u'),
+    '--trackers',
+    'static',
+    '--experiment',
+    'unsupervised',
+  ]);
   assert.equal(u.code, 0, u.stderr);
-  const lines = readFileSync(join(tmp, 'vot-u', 'raw', 'static', 'unsupervised', 'Synth001', 'Synth001_001.txt'), 'utf8').trim().split('\n');
+  const lines = readFileSync(join(tmp, 'vot-u', 'raw', 'static', 'unsupervised', 'Synth001', 'Synth001_001.txt'), 'utf8')
+    .trim()
+    .split('\n');
   assert.equal(lines.length, 30);
-  assert.ok(lines.slice(1).every((l) => l.split(',').length === 4), 'every later frame holds a region, never a reset code');
+  assert.ok(
+    lines.slice(1).every((l) => l.split(',').length === 4),
+    'every later frame holds a region, never a reset code',
+  );
   const urows = csvRows(join(tmp, 'vot-u', 'summary.csv'));
   const ao = Number(urows[1][urows[0].indexOf('ao')]);
   assert.ok(ao > 0 && ao < 1, `AO ${ao}`);
@@ -189,7 +255,10 @@ test('bench option errors are one line and a non-zero exit', () => {
     [['--backend', 'tpu', '--root', syn], /^error: --backend: 'tpu' is not one of node-gpu, node, wasm, cpu/],
     [['--concurrency', '0', '--root', syn], /^error: --concurrency: expected a whole number >= 1, got '0'/],
     [['--dataset', 'OTB100'], /^error: --root: required for --dataset OTB100/],
-    [['--convention', 'legacy', '--root', syn], /^error: --convention: unknown convention 'legacy' for OTB \(expected otb, pysot, got10k\)/],
+    [
+      ['--convention', 'legacy', '--root', syn],
+      /^error: --convention: unknown convention 'legacy' for OTB \(expected otb, pysot, got10k\)/,
+    ],
   ];
   for (const [args, want] of cases) {
     const r = runCli('bench', [...args, '--out', out]);

@@ -15,8 +15,16 @@ import { assertOneLineError, runCli } from './helpers/cli.ts';
 
 test('aliases users type name the canonical dataset, whatever the case and separators', () => {
   const cases: [string, string][] = [
-    ['OTB2015', 'OTB100'], ['otb-2015', 'OTB100'], ['tb100', 'OTB100'], ['OTB_100', 'OTB100'], ['cvpr13', 'OTB2013'],
-    ['TB-50', 'OTB50'], ['vot2018', 'VOT2018'], ['VOT-2016', 'VOT2016'], ['Synthetic', 'synthetic'], ['SYNTHETIC-VOT', 'synthetic-vot'],
+    ['OTB2015', 'OTB100'],
+    ['otb-2015', 'OTB100'],
+    ['tb100', 'OTB100'],
+    ['OTB_100', 'OTB100'],
+    ['cvpr13', 'OTB2013'],
+    ['TB-50', 'OTB50'],
+    ['vot2018', 'VOT2018'],
+    ['VOT-2016', 'VOT2016'],
+    ['Synthetic', 'synthetic'],
+    ['SYNTHETIC-VOT', 'synthetic-vot'],
   ];
   for (const [typed, canonical] of cases) assert.equal(findDataset(typed)?.name, canonical, typed);
   assert.equal(findDataset('OTB99'), undefined);
@@ -35,8 +43,14 @@ test('the loaders, the bench and eval share the registry', () => {
   assert.throws(() => votDatasetName('VOT2021'), /--dataset: VOT2021 uses the anchor-based protocol/);
   assert.throws(() => votDatasetName('VOT2012'), /--dataset: unknown dataset 'VOT2012'/);
   // bench runs trackers on VOT2016..2019 only; the older sets can be scored from results.
-  assert.throws(() => benchDatasetKind('VOT2014'), /--dataset: VOT2014 is not available here \(expected synthetic, synthetic-vot, OTB2013, OTB50, OTB100, VOT2016/);
-  assert.throws(() => resolveDataset('OTB99', { family: 'otb' }), /--dataset: unknown dataset 'OTB99' \(expected synthetic, OTB2013, OTB50, OTB100; CVPR13 = OTB2013; TB50 = OTB50; OTB2015, TB100 = OTB100\)/);
+  assert.throws(
+    () => benchDatasetKind('VOT2014'),
+    /--dataset: VOT2014 is not available here \(expected synthetic, synthetic-vot, OTB2013, OTB50, OTB100, VOT2016/,
+  );
+  assert.throws(
+    () => resolveDataset('OTB99', { family: 'otb' }),
+    /--dataset: unknown dataset 'OTB99' \(expected synthetic, OTB2013, OTB50, OTB100; CVPR13 = OTB2013; TB50 = OTB50; OTB2015, TB100 = OTB100\)/,
+  );
   assert.match(datasetChoices({ family: 'otb' }), /OTB100 \(also OTB2015, TB100\)/);
 });
 
@@ -54,8 +68,14 @@ test('eval takes OTB2015 as OTB100 (it used to reject the alias the loader accep
     const empty = join(tmp, 'empty');
     mkdirSync(empty);
     // Past the dataset check, the empty results folder is the error: the alias was accepted.
-    assertOneLineError(runCli('eval', ['--dataset', 'OTB2015', '--root', tmp, '--results', empty, '--out', join(tmp, 'out')]), /--results: no tracker folders/);
-    assertOneLineError(runCli('eval', ['--dataset', 'OTB99', '--root', tmp, '--results', empty, '--out', join(tmp, 'out')]), /--dataset: unknown dataset 'OTB99'/);
+    assertOneLineError(
+      runCli('eval', ['--dataset', 'OTB2015', '--root', tmp, '--results', empty, '--out', join(tmp, 'out')]),
+      /--results: no tracker folders/,
+    );
+    assertOneLineError(
+      runCli('eval', ['--dataset', 'OTB99', '--root', tmp, '--results', empty, '--out', join(tmp, 'out')]),
+      /--dataset: unknown dataset 'OTB99'/,
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -10,16 +10,32 @@ import { ensureSynthetic } from '../src/synthetic/index.ts';
 import { runCli } from './helpers/cli.ts';
 
 function scores(auc: number, p20: number): OtbScores {
-  return { successCurve: [], precisionCurve: [], normPrecisionCurve: [], successAuc: auc, precision20: p20, normPrecision20: p20 / 2, op50: auc, op75: auc / 2, frames: 10 };
+  return {
+    successCurve: [],
+    precisionCurve: [],
+    normPrecisionCurve: [],
+    successAuc: auc,
+    precision20: p20,
+    normPrecision20: p20 / 2,
+    op50: auc,
+    op75: auc / 2,
+    frames: 10,
+  };
 }
 
 function evaluation(rows: [string, number, number][]): OtbEvaluation {
   return {
-    kind: 'otb', dataset: 'synthetic', convention: 'otb', rules: [],
+    kind: 'otb',
+    dataset: 'synthetic',
+    convention: 'otb',
+    rules: [],
     trackers: rows.map(([tracker, auc, p20]) => ({
       tracker,
       overall: { ...scores(auc, p20), sequences: 2 },
-      perSequence: [{ ...scores(auc, p20), target: 'A', attributes: ['OCC'] }, { ...scores(auc, p20), target: 'B', attributes: ['OCC'] }],
+      perSequence: [
+        { ...scores(auc, p20), target: 'A', attributes: ['OCC'] },
+        { ...scores(auc, p20), target: 'B', attributes: ['OCC'] },
+      ],
       perAttribute: { OCC: { ...scores(auc - 0.1, p20 - 0.1), sequences: 2 } },
       warnings: [],
     })),
@@ -27,7 +43,14 @@ function evaluation(rows: [string, number, number][]): OtbEvaluation {
 }
 
 test('comparison: ours minus baseline for every overall metric and the AUC / precision of each attribute', () => {
-  const rows = compareTrackers(evaluation([['siamfc', 0.5, 0.7], ['siamfc-gs', 0.55, 0.65]]), 'siamfc', 'siamfc-gs');
+  const rows = compareTrackers(
+    evaluation([
+      ['siamfc', 0.5, 0.7],
+      ['siamfc-gs', 0.55, 0.65],
+    ]),
+    'siamfc',
+    'siamfc-gs',
+  );
   const get = (scope: string, metric: string) => rows.find((r) => r.scope === scope && r.metric === metric)!;
   assert.equal(get('overall', 'success_auc').delta.toFixed(4), '0.0500');
   assert.equal(get('overall', 'precision_20').delta.toFixed(4), '-0.0500');
@@ -46,11 +69,20 @@ test('regression: a metric moving by more than the tolerance fails, within it pa
   assert.equal(same.length, 4 * 5); // overall, one attribute, two sequences: 5 metrics each
   assert.ok(same.every((d) => d.ok && d.delta === 0));
   const moved = compareMetrics(base, metricsOf(evaluation([['a', 0.508, 0.7]])), 0.01);
-  assert.ok(moved.every((d) => d.ok), 'a change of 0.008 (op75 0.004) is within 0.01');
+  assert.ok(
+    moved.every((d) => d.ok),
+    'a change of 0.008 (op75 0.004) is within 0.01',
+  );
   // precision 0.7 -> 0.67 (and normalised precision, half of it, 0.35 -> 0.335): both beyond 0.01 in every scope.
   const worse = compareMetrics(base, metricsOf(evaluation([['a', 0.5, 0.67]])), 0.01);
-  const bad = worse.filter((d) => !d.ok).map((d) => `${d.scope}/${d.metric}`).sort();
-  assert.deepEqual(bad, ['attribute:OCC', 'overall', 'sequence:A', 'sequence:B'].flatMap((s) => [`${s}/norm_precision_20`, `${s}/precision_20`]).sort());
+  const bad = worse
+    .filter((d) => !d.ok)
+    .map((d) => `${d.scope}/${d.metric}`)
+    .sort();
+  assert.deepEqual(
+    bad,
+    ['attribute:OCC', 'overall', 'sequence:A', 'sequence:B'].flatMap((s) => [`${s}/norm_precision_20`, `${s}/precision_20`]).sort(),
+  );
   assert.equal(worse.find((d) => d.scope === 'overall' && d.metric === 'precision_20')!.delta.toFixed(2), '-0.03');
   const gone = compareMetrics(base, {}, 0.01);
   assert.ok(gone.every((d) => !d.ok && Number.isNaN(d.delta)));

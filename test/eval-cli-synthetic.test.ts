@@ -39,7 +39,11 @@ test('eval --dataset synthetic scores every sequence folder of a raw-layout root
     'lost,0.238095,0.250000,0.250000,0.250000,0.250000,2,8,,synthetic,otb',
   ]);
   // SV is carried by both sequences, DEF and FM by one only: the toolkit reports SV alone.
-  const attrs = readFileSync(join(out, 'per_attribute.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(0, 4).join(','));
+  const attrs = readFileSync(join(out, 'per_attribute.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',').slice(0, 4).join(','));
   assert.deepEqual(attrs, ['perfect,SV,Scale Variation,2', 'lost,SV,Scale Variation,2']);
   assert.match(readFileSync(join(out, 'warnings.txt'), 'utf8'), /^# synthetic, convention otb/);
 });
@@ -62,8 +66,14 @@ test('eval --dataset synthetic through symbolic links: linked root, sequence fol
   const out = join(tmp, 'out');
   const r = runEval(['--dataset', 'synthetic', '--root', join(tmp, 'root-link'), '--results', join(tmp, 'results'), '--out', out]);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n')[1], 'perfect,0.952381,1.000000,1.000000,1.000000,1.000000,2,8,synthetic,otb');
-  assert.match(readFileSync(join(out, 'warnings.txt'), 'utf8'), /results\/gone: dangling symbolic link \(to .*nowhere\); not a tracker folder, skipped/);
+  assert.deepEqual(
+    readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n')[1],
+    'perfect,0.952381,1.000000,1.000000,1.000000,1.000000,2,8,synthetic,otb',
+  );
+  assert.match(
+    readFileSync(join(out, 'warnings.txt'), 'utf8'),
+    /results\/gone: dangling symbolic link \(to .*nowhere\); not a tracker folder, skipped/,
+  );
 });
 
 test('eval --dataset synthetic: malformed ground truth and unknown names are one-line errors', (t) => {

@@ -14,8 +14,16 @@ test('eval on real OTB100 results writes summary.csv and warnings.txt and prints
   const out = mkdtempSync(join(tmpdir(), 'eval-cli-'));
   try {
     const r = runEval([
-      '--dataset', 'OTB100', '--root', real('otb', 'OTB100.json'),
-      '--results', real('results', 'OTB100', 'otb-toolkit'), '--trackers', 'KCF,Staple', '--out', out,
+      '--dataset',
+      'OTB100',
+      '--root',
+      real('otb', 'OTB100.json'),
+      '--results',
+      real('results', 'OTB100', 'otb-toolkit'),
+      '--trackers',
+      'KCF,Staple',
+      '--out',
+      out,
     ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /KCF/);
@@ -46,7 +54,10 @@ test('bad input ends in one line on stderr and a non-zero exit', () => {
     const base = ['--results', empty, '--out', join(tmp, 'out')];
     oneLineError(runEval(['--dataset', 'OTB99', '--root', tmp, ...base]), /--dataset: unknown dataset 'OTB99'/);
     oneLineError(runEval(['--dataset', 'OTB100', '--root', join(tmp, 'nope'), ...base]), /--root: no such file or directory/);
-    oneLineError(runEval(['--dataset', 'OTB100', '--root', tmp, '--convention', 'matlab', ...base]), /--convention: unknown convention 'matlab'/);
+    oneLineError(
+      runEval(['--dataset', 'OTB100', '--root', tmp, '--convention', 'matlab', ...base]),
+      /--convention: unknown convention 'matlab'/,
+    );
     oneLineError(runEval(['--dataset', 'OTB100', '--root', tmp, ...base]), /--results: no tracker folders/);
     oneLineError(runEval(['--dataset', 'OTB100', '--root', tmp]), /required option/);
   } finally {

@@ -13,7 +13,16 @@ import { decodeRgb, type RgbImage } from '../src/images/decode.ts';
 import { meanColour, samplePatch } from '../src/images/sample.ts';
 import type { FeatureMaps, SiamfcEngine } from '../src/trackers/siamfc/engine.ts';
 import { modelsRoot } from '../src/trackers/siamfc/factory.ts';
-import { boxOfTarget, contextSizes, cropWindow, hannWindow2d, peakDisplacement, scaleFactors, targetOfBox, updateScale } from '../src/trackers/siamfc/geometry.ts';
+import {
+  boxOfTarget,
+  contextSizes,
+  cropWindow,
+  hannWindow2d,
+  peakDisplacement,
+  scaleFactors,
+  targetOfBox,
+  updateScale,
+} from '../src/trackers/siamfc/geometry.ts';
 import { readModelWeights } from '../src/trackers/siamfc/model-weights.ts';
 import { OrtEngine } from '../src/trackers/siamfc/ort-engine.ts';
 import { type CubicTaps, type Peak, cubicTaps, locatePeak, upsample } from '../src/trackers/siamfc/response.ts';
@@ -26,7 +35,8 @@ import { SKIP_REALDATA, real } from './helpers/realdata.ts';
 /** Bilinear sampling by its definition: four taps, each the pixel or, outside the frame, the fill. */
 function plainCrop(img: RgbImage, fill: readonly number[], size: number, x0: number, y0: number, step: number): Float32Array {
   const out = new Float32Array(size * size * 3);
-  const px = (x: number, y: number, k: number) => (x >= 0 && x < img.width && y >= 0 && y < img.height ? img.data[(y * img.width + x) * 3 + k] : fill[k]);
+  const px = (x: number, y: number, k: number) =>
+    x >= 0 && x < img.width && y >= 0 && y < img.height ? img.data[(y * img.width + x) * 3 + k] : fill[k];
   for (let v = 0; v < size; v++) {
     for (let u = 0; u < size; u++) {
       const fx = x0 + u * step;
@@ -34,7 +44,11 @@ function plainCrop(img: RgbImage, fill: readonly number[], size: number, x0: num
       const [ix, iy] = [Math.floor(fx), Math.floor(fy)];
       const [wx, wy] = [fx - ix, fy - iy];
       for (let k = 0; k < 3; k++) {
-        out[(v * size + u) * 3 + k] = (1 - wx) * (1 - wy) * px(ix, iy, k) + wx * (1 - wy) * px(ix + 1, iy, k) + (1 - wx) * wy * px(ix, iy + 1, k) + wx * wy * px(ix + 1, iy + 1, k);
+        out[(v * size + u) * 3 + k] =
+          (1 - wx) * (1 - wy) * px(ix, iy, k) +
+          wx * (1 - wy) * px(ix + 1, iy, k) +
+          (1 - wx) * wy * px(ix, iy + 1, k) +
+          wx * wy * px(ix + 1, iy + 1, k);
       }
     }
   }
@@ -66,7 +80,7 @@ function plainPeak(responses: Float32Array, n: number, taps: CubicTaps, window: 
 
 function random(seed: number): () => number {
   let x = seed;
-  return () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
 }
 
 function largestDifference(a: Float32Array, b: Float32Array): number {
@@ -79,13 +93,23 @@ test('crops equal bilinear sampling by definition: inside, across every edge, wh
   const img: RgbImage = { width: 37, height: 23, data: Uint8Array.from({ length: 37 * 23 * 3 }, () => Math.floor(next() * 256)) };
   const fill = [101.25, 7.5, 250];
   const windows = [
-    [5.3, 4.1, 0.7], [-6.2, -3.9, 0.9], [20.5, 10.25, 1.3], [-50, -50, 0.5], [30.9, 18.2, 2.6], [0, 0, 1], [-0.5, -0.5, 1.5], [36, 22, 0.25],
+    [5.3, 4.1, 0.7],
+    [-6.2, -3.9, 0.9],
+    [20.5, 10.25, 1.3],
+    [-50, -50, 0.5],
+    [30.9, 18.2, 2.6],
+    [0, 0, 1],
+    [-0.5, -0.5, 1.5],
+    [36, 22, 0.25],
   ];
   for (const [x0, y0, step] of windows) {
     const size = 31;
     const got = new Float32Array(size * size * 3 + 6).fill(-1);
     samplePatch(img, fill, got, 3, size, x0, y0, step);
-    assert.ok(largestDifference(got.subarray(3, 3 + size * size * 3), plainCrop(img, fill, size, x0, y0, step)) <= 1e-4, `window ${[x0, y0, step]}`);
+    assert.ok(
+      largestDifference(got.subarray(3, 3 + size * size * 3), plainCrop(img, fill, size, x0, y0, step)) <= 1e-4,
+      `window ${[x0, y0, step]}`,
+    );
     assert.deepEqual([...got.subarray(0, 3), ...got.subarray(3 + size * size * 3)], [-1, -1, -1, -1, -1, -1], 'writes only its own pixels');
   }
   // Wholly outside: the fill colour exactly.
@@ -99,13 +123,19 @@ test('peak location equals the whole-map computation: random, smooth, flat, nega
   const window = hannWindow2d(272);
   const next = random(11);
   const cases: { name: string; n: number; map: Float32Array }[] = [];
-  for (let c = 0; c < 6; c++) cases.push({ name: `uniform ${c}`, n: 3, map: Float32Array.from({ length: 3 * 289 }, () => next() * 10 - 5) });
+  for (let c = 0; c < 6; c++)
+    cases.push({ name: `uniform ${c}`, n: 3, map: Float32Array.from({ length: 3 * 289 }, () => next() * 10 - 5) });
   for (let c = 0; c < 6; c++) {
     const n = c % 2 ? 5 : 3;
     const [pr, pc] = [2 + next() * 13, 2 + next() * 13];
     cases.push({
-      name: `bump ${c}`, n,
-      map: Float32Array.from({ length: n * 289 }, (_, i) => (1 + 0.01 * Math.floor(i / 289)) * Math.exp(-(((i % 289) / 17 - pr) ** 2 / 1 + ((i % 17) - pc) ** 2) / 8) - 3 + 0.05 * next()),
+      name: `bump ${c}`,
+      n,
+      map: Float32Array.from(
+        { length: n * 289 },
+        (_, i) =>
+          (1 + 0.01 * Math.floor(i / 289)) * Math.exp(-(((i % 289) / 17 - pr) ** 2 / 1 + ((i % 17) - pc) ** 2) / 8) - 3 + 0.05 * next(),
+      ),
     });
   }
   cases.push({ name: 'flat', n: 3, map: new Float32Array(3 * 289).fill(0.25) });
@@ -145,8 +175,16 @@ test("the upsampler's row searches find the whole map's largest and smallest val
     upsample(map, 0, taps, full);
     const u = new Upsampler(taps);
     u.load(map, 0);
-    assert.equal(u.extreme(1), full.reduce((a, v) => Math.max(a, v), -Infinity), `max of map ${k}`);
-    assert.equal(u.extreme(-1), full.reduce((a, v) => Math.min(a, v), Infinity), `min of map ${k}`);
+    assert.equal(
+      u.extreme(1),
+      full.reduce((a, v) => Math.max(a, v), -Infinity),
+      `max of map ${k}`,
+    );
+    assert.equal(
+      u.extreme(-1),
+      full.reduce((a, v) => Math.min(a, v), Infinity),
+      `min of map ${k}`,
+    );
     const sum = full.reduce((a, v) => a + v, 0);
     assert.ok(Math.abs(u.total() - sum) <= 1e-9 * full.reduce((a, v) => a + Math.abs(v), 0), `sum of map ${k}: ${u.total()} vs ${sum}`);
   }
@@ -157,25 +195,43 @@ class Recording implements SiamfcEngine {
   readonly crops: Float32Array[] = [];
   readonly responses: Float32Array[] = [];
   constructor(private readonly inner: SiamfcEngine) {}
-  get name() { return this.inner.name; }
-  get exemplarSize() { return this.inner.exemplarSize; }
-  get instanceSize() { return this.inner.instanceSize; }
-  get responseSize() { return this.inner.responseSize; }
-  embedExemplar(crops: Float32Array, n: number): Promise<FeatureMaps> { return this.inner.embedExemplar(crops, n); }
+  get name() {
+    return this.inner.name;
+  }
+  get exemplarSize() {
+    return this.inner.exemplarSize;
+  }
+  get instanceSize() {
+    return this.inner.instanceSize;
+  }
+  get responseSize() {
+    return this.inner.responseSize;
+  }
+  embedExemplar(crops: Float32Array, n: number): Promise<FeatureMaps> {
+    return this.inner.embedExemplar(crops, n);
+  }
   async respond(exemplar: FeatureMaps, crops: Float32Array, n: number): Promise<Float32Array> {
     this.crops.push(crops.slice());
     const r = await this.inner.respond(exemplar, crops, n);
     this.responses.push(r.slice());
     return r;
   }
-  dispose(): void { this.inner.dispose(); }
+  dispose(): void {
+    this.inner.dispose();
+  }
 }
 
 test('on real 640x360 frames the tracker makes the crops and boxes of the plain definitions', { skip: SKIP_REALDATA }, async () => {
   const seq = real('frames', 'otb', 'MotorRolling');
-  const g = (await readFile(join(seq, 'groundtruth_rect.txt'), 'utf8')).split('\n')[0].split(/[\s,]+/).map(Number);
+  const g = (await readFile(join(seq, 'groundtruth_rect.txt'), 'utf8'))
+    .split('\n')[0]
+    .split(/[\s,]+/)
+    .map(Number);
   const first: Box = [g[0] - 1, g[1] - 1, g[2], g[3]];
-  const names = (await readdir(join(seq, 'img'))).filter((f) => f.endsWith('.jpg')).sort().slice(0, 16);
+  const names = (await readdir(join(seq, 'img')))
+    .filter((f) => f.endsWith('.jpg'))
+    .sort()
+    .slice(0, 16);
   const frames: Frame[] = [];
   for (const [i, f] of names.entries()) frames.push({ index: i, path: f, ...(await decodeRgb(join(seq, 'img', f))) });
   const engine = new Recording(await OrtEngine.create(await readModelWeights(join(modelsRoot(), 'siamfc')), { device: 'cpu', threads: 1 }));
@@ -212,7 +268,9 @@ test('on real 640x360 frames the tracker makes the crops and boxes of the plain 
     const want = boxOfTarget(target);
     worstBox = Math.max(worstBox, ...want.map((v, j) => Math.abs(v - boxes[i - 1][j])));
   }
-  process.stdout.write(`# ${frames.length - 1} frames of MotorRolling: crops within ${worstCrop.toExponential(2)}, boxes within ${worstBox.toExponential(2)} px of the plain definitions\n`);
+  process.stdout.write(
+    `# ${frames.length - 1} frames of MotorRolling: crops within ${worstCrop.toExponential(2)}, boxes within ${worstBox.toExponential(2)} px of the plain definitions\n`,
+  );
   assert.ok(moved > 1, 'the target moves, so the boxes say something');
   assert.ok(worstCrop <= 1e-4, `crops differ by ${worstCrop}`);
   assert.ok(worstBox <= 1e-3, `boxes differ by ${worstBox} px`);

@@ -95,7 +95,9 @@ const layerOf = (folder: string) => LAYERS.findIndex((names) => names.includes(f
 
 test('no two source folders import each other, directly or round a loop', () => {
   const graph = folderGraph();
-  const described = cycles(graph).map((c) => c.map((a) => `${a} -> ${[...graph.get(a)!].filter((b) => c.includes(b)).join(', ')}`).join('; '));
+  const described = cycles(graph).map((c) =>
+    c.map((a) => `${a} -> ${[...graph.get(a)!].filter((b) => c.includes(b)).join(', ')}`).join('; '),
+  );
   assert.deepEqual(described, []);
 });
 
@@ -109,6 +111,11 @@ test('imports run down the layers: core, primitives, benchmarks, trackers, train
 });
 
 test('the checker sees a cycle when there is one', () => {
-  const g = new Map([['a', new Set(['b'])], ['b', new Set(['c'])], ['c', new Set(['a'])], ['d', new Set(['a'])]]);
+  const g = new Map([
+    ['a', new Set(['b'])],
+    ['b', new Set(['c'])],
+    ['c', new Set(['a'])],
+    ['d', new Set(['a'])],
+  ]);
   assert.deepEqual(cycles(g), [['a', 'b', 'c']]);
 });

@@ -41,7 +41,10 @@ test('labels: 13 positives and 212 negatives on the 15x15 training map', () => {
   assert.equal(m[7 * 15 + 9], 1);
   assert.equal(m[8 * 15 + 9], -1); // sqrt(5) > 2
   const small = labelMap(5, 5, SMALL.labels);
-  assert.deepEqual([...small.keys()].filter((c) => small[c] > 0), [...POS]);
+  assert.deepEqual(
+    [...small.keys()].filter((c) => small[c] > 0),
+    [...POS],
+  );
 });
 
 test('balanced logistic loss: hand-computed values', () => {

@@ -28,10 +28,24 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 test('a model folder given as a path runs under its folder name and tracks exactly like the registered tracker on the same weights', () => {
   const viaPath = join(tmp, 'via-path');
   // Two workers: each re-creates the path tracker by name.
-  const r = runCli('bench', ['--dataset', 'synthetic', '--root', syn, '--out', viaPath, '--trackers', `static,${join(tmp, 'models', 'my-gs')}`, '--concurrency', '2']);
+  const r = runCli('bench', [
+    '--dataset',
+    'synthetic',
+    '--root',
+    syn,
+    '--out',
+    viaPath,
+    '--trackers',
+    `static,${join(tmp, 'models', 'my-gs')}`,
+    '--concurrency',
+    '2',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^my-gs\s/m);
-  const run = JSON.parse(readFileSync(join(viaPath, 'run.json'), 'utf8')) as { trackers: string[]; models: Record<string, { model: string }> };
+  const run = JSON.parse(readFileSync(join(viaPath, 'run.json'), 'utf8')) as {
+    trackers: string[];
+    models: Record<string, { model: string }>;
+  };
   assert.deepEqual(run.trackers, ['static', 'my-gs']);
   assert.equal(run.models['my-gs'].model, join(tmp, 'models', 'my-gs'));
 
@@ -47,11 +61,18 @@ test('a model folder given as a path runs under its folder name and tracks exact
 
 test('a path without model.json, a missing folder and a name already taken are one-line errors', () => {
   mkdirSync(join(tmp, 'empty-model'), { recursive: true });
-  const bench = (trackers: string) => runCli('bench', ['--dataset', 'synthetic', '--root', syn, '--out', join(tmp, 'never'), '--trackers', trackers]);
-  assertOneLineError(bench(`siamfc,${join(tmp, 'empty-model')}`), /^error: --trackers: .*empty-model: no model\.json in this folder \(not a SiamFC model folder\)$/);
+  const bench = (trackers: string) =>
+    runCli('bench', ['--dataset', 'synthetic', '--root', syn, '--out', join(tmp, 'never'), '--trackers', trackers]);
+  assertOneLineError(
+    bench(`siamfc,${join(tmp, 'empty-model')}`),
+    /^error: --trackers: .*empty-model: no model\.json in this folder \(not a SiamFC model folder\)$/,
+  );
   assertOneLineError(bench('./no/such/model'), /^error: --trackers: \.\/no\/such\/model: no such model folder$/);
   cpSync(join(tmp, 'models', 'my-gs'), join(tmp, 'other', 'siamfc'), { recursive: true });
-  assertOneLineError(bench(join(tmp, 'other', 'siamfc')), /^error: --trackers: .*other\/siamfc would be named 'siamfc', a name already taken by .*models\/siamfc; rename the folder$/);
+  assertOneLineError(
+    bench(join(tmp, 'other', 'siamfc')),
+    /^error: --trackers: .*other\/siamfc would be named 'siamfc', a name already taken by .*models\/siamfc; rename the folder$/,
+  );
 });
 
 test('the registered folders resolve to their own names; siamfc-pretrained is registered exactly when its folder exists, outside the defaults', async () => {
@@ -61,7 +82,13 @@ test('the registered folders resolve to their own names; siamfc-pretrained is re
   try {
     process.env.SIAMBENCH_MODELS = join(tmp, 'models');
     assert.ok(!trackerNames().includes('siamfc-pretrained'));
-    assert.throws(() => getTrackerFactory('siamfc-pretrained'), (e: Error) => e instanceof UserError && e.message === `tracker 'siamfc-pretrained' needs ${join(tmp, 'models', 'siamfc-pretrained')}, which does not exist: import the original weights with npm run import-model -- --tflite <file or folder> --out ${join(tmp, 'models', 'siamfc-pretrained')}`);
+    assert.throws(
+      () => getTrackerFactory('siamfc-pretrained'),
+      (e: Error) =>
+        e instanceof UserError &&
+        e.message ===
+          `tracker 'siamfc-pretrained' needs ${join(tmp, 'models', 'siamfc-pretrained')}, which does not exist: import the original weights with npm run import-model -- --tflite <file or folder> --out ${join(tmp, 'models', 'siamfc-pretrained')}`,
+    );
     cpSync(join(tmp, 'models', 'my-gs'), join(tmp, 'models', 'siamfc-pretrained'), { recursive: true });
     assert.ok(trackerNames().includes('siamfc-pretrained'));
     assert.ok(!builtInTrackerNames().includes('siamfc-pretrained'));

@@ -62,7 +62,10 @@ async function compareEngines(dir: string): Promise<{ features: number; response
   const [fr, fo] = [await ref.embedExemplar(z, 1), await ort.embedExemplar(z, 1)];
   assert.deepEqual(fo.shape, fr.shape);
   // Each engine answers with its own exemplar features, as a tracker would.
-  const result = { features: relativeDifference(fo.data, fr.data), responses: relativeDifference(await ort.respond(fo, x, 3), await ref.respond(fr, x, 3)) };
+  const result = {
+    features: relativeDifference(fo.data, fr.data),
+    responses: relativeDifference(await ort.respond(fo, x, 3), await ref.respond(fr, x, 3)),
+  };
   ref.dispose();
   ort.dispose();
   model.dispose();
@@ -87,7 +90,11 @@ test('batch norm folding and grouped convolutions match at width 0.5 with non-tr
   for (const [name, v] of params) {
     k++;
     const n = v.size;
-    const wave = (a: number, b: number) => tf.tensor(Array.from({ length: n }, (_, i) => a + b * Math.sin(i * 1.7 + k)), v.shape);
+    const wave = (a: number, b: number) =>
+      tf.tensor(
+        Array.from({ length: n }, (_, i) => a + b * Math.sin(i * 1.7 + k)),
+        v.shape,
+      );
     if (name.endsWith('/gamma')) v.assign(wave(1, 0.5));
     else if (name.endsWith('/beta') || name.endsWith('/b')) v.assign(wave(0, 0.3));
     else if (name.endsWith('/mean')) v.assign(wave(0, 40));
@@ -104,21 +111,29 @@ test('batch norm folding and grouped convolutions match at width 0.5 with non-tr
 test('the tracker follows the same boxes on real frames with either engine', { skip: SKIP_REALDATA }, async () => {
   const dir = join(modelsRoot(), 'siamfc');
   const model = await loadModel(dir);
-  const engines: SiamfcEngine[] = [new TfjsEngine(model), await OrtEngine.create(await readModelWeights(dir), { device: 'cpu', threads: 1 })];
+  const engines: SiamfcEngine[] = [
+    new TfjsEngine(model),
+    await OrtEngine.create(await readModelWeights(dir), { device: 'cpu', threads: 1 }),
+  ];
   const seq = real('frames', 'otb', 'Crossing');
-  const first = (await readFile(join(seq, 'groundtruth_rect.txt'), 'utf8')).split('\n')[0].split(/[\s,]+/).map(Number);
+  const first = (await readFile(join(seq, 'groundtruth_rect.txt'), 'utf8'))
+    .split('\n')[0]
+    .split(/[\s,]+/)
+    .map(Number);
   const frames: Frame[] = [];
   for (let i = 1; i <= 12; i++) {
     const path = join(seq, 'img', `${String(i).padStart(4, '0')}.jpg`);
     frames.push({ index: i - 1, path, ...(await decodeRgb(path)) });
   }
-  const boxes = await Promise.all(engines.map(async (e) => {
-    const t = new SiamfcTracker(e, SIAMFC_3S);
-    await t.init(frames[0], [first[0] - 1, first[1] - 1, first[2], first[3]]);
-    const out = [];
-    for (const f of frames.slice(1)) out.push((await t.update(f)).box);
-    return out;
-  }));
+  const boxes = await Promise.all(
+    engines.map(async (e) => {
+      const t = new SiamfcTracker(e, SIAMFC_3S);
+      await t.init(frames[0], [first[0] - 1, first[1] - 1, first[2], first[3]]);
+      const out = [];
+      for (const f of frames.slice(1)) out.push((await t.update(f)).box);
+      return out;
+    }),
+  );
   let worst = 0;
   for (let i = 0; i < boxes[0].length; i++) for (let j = 0; j < 4; j++) worst = Math.max(worst, Math.abs(boxes[0][i][j] - boxes[1][i][j]));
   process.stdout.write(`# 11 tracked frames of Crossing: largest box difference ${worst.toExponential(2)} px\n`);
@@ -129,7 +144,10 @@ test('the tracker follows the same boxes on real frames with either engine', { s
 
 test('engine options: unknown names and contradictory combinations are one-line errors before any work', () => {
   const fails = (req: Parameters<typeof checkComputeRequest>[0], pattern: RegExp) =>
-    assert.throws(() => checkComputeRequest(req), (e: Error) => e instanceof UserError && pattern.test(e.message) && !e.message.includes('\n'));
+    assert.throws(
+      () => checkComputeRequest(req),
+      (e: Error) => e instanceof UserError && pattern.test(e.message) && !e.message.includes('\n'),
+    );
   fails({ engine: 'onnx' }, /^--engine: 'onnx' is not one of ort, tfjs$/);
   fails({ device: 'gpu' }, /^--device: 'gpu' is not one of cpu, cuda$/);
   fails({ engine: 'tfjs', device: 'cuda' }, /^--device chooses the ONNX Runtime provider/);

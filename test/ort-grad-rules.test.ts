@@ -53,7 +53,11 @@ async function check(c: Case): Promise<{ fd: number[]; tfjs: number[] }> {
   const grads = t.gradients(loss, xs);
   grads.forEach((gr, i) => g.output(gr, `grad${i}`));
   const s = await session(g.toBytes());
-  const analytic = await run(s, c.inputs, grads.map((_, i) => `grad${i}`));
+  const analytic = await run(
+    s,
+    c.inputs,
+    grads.map((_, i) => `grad${i}`),
+  );
   const fd: number[] = [];
   for (let i = 0; i < c.inputs.length; i++) {
     assert.deepEqual([...analytic[i].length.toString()], [...d.size(c.inputs[i].shape).toString()]);
@@ -71,7 +75,9 @@ async function check(c: Case): Promise<{ fd: number[]; tfjs: number[] }> {
 }
 
 function expectClose(name: string, r: { fd: number[]; tfjs: number[] }): void {
-  process.stdout.write(`# ${name}: finite differences ${r.fd.map((e) => e.toExponential(1))}, tfjs ${r.tfjs.map((e) => e.toExponential(1))}\n`);
+  process.stdout.write(
+    `# ${name}: finite differences ${r.fd.map((e) => e.toExponential(1))}, tfjs ${r.tfjs.map((e) => e.toExponential(1))}\n`,
+  );
   r.fd.forEach((e, i) => assert.ok(e <= 2e-3, `${name}: input ${i} off finite differences by ${e}`));
   r.tfjs.forEach((e, i) => assert.ok(e <= 1e-5, `${name}: input ${i} off TensorFlow.js by ${e}`));
 }
@@ -84,79 +90,118 @@ function tfConv(x: tf.Tensor, w: tf.Tensor, stride: number, groups: number): tf.
   if (groups === 1) return nchw(tf.conv2d(nhwc(x), w as tf.Tensor4D, stride, 'valid'));
   const xs = tf.split(nhwc(x), groups, 3) as tf.Tensor4D[];
   const ws = tf.split(w, groups, 3) as tf.Tensor4D[];
-  return nchw(tf.concat(xs.map((xi, g) => tf.conv2d(xi, ws[g], stride, 'valid')), 3));
+  return nchw(
+    tf.concat(
+      xs.map((xi, g) => tf.conv2d(xi, ws[g], stride, 'valid')),
+      3,
+    ),
+  );
 }
 
 test('Conv, stride 2 with rows the stride never reaches (ConvTranspose output padding, weight gradient by a dilated convolution, sliced)', async () => {
   const stride = 2;
-  expectClose('conv s2', await check({
-    inputs: [feed('x', [2, 3, 10, 9], uniform(540, 1)), feed('w', [3, 3, 3, 4], uniform(108, 2))],
-    build: (t, [x, w]) => d.conv(t, x, w, { stride, groups: 1 }),
-    tfjs: ([x, w]) => tfConv(x, w, stride, 1),
-  }));
+  expectClose(
+    'conv s2',
+    await check({
+      inputs: [feed('x', [2, 3, 10, 9], uniform(540, 1)), feed('w', [3, 3, 3, 4], uniform(108, 2))],
+      build: (t, [x, w]) => d.conv(t, x, w, { stride, groups: 1 }),
+      tfjs: ([x, w]) => tfConv(x, w, stride, 1),
+    }),
+  );
 });
 
 test('Conv in two groups, stride 1 (input gradient by a padded convolution, weight gradient by windows and Gemm)', async () => {
-  expectClose('conv g2', await check({
-    inputs: [feed('x', [2, 4, 7, 6], uniform(336, 3)), feed('w', [3, 2, 2, 6], uniform(72, 4))],
-    build: (t, [x, w]) => d.conv(t, x, w, { stride: 1, groups: 2 }),
-    tfjs: ([x, w]) => tfConv(x, w, 1, 2),
-  }));
+  expectClose(
+    'conv g2',
+    await check({
+      inputs: [feed('x', [2, 4, 7, 6], uniform(336, 3)), feed('w', [3, 2, 2, 6], uniform(72, 4))],
+      build: (t, [x, w]) => d.conv(t, x, w, { stride: 1, groups: 2 }),
+      tfjs: ([x, w]) => tfConv(x, w, 1, 2),
+    }),
+  );
 });
 
 test('Conv in two groups, stride 2 (grouped dilated-convolution weight gradient, grouped ConvTranspose)', async () => {
-  expectClose('conv g2 s2', await check({
-    inputs: [feed('x', [2, 4, 9, 9], uniform(648, 23)), feed('w', [3, 3, 2, 6], uniform(108, 24))],
-    build: (t, [x, w]) => d.conv(t, x, w, { stride: 2, groups: 2 }),
-    tfjs: ([x, w]) => tfConv(x, w, 2, 2),
-  }));
+  expectClose(
+    'conv g2 s2',
+    await check({
+      inputs: [feed('x', [2, 4, 9, 9], uniform(648, 23)), feed('w', [3, 3, 2, 6], uniform(108, 24))],
+      build: (t, [x, w]) => d.conv(t, x, w, { stride: 2, groups: 2 }),
+      tfjs: ([x, w]) => tfConv(x, w, 2, 2),
+    }),
+  );
 });
 
 test('bias add per channel', async () => {
-  expectClose('bias', await check({
-    inputs: [feed('x', [2, 3, 4, 4], uniform(96, 5)), feed('b', [3], uniform(3, 6))],
-    build: (t, [x, b]) => d.biasAdd(t, x, b),
-    tfjs: ([x, b]) => tf.add(x, tf.reshape(b, [1, 3, 1, 1])),
-  }));
+  expectClose(
+    'bias',
+    await check({
+      inputs: [feed('x', [2, 3, 4, 4], uniform(96, 5)), feed('b', [3], uniform(3, 6))],
+      build: (t, [x, b]) => d.biasAdd(t, x, b),
+      tfjs: ([x, b]) => tf.add(x, tf.reshape(b, [1, 3, 1, 1])),
+    }),
+  );
 });
 
 test('MaxPool 3x3 stride 2 (overlapping windows) through Indices and ScatterElements add', async () => {
-  expectClose('maxpool', await check({
-    inputs: [feed('x', [2, 3, 9, 11], distinct(594, 7))],
-    build: (t, [x]) => d.maxPool(t, x, 3, 2),
-    tfjs: ([x]) => nchw(tf.maxPool(nhwc(x), 3, 2, 'valid')),
-  }));
+  expectClose(
+    'maxpool',
+    await check({
+      inputs: [feed('x', [2, 3, 9, 11], distinct(594, 7))],
+      build: (t, [x]) => d.maxPool(t, x, 3, 2),
+      tfjs: ([x]) => nchw(tf.maxPool(nhwc(x), 3, 2, 'valid')),
+    }),
+  );
 });
 
 test('batch norm in training mode, through the batch mean and variance', async () => {
   const x = uniform(3 * 4 * 5 * 5, 8, 0, 4);
-  expectClose('batchnorm', await check({
-    inputs: [feed('x', [3, 4, 5, 5], x), feed('gamma', [4], uniform(4, 9, 0.5, 1.5)), feed('beta', [4], uniform(4, 10))],
-    build: (t, [x, gm, bt]) => d.batchNormTrain(t, x, gm, bt, 1e-6).y,
-    tfjs: ([x, gm, bt]) => {
-      const h = nhwc(x);
-      const { mean, variance } = tf.moments(h, [0, 1, 2]);
-      return nchw(tf.batchNorm(h, mean, variance, bt as tf.Tensor1D, gm as tf.Tensor1D, 1e-6));
-    },
-    eps: 1e-2,
-  }));
+  expectClose(
+    'batchnorm',
+    await check({
+      inputs: [feed('x', [3, 4, 5, 5], x), feed('gamma', [4], uniform(4, 9, 0.5, 1.5)), feed('beta', [4], uniform(4, 10))],
+      build: (t, [x, gm, bt]) => d.batchNormTrain(t, x, gm, bt, 1e-6).y,
+      tfjs: ([x, gm, bt]) => {
+        const h = nhwc(x);
+        const { mean, variance } = tf.moments(h, [0, 1, 2]);
+        return nchw(tf.batchNorm(h, mean, variance, bt as tf.Tensor1D, gm as tf.Tensor1D, 1e-6));
+      },
+      eps: 1e-2,
+    }),
+  );
 });
 
 test('ReLU masks the gradient', async () => {
-  expectClose('relu', await check({ inputs: [feed('x', [4, 25], distinct(100, 11))], build: (t, [x]) => d.relu(t, x), tfjs: ([x]) => tf.relu(x) }));
+  expectClose(
+    'relu',
+    await check({ inputs: [feed('x', [4, 25], distinct(100, 11))], build: (t, [x]) => d.relu(t, x), tfjs: ([x]) => tf.relu(x) }),
+  );
 });
 
 test('paired cross-correlation: gradients wrt exemplar and search features', async () => {
-  expectClose('xcorr', await check({
-    inputs: [feed('z', [3, 4, 3, 3], uniform(108, 12)), feed('x', [3, 4, 7, 6], uniform(504, 13))],
-    build: (t, [z, x]) => d.xcorrPairs(t, z, x),
-    tfjs: ([z, x]) => nchw(xcorr(nhwc(z), nhwc(x), 1)),
-  }));
+  expectClose(
+    'xcorr',
+    await check({
+      inputs: [feed('z', [3, 4, 3, 3], uniform(108, 12)), feed('x', [3, 4, 7, 6], uniform(504, 13))],
+      build: (t, [z, x]) => d.xcorrPairs(t, z, x),
+      tfjs: ([z, x]) => nchw(xcorr(nhwc(z), nhwc(x), 1)),
+    }),
+  );
 });
 
 test('sigmoid and softplus (softplus over -30..30)', async () => {
-  expectClose('sigmoid', await check({ inputs: [feed('x', [50], uniform(50, 14, -4, 4))], build: (t, [x]) => d.sigmoid(t, x), tfjs: ([x]) => tf.sigmoid(x) }));
-  expectClose('softplus', await check({ inputs: [feed('x', [50], uniform(50, 15, -30, 30))], build: (t, [x]) => d.softplus(t, x), tfjs: ([x]) => tf.softplus(x) }));
+  expectClose(
+    'sigmoid',
+    await check({ inputs: [feed('x', [50], uniform(50, 14, -4, 4))], build: (t, [x]) => d.sigmoid(t, x), tfjs: ([x]) => tf.sigmoid(x) }),
+  );
+  expectClose(
+    'softplus',
+    await check({
+      inputs: [feed('x', [50], uniform(50, 15, -30, 30))],
+      build: (t, [x]) => d.softplus(t, x),
+      tfjs: ([x]) => tf.softplus(x),
+    }),
+  );
 });
 
 test('softplus stays finite and exact where exp overflows float32', async () => {
@@ -173,7 +218,12 @@ test('mean, population variance, max and min, over one axis and over everything'
   const x = () => feed('x', [3, 40], distinct(120, 16));
   const mean = (a: tf.Tensor, axis?: number) => tf.mean(a, axis);
   const variance = (a: tf.Tensor, axis?: number) => tf.moments(a, axis).variance;
-  const rules = { mean: [d.reduceMean, mean], variance: [d.reduceVariance, variance], max: [d.reduceMax, (a: tf.Tensor, axis?: number) => tf.max(a, axis)], min: [d.reduceMin, (a: tf.Tensor, axis?: number) => tf.min(a, axis)] } as const;
+  const rules = {
+    mean: [d.reduceMean, mean],
+    variance: [d.reduceVariance, variance],
+    max: [d.reduceMax, (a: tf.Tensor, axis?: number) => tf.max(a, axis)],
+    min: [d.reduceMin, (a: tf.Tensor, axis?: number) => tf.min(a, axis)],
+  } as const;
   for (const [name, [rule, ref]] of Object.entries(rules)) {
     // Mean and variance are linear and quadratic, so a large step costs nothing and beats rounding;
     // max and min need a step below half the 0.02 spacing.
@@ -185,7 +235,11 @@ test('mean, population variance, max and min, over one axis and over everything'
 
 test('ties: max and min give every tied position the full gradient, as TensorFlow.js does; ReLU gives 0 at 0', async () => {
   const data = Float32Array.from([3, 1, 3, -2, 0, -2, 0.5, 3]);
-  for (const [rule, ref] of [[d.reduceMax, tf.max], [d.reduceMin, tf.min], [d.relu, tf.relu]] as const) {
+  for (const [rule, ref] of [
+    [d.reduceMax, tf.max],
+    [d.reduceMin, tf.min],
+    [d.relu, tf.relu],
+  ] as const) {
     const g = new OnnxGraph('ties', 16);
     const t = new d.Tape(g);
     const x = t.param('x', [8]);
@@ -193,30 +247,46 @@ test('ties: max and min give every tied position the full gradient, as TensorFlo
     const loss = t.shape(y).length ? d.reduceMean(t, d.scale(t, y, 8)) : y;
     g.output(t.gradients(loss, [x])[0], 'dx');
     const got = (await run(await session(g.toBytes()), [feed('x', [8], data)], ['dx']))[0];
-    const want = tf.grad((v: tf.Tensor) => tf.sum(ref(v)))(tf.tensor(data)).dataSync();
+    const want = tf
+      .grad((v: tf.Tensor) => tf.sum(ref(v)))(tf.tensor(data))
+      .dataSync();
     assert.deepEqual([...got], [...want]);
   }
 });
 
 test('broadcasting arithmetic, reshape, transpose and constant matrix products', async () => {
   const m = uniform(12, 17);
-  expectClose('arith', await check({
-    inputs: [feed('a', [2, 3, 4], uniform(24, 18)), feed('b', [3, 1], uniform(3, 19)), feed('c', [], Float32Array.of(0.7))],
-    build: (t, [a, b, c]) => {
-      const ab = d.mul(t, d.sub(t, d.add(t, a, b), c), d.shift(t, d.scale(t, b, 2), 0.5));
-      const p = d.matmulConst(t, d.neg(t, d.transpose(t, ab, [0, 2, 1])), m, 3, 4);
-      return d.reshape(t, p, [8, 4]);
-    },
-    tfjs: ([a, b, c]) => {
-      const ab = tf.mul(tf.sub(tf.add(a, b), c), tf.add(tf.mul(b, 2), 0.5));
-      return tf.reshape(tf.matMul(tf.reshape(tf.neg(tf.transpose(ab, [0, 2, 1])), [8, 3]), tf.tensor2d(m, [3, 4])), [8, 4]);
-    },
-  }));
+  expectClose(
+    'arith',
+    await check({
+      inputs: [feed('a', [2, 3, 4], uniform(24, 18)), feed('b', [3, 1], uniform(3, 19)), feed('c', [], Float32Array.of(0.7))],
+      build: (t, [a, b, c]) => {
+        const ab = d.mul(t, d.sub(t, d.add(t, a, b), c), d.shift(t, d.scale(t, b, 2), 0.5));
+        const p = d.matmulConst(t, d.neg(t, d.transpose(t, ab, [0, 2, 1])), m, 3, 4);
+        return d.reshape(t, p, [8, 4]);
+      },
+      tfjs: ([a, b, c]) => {
+        const ab = tf.mul(tf.sub(tf.add(a, b), c), tf.add(tf.mul(b, 2), 0.5));
+        return tf.reshape(tf.matMul(tf.reshape(tf.neg(tf.transpose(ab, [0, 2, 1])), [8, 3]), tf.tensor2d(m, [3, 4])), [8, 4]);
+      },
+    }),
+  );
 });
 
 test('transposes split into block swaps equal ORT Transpose for every permutation of 4 axes and some of 5', async () => {
-  const perms = (n: number): number[][] => (n === 1 ? [[0]] : perms(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)])));
-  const cases = [...perms(4).map((p) => [[2, 3, 4, 5], p]), [[2, 3, 1, 4, 5], [4, 0, 3, 1, 2]], [[2, 3, 4, 5, 6], [1, 4, 0, 2, 3]]] as [number[], number[]][];
+  const perms = (n: number): number[][] =>
+    n === 1 ? [[0]] : perms(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]));
+  const cases = [
+    ...perms(4).map((p) => [[2, 3, 4, 5], p]),
+    [
+      [2, 3, 1, 4, 5],
+      [4, 0, 3, 1, 2],
+    ],
+    [
+      [2, 3, 4, 5, 6],
+      [1, 4, 0, 2, 3],
+    ],
+  ] as [number[], number[]][];
   const g = new OnnxGraph('transposes', 16);
   const feeds: Feed[] = [];
   cases.forEach(([shape, perm], i) => {
@@ -225,6 +295,10 @@ test('transposes split into block swaps equal ORT Transpose for every permutatio
     g.output(transposeFast(g, x, shape, perm), `fast${i}`);
     g.output(g.op('Transpose', [x], { perm }), `ref${i}`);
   });
-  const outs = await run(await session(g.toBytes()), feeds, cases.flatMap((_, i) => [`fast${i}`, `ref${i}`]));
+  const outs = await run(
+    await session(g.toBytes()),
+    feeds,
+    cases.flatMap((_, i) => [`fast${i}`, `ref${i}`]),
+  );
   cases.forEach(([, perm], i) => assert.deepEqual([...outs[2 * i]], [...outs[2 * i + 1]], `perm ${perm}`));
 });

@@ -41,7 +41,8 @@ function smooth(side: number, seed: number): Float32Array {
       for (let x = 0; x < side; x++) {
         for (let c = 0; c < 3; c++) {
           const k = 12 * b + 4 * c;
-          out[((b * side + y) * side + x) * 3 + c] = 128 + 60 * Math.sin(f[k] * x + 1.3 * f[k + 1] * y) + 50 * Math.cos(f[k + 2] * (x - y) + 7 * f[k + 3]);
+          out[((b * side + y) * side + x) * 3 + c] =
+            128 + 60 * Math.sin(f[k] * x + 1.3 * f[k + 1] * y) + 50 * Math.cos(f[k + 2] * (x - y) + 7 * f[k + 3]);
         }
       }
     }
@@ -56,7 +57,10 @@ for (const [name, p] of base.params) {
   if (/beta$|\/b$/.test(name)) p.data.set(uniform(p.data.length, 62, -0.5, 0.5));
 }
 
-const global = (g: Partial<LossSettings['global']>): LossSettings => ({ ...DEFAULT_LOSS_SETTINGS, global: { ...DEFAULT_LOSS_SETTINGS.global, ...g } });
+const global = (g: Partial<LossSettings['global']>): LossSettings => ({
+  ...DEFAULT_LOSS_SETTINGS,
+  global: { ...DEFAULT_LOSS_SETTINGS.global, ...g },
+});
 const cases: [string, LossName, LossSettings][] = [
   ['logistic', 'logistic', DEFAULT_LOSS_SETTINGS],
   ['global (sigmoid)', 'global', DEFAULT_LOSS_SETTINGS],
@@ -100,7 +104,10 @@ for (const [label, loss, settings] of cases) {
         }
         p.set(original);
         if (best > worst[1]) worst = [`${name} (direction ${k})`, best];
-        assert.ok(best <= TOLERANCE, `${label}: ${name}, direction ${k}: gradient ${analytic.toPrecision(4)} (size ${size.toPrecision(3)}), finite differences ${tried}`);
+        assert.ok(
+          best <= TOLERANCE,
+          `${label}: ${name}, direction ${k}: gradient ${analytic.toPrecision(4)} (size ${size.toPrecision(3)}), finite differences ${tried}`,
+        );
       }
     }
     process.stdout.write(`# ${label}: worst ${worst[0]} ${worst[1].toExponential(2)}\n`);

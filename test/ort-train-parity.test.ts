@@ -40,12 +40,17 @@ for (const [bn, s] of stats.x) {
 }
 
 function tfParams(): Params {
-  return new Map([...base.params].map(([k, v]) => [k, tf.variable(tf.tensor(v.data, v.shape), base.trainable.includes(k), `${k}_${Math.random()}`)]));
+  return new Map(
+    [...base.params].map(([k, v]) => [k, tf.variable(tf.tensor(v.data, v.shape), base.trainable.includes(k), `${k}_${Math.random()}`)]),
+  );
 }
 const z = tf.tensor4d(batch.exemplars, [N, 87, 87, 3]);
 const x = tf.tensor4d(batch.searches, [N, 119, 119, 3]);
 
-const settings = (global: Partial<LossSettings['global']>): LossSettings => ({ ...DEFAULT_LOSS_SETTINGS, global: { ...DEFAULT_LOSS_SETTINGS.global, ...global } });
+const settings = (global: Partial<LossSettings['global']>): LossSettings => ({
+  ...DEFAULT_LOSS_SETTINGS,
+  global: { ...DEFAULT_LOSS_SETTINGS.global, ...global },
+});
 /**
  * The last field marks losses that do not change when every score shifts by the same amount
  * (differences and variances of raw logits): their exact head/bias gradient is 0 and both engines
@@ -66,7 +71,10 @@ for (const [label, loss, ls, shiftInvariant] of cases) {
     const got = await ort.lossAndGrads(batch);
     const params = tfParams();
     const f = () => lossFunction(loss, ls)(xcorr(embed(params, cfg, z, true), embed(params, cfg, x, true), cfg.headScale, params));
-    const { value, grads } = tf.variableGrads(f, ort.trainable.map((n) => params.get(n)!));
+    const { value, grads } = tf.variableGrads(
+      f,
+      ort.trainable.map((n) => params.get(n)!),
+    );
     const want = value.dataSync()[0];
     assert.ok(Math.abs(got.loss - want) <= 1e-5 * Math.max(1, Math.abs(want)), `loss ${got.loss} vs ${want}`);
     const reference = (n: string) => grads[params.get(n)!.name].dataSync();
@@ -77,7 +85,9 @@ for (const [label, loss, ls, shiftInvariant] of cases) {
     }
     const compared = ort.trainable.filter((n) => !(shiftInvariant && n === 'head/bias'));
     const errors = compared.map((n) => [n, relError(got.grads.get(n)!, reference(n))] as const);
-    process.stdout.write(`# ${label}: loss ${got.loss.toFixed(6)} (tfjs ${want.toFixed(6)}); worst gradient ${errors.reduce((a, b) => (b[1] > a[1] ? b : a)).join(' ')}\n`);
+    process.stdout.write(
+      `# ${label}: loss ${got.loss.toFixed(6)} (tfjs ${want.toFixed(6)}); worst gradient ${errors.reduce((a, b) => (b[1] > a[1] ? b : a)).join(' ')}\n`,
+    );
     for (const [n, e] of errors) assert.ok(e <= 1e-3, `${label}: ${n} differs by ${e}`);
     ort.dispose();
     for (const v of params.values()) v.dispose();
@@ -89,13 +99,23 @@ test('validation loss in inference mode (moving statistics) agrees with tfjs', a
   for (const [label, loss, ls] of cases.slice(0, 2)) {
     const ort = new OrtSiamese(cfg, base.params, loss, ls, { threads: 1 });
     const got = await ort.loss(batch);
-    const want = tf.tidy(() => lossFunction(loss, ls)(xcorr(embed(params, cfg, z, false), embed(params, cfg, x, false), cfg.headScale, params)).dataSync()[0]);
+    const want = tf.tidy(
+      () => lossFunction(loss, ls)(xcorr(embed(params, cfg, z, false), embed(params, cfg, x, false), cfg.headScale, params)).dataSync()[0],
+    );
     process.stdout.write(`# inference ${label}: ${got} vs ${want}\n`);
     assert.ok(Math.abs(got - want) <= 1e-4 * Math.abs(want), `${label}: ${got} vs ${want}`);
     // A smaller batch (an epoch's last, a validation set's) gets its own session.
     const one = { size: 1, exemplars: batch.exemplars.subarray(0, 87 * 87 * 3), searches: batch.searches.subarray(0, 119 * 119 * 3) };
     const gotOne = await ort.loss(one);
-    const wantOne = tf.tidy(() => lossFunction(loss, ls)(xcorr(embed(params, cfg, tf.slice(z, 0, 1), false), embed(params, cfg, tf.slice(x, 0, 1), false), cfg.headScale, params)).dataSync()[0]);
+    const wantOne = tf.tidy(
+      () =>
+        lossFunction(
+          loss,
+          ls,
+        )(
+          xcorr(embed(params, cfg, tf.slice(z, 0, 1), false), embed(params, cfg, tf.slice(x, 0, 1), false), cfg.headScale, params),
+        ).dataSync()[0],
+    );
     assert.ok(Math.abs(gotOne - wantOne) <= 1e-4 * Math.abs(wantOne), `${label}, batch of 1: ${gotOne} vs ${wantOne}`);
     assert.notEqual(gotOne, got);
     ort.dispose();
@@ -105,14 +125,20 @@ test('validation loss in inference mode (moving statistics) agrees with tfjs', a
 test('batch statistics per layer and branch agree with what tfjs folds into the moving averages', async () => {
   // With the update counter at 0 the moving statistics become exactly the batch's mean and its
   // unbiased variance: network.ts's own statistics, read back.
-  for (const [branch, images] of [['z', z], ['x', x]] as const) {
+  for (const [branch, images] of [
+    ['z', z],
+    ['x', x],
+  ] as const) {
     const params = tfParams();
     updateBatchNormStats(params, cfg, images);
     for (const [bn, s] of stats[branch]) {
       const side = branch === 'z' ? [39, 15, 5, 3][Number(bn.slice(2)) - 1] : [55, 23, 9, 7][Number(bn.slice(2)) - 1];
       assert.equal(s.count, N * side * side);
       const mean = relError(s.mean, params.get(`${bn}/mean`)!.dataSync());
-      const variance = relError(s.variance.map((v) => (v * s.count) / (s.count - 1)), params.get(`${bn}/variance`)!.dataSync());
+      const variance = relError(
+        s.variance.map((v) => (v * s.count) / (s.count - 1)),
+        params.get(`${bn}/variance`)!.dataSync(),
+      );
       assert.ok(mean <= 1e-5 && variance <= 1e-4, `${branch} ${bn}: mean ${mean}, variance ${variance}`);
     }
     for (const v of params.values()) v.dispose();

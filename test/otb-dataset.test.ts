@@ -17,7 +17,9 @@ const rows = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `${i +
 
 async function jpeg(path: string): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
-  await sharp({ create: { width: 8, height: 6, channels: 3, background: { r: 200, g: 10, b: 10 } } }).jpeg().toFile(path);
+  await sharp({ create: { width: 8, height: 6, channels: 3, background: { r: 200, g: 10, b: 10 } } })
+    .jpeg()
+    .toFile(path);
 }
 
 async function rawRoot(root: string): Promise<void> {
@@ -38,29 +40,52 @@ test('raw layout: delimiters, CRLF, two-target folders, frame ranges, initOmit, 
   const root = tempDir(t, 'otb-ds-');
   await rawRoot(root);
   const ds = await loadOtb('OTB100', root);
-  assert.deepEqual(ds.targets.map((x) => x.name), ['Basketball', 'BlurCar1', 'Board', 'David', 'Human4-2', 'Jogging-1', 'Jogging-2', 'Tiger1']);
+  assert.deepEqual(
+    ds.targets.map((x) => x.name),
+    ['Basketball', 'BlurCar1', 'Board', 'David', 'Human4-2', 'Jogging-1', 'Jogging-2', 'Tiger1'],
+  );
   const get = (n: string) => ds.targets.find((x) => x.name === n)!;
-  assert.deepEqual(get('Basketball').groundTruth, [[198, 214, 34, 81], [197, 214, 34, 81], [196, 213, 34, 81], [195, 212, 34, 81]]);
+  assert.deepEqual(get('Basketball').groundTruth, [
+    [198, 214, 34, 81],
+    [197, 214, 34, 81],
+    [196, 213, 34, 81],
+    [195, 212, 34, 81],
+  ]);
   assert.deepEqual(get('Basketball').attributes, ['IV', 'OCC', 'DEF', 'OPR', 'BC']);
   assert.equal(get('Jogging-1').sequence, 'Jogging');
   assert.deepEqual(get('Jogging-1').groundTruth[0], [1, 1, 10, 20]);
   assert.deepEqual(get('Jogging-2').groundTruth[0], [100, 199, 10, 20]);
   assert.equal(get('Human4-2').sequence, 'Human4');
-  assert.deepEqual(get('Human4-2').groundTruth, [[50, 99, 10, 20], [51, 101, 10, 20]]);
+  assert.deepEqual(get('Human4-2').groundTruth, [
+    [50, 99, 10, 20],
+    [51, 101, 10, 20],
+  ]);
   assert.deepEqual([get('David').frames[0], get('David').frames.at(-1), get('David').frames.length], [300, 770, 471]);
   assert.deepEqual([get('BlurCar1').frames[0], get('BlurCar1').frames.at(-1)], [247, 988]);
   assert.equal(get('Tiger1').initOmit, 5);
   assert.equal(get('David').initOmit, 0);
-  assert.deepEqual(get('Board').images, [1, 2, 3].map((i) => join(root, 'Board', 'img', `0000${i}.jpg`)));
+  assert.deepEqual(
+    get('Board').images,
+    [1, 2, 3].map((i) => join(root, 'Board', 'img', `0000${i}.jpg`)),
+  );
   assert.equal(get('Basketball').images, undefined, 'no img/ folder: evaluation from annotations alone');
-  assert.ok(ds.warnings.some((w) => /92 of 100 OTB100 target\(s\) not in/.test(w)), ds.warnings.join('\n'));
+  assert.ok(
+    ds.warnings.some((w) => /92 of 100 OTB100 target\(s\) not in/.test(w)),
+    ds.warnings.join('\n'),
+  );
 });
 
 test('the dataset name picks the targets: OTB2013 and OTB50 from the same root', async (t) => {
   const root = tempDir(t, 'otb-ds-');
   await rawRoot(root);
-  assert.deepEqual((await loadOtb('OTB2013', root)).targets.map((x) => x.name), ['Basketball', 'David', 'Jogging-1', 'Jogging-2', 'Tiger1']);
-  assert.deepEqual((await loadOtb('otb50', root)).targets.map((x) => x.name), ['Basketball', 'David', 'Human4-2']);
+  assert.deepEqual(
+    (await loadOtb('OTB2013', root)).targets.map((x) => x.name),
+    ['Basketball', 'David', 'Jogging-1', 'Jogging-2', 'Tiger1'],
+  );
+  assert.deepEqual(
+    (await loadOtb('otb50', root)).targets.map((x) => x.name),
+    ['Basketball', 'David', 'Human4-2'],
+  );
 });
 
 test('a ground-truth file holding rows from image 1 is cut to the evaluated range, with a warning', async (t) => {
@@ -71,7 +96,10 @@ test('a ground-truth file holding rows from image 1 is cut to the evaluated rang
   assert.equal(david.groundTruth.length, 471);
   assert.equal(david.frames[0], 300);
   assert.deepEqual(david.groundTruth[0], [300, 599, 10, 20]);
-  assert.ok(ds.warnings.some((w) => /770 rows.*300-770/.test(w)), ds.warnings.join('\n'));
+  assert.ok(
+    ds.warnings.some((w) => /770 rows.*300-770/.test(w)),
+    ds.warnings.join('\n'),
+  );
 });
 
 test('malformed ground truth is a one-line file:line error', async (t) => {
@@ -96,9 +124,37 @@ test('malformed ground truth is a one-line file:line error', async (t) => {
 test('pysot JSON: frames from image names (Tiger1 from 6, initOmit 0), attr names to codes, aliases', async (t) => {
   const root = tempDir(t, 'otb-ds-');
   const json = {
-    'Tiger1': { video_dir: 'Tiger1', init_rect: [6, 11, 10, 20], img_names: [6, 7, 8].map((i) => `Tiger1/img/000${i}.jpg`), gt_rect: [[6, 11, 10, 20], [7, 13, 10, 20], [8, 15, 10, 20]], attr: ['Illumination Variation', 'Out-of-Plane Rotation'] },
-    'Jogging-1': { video_dir: 'Jogging-1', init_rect: [1, 1, 10, 20], img_names: ['Jogging/img/0001.jpg', 'Jogging/img/0002.jpg'], gt_rect: [[1, 1, 10, 20], [2, 3, 10, 20]], attr: ['Occlusion'] },
-    'Board': { video_dir: 'Board', init_rect: [1, 1, 10, 20], img_names: ['Board/img/00001.jpg', 'Board/img/00002.jpg'], gt_rect: [[1, 1, 10, 20], [2, 3, 10, 20]], attr: [] },
+    Tiger1: {
+      video_dir: 'Tiger1',
+      init_rect: [6, 11, 10, 20],
+      img_names: [6, 7, 8].map((i) => `Tiger1/img/000${i}.jpg`),
+      gt_rect: [
+        [6, 11, 10, 20],
+        [7, 13, 10, 20],
+        [8, 15, 10, 20],
+      ],
+      attr: ['Illumination Variation', 'Out-of-Plane Rotation'],
+    },
+    'Jogging-1': {
+      video_dir: 'Jogging-1',
+      init_rect: [1, 1, 10, 20],
+      img_names: ['Jogging/img/0001.jpg', 'Jogging/img/0002.jpg'],
+      gt_rect: [
+        [1, 1, 10, 20],
+        [2, 3, 10, 20],
+      ],
+      attr: ['Occlusion'],
+    },
+    Board: {
+      video_dir: 'Board',
+      init_rect: [1, 1, 10, 20],
+      img_names: ['Board/img/00001.jpg', 'Board/img/00002.jpg'],
+      gt_rect: [
+        [1, 1, 10, 20],
+        [2, 3, 10, 20],
+      ],
+      attr: [],
+    },
   };
   put(join(root, 'OTB100.json'), JSON.stringify(json));
   await jpeg(join(root, 'Board', 'img', '00001.jpg'));
@@ -110,25 +166,44 @@ test('pysot JSON: frames from image names (Tiger1 from 6, initOmit 0), attr name
   assert.deepEqual(tiger.attributes, ['IV', 'OPR']);
   assert.equal(tiger.images, undefined, 'no images beside the JSON');
   assert.equal(ds.targets.find((x) => x.name === 'Jogging-1')!.sequence, 'Jogging');
-  assert.deepEqual(ds.targets.find((x) => x.name === 'Board')!.images, [join(root, 'Board', 'img', '00001.jpg'), join(root, 'Board', 'img', '00002.jpg')]);
+  assert.deepEqual(ds.targets.find((x) => x.name === 'Board')!.images, [
+    join(root, 'Board', 'img', '00001.jpg'),
+    join(root, 'Board', 'img', '00002.jpg'),
+  ]);
   // Rows from image 1: the toolkit's initOmit applies (built in).
   json.Tiger1.img_names = Array.from({ length: 8 }, (_, i) => `Tiger1/img/000${i + 1}.jpg`);
   json.Tiger1.gt_rect = Array.from({ length: 8 }, (_, i) => [i + 1, 1, 10, 20]);
   put(join(root, 'OTB100.json'), JSON.stringify(json));
   assert.equal((await loadOtb('OTB100', join(root, 'OTB100.json'))).targets.find((x) => x.name === 'Tiger1')!.initOmit, 5);
   // OTB2013 from the OTB100 file: Board is not an OTB-2013 target.
-  assert.deepEqual((await loadOtb('OTB2013', join(root, 'OTB100.json'))).targets.map((x) => x.name), ['Jogging-1', 'Tiger1']);
+  assert.deepEqual(
+    (await loadOtb('OTB2013', join(root, 'OTB100.json'))).targets.map((x) => x.name),
+    ['Jogging-1', 'Tiger1'],
+  );
 });
 
 test('DaSiamRPN JSON: lower-camel keys resolve, folder from `name`, built-in attributes', async (t) => {
   const root = tempDir(t, 'otb-ds-');
   const rec = (name: string, first: number, n: number) => ({
-    name, image_files: Array.from({ length: n }, (_, i) => `${String(first + i).padStart(4, '0')}.jpg`),
-    init_rect: [1, 1, 10, 20], gt_rect: Array.from({ length: n }, (_, i) => [i + 1, 1, 10, 20]),
+    name,
+    image_files: Array.from({ length: n }, (_, i) => `${String(first + i).padStart(4, '0')}.jpg`),
+    init_rect: [1, 1, 10, 20],
+    gt_rect: Array.from({ length: n }, (_, i) => [i + 1, 1, 10, 20]),
   });
-  put(join(root, 'OTB2015.json'), JSON.stringify({ jogging_1: rec('Jogging', 1, 3), human4_2: rec('Human4', 1, 2), blurCar1: rec('BlurCar1', 247, 742), carDark: rec('CarDark', 1, 2) }));
+  put(
+    join(root, 'OTB2015.json'),
+    JSON.stringify({
+      jogging_1: rec('Jogging', 1, 3),
+      human4_2: rec('Human4', 1, 2),
+      blurCar1: rec('BlurCar1', 247, 742),
+      carDark: rec('CarDark', 1, 2),
+    }),
+  );
   const ds = await loadOtb('OTB100', join(root, 'OTB2015.json'));
-  assert.deepEqual(ds.targets.map((x) => x.name), ['BlurCar1', 'CarDark', 'Human4-2', 'Jogging-1']);
+  assert.deepEqual(
+    ds.targets.map((x) => x.name),
+    ['BlurCar1', 'CarDark', 'Human4-2', 'Jogging-1'],
+  );
   const blur = ds.targets[0];
   assert.deepEqual([blur.frames[0], blur.frames.at(-1)], [247, 988]);
   assert.deepEqual(blur.attributes, ['MB', 'FM']);
@@ -147,7 +222,10 @@ test('toolkit anno folder: toolkit spellings, att flags in toolkit order, initOm
   put(join(root, 'initOmit', 'basketball.txt'), '2 3\n');
   for (const r of [root, join(root, 'anno')]) {
     const ds = await loadOtb('OTB100', r);
-    assert.deepEqual(ds.targets.map((x) => x.name), ['Basketball', 'Human4-2', 'Jogging-1', 'Tiger1']);
+    assert.deepEqual(
+      ds.targets.map((x) => x.name),
+      ['Basketball', 'Human4-2', 'Jogging-1', 'Tiger1'],
+    );
     const get = (n: string) => ds.targets.find((x) => x.name === n)!;
     assert.deepEqual(get('Basketball').attributes, ['IV', 'OPR', 'OCC']);
     assert.equal(get('Basketball').initOmit, 0, 'an initOmit range after the first frame does not move the start');
@@ -159,7 +237,22 @@ test('toolkit anno folder: toolkit spellings, att flags in toolkit order, initOm
 });
 
 test('box text: every value is exactly what Number() reads (decimals, signs, NaN, exponents, long floats)', () => {
-  const tokens = ['198.000', '-0.5', '+3', '.25', '1e2', 'NaN', 'nan', '213.5', '0.1', '0.7', '12.3456789012345678', '-0.000', '1.', '99999999999999.9'];
+  const tokens = [
+    '198.000',
+    '-0.5',
+    '+3',
+    '.25',
+    '1e2',
+    'NaN',
+    'nan',
+    '213.5',
+    '0.1',
+    '0.7',
+    '12.3456789012345678',
+    '-0.000',
+    '1.',
+    '99999999999999.9',
+  ];
   const text = `${tokens.slice(0, 4).join(',')}\n${tokens.slice(4, 8).join('\t')}\n${tokens.slice(8, 12).join('  ')}\r\n${tokens.slice(10, 14).join(' , ')}\n`;
   const got = parseBoxText(text, 'f.txt').flat();
   const want = [...tokens.slice(0, 12), ...tokens.slice(10, 14)].map((t) => (/^nan$/i.test(t) ? NaN : Number(t)));
@@ -170,7 +263,8 @@ test('box text: every value is exactly what Number() reads (decimals, signs, NaN
 });
 
 test('target names resolve through aliases, case-insensitively', () => {
-  for (const s of ['Jogging-1', 'Jogging.1', 'Jogging_1', 'jogging_1', 'Jogging1', 'JOGGING-1']) assert.equal(resolveOtbName(s), 'Jogging-1', s);
+  for (const s of ['Jogging-1', 'Jogging.1', 'Jogging_1', 'jogging_1', 'Jogging1', 'JOGGING-1'])
+    assert.equal(resolveOtbName(s), 'Jogging-1', s);
   for (const s of ['Human4-2', 'Human4_2', 'Human4.2', 'human4_2', 'Human4', 'human4']) assert.equal(resolveOtbName(s), 'Human4-2', s);
   assert.equal(resolveOtbName('BasketBall'), 'Basketball');
   assert.equal(resolveOtbName('Jogging'), undefined, 'Jogging alone is two targets');
@@ -191,7 +285,10 @@ test('synthetic: every sequence folder, sorted, attributes from attrs.txt, image
   for (const i of [1, 2]) await jpeg(join(root, 'SeqB', 'img', `000${i}.jpg`));
   const ds = await loadOtb('synthetic', root);
   assert.equal(ds.name, 'synthetic');
-  assert.deepEqual(ds.targets.map((x) => x.name), ['SeqA', 'SeqB']);
+  assert.deepEqual(
+    ds.targets.map((x) => x.name),
+    ['SeqA', 'SeqB'],
+  );
   assert.deepEqual(ds.targets[1].attributes, ['SV', 'DEF', 'FM']);
   assert.deepEqual(ds.targets[0].frames, [1, 2, 3]);
   assert.equal(ds.targets[0].initOmit, 0);
@@ -206,7 +303,10 @@ test('a missing image for an annotated frame leaves the images out, with a warni
   await jpeg(join(root, 'SeqA', 'img', '0003.jpg'));
   const ds = await loadOtb('synthetic', root);
   assert.equal(ds.targets[0].images, undefined);
-  assert.ok(ds.warnings.some((w) => /no image for 1 annotated frame\(s\) \(first: 2\)/.test(w)), ds.warnings.join('\n'));
+  assert.ok(
+    ds.warnings.some((w) => /no image for 1 annotated frame\(s\) \(first: 2\)/.test(w)),
+    ds.warnings.join('\n'),
+  );
 });
 
 test('roots of no known form, unknown dataset names and missing roots are one-line user errors', async (t) => {
@@ -258,12 +358,23 @@ test('symbolic links: a linked root, linked sequence folders, ground truth, imag
   };
   const viaLinks = await loadOtb('OTB100', links);
   same(viaLinks);
-  assert.ok(viaLinks.warnings.some((w) => w.startsWith(`${join(links, 'Car4')}: dangling symbolic link (to ${join(nowhere, 'Car4')}); not a sequence folder`)), viaLinks.warnings.join('\n'));
+  assert.ok(
+    viaLinks.warnings.some((w) =>
+      w.startsWith(`${join(links, 'Car4')}: dangling symbolic link (to ${join(nowhere, 'Car4')}); not a sequence folder`),
+    ),
+    viaLinks.warnings.join('\n'),
+  );
   same(await loadOtb('OTB100', rootLink));
   const viaFiles = await loadOtb('OTB100', files);
   same(viaFiles, ['Board']);
-  assert.deepEqual(viaFiles.targets.map((x) => x.name), ['Board']);
-  assert.ok(viaFiles.warnings.some((w) => w.includes(`${join(files, 'Basketball', 'groundtruth_rect.txt')}: dangling symbolic link`)), viaFiles.warnings.join('\n'));
+  assert.deepEqual(
+    viaFiles.targets.map((x) => x.name),
+    ['Board'],
+  );
+  assert.ok(
+    viaFiles.warnings.some((w) => w.includes(`${join(files, 'Basketball', 'groundtruth_rect.txt')}: dangling symbolic link`)),
+    viaFiles.warnings.join('\n'),
+  );
 
   // A dangling image: no image for that frame, and the link is named.
   symlinkSync(join(nowhere, '0004.jpg'), join(files, 'Board', 'img', '00004.jpg'));
@@ -271,8 +382,14 @@ test('symbolic links: a linked root, linked sequence folders, ground truth, imag
   symlinkSync(join(nowhere, '0002.jpg'), join(files, 'Board', 'img', '00002.jpg'));
   const holes = await loadOtb('OTB100', files);
   assert.equal(holes.targets[0].images, undefined);
-  assert.ok(holes.warnings.some((w) => /00002\.jpg: dangling symbolic link .* and 1 more dangling link\(s\)/.test(w)), holes.warnings.join('\n'));
-  assert.ok(holes.warnings.some((w) => /no image for 1 annotated frame\(s\) \(first: 2\)/.test(w)), holes.warnings.join('\n'));
+  assert.ok(
+    holes.warnings.some((w) => /00002\.jpg: dangling symbolic link .* and 1 more dangling link\(s\)/.test(w)),
+    holes.warnings.join('\n'),
+  );
+  assert.ok(
+    holes.warnings.some((w) => /no image for 1 annotated frame\(s\) \(first: 2\)/.test(w)),
+    holes.warnings.join('\n'),
+  );
 
   // Toolkit anno files as links, one dangling; a dangling root is a one-line error naming it.
   const tk = tempDir(t, 'otb-ds-tk-');
@@ -281,9 +398,18 @@ test('symbolic links: a linked root, linked sequence folders, ground truth, imag
   symlinkSync(join(store, 'tk', 'basketball.txt'), join(tk, 'anno', 'basketball.txt'));
   symlinkSync(join(nowhere, 'tiger1.txt'), join(tk, 'anno', 'tiger1.txt'));
   const viaTk = await loadOtb('OTB100', tk);
-  assert.deepEqual(viaTk.targets.map((x) => x.name), ['Basketball']);
-  assert.ok(viaTk.warnings.some((w) => w.startsWith(`${join(tk, 'anno', 'tiger1.txt')}: dangling symbolic link`)), viaTk.warnings.join('\n'));
+  assert.deepEqual(
+    viaTk.targets.map((x) => x.name),
+    ['Basketball'],
+  );
+  assert.ok(
+    viaTk.warnings.some((w) => w.startsWith(`${join(tk, 'anno', 'tiger1.txt')}: dangling symbolic link`)),
+    viaTk.warnings.join('\n'),
+  );
   const gone = join(links, 'gone');
   symlinkSync(nowhere, gone);
-  await assert.rejects(loadOtb('OTB100', gone), (err: Error) => err instanceof UserError && /gone: dangling symbolic link \(to .*nowhere\)$/.test(err.message));
+  await assert.rejects(
+    loadOtb('OTB100', gone),
+    (err: Error) => err instanceof UserError && /gone: dangling symbolic link \(to .*nowhere\)$/.test(err.message),
+  );
 });

@@ -9,9 +9,15 @@ const f64 = (boxes: number[][]) => Float64Array.from(boxes.flat());
 const close = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} != ${b}`);
 const { otb, pysot, got10k } = CONVENTIONS;
 
-test('first frame: otb and got10k score the ground truth, pysot the file\'s box', () => {
-  const gt = f64([[1, 1, 10, 10], [1, 1, 10, 10]]);
-  const pred = f64([[50, 50, 10, 10], [1, 1, 10, 10]]);
+test("first frame: otb and got10k score the ground truth, pysot the file's box", () => {
+  const gt = f64([
+    [1, 1, 10, 10],
+    [1, 1, 10, 10],
+  ]);
+  const pred = f64([
+    [50, 50, 10, 10],
+    [1, 1, 10, 10],
+  ]);
   assert.deepEqual([...measureFrames(gt, pred, otb).iou], [1, 1]);
   assert.deepEqual([...measureFrames(gt, pred, pysot).iou], [0, 1]);
   close(measureFrames(gt, pred, got10k).iou[0], 1);
@@ -19,8 +25,14 @@ test('first frame: otb and got10k score the ground truth, pysot the file\'s box'
 });
 
 test('invalid ground truth 0,0,0,0: otb/pysot mask it (-1), got10k scores it', () => {
-  const gt = f64([[1, 1, 10, 10], [0, 0, 0, 0]]);
-  const pred = f64([[1, 1, 10, 10], [1, 1, 10, 10]]);
+  const gt = f64([
+    [1, 1, 10, 10],
+    [0, 0, 0, 0],
+  ]);
+  const pred = f64([
+    [1, 1, 10, 10],
+    [1, 1, 10, 10],
+  ]);
   for (const rules of [otb, pysot]) {
     const m = measureFrames(gt, pred, rules);
     assert.equal(m.iou[1], -1);
@@ -33,8 +45,14 @@ test('invalid ground truth 0,0,0,0: otb/pysot mask it (-1), got10k scores it', (
 });
 
 test('ground truth with x = 0 but a real size: invalid only for otb (any value <= 0)', () => {
-  const gt = f64([[1, 1, 10, 10], [0, 5, 10, 10]]);
-  const pred = f64([[1, 1, 10, 10], [0, 5, 10, 10]]);
+  const gt = f64([
+    [1, 1, 10, 10],
+    [0, 5, 10, 10],
+  ]);
+  const pred = f64([
+    [1, 1, 10, 10],
+    [0, 5, 10, 10],
+  ]);
   assert.equal(measureFrames(gt, pred, otb).iou[1], -1);
   assert.equal(measureFrames(gt, pred, otb).centre[1], -1);
   assert.equal(measureFrames(gt, pred, pysot).iou[1], 1);
@@ -43,8 +61,18 @@ test('ground truth with x = 0 but a real size: invalid only for otb (any value <
 });
 
 test('bad prediction: otb takes the previous box (cascading), the others use it as is', () => {
-  const gt = f64([[1, 1, 10, 10], [1, 1, 10, 10], [1, 1, 10, 10], [1, 1, 10, 10]]);
-  const pred = f64([[1, 1, 10, 10], [6, 1, 10, 10], [3, 3, 0, 10], [NaN, NaN, NaN, NaN]]);
+  const gt = f64([
+    [1, 1, 10, 10],
+    [1, 1, 10, 10],
+    [1, 1, 10, 10],
+    [1, 1, 10, 10],
+  ]);
+  const pred = f64([
+    [1, 1, 10, 10],
+    [6, 1, 10, 10],
+    [3, 3, 0, 10],
+    [NaN, NaN, NaN, NaN],
+  ]);
   const o = measureFrames(gt, pred, otb);
   assert.equal(o.replaced, 2);
   close(o.iou[2], 1 / 3); // frame 3 takes frame 2's box
@@ -56,14 +84,27 @@ test('bad prediction: otb takes the previous box (cascading), the others use it 
 });
 
 test('otb replaces a box only when all four values are NaN (MATLAB if on a vector), not one', () => {
-  const gt = f64([[1, 1, 10, 10], [1, 1, 10, 10]]);
-  const m = measureFrames(gt, f64([[1, 1, 10, 10], [NaN, 1, 10, 10]]), otb);
+  const gt = f64([
+    [1, 1, 10, 10],
+    [1, 1, 10, 10],
+  ]);
+  const m = measureFrames(
+    gt,
+    f64([
+      [1, 1, 10, 10],
+      [NaN, 1, 10, 10],
+    ]),
+    otb,
+  );
   assert.equal(m.replaced, 0);
   assert.ok(Number.isNaN(m.iou[1]));
 });
 
 const target = (frames: number[], initOmit = 0) => ({
-  name: 'T', frames, initOmit, groundTruth: frames.map((): Box => [1, 1, 10, 10]),
+  name: 'T',
+  frames,
+  initOmit,
+  groundTruth: frames.map((): Box => [1, 1, 10, 10]),
 });
 const boxes = (n: number) => Array.from({ length: n }, (): Box => [1, 1, 10, 10]);
 
@@ -148,8 +189,17 @@ test('evaluateOtb: per-sequence and overall scores, missing targets warned, rule
   }
 });
 
-test('a frame the result misses keeps the toolkit\'s -1 when its ground truth is invalid (MDNet Board)', () => {
-  const t = { name: 'Board', frames: [1, 2, 3], initOmit: 0, groundTruth: [[1, 1, 10, 10], [1, 1, 10, 10], [0, 0, 0, 0]] as Box[] };
+test("a frame the result misses keeps the toolkit's -1 when its ground truth is invalid (MDNet Board)", () => {
+  const t = {
+    name: 'Board',
+    frames: [1, 2, 3],
+    initOmit: 0,
+    groundTruth: [
+      [1, 1, 10, 10],
+      [1, 1, 10, 10],
+      [0, 0, 0, 0],
+    ] as Box[],
+  };
   const a = alignSequence(t, { boxes: boxes(2) }, otb);
   assert.deepEqual([...a.missing], [0, 0, 1]);
   const m = measureFrames(a.gt, a.pred, otb, a.missing);

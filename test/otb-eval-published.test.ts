@@ -14,7 +14,10 @@ const key = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 function dataset(list: string): EvalDataset {
   const json = JSON.parse(readFileSync(real('otb', 'OTB100.json'), 'utf8')) as Record<string, { img_names: string[]; gt_rect: Box[] }>;
-  const rows = readFileSync(real('otb', 'lists', list), 'utf8').trim().split('\n').map((l) => l.split('\t'));
+  const rows = readFileSync(real('otb', 'lists', list), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split('\t'));
   return {
     name: list,
     targets: rows.map(([name, attrs]) => ({
@@ -33,7 +36,9 @@ function textResults(dir: string, tracker: string, ds: EvalDataset): EvalTracker
   for (const t of ds.targets) {
     const file = files.find((f) => key(f.replace(/\.txt$/, '')) === key(t.name));
     if (!file) continue;
-    const lines = readFileSync(real(dir, tracker, file), 'utf8').trim().split(/\r?\n/);
+    const lines = readFileSync(real(dir, tracker, file), 'utf8')
+      .trim()
+      .split(/\r?\n/);
     sequences.set(t.name, { boxes: lines.map((l) => l.split(/[,\s]+/).map(Number) as Box), defects: [] });
   }
   return { tracker, sequences, missing: [], warnings: [] };

@@ -23,10 +23,13 @@ const PUBLISHED: [string, string, string, number, number][] = [
   ['cfnet-release', 'SiamFC-3s', 'OTB100', 0.582, 0.771],
   ['cfnet-release', 'SiamFC-3s', 'OTB2013', 0.607, 0.809],
   ['otb-toolkit', 'KCF', 'OTB100', 0.477, 0.696],
-  ['otb-toolkit', 'KCF', 'OTB2013', 0.514, 0.740],
+  ['otb-toolkit', 'KCF', 'OTB2013', 0.514, 0.74],
 ];
 
-for (const [root, rootName] of [[JSON_ROOT, 'pysot JSON'], [TOOLKIT_ROOT, 'toolkit anno folder']]) {
+for (const [root, rootName] of [
+  [JSON_ROOT, 'pysot JSON'],
+  [TOOLKIT_ROOT, 'toolkit anno folder'],
+]) {
   test(`otb convention reproduces the published SiamFC-3s and KCF figures (${rootName})`, { skip: SKIP_REALDATA }, async () => {
     for (const [group, tracker, dataset, auc, p20] of PUBLISHED) {
       const { ds, ev } = await score(dataset, root, group, tracker, 'otb');
@@ -68,7 +71,9 @@ test('got10k convention reproduces got10k-toolkit performance.json (overall and 
 
 test('every text/JSON result set in results/OTB100 evaluates under each convention', { skip: SKIP_REALDATA }, async () => {
   const ds = await loadOtb('OTB100', JSON_ROOT);
-  const groups = readdirSync(RESULTS).filter((g) => g !== 'toolkit-mat' && !g.endsWith('-reports') && statSync(join(RESULTS, g)).isDirectory());
+  const groups = readdirSync(RESULTS).filter(
+    (g) => g !== 'toolkit-mat' && !g.endsWith('-reports') && statSync(join(RESULTS, g)).isDirectory(),
+  );
   let trackers = 0;
   for (const g of groups) {
     const res = await importOtbResults(join(RESULTS, g), ds);
@@ -92,7 +97,13 @@ test('every text/JSON result set in results/OTB100 evaluates under each conventi
 test('known defects are reported: STRUCK ClifBar short, MDNet Board one row short', { skip: SKIP_REALDATA }, async () => {
   const ds = await loadOtb('OTB100', JSON_ROOT);
   const struck = evaluateOtb(ds, await importOtbResults(join(RESULTS, 'jwlim-json'), ds, { trackers: ['STRUCK'] }), 'otb');
-  assert.ok(struck.trackers[0].warnings.some((w) => /ClifBar/i.test(w) && /329/.test(w)), struck.trackers[0].warnings.join('\n'));
+  assert.ok(
+    struck.trackers[0].warnings.some((w) => /ClifBar/i.test(w) && /329/.test(w)),
+    struck.trackers[0].warnings.join('\n'),
+  );
   const mdnet = evaluateOtb(ds, await importOtbResults(join(RESULTS, 'pysot-style'), ds, { trackers: ['MDNet'] }), 'pysot');
-  assert.ok(mdnet.trackers[0].warnings.some((w) => /Board/.test(w)), mdnet.trackers[0].warnings.join('\n'));
+  assert.ok(
+    mdnet.trackers[0].warnings.some((w) => /Board/.test(w)),
+    mdnet.trackers[0].warnings.join('\n'),
+  );
 });

@@ -25,9 +25,14 @@ test('TB-100 attribute counts match the paper: IV 38, SV 65, OCC 49, DEF 44, MB 
 
 test('frame ranges: the special sequences of the evaluation rules', () => {
   assert.deepEqual(FRAME_RANGES, {
-    David: { start: 300, end: 770 }, Football1: { start: 1, end: 74 }, Freeman3: { start: 1, end: 460 },
-    Freeman4: { start: 1, end: 283 }, Diving: { start: 1, end: 215 }, BlurCar1: { start: 247, end: 988 },
-    BlurCar3: { start: 3, end: 359 }, BlurCar4: { start: 18, end: 397 },
+    David: { start: 300, end: 770 },
+    Football1: { start: 1, end: 74 },
+    Freeman3: { start: 1, end: 460 },
+    Freeman4: { start: 1, end: 283 },
+    Diving: { start: 1, end: 215 },
+    BlurCar1: { start: 247, end: 988 },
+    BlurCar3: { start: 3, end: 359 },
+    BlurCar4: { start: 18, end: 397 },
   });
   assert.deepEqual(OPE_START, { Tiger1: 6 });
 });
@@ -38,13 +43,23 @@ function readList(file: string): Map<string, string[]> {
   for (const line of readFileSync(real('otb', 'lists', file), 'utf8').split(/\r?\n/)) {
     if (!line.trim()) continue;
     const [name, attrs = ''] = line.split('\t');
-    out.set(name.trim(), attrs.split(',').map((a) => a.trim()).filter(Boolean));
+    out.set(
+      name.trim(),
+      attrs
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    );
   }
   return out;
 }
 
 test('built-in sets and attributes equal the benchmark list files (lists/cvpr13, tb_50, tb_100)', { skip: SKIP_REALDATA }, () => {
-  for (const [file, set] of [['cvpr13.txt', 'OTB2013'], ['tb_50.txt', 'OTB50'], ['tb_100.txt', 'OTB100']] as const) {
+  for (const [file, set] of [
+    ['cvpr13.txt', 'OTB2013'],
+    ['tb_50.txt', 'OTB50'],
+    ['tb_100.txt', 'OTB100'],
+  ] as const) {
     const list = readList(file);
     assert.deepEqual([...OTB_SETS[set]].sort(), [...list.keys()].sort(), `${set} = ${file}`);
     for (const name of OTB_SETS[set]) {

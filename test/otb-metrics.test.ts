@@ -1,9 +1,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  aggregateByAttribute, aggregateScores, centreError, fpsFramesOverTime, fpsMeanOfRates, iouContinuous,
-  iouGot10k, iouPixel, matlabColon, meanFps, normCentreError, precisionCurve, PRECISION_THRESHOLDS,
-  NORM_PRECISION_THRESHOLDS, scoresFromCurves, sequenceScores, successCurve, SUCCESS_THRESHOLDS_MATLAB,
+  aggregateByAttribute,
+  aggregateScores,
+  centreError,
+  fpsFramesOverTime,
+  fpsMeanOfRates,
+  iouContinuous,
+  iouGot10k,
+  iouPixel,
+  matlabColon,
+  meanFps,
+  normCentreError,
+  precisionCurve,
+  PRECISION_THRESHOLDS,
+  NORM_PRECISION_THRESHOLDS,
+  scoresFromCurves,
+  sequenceScores,
+  successCurve,
+  SUCCESS_THRESHOLDS_MATLAB,
   SUCCESS_THRESHOLDS_NUMPY,
 } from '../src/benchmarks/otb/metrics/index.ts';
 

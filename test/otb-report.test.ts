@@ -24,21 +24,45 @@ const DS: EvalDataset = {
 
 function tracker(name: string, box: (f: number) => Box, times?: number[]): EvalTrackerResults {
   const seq = () => ({ boxes: [1, 2, 3, 4].map(box), defects: [], ...(times ? { times } : {}) });
-  return { tracker: name, sequences: new Map([['S1', seq()], ['S2', seq()]]), missing: [], warnings: [] };
+  return {
+    tracker: name,
+    sequences: new Map([
+      ['S1', seq()],
+      ['S2', seq()],
+    ]),
+    missing: [],
+    warnings: [],
+  };
 }
 
 // A: perfect, 0.1 s per frame. Siam_B: 500 px off from frame 2 on (IoU 0, far beyond 50 px).
-const EV = evaluateOtb(DS, [tracker('Siam_B', (f) => (f === 1 ? gt(1) : [500, 500, 20, 20])), tracker('A', gt, [0.1, 0.1, 0.1, 0.1])], 'otb');
+const EV = evaluateOtb(
+  DS,
+  [tracker('Siam_B', (f) => (f === 1 ? gt(1) : [500, 500, 20, 20])), tracker('A', gt, [0.1, 0.1, 0.1, 0.1])],
+  'otb',
+);
 
 const csv = (file: string) => readFileSync(file, 'utf8').trim().split('\n');
 
 test('writeOtbReport writes the tables, the LaTeX table, the rules and the plots, atomically', async (t) => {
   const out = tempDir(t, 'otb-report-');
   const written = await writeOtbReport(out, EV);
-  assert.deepEqual(written.map((p) => relative(out, p)).sort(), [
-    'attributes/precision_SV.png', 'attributes/success_SV.png', 'per_attribute.csv', 'per_sequence.csv',
-    'precision.png', 'rules.txt', 'success.png', 'summary.csv', 'summary.json', 'summary.tex',
-  ], 'IV has one sequence: no IV plots or rows, as the toolkit skips it');
+  assert.deepEqual(
+    written.map((p) => relative(out, p)).sort(),
+    [
+      'attributes/precision_SV.png',
+      'attributes/success_SV.png',
+      'per_attribute.csv',
+      'per_sequence.csv',
+      'precision.png',
+      'rules.txt',
+      'success.png',
+      'summary.csv',
+      'summary.json',
+      'summary.tex',
+    ],
+    'IV has one sequence: no IV plots or rows, as the toolkit skips it',
+  );
   assert.ok(!readdirSync(out).some((f) => f.endsWith('.tmp')));
 
   // AUC of a perfect result = 20/21 (IoU 1 fails only t = 1); Siam_B succeeds on 1 frame of 4.
@@ -59,7 +83,10 @@ test('writeOtbReport writes the tables, the LaTeX table, the rules and the plots
   const json = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
   assert.equal(json.convention, 'otb');
   assert.deepEqual(json.rules, EV.rules);
-  assert.deepEqual(json.trackers.map((x: { tracker: string }) => x.tracker), ['A', 'Siam_B']);
+  assert.deepEqual(
+    json.trackers.map((x: { tracker: string }) => x.tracker),
+    ['A', 'Siam_B'],
+  );
   assert.equal(json.trackers[1].overall.success_curve.length, 21);
   assert.equal(json.trackers[1].overall.success_curve[0], 0.25);
   assert.equal(json.trackers[1].overall.precision_curve.length, 51);
@@ -79,12 +106,21 @@ test('writeOtbReport writes the tables, the LaTeX table, the rules and the plots
 
 test('plots: legend `Name [0.xxx]` sorted by score (AUC / precision at 20 px), titles name dataset and convention', () => {
   const s = plotSpec(EV, 'success');
-  assert.deepEqual(s.series.map((x) => x.label), ['A [0.952]', 'Siam_B [0.238]']);
+  assert.deepEqual(
+    s.series.map((x) => x.label),
+    ['A [0.952]', 'Siam_B [0.238]'],
+  );
   assert.equal(s.title, 'Success plots of OPE');
   assert.match(s.subtitle, /^TEST, convention otb; legend: AUC$/);
-  assert.deepEqual(s.series[0].points.slice(-2), [{ x: 0.95, y: 1 }, { x: 1, y: 0 }]);
+  assert.deepEqual(s.series[0].points.slice(-2), [
+    { x: 0.95, y: 1 },
+    { x: 1, y: 0 },
+  ]);
   const p = plotSpec(EV, 'precision', 'SV');
-  assert.deepEqual(p.series.map((x) => x.label), ['A [1.000]', 'Siam_B [0.250]']);
+  assert.deepEqual(
+    p.series.map((x) => x.label),
+    ['A [1.000]', 'Siam_B [0.250]'],
+  );
   assert.equal(p.title, 'Precision plots of OPE - Scale Variation (2)');
   assert.equal(p.series[1].points[50].x, 50);
 });
@@ -95,8 +131,15 @@ test('plots draw the best 10 trackers, as the toolkit does, and say so', () => {
   assert.equal(spec.series.length, 10);
   assert.equal(spec.total, 12);
   assert.match(spec.subtitle, /top 10 of 12 trackers/);
-  assert.deepEqual(spec.series.map((x) => x.tracker), ['T0', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9']);
-  assert.deepEqual(spec.series.map((x) => x.index), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'ten distinct colours');
+  assert.deepEqual(
+    spec.series.map((x) => x.tracker),
+    ['T0', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9'],
+  );
+  assert.deepEqual(
+    spec.series.map((x) => x.index),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    'ten distinct colours',
+  );
 });
 
 test('console table: best first, 4 decimals, dataset and convention in the heading', () => {

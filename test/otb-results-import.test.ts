@@ -18,10 +18,18 @@ const gt = (f: number): Box => [10 * f, 10, 20, 20];
 const frames = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
 function dataset(): OtbDataset {
-  const target = (name: string, sequence: string, fr: number[], initOmit = 0) =>
-    ({ name, sequence, frames: fr, groundTruth: fr.map(gt), initOmit, attributes: ['SV'] });
+  const target = (name: string, sequence: string, fr: number[], initOmit = 0) => ({
+    name,
+    sequence,
+    frames: fr,
+    groundTruth: fr.map(gt),
+    initOmit,
+    attributes: ['SV'],
+  });
   return {
-    name: 'OTB100', root: '/nowhere', warnings: [],
+    name: 'OTB100',
+    root: '/nowhere',
+    warnings: [],
     targets: [
       target('Basketball', 'Basketball', frames(1, 4)),
       target('Jogging-1', 'Jogging', frames(1, 4)),
@@ -33,13 +41,24 @@ function dataset(): OtbDataset {
 
 /** Rows of a result file that tracks perfectly over images a..b. */
 const perfect = (a: number, b: number, fmt: (v: number) => string = String, sep = ',') =>
-  frames(a, b).map((f) => gt(f).map(fmt).join(sep)).join('\n') + '\n';
+  frames(a, b)
+    .map((f) => gt(f).map(fmt).join(sep))
+    .join('\n') + '\n';
 
 test('got10k, pysot, pytracking and toolkit text forms, every name spelling, times files', async (t) => {
   const dir = tempDir(t, 'otb-res-');
-  put(join(dir, 'kcf', 'Basketball.txt'), perfect(1, 4, (v) => v.toFixed(3)));
-  put(join(dir, 'kcf', 'Jogging.1.txt'), perfect(1, 4, (v) => v.toFixed(3)));
-  put(join(dir, 'kcf', 'Human4.txt'), perfect(1, 4, (v) => v.toFixed(3)));
+  put(
+    join(dir, 'kcf', 'Basketball.txt'),
+    perfect(1, 4, (v) => v.toFixed(3)),
+  );
+  put(
+    join(dir, 'kcf', 'Jogging.1.txt'),
+    perfect(1, 4, (v) => v.toFixed(3)),
+  );
+  put(
+    join(dir, 'kcf', 'Human4.txt'),
+    perfect(1, 4, (v) => v.toFixed(3)),
+  );
   put(join(dir, 'kcf', 'times', 'Basketball_time.txt'), '0.01\n0.02\n0.01\n0.02\n');
   put(join(dir, 'SiamFC', 'basketball.txt'), perfect(1, 4));
   put(join(dir, 'SiamFC', 'jogging_1.txt'), perfect(1, 4));
@@ -49,7 +68,10 @@ test('got10k, pysot, pytracking and toolkit text forms, every name spelling, tim
   put(join(dir, 'KCF', 'Basketball_KCF.txt'), perfect(1, 4).replace(/\n/g, '\r\n'));
   const ds = dataset();
   const res = await importOtbResults(dir, ds);
-  assert.deepEqual(res.map((r) => r.tracker), ['ATOM', 'KCF', 'SiamFC', 'kcf']);
+  assert.deepEqual(
+    res.map((r) => r.tracker),
+    ['ATOM', 'KCF', 'SiamFC', 'kcf'],
+  );
   const by = (n: string) => res.find((r) => r.tracker === n)!;
   assert.deepEqual([...by('kcf').sequences.keys()], ['Basketball', 'Jogging-1', 'Human4-2']);
   assert.deepEqual([...by('SiamFC').sequences.keys()], ['Basketball', 'Jogging-1', 'Human4-2']);
@@ -71,10 +93,13 @@ test('jwlim JSON records: start frame, recorded fps, several runs, non-rect resu
   const rec = (res: Box[], extra: object) => JSON.stringify([{ tracker: 'STRUCK', res, evalType: 'OPE', resType: 'rect', ...extra }]);
   put(join(dir, 'STRUCK', 'BasketBall.json'), rec(frames(1, 4).map(gt), { startFrame: 1, endFrame: 4, fps: 20 }));
   put(join(dir, 'STRUCK', 'Tiger1.json'), rec(frames(6, 8).map(gt), { startFrame: 6, endFrame: 8 }));
-  put(join(dir, 'STRUCK', 'Jogging-1.json'), JSON.stringify([
-    { res: frames(1, 4).map(gt), startFrame: 1, endFrame: 4, evalType: 'OPE' },
-    { res: frames(2, 4).map(gt), startFrame: 2, endFrame: 4, evalType: 'TRE' },
-  ]));
+  put(
+    join(dir, 'STRUCK', 'Jogging-1.json'),
+    JSON.stringify([
+      { res: frames(1, 4).map(gt), startFrame: 1, endFrame: 4, evalType: 'OPE' },
+      { res: frames(2, 4).map(gt), startFrame: 2, endFrame: 4, evalType: 'TRE' },
+    ]),
+  );
   put(join(dir, 'STRUCK', 'Human4-2.json'), rec([[1, 2, 3, 4, 5, 6] as unknown as Box], { resType: 'ivtAff' }));
   const ds = dataset();
   const [r] = await importOtbResults(dir, ds);
@@ -83,7 +108,10 @@ test('jwlim JSON records: start frame, recorded fps, several runs, non-rect resu
   assert.deepEqual(bb.times, [0.05, 0.05, 0.05, 0.05]);
   assert.equal(r.sequences.get('Tiger1')!.startFrame, 6);
   assert.match(r.sequences.get('Jogging-1')!.defects.join('\n'), /2 runs in the file \(OPE run used\)/);
-  assert.ok(r.warnings.some((w) => /Human4-2\.json: resType 'ivtAff'.*file skipped/.test(w)), r.warnings.join('\n'));
+  assert.ok(
+    r.warnings.some((w) => /Human4-2\.json: resType 'ivtAff'.*file skipped/.test(w)),
+    r.warnings.join('\n'),
+  );
   assert.ok(r.missing.includes('Human4-2'));
   const ev = evaluateOtb(ds, [r], 'otb').trackers[0];
   const tiger = ev.perSequence.find((s) => s.target === 'Tiger1')!;
@@ -93,10 +121,13 @@ test('jwlim JSON records: start frame, recorded fps, several runs, non-rect resu
 
 test("ope_meta.json gives each file's start frame (Tiger1 from 6) and row count", async (t) => {
   const dir = tempDir(t, 'otb-res-');
-  put(join(dir, 'ope_meta.json'), JSON.stringify({
-    'results_SiamFC-3s_OTB-100': { Tiger1: { startFrame: 6, annoBegin: 1, len: 3 }, Basketball: { startFrame: 1, annoBegin: 1, len: 5 } },
-    'results_other_OTB-100': { Tiger1: { startFrame: 2, len: 7 } },
-  }));
+  put(
+    join(dir, 'ope_meta.json'),
+    JSON.stringify({
+      'results_SiamFC-3s_OTB-100': { Tiger1: { startFrame: 6, annoBegin: 1, len: 3 }, Basketball: { startFrame: 1, annoBegin: 1, len: 5 } },
+      'results_other_OTB-100': { Tiger1: { startFrame: 2, len: 7 } },
+    }),
+  );
   // Three rows of a perfect Tiger1 from image 6, but shifted to image 1 they would be far off.
   put(join(dir, 'SiamFC-3s', 'Tiger1.txt'), perfect(6, 8));
   put(join(dir, 'SiamFC-3s', 'Basketball.txt'), perfect(1, 4));
@@ -111,7 +142,11 @@ test("ope_meta.json gives each file's start frame (Tiger1 from 6) and row count"
   assert.equal((await importOtbResults(linked, dataset()))[0].sequences.get('Tiger1')!.startFrame, 6);
   rmSync(join(linked, 'ope_meta.json'));
   symlinkSync(join(dir, 'nowhere.json'), join(linked, 'ope_meta.json'));
-  await assert.rejects(importOtbResults(linked, dataset()), (err: Error) => err instanceof UserError && /ope_meta\.json: dangling symbolic link .*start frames it records cannot be read$/.test(err.message));
+  await assert.rejects(
+    importOtbResults(linked, dataset()),
+    (err: Error) =>
+      err instanceof UserError && /ope_meta\.json: dangling symbolic link .*start frames it records cannot be read$/.test(err.message),
+  );
 });
 
 test('defects are reported, never silent: corners, NaN/non-positive boxes, short, unknown, .mat, malformed, duplicate, empty', async (t) => {
@@ -133,7 +168,10 @@ test('defects are reported, never silent: corners, NaN/non-positive boxes, short
   const by = (n: string) => res.find((r) => r.tracker === n)!;
   assert.match(by('SiamRPN').sequences.get('Basketball')!.defects.join('\n'), /row 1 \(9,9,29,29\) looks like corners x1,y1,x2,y2/);
   const bad = by('bad');
-  assert.match(bad.sequences.get('Basketball')!.defects.join('\n'), /2 row\(s\) with NaN, w <= 0 or h <= 0 \(first: row 3, NaN,NaN,NaN,NaN\)/);
+  assert.match(
+    bad.sequences.get('Basketball')!.defects.join('\n'),
+    /2 row\(s\) with NaN, w <= 0 or h <= 0 \(first: row 3, NaN,NaN,NaN,NaN\)/,
+  );
   const w = bad.warnings.join('\n');
   assert.match(w, /Tiger1\.txt:2: expected 4 values x,y,w,h, got 3.*file skipped, Tiger1 counts as having no result/);
   assert.match(w, /human4_2\.txt: a second file for Human4-2 \(after Human4-2\.txt\); ignored/);
@@ -158,17 +196,33 @@ test('tracker selection, folders that are not trackers, and results folders with
   put(join(dir, 'B', 'Basketball.txt'), perfect(1, 4));
   put(join(dir, 'plots', 'success.png'), 'png');
   const ds = dataset();
-  assert.deepEqual((await importOtbResults(dir, ds, { trackers: ['b'] })).map((r) => r.tracker), ['B']);
-  assert.deepEqual((await importOtbResults(dir, ds)).map((r) => r.tracker), ['A', 'B']);
-  assert.ok(ds.warnings.some((x) => /plots: no result file named after a target, not a tracker; skipped/.test(x)), ds.warnings.join('\n'));
+  assert.deepEqual(
+    (await importOtbResults(dir, ds, { trackers: ['b'] })).map((r) => r.tracker),
+    ['B'],
+  );
+  assert.deepEqual(
+    (await importOtbResults(dir, ds)).map((r) => r.tracker),
+    ['A', 'B'],
+  );
+  assert.ok(
+    ds.warnings.some((x) => /plots: no result file named after a target, not a tracker; skipped/.test(x)),
+    ds.warnings.join('\n'),
+  );
   await assert.rejects(importOtbResults(dir, ds, { trackers: ['C'] }), /no tracker folder 'C' \(found: A, B, plots\)/);
 
   const mats = join(dir, 'mats');
   put(join(mats, 'otb-toolkit-ope', 'Basketball_KCF.mat'), 'MATLAB 5.0');
   const none = join(dir, 'none');
   put(join(none, 'Basketball.txt'), perfect(1, 4)); // a tracker folder given as the results folder
-  for (const [d, re] of [[mats, /no recognisable tracker results; 1 \.mat file\(s\) seen/], [none, /no recognisable tracker results \(no tracker folders/], [join(dir, 'nope'), /results folder not found/]] as const) {
-    await assert.rejects(importOtbResults(d, ds), (err: Error) => err instanceof UserError && !err.message.includes('\n') && re.test(err.message));
+  for (const [d, re] of [
+    [mats, /no recognisable tracker results; 1 \.mat file\(s\) seen/],
+    [none, /no recognisable tracker results \(no tracker folders/],
+    [join(dir, 'nope'), /results folder not found/],
+  ] as const) {
+    await assert.rejects(
+      importOtbResults(d, ds),
+      (err: Error) => err instanceof UserError && !err.message.includes('\n') && re.test(err.message),
+    );
   }
 });
 
@@ -189,7 +243,10 @@ test('symbolic links: linked tracker folders, result files and times count as re
   symlinkSync(join(nowhere, 'C'), join(dir, 'C'));
   const ds = dataset();
   const res = await importOtbResults(dir, ds);
-  assert.deepEqual(res.map((r) => r.tracker), ['A', 'B']);
+  assert.deepEqual(
+    res.map((r) => r.tracker),
+    ['A', 'B'],
+  );
   const [a, b] = res;
   assert.deepEqual([...a.sequences.keys()], ['Basketball']);
   assert.deepEqual(a.sequences.get('Basketball')!.times, [0.5, 0.5, 0.5, 0.5]);
@@ -197,10 +254,18 @@ test('symbolic links: linked tracker folders, result files and times count as re
   assert.deepEqual(b.sequences.get('Jogging-1')!.boxes, frames(1, 4).map(gt));
   assert.deepEqual(b.sequences.get('Basketball')!.times, [0.25, 0.25, 0.25, 0.25]);
   assert.deepEqual(b.missing, ['Human4-2', 'Tiger1']);
-  assert.deepEqual(b.warnings, [`${join(dir, 'B', 'Tiger1.txt')}: dangling symbolic link (to ${join(nowhere, 'Tiger1.txt')}); Tiger1 counts as having no result`]);
-  assert.ok(ds.warnings.includes(`results: ${join(dir, 'C')}: dangling symbolic link (to ${join(nowhere, 'C')}); not a tracker folder, skipped`), ds.warnings.join('\n'));
+  assert.deepEqual(b.warnings, [
+    `${join(dir, 'B', 'Tiger1.txt')}: dangling symbolic link (to ${join(nowhere, 'Tiger1.txt')}); Tiger1 counts as having no result`,
+  ]);
+  assert.ok(
+    ds.warnings.includes(`results: ${join(dir, 'C')}: dangling symbolic link (to ${join(nowhere, 'C')}); not a tracker folder, skipped`),
+    ds.warnings.join('\n'),
+  );
   // Named with --trackers, a dangling folder is a one-line error; a linked results folder works as a real one.
-  await assert.rejects(importOtbResults(dir, dataset(), { trackers: ['c'] }), (err: Error) => err instanceof UserError && /^--trackers: c: .*C: dangling symbolic link/.test(err.message));
+  await assert.rejects(
+    importOtbResults(dir, dataset(), { trackers: ['c'] }),
+    (err: Error) => err instanceof UserError && /^--trackers: c: .*C: dangling symbolic link/.test(err.message),
+  );
   const link = join(store, 'results-link');
   symlinkSync(dir, link);
   assert.deepEqual((await importOtbResults(link, dataset(), { trackers: ['b'] }))[0].sequences.size, 2);

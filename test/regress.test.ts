@@ -37,7 +37,13 @@ test('a metric perturbed in the baseline beyond the tolerance fails, naming it',
   const r = runCli('regress', ['--baseline', perturbed, '--results', firstRun]);
   assert.equal(r.code, 1);
   assert.match(r.stdout, /siamfc-gs\s+overall\s+precision_20\s+\d\.\d{4}\s+\d\.\d{4}\s+-0\.0200\s+REGRESSED/);
-  assert.equal(r.stderr.trim().split('\n').filter((l) => l.startsWith('error:')).length, 1);
+  assert.equal(
+    r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('error:')).length,
+    1,
+  );
   assert.match(r.stderr, /error: regression: 1 metric\(s\) moved more than 0\.01/);
   // Within a wider tolerance the same change passes: the tolerance is what decides.
   assert.equal(runCli('regress', ['--baseline', perturbed, '--results', firstRun, '--tolerance', '0.03']).code, 0);

@@ -1,8 +1,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boxOfTarget, contextSizes, cropWindow, displacementSide, hann, hannWindow2d, peakDisplacement, scaleFactors, targetOfBox, updateScale } from '../src/trackers/siamfc/geometry.ts';
+import {
+  boxOfTarget,
+  contextSizes,
+  cropWindow,
+  displacementSide,
+  hann,
+  hannWindow2d,
+  peakDisplacement,
+  scaleFactors,
+  targetOfBox,
+  updateScale,
+} from '../src/trackers/siamfc/geometry.ts';
 import { cubicTaps, cubicWeights, locatePeak, mirrorIndex, upsample } from '../src/trackers/siamfc/response.ts';
-import { cropSquare, keysCubic, pyramidSides, resamplePatch, resampleTaps, searchCrops, wholeWindow } from '../src/trackers/siamfc/crops.ts';
+import {
+  cropSquare,
+  keysCubic,
+  pyramidSides,
+  resamplePatch,
+  resampleTaps,
+  searchCrops,
+  wholeWindow,
+} from '../src/trackers/siamfc/crops.ts';
 import { samplePatch } from '../src/images/sample.ts';
 import { SIAMFC_3S, SIAMFC_5S } from '../src/trackers/siamfc/settings.ts';
 
@@ -75,7 +94,10 @@ test('scale update: (1 - 0.59) + 0.59 * factor, search side clamped to [0.2, 5] 
 });
 
 test('Hann window: symmetric (numpy.hanning), outer product normalised to sum 1', () => {
-  assert.deepEqual(Array.from(hann(5)).map((v) => Number(v.toFixed(12))), [0, 0.5, 1, 0.5, 0]);
+  assert.deepEqual(
+    Array.from(hann(5)).map((v) => Number(v.toFixed(12))),
+    [0, 0.5, 1, 0.5, 0],
+  );
   const w2 = hannWindow2d(5);
   // 1-D sum 2, so the 2-D window is the outer product / 4.
   close(w2[12], 0.25, 1e-7);
@@ -87,7 +109,11 @@ test('Hann window: symmetric (numpy.hanning), outer product normalised to sum 1'
   // The periodic window (tf.signal.hannWindow) divides by 272, not 271: about 0.003 apart at k = 68.
   assert.ok(Math.abs(w[68] - (0.5 - 0.5 * Math.cos((2 * Math.PI * 68) / 272))) > 2e-3);
   const big = hannWindow2d(272);
-  close(big.reduce((a, b) => a + b, 0), 1, 1e-4);
+  close(
+    big.reduce((a, b) => a + b, 0),
+    1,
+    1e-4,
+  );
   close(big[135 * 272 + 135], big[136 * 272 + 136], 1e-12);
 });
 
@@ -130,10 +156,28 @@ test('peak location: penalised scale choice, then the upsampled peak nudged to t
   const taps = cubicTaps(17, 272);
   const win = hannWindow2d(272);
   // Scale 0 peaks at 1.0 (penalised 0.9745); the centre scale at 0.98 wins.
-  let p = locatePeak(mapsWithPeaks([{ scale: 0, row: 4, col: 12, value: 1 }, { scale: 1, row: 4, col: 12, value: 0.98 }]), 3, taps, win, SIAMFC_3S);
+  let p = locatePeak(
+    mapsWithPeaks([
+      { scale: 0, row: 4, col: 12, value: 1 },
+      { scale: 1, row: 4, col: 12, value: 0.98 },
+    ]),
+    3,
+    taps,
+    win,
+    SIAMFC_3S,
+  );
   assert.equal(p.scale, 1);
   // At 0.97 the centre scale loses to the penalised 0.9745.
-  p = locatePeak(mapsWithPeaks([{ scale: 0, row: 4, col: 12, value: 1 }, { scale: 1, row: 4, col: 12, value: 0.97 }]), 3, taps, win, SIAMFC_3S);
+  p = locatePeak(
+    mapsWithPeaks([
+      { scale: 0, row: 4, col: 12, value: 1 },
+      { scale: 1, row: 4, col: 12, value: 0.97 },
+    ]),
+    3,
+    taps,
+    win,
+    SIAMFC_3S,
+  );
   assert.equal(p.scale, 0);
   // A spike at cell (4, 12) upsamples to equal maxima at 16c + 7 and 16c + 8 (source c -/+ 1/32);
   // the Hann window breaks the tie towards the map centre (135.5): row 72, column 199.
@@ -175,7 +219,10 @@ test('MATLAB response upsampling: Keys a = -0.5, mirrored border', () => {
     [1 + t, t, 1 - t, 2 - t].forEach((x, k) => close(w[k], keysCubic(x), 1e-12, `t ${t} tap ${k}`));
   }
   // Symmetric extension: -1 -> 0, -2 -> 1, n -> n - 1, n + 1 -> n - 2.
-  assert.deepEqual([-1, -2, 5, 6, 3].map((i) => mirrorIndex(i, 5)), [0, 1, 4, 3, 3]);
+  assert.deepEqual(
+    [-1, -2, 5, 6, 3].map((i) => mirrorIndex(i, 5)),
+    [0, 1, 4, 3, 3],
+  );
   // Output 0 reads source -0.46875: taps -2..1 are 1, 0, 0, 1 mirrored (0, 0, 0, 1 replicated).
   assert.deepEqual(Array.from(cubicTaps(17, 272, 'matlab').index.slice(0, 4)), [1, 0, 0, 1]);
   // a = -0.5 reproduces a line: the ramp's column 24 (source 1 + 1/32) is 1.03125 exactly, inside.
@@ -221,7 +268,14 @@ test('bilinear taps without antialiasing sample as samplePatch does', () => {
   const a = new Float32Array(64 * 64 * 3);
   const b = new Float32Array(64 * 64 * 3);
   samplePatch(img, [1, 2, 3], a, 0, 64, win.x0, win.y0, win.step);
-  resamplePatch(img, [1, 2, 3], b, 0, resampleTaps(win.x0, win.step, 64, 256, 'linear', false, 'fill'), resampleTaps(win.y0, win.step, 64, 200, 'linear', false, 'fill'));
+  resamplePatch(
+    img,
+    [1, 2, 3],
+    b,
+    0,
+    resampleTaps(win.x0, win.step, 64, 256, 'linear', false, 'fill'),
+    resampleTaps(win.y0, win.step, 64, 200, 'linear', false, 'fill'),
+  );
   for (let i = 0; i < a.length; i++) close(a[i], b[i], 1e-3, `value ${i}`);
 });
 
@@ -229,7 +283,13 @@ test('MATLAB pyramid sides and whole-pixel windows, by hand', () => {
   // x_sz 300: sides 289.16, 300, 311.25 round to 289, 300, 311; beta = 255/289; region round(255 * 311/289)
   // = round(274.41) = 274; cut round(255 * side/289): 255, round(264.71) = 265, 274.
   const f = scaleFactors(3, 1.0375);
-  assert.deepEqual(pyramidSides(f.map((k) => 300 * k), 255), { rounded: [289, 300, 311], region: 274, cut: [255, 265, 274] });
+  assert.deepEqual(
+    pyramidSides(
+      f.map((k) => 300 * k),
+      255,
+    ),
+    { rounded: [289, 300, 311], region: 274, cut: [255, 265, 274] },
+  );
   // 80 pixels centred on continuous 120 (index 119.5): pixels 80..159.
   assert.equal(wholeWindow(120, 80), 80);
   // 81 pixels round their centre to a whole index: 120.3 -> index 119.8 -> 120, pixels 80..160.
@@ -243,7 +303,16 @@ test('one-crop pyramid: each scale cut from the resized largest crop, centres by
   const frame = rampFrame(256, 256);
   const out = new Float32Array(3 * 255 * 255 * 3);
   const f = scaleFactors(3, 1.0375);
-  searchCrops(frame, [0, 0, 0], out, 128.5, 128.5, f.map((k) => 300 * k), 255, { pyramid: 'one-crop', cropInterpolation: 'bilinear' });
+  searchCrops(
+    frame,
+    [0, 0, 0],
+    out,
+    128.5,
+    128.5,
+    f.map((k) => 300 * k),
+    255,
+    { pyramid: 'one-crop', cropInterpolation: 'bilinear' },
+  );
   const at = (k: number, v: number, u: number) => out[k * 255 * 255 * 3 + (v * 255 + u) * 3];
   // Scale 2, pixel 127: region coordinate 127.5 * 274/255 - 0.5 = 136.5 -> frame -27.5 + 137 * 311/274 = 128.
   close(at(2, 127, 127), 128, 1e-3);
@@ -255,11 +324,26 @@ test('one-crop pyramid: each scale cut from the resized largest crop, centres by
   const flat = { ...frame, data: new Uint8Array(256 * 256 * 3).fill(90) };
   for (const cropInterpolation of ['bilinear', 'bicubic'] as const) {
     for (const pyramid of ['separate', 'one-crop'] as const) {
-      searchCrops(flat, [90, 90, 90], out, 30.2, 200.9, f.map((k) => 300 * k), 255, { pyramid, cropInterpolation });
-      assert.ok(out.every((v) => Math.abs(v - 90) < 1e-3), `${pyramid} ${cropInterpolation}`);
+      searchCrops(
+        flat,
+        [90, 90, 90],
+        out,
+        30.2,
+        200.9,
+        f.map((k) => 300 * k),
+        255,
+        { pyramid, cropInterpolation },
+      );
+      assert.ok(
+        out.every((v) => Math.abs(v - 90) < 1e-3),
+        `${pyramid} ${cropInterpolation}`,
+      );
       const z = new Float32Array(127 * 127 * 3);
       cropSquare(flat, [90, 90, 90], z, 0, 30.2, 200.9, 150.4, 127, { pyramid, cropInterpolation });
-      assert.ok(z.every((v) => Math.abs(v - 90) < 1e-3), `exemplar ${pyramid} ${cropInterpolation}`);
+      assert.ok(
+        z.every((v) => Math.abs(v - 90) < 1e-3),
+        `exemplar ${pyramid} ${cropInterpolation}`,
+      );
     }
   }
 });

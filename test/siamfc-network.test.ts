@@ -7,7 +7,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradients } from '../src/compute/wasm-grads.ts';
 import { UserError } from '../src/core/errors.ts';
-import { embed, featureSize, initParams, layerChannels, loadModel, saveModel, updateBatchNormStats, xcorr, type NetworkConfig } from '../src/trackers/siamfc/network.ts';
+import {
+  embed,
+  featureSize,
+  initParams,
+  layerChannels,
+  loadModel,
+  saveModel,
+  updateBatchNormStats,
+  xcorr,
+  type NetworkConfig,
+} from '../src/trackers/siamfc/network.ts';
 import { lossFunction } from '../src/trackers/siamfc/losses.ts';
 
 await tf.setBackend('wasm');
@@ -31,7 +41,11 @@ test('feature sizes follow the published architecture: 127 -> 6, 255 -> 22, 239 
 
 test('embed gives 6x6, 22x22 and 20x20 maps with 256 x width channels; the head gives 17x17', () => {
   const params = initParams(CFG, 3);
-  for (const [side, out] of [[127, 6], [255, 22], [239, 20]]) {
+  for (const [side, out] of [
+    [127, 6],
+    [255, 22],
+    [239, 20],
+  ]) {
     const f = tf.tidy(() => embed(params, CFG, images(2, side, side), false));
     assert.deepEqual(f.shape, [2, out, out, 64]);
     f.dispose();
@@ -50,12 +64,28 @@ test('xcorr is headScale x the sliding dot product plus the bias, pairwise for b
   const r = xcorr(z, x, 0.5, params);
   assert.deepEqual(r.shape, [2, 2, 2, 1]);
   const expect = [
-    ...[[1, 1], [2, 0], [0, 3], [1, 1]].map(([a, b]) => 0.5 * (1 * a + 2 * b) + 0.25),
-    ...[[1, 1], [2, 0], [0, 3], [1, 1]].map(([a, b]) => 0.5 * (3 * a - 1 * b) + 0.25),
+    ...[
+      [1, 1],
+      [2, 0],
+      [0, 3],
+      [1, 1],
+    ].map(([a, b]) => 0.5 * (1 * a + 2 * b) + 0.25),
+    ...[
+      [1, 1],
+      [2, 0],
+      [0, 3],
+      [1, 1],
+    ].map(([a, b]) => 0.5 * (3 * a - 1 * b) + 0.25),
   ];
   assert.deepEqual(Array.from(r.dataSync()), expect);
   const shared = xcorr(tf.slice(z, [1, 0, 0, 0], [1, 1, 1, 2]), x, 0.5);
-  assert.deepEqual(Array.from(shared.dataSync()), expect.slice(4).map((v) => v - 0.25).concat(expect.slice(4).map((v) => v - 0.25)));
+  assert.deepEqual(
+    Array.from(shared.dataSync()),
+    expect
+      .slice(4)
+      .map((v) => v - 0.25)
+      .concat(expect.slice(4).map((v) => v - 0.25)),
+  );
   tf.dispose([z, x, r, shared, ...params.values()]);
 });
 
@@ -73,7 +103,9 @@ test('training-mode embed changes no variable; updateBatchNormStats moves only t
   // The first update copies the batch mean of conv1's output (cumulative average, n = 0).
   const conv1 = tf.tidy(() => tf.mean(tf.conv2d(batch, params.get('conv1/w') as tf.Tensor4D, 2, 'valid'), [0, 1, 2]));
   const got = params.get('bn1/mean')!.dataSync();
-  conv1.dataSync().forEach((m, i) => assert.ok(Math.abs(got[i] - m) <= 1e-3 * Math.max(1, Math.abs(m)), `bn1/mean[${i}] ${got[i]} vs ${m}`));
+  conv1
+    .dataSync()
+    .forEach((m, i) => assert.ok(Math.abs(got[i] - m) <= 1e-3 * Math.max(1, Math.abs(m)), `bn1/mean[${i}] ${got[i]} vs ${m}`));
   tf.dispose([batch, conv1, ...params.values()]);
 });
 
@@ -93,16 +125,24 @@ test('save and load round-trip: same responses, record and trained flag; bad fil
   const z = images(1, 127, 11);
   const x = images(3, 255, 12);
   const a = tf.tidy(() => xcorr(embed(params, CFG, z, false), embed(params, CFG, x, false), CFG.headScale, params));
-  const b = tf.tidy(() => xcorr(embed(model.params, model.config, z, false), embed(model.params, model.config, x, false), model.config.headScale, model.params));
+  const b = tf.tidy(() =>
+    xcorr(embed(model.params, model.config, z, false), embed(model.params, model.config, x, false), model.config.headScale, model.params),
+  );
   assert.deepEqual(Array.from(b.dataSync()), Array.from(a.dataSync()));
   // A record with optimiser steps counts as trained.
   await saveModel(join(tmp, 'stepped'), params, CFG, { steps: 10 });
   assert.equal((await loadModel(join(tmp, 'stepped'))).trained, true);
 
-  await assert.rejects(loadModel(join(tmp, 'nowhere')), (e: Error) => e instanceof UserError && /nowhere.*model\.json: missing/.test(e.message));
+  await assert.rejects(
+    loadModel(join(tmp, 'nowhere')),
+    (e: Error) => e instanceof UserError && /nowhere.*model\.json: missing/.test(e.message),
+  );
   json.architecture.width = 0.5;
   await writeFile(join(tmp, 'model', 'model.json'), JSON.stringify(json));
-  await assert.rejects(loadModel(dir), (e: Error) => e instanceof UserError && /no tensor conv1\/w of shape \[11,11,3,48\]/.test(e.message));
+  await assert.rejects(
+    loadModel(dir),
+    (e: Error) => e instanceof UserError && /no tensor conv1\/w of shape \[11,11,3,48\]/.test(e.message),
+  );
   await writeFile(join(tmp, 'model', 'model.json'), '{"format": "other"}');
   await assert.rejects(loadModel(dir), (e: Error) => e instanceof UserError && /unknown model format 'other'/.test(e.message));
   model.dispose();
@@ -118,7 +158,10 @@ test('a few SGD steps on WASM: finite gradients for every trainable variable, an
   const losses: number[] = [];
   for (let step = 0; step < 3; step++) {
     const l = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => loss(xcorr(embed(params, CFG, z, true), embed(params, CFG, x, true), CFG.headScale, params)), vars);
+      const { value, grads } = tf.variableGrads(
+        () => loss(xcorr(embed(params, CFG, z, true), embed(params, CFG, x, true), CFG.headScale, params)),
+        vars,
+      );
       for (const v of vars) {
         const g = grads[v.name];
         assert.ok(g, `no gradient for ${v.name}`);

@@ -22,7 +22,11 @@ const tmp = mkdtempSync(join(tmpdir(), 'siamfc-parity-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 type Box = [number, number, number, number];
-const boxes = (file: string): Box[] => readFileSync(file, 'utf8').trim().split(/\r?\n/).map((l) => l.split(/[,\s]+/).map(Number) as Box);
+const boxes = (file: string): Box[] =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => l.split(/[,\s]+/).map(Number) as Box);
 
 /** Overlap of two x, y, w, h boxes in the same (continuous) coordinates. */
 function iou(a: Box, b: Box): number {
@@ -33,42 +37,51 @@ function iou(a: Box, b: Box): number {
 }
 
 function perSequence(csv: string): Map<string, { auc: number; precision: number }> {
-  const [head, ...rows] = readFileSync(csv, 'utf8').trim().split('\n').map((l) => l.split(','));
+  const [head, ...rows] = readFileSync(csv, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
   const col = (n: string) => head.indexOf(n);
   return new Map(rows.map((r) => [r[col('target')], { auc: Number(r[col('success_auc')]), precision: Number(r[col('precision_20')]) }]));
 }
 
-test('the imported SiamFC-3s tracks Crossing and Couple like the published SiamFC-3s (AUC within 0.05, mean IoU to its boxes >= 0.7)', { skip: SKIP_REALDATA }, async (t) => {
-  const model = join(tmp, 'siamfc-pretrained');
-  await importTflite(real('weights', 'siamfc-3s-color-int8-tflite'), model);
-  const root = real('frames', 'otb');
-  const ours = join(tmp, 'ours');
-  const r = runCli('bench', ['--dataset', 'OTB100', '--root', root, '--trackers', model, '--out', ours, '--concurrency', '2']);
-  assert.equal(r.code, 0, r.stderr);
-  const publishedDir = real('results', 'OTB100', 'cfnet-release');
-  const pub = join(tmp, 'published');
-  const e = runCli('eval', ['--dataset', 'OTB100', '--root', root, '--results', publishedDir, '--trackers', 'SiamFC-3s', '--out', pub]);
-  assert.equal(e.code, 0, e.stderr);
+test(
+  'the imported SiamFC-3s tracks Crossing and Couple like the published SiamFC-3s (AUC within 0.05, mean IoU to its boxes >= 0.7)',
+  { skip: SKIP_REALDATA },
+  async (t) => {
+    const model = join(tmp, 'siamfc-pretrained');
+    await importTflite(real('weights', 'siamfc-3s-color-int8-tflite'), model);
+    const root = real('frames', 'otb');
+    const ours = join(tmp, 'ours');
+    const r = runCli('bench', ['--dataset', 'OTB100', '--root', root, '--trackers', model, '--out', ours, '--concurrency', '2']);
+    assert.equal(r.code, 0, r.stderr);
+    const publishedDir = real('results', 'OTB100', 'cfnet-release');
+    const pub = join(tmp, 'published');
+    const e = runCli('eval', ['--dataset', 'OTB100', '--root', root, '--results', publishedDir, '--trackers', 'SiamFC-3s', '--out', pub]);
+    assert.equal(e.code, 0, e.stderr);
 
-  const mine = perSequence(join(ours, 'per_sequence.csv'));
-  const theirs = perSequence(join(pub, 'per_sequence.csv'));
-  const lines = ['sequence       AUC ours / published   P@20 ours / published   mean IoU to published'];
-  const figures = new Map<string, { auc: number; pubAuc: number; meanIou: number }>();
-  for (const seq of SEQUENCES) {
-    const a = boxes(join(ours, 'raw', 'siamfc-pretrained', `${seq}.txt`));
-    const b = boxes(join(publishedDir, 'SiamFC-3s', `${seq}.txt`));
-    const n = Math.min(a.length, b.length);
-    assert.ok(n >= 74, `${seq}: ${a.length} vs ${b.length} boxes`);
-    const meanIou = Array.from({ length: n }, (_, i) => iou(a[i], b[i])).reduce((s, v) => s + v, 0) / n;
-    const m = mine.get(seq)!;
-    const p = theirs.get(seq)!;
-    figures.set(seq, { auc: m.auc, pubAuc: p.auc, meanIou });
-    lines.push(`${seq.padEnd(14)} ${m.auc.toFixed(3)} / ${p.auc.toFixed(3)}          ${m.precision.toFixed(3)} / ${p.precision.toFixed(3)}           ${meanIou.toFixed(3)}`);
-  }
-  for (const line of lines) t.diagnostic(line);
-  for (const seq of ASSERTED) {
-    const f = figures.get(seq)!;
-    assert.ok(Math.abs(f.auc - f.pubAuc) <= 0.05, `${seq}: AUC ${f.auc} vs published ${f.pubAuc}\n${lines.join('\n')}`);
-    assert.ok(f.meanIou >= 0.7, `${seq}: mean IoU to the published boxes ${f.meanIou}\n${lines.join('\n')}`);
-  }
-});
+    const mine = perSequence(join(ours, 'per_sequence.csv'));
+    const theirs = perSequence(join(pub, 'per_sequence.csv'));
+    const lines = ['sequence       AUC ours / published   P@20 ours / published   mean IoU to published'];
+    const figures = new Map<string, { auc: number; pubAuc: number; meanIou: number }>();
+    for (const seq of SEQUENCES) {
+      const a = boxes(join(ours, 'raw', 'siamfc-pretrained', `${seq}.txt`));
+      const b = boxes(join(publishedDir, 'SiamFC-3s', `${seq}.txt`));
+      const n = Math.min(a.length, b.length);
+      assert.ok(n >= 74, `${seq}: ${a.length} vs ${b.length} boxes`);
+      const meanIou = Array.from({ length: n }, (_, i) => iou(a[i], b[i])).reduce((s, v) => s + v, 0) / n;
+      const m = mine.get(seq)!;
+      const p = theirs.get(seq)!;
+      figures.set(seq, { auc: m.auc, pubAuc: p.auc, meanIou });
+      lines.push(
+        `${seq.padEnd(14)} ${m.auc.toFixed(3)} / ${p.auc.toFixed(3)}          ${m.precision.toFixed(3)} / ${p.precision.toFixed(3)}           ${meanIou.toFixed(3)}`,
+      );
+    }
+    for (const line of lines) t.diagnostic(line);
+    for (const seq of ASSERTED) {
+      const f = figures.get(seq)!;
+      assert.ok(Math.abs(f.auc - f.pubAuc) <= 0.05, `${seq}: AUC ${f.auc} vs published ${f.pubAuc}\n${lines.join('\n')}`);
+      assert.ok(f.meanIou >= 0.7, `${seq}: mean IoU to the published boxes ${f.meanIou}\n${lines.join('\n')}`);
+    }
+  },
+);

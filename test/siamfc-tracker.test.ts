@@ -117,7 +117,12 @@ test('crops of a known box sample the hand-computed window, padded with the mean
   await tracker.init(frame, [100, 80, 40, 40]);
   const z = engine.exemplarCrops[0];
   const step = 80 / 127;
-  for (const [v, u] of [[0, 0], [63, 63], [100, 20], [126, 126]]) {
+  for (const [v, u] of [
+    [0, 0],
+    [63, 63],
+    [100, 20],
+    [126, 126],
+  ]) {
     const o = (v * 127 + u) * 3;
     assert.ok(Math.abs(z[o] - (79.5 + step / 2 + u * step)) < 1e-3, `R at ${u}`);
     assert.ok(Math.abs(z[o + 1] - (59.5 + step / 2 + v * step)) < 1e-3, `G at ${v}`);
@@ -145,7 +150,11 @@ test('the TensorFlow.js engine (batch norm folded) gives the network responses',
   const feats = await engine.embedExemplar(z.dataSync() as Float32Array, 1);
   assert.deepEqual(feats.shape, [1, 6, 6, model.architecture.channels[4]]);
   const got = await engine.respond(feats, x.dataSync() as Float32Array, 3);
-  const want = tf.tidy(() => xcorr(embed(model.params, model.config, z, false), embed(model.params, model.config, x, false), model.config.headScale, model.params)).dataSync();
+  const want = tf
+    .tidy(() =>
+      xcorr(embed(model.params, model.config, z, false), embed(model.params, model.config, x, false), model.config.headScale, model.params),
+    )
+    .dataSync();
   assert.equal(got.length, 3 * 17 * 17);
   const scale = Math.max(...Array.from(want, Math.abs));
   for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= 1e-4 * scale + 1e-6, `cell ${i}: ${got[i]} vs ${want[i]}`);

@@ -1,6 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bootstrapDifference, compare, EXACT_SIGN_FLIP_MAX, mean, quantile, sd, seedMeans, sequenceMeans, signFlipPValue } from '../src/study/stats.ts';
+import {
+  bootstrapDifference,
+  compare,
+  EXACT_SIGN_FLIP_MAX,
+  mean,
+  quantile,
+  sd,
+  seedMeans,
+  sequenceMeans,
+  signFlipPValue,
+} from '../src/study/stats.ts';
 
 /** The study's statistics against values worked out by hand. */
 const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
@@ -18,9 +28,18 @@ test('mean, sample SD (n - 1), quantile by linear interpolation (type 7)', () =>
 });
 
 test('per-seed means (over sequences) and per-sequence means (over seeds)', () => {
-  const m = [[0.5, 0.7], [0.3, 0.5]];
-  assert.deepEqual(seedMeans(m).map((x) => +x.toFixed(12)), [0.6, 0.4]);
-  assert.deepEqual(sequenceMeans(m).map((x) => +x.toFixed(12)), [0.4, 0.6]);
+  const m = [
+    [0.5, 0.7],
+    [0.3, 0.5],
+  ];
+  assert.deepEqual(
+    seedMeans(m).map((x) => +x.toFixed(12)),
+    [0.6, 0.4],
+  );
+  assert.deepEqual(
+    sequenceMeans(m).map((x) => +x.toFixed(12)),
+    [0.4, 0.6],
+  );
 });
 
 test('sign-flip test, exact: the share of the 2^n sign assignments at least as extreme', () => {
@@ -43,7 +62,10 @@ test('sign-flip test, Monte Carlo past the exact limit: (1 + hits) / (1 + draws)
   assert.equal(r.p, 1 / 1001);
   assert.deepEqual(signFlipPValue(d, { draws: 1000, seed: 7 }), r, 'same seed, same p');
   // Alternating signs: the observed sum is 1 (17 odd), about half the draws reach it.
-  const alt = signFlipPValue(d.map((x, i) => (i % 2 ? -x : x)), { draws: 4000, seed: 3 });
+  const alt = signFlipPValue(
+    d.map((x, i) => (i % 2 ? -x : x)),
+    { draws: 4000, seed: 3 },
+  );
   assert.ok(alt.p > 0.5 && alt.p <= 1, String(alt.p));
 });
 
@@ -53,7 +75,17 @@ test('bootstrap over sequences: one seed each, differences 1 and 0 -> draws 0, 0
 });
 
 test('bootstrap over seeds: two seeds scoring 1 and 0 vs a constant baseline -> CI [0, 1]', () => {
-  const ci = bootstrapDifference([[1, 1], [0, 0]], [[0, 0], [0, 0]], { draws: 4000, seed: 2, level: 0.95 });
+  const ci = bootstrapDifference(
+    [
+      [1, 1],
+      [0, 0],
+    ],
+    [
+      [0, 0],
+      [0, 0],
+    ],
+    { draws: 4000, seed: 2, level: 0.95 },
+  );
   assert.deepEqual(ci, { low: 0, high: 1 });
 });
 
@@ -65,16 +97,40 @@ test('bootstrap pairs sequences: a constant per-sequence difference gives a zero
 });
 
 test('bootstrap draws are reproducible from the seed and differ with another seed', () => {
-  const a = [[0.5, 0.6, 0.2, 0.9], [0.4, 0.7, 0.3, 0.8]];
-  const b = [[0.45, 0.5, 0.3, 0.7], [0.5, 0.6, 0.2, 0.9]];
+  const a = [
+    [0.5, 0.6, 0.2, 0.9],
+    [0.4, 0.7, 0.3, 0.8],
+  ];
+  const b = [
+    [0.45, 0.5, 0.3, 0.7],
+    [0.5, 0.6, 0.2, 0.9],
+  ];
   const o = { draws: 1000, seed: 11, level: 0.95 };
   assert.deepEqual(bootstrapDifference(a, b, o), bootstrapDifference(a, b, o));
   assert.notDeepEqual(bootstrapDifference(a, b, o), bootstrapDifference(a, b, { ...o, seed: 12 }));
 });
 
 test('compare: means and SDs over seeds, the difference, its interval around it, the sign-flip p', () => {
-  const config = { auc: [[0.5, 0.7], [0.3, 0.5]], precision: [[0.8, 1], [0.6, 0.6]] };
-  const baseline = { auc: [[0.4, 0.4], [0.4, 0.4]], precision: [[0.7, 0.7], [0.7, 0.7]] };
+  const config = {
+    auc: [
+      [0.5, 0.7],
+      [0.3, 0.5],
+    ],
+    precision: [
+      [0.8, 1],
+      [0.6, 0.6],
+    ],
+  };
+  const baseline = {
+    auc: [
+      [0.4, 0.4],
+      [0.4, 0.4],
+    ],
+    precision: [
+      [0.7, 0.7],
+      [0.7, 0.7],
+    ],
+  };
   const c = compare(config, baseline, { draws: 2000, seed: 1, level: 0.95, permutationDraws: 100 });
   // Seed means 0.6 and 0.4: mean 0.5, SD sqrt(0.02); precision 0.9 and 0.6: mean 0.75, SD sqrt(0.045).
   close(c.aucMean, 0.5);

@@ -28,7 +28,10 @@ before(() => {
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const csv = (file: string): Record<string, string>[] => {
-  const [head, ...body] = readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(','));
+  const [head, ...body] = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
   return body.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
 };
 const runs = ['logistic-seed1', 'logistic-seed2', 'global-seed1', 'global-seed2'];
@@ -36,14 +39,27 @@ const runs = ['logistic-seed1', 'logistic-seed2', 'global-seed1', 'global-seed2'
 test('a study trains every (configuration, seed), tracks every model and writes every output', () => {
   assert.equal(first.code, 0, first.stderr);
   for (const r of runs) assert.ok(existsSync(join(out, 'models', r, 'model.json')), r);
-  for (const f of ['spec.json', 'per_run.csv', 'training.csv', 'study.csv', 'per_attribute.csv', 'study.md', 'forest-synthetic.png', 'curves/logistic.png', 'curves/global.png']) {
+  for (const f of [
+    'spec.json',
+    'per_run.csv',
+    'training.csv',
+    'study.csv',
+    'per_attribute.csv',
+    'study.md',
+    'forest-synthetic.png',
+    'curves/logistic.png',
+    'curves/global.png',
+  ]) {
     assert.ok(existsSync(join(out, f)), f);
   }
   assert.match(first.stderr, /\[study\] training 4 run\(s\), 2 at a time/);
   assert.match(first.stderr, /\[global-seed2\] .*epoch 2\/2:/);
   const perRun = csv(join(out, 'per_run.csv'));
   assert.equal(perRun.length, 4 * 4, 'one row per (run, sequence)');
-  assert.deepEqual(csv(join(out, 'training.csv')).map((r) => `${r.config}/${r.seed}/${r.steps}`), ['logistic/1/20', 'logistic/2/20', 'global/1/20', 'global/2/20']);
+  assert.deepEqual(
+    csv(join(out, 'training.csv')).map((r) => `${r.config}/${r.seed}/${r.steps}`),
+    ['logistic/1/20', 'logistic/2/20', 'global/1/20', 'global/2/20'],
+  );
 });
 
 test('a second run resumes: no training run and no tracking run again, the same results', () => {
@@ -59,7 +75,11 @@ test('a second run resumes: no training run and no tracking run again, the same 
   assert.match(second.stderr, /resuming: 16 of 16 sequence run\(s\) already done/);
   assert.doesNotMatch(second.stderr, /\[study\] training [a-z]+-seed/);
   assert.deepEqual(runs.map(stamp), before, 'models untouched');
-  assert.deepEqual(runs.map((r) => readFileSync(join(out, 'logs', `${r}.log`), 'utf8')), logs, 'no training process started');
+  assert.deepEqual(
+    runs.map((r) => readFileSync(join(out, 'logs', `${r}.log`), 'utf8')),
+    logs,
+    'no training process started',
+  );
   assert.equal(readFileSync(join(out, 'per_run.csv'), 'utf8'), perRun);
   assert.equal(readFileSync(join(out, 'study.csv'), 'utf8'), study);
 });
@@ -73,7 +93,10 @@ test('study.csv matches statistics recomputed here from per_run.csv', () => {
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const sd2 = (xs: number[]) => Math.abs(xs[0] - xs[1]) / Math.SQRT2; // sample SD of two values
   const study = csv(join(out, 'study.csv'));
-  assert.deepEqual(study.map((r) => `${r.test_set}/${r.config}/${r.loss}/${r.seeds}/${r.sequences}`), ['synthetic/logistic/logistic/2/4', 'synthetic/global/global/2/4']);
+  assert.deepEqual(
+    study.map((r) => `${r.test_set}/${r.config}/${r.loss}/${r.seeds}/${r.sequences}`),
+    ['synthetic/logistic/logistic/2/4', 'synthetic/global/global/2/4'],
+  );
   const base = matrix('logistic', 'auc');
   for (const row of study) {
     const auc = matrix(row.config, 'auc');
@@ -96,7 +119,11 @@ test('study.csv matches statistics recomputed here from per_run.csv', () => {
     let hits = 0;
     for (let m = 0; m < 16; m++) if (Math.abs(d.reduce((a, x, i) => a + (m & (1 << i) ? -x : x), 0)) >= obs - 1e-12) hits++;
     assert.equal(row.p_value, (hits / 16).toFixed(6));
-    const ci = bootstrapDifference(auc, base, { draws: STATS.bootstrapDraws, level: STATS.level, seed: deriveSeed(STATS.seed, `synthetic/${row.config}`) });
+    const ci = bootstrapDifference(auc, base, {
+      draws: STATS.bootstrapDraws,
+      level: STATS.level,
+      seed: deriveSeed(STATS.seed, `synthetic/${row.config}`),
+    });
     assert.equal(row.ci_low, ci.low.toFixed(6));
     assert.equal(row.ci_high, ci.high.toFixed(6));
     assert.ok(Number(row.ci_low) <= Number(row.delta_auc) + 0.05 && Number(row.ci_high) >= Number(row.delta_auc) - 0.05);
@@ -125,7 +152,10 @@ test('a study folder refuses a spec with another recipe, in one line', () => {
   spec.recipe.epochs = 3;
   const file = join(tmp, 'changed.json');
   writeFileSync(file, JSON.stringify(spec));
-  assertOneLineError(runCli('study', ['--spec', file, '--out', out]), /holds a study whose recipe differs from .*changed\.json; use the same spec or a new --out/);
+  assertOneLineError(
+    runCli('study', ['--spec', file, '--out', out]),
+    /holds a study whose recipe differs from .*changed\.json; use the same spec or a new --out/,
+  );
 });
 
 test('spec errors are one line naming the file and the field', () => {
@@ -134,17 +164,41 @@ test('spec errors are one line naming the file and the field', () => {
   const bad = (edit: (s: any) => void, pattern: RegExp) => {
     const s = structuredClone(good);
     edit(s);
-    assert.throws(() => parseSpec(s, 'studies/x.json'), (e: Error) => pattern.test(e.message) && !e.message.includes('\n'), pattern.source);
+    assert.throws(
+      () => parseSpec(s, 'studies/x.json'),
+      (e: Error) => pattern.test(e.message) && !e.message.includes('\n'),
+      pattern.source,
+    );
   };
-  bad((s) => { s.configurations[1].loss = 'hinge'; }, /^studies\/x\.json: configurations\[1\]\.loss: expected one of logistic, global, ranking, got "hinge"$/);
-  bad((s) => { s.configurations[0].settings = { eta: 0 }; }, /^studies\/x\.json: configurations\[0\]\.settings\.eta: a setting of the global loss, not of logistic$/);
-  bad((s) => { s.configurations[1].settings.alpha = -1; }, /configurations\[1\]\.settings\.alpha: expected a number >= 0, got -1$/);
-  bad((s) => { s.configurations[1].settings.softmax = 3; }, /configurations\[1\]\.settings\.softmax: unknown field/);
-  bad((s) => { s.baseline = 'nope'; }, /^studies\/x\.json: baseline: names no configuration \(logistic, global\), got "nope"$/);
-  bad((s) => { s.seeds = [1, 1]; }, /seeds: seed 1 is listed twice/);
-  bad((s) => { s.recipe.epochs = 0; }, /recipe\.epochs: expected a whole number >= 1, got 0/);
-  bad((s) => { s.recipe.seed = 4; }, /recipe\.seed: unknown field/);
-  bad((s) => { s.testSets[0].kind = 'vot'; }, /testSets\[0\]\.kind: expected 'synthetic' or 'otb', got "vot"/);
-  bad((s) => { s.testSets.push({ name: 'synthetic', kind: 'otb', root: '/x' }); }, /testSets: 'synthetic' is named twice/);
+  bad((s) => {
+    s.configurations[1].loss = 'hinge';
+  }, /^studies\/x\.json: configurations\[1\]\.loss: expected one of logistic, global, ranking, got "hinge"$/);
+  bad((s) => {
+    s.configurations[0].settings = { eta: 0 };
+  }, /^studies\/x\.json: configurations\[0\]\.settings\.eta: a setting of the global loss, not of logistic$/);
+  bad((s) => {
+    s.configurations[1].settings.alpha = -1;
+  }, /configurations\[1\]\.settings\.alpha: expected a number >= 0, got -1$/);
+  bad((s) => {
+    s.configurations[1].settings.softmax = 3;
+  }, /configurations\[1\]\.settings\.softmax: unknown field/);
+  bad((s) => {
+    s.baseline = 'nope';
+  }, /^studies\/x\.json: baseline: names no configuration \(logistic, global\), got "nope"$/);
+  bad((s) => {
+    s.seeds = [1, 1];
+  }, /seeds: seed 1 is listed twice/);
+  bad((s) => {
+    s.recipe.epochs = 0;
+  }, /recipe\.epochs: expected a whole number >= 1, got 0/);
+  bad((s) => {
+    s.recipe.seed = 4;
+  }, /recipe\.seed: unknown field/);
+  bad((s) => {
+    s.testSets[0].kind = 'vot';
+  }, /testSets\[0\]\.kind: expected 'synthetic' or 'otb', got "vot"/);
+  bad((s) => {
+    s.testSets.push({ name: 'synthetic', kind: 'otb', root: '/x' });
+  }, /testSets: 'synthetic' is named twice/);
   assertOneLineError(runCli('study', ['--spec', join(tmp, 'missing.json'), '--out', join(tmp, 'x')]), /cannot read .*missing\.json/);
 });

@@ -69,7 +69,10 @@ test('a missing layout folder, a manifest of another version or an unreadable on
 
 test('bad options are one-line user errors naming the option', async () => {
   const dir = join(tmp, 'bad');
-  await assert.rejects(ensureSynthetic(dir, { testFrames: 10 }), { name: 'UserError', message: /testFrames: expected a whole number 30\.\.9999, got 10/ });
+  await assert.rejects(ensureSynthetic(dir, { testFrames: 10 }), {
+    name: 'UserError',
+    message: /testFrames: expected a whole number 30\.\.9999, got 10/,
+  });
   await assert.rejects(ensureSynthetic(dir, { testSequences: 1.5 }), { name: 'UserError', message: /testSequences/ });
   await assert.rejects(ensureSynthetic(dir, { splits: ['val' as 'test'] }), { name: 'UserError', message: /unknown split 'val'/ });
 });
@@ -82,7 +85,9 @@ async function killedAt(dir: string, options: SyntheticOptions, split: string, f
     `  onProgress: (p) => { if (p.split === '${split}' && p.framesDone === ${frame}) process.kill(process.pid, 'SIGKILL'); } });`,
   ].join('\n');
   const signal = await new Promise<string | null>((resolve) => {
-    spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'ignore' }).on('exit', (_, sig) => resolve(sig));
+    spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'ignore' }).on('exit', (_, sig) =>
+      resolve(sig),
+    );
   });
   assert.equal(signal, 'SIGKILL');
 }
@@ -102,7 +107,11 @@ test('a generation killed part-way leaves no set that passes for complete; the n
   // Killed in the train split after the new test split went in: test is listed, train is not.
   await killedAt(dir, { ...small, splits: ['test', 'train'] }, 'train', 40);
   const left = await readdir(dir);
-  assert.deepEqual(left.filter((e) => e.startsWith('.synthetic-')).map((e) => e.split('-')[1]), ['train'], 'the dead test run\'s folder is gone');
+  assert.deepEqual(
+    left.filter((e) => e.startsWith('.synthetic-')).map((e) => e.split('-')[1]),
+    ['train'],
+    "the dead test run's folder is gone",
+  );
   assert.ok(!left.includes('train'));
   const manifest = await manifestOf();
   assert.deepEqual(Object.keys(manifest.splits), ['test']);

@@ -26,12 +26,29 @@ test('npm run generate: writes the set, says where and how long; a second run fi
   const out = join(tmp, 'set');
   const first = await generate('--out', out, '--preset', 'regress', '--sequences', '2', '--frames', '30');
   assert.equal(first.code, 0, first.stderr);
-  assert.match(first.stdout, /^test: generated in [\d.]+ s; 2 sequences x 30 frames \(320x240\), seed 7 -> \d+, [\d.]+ MB of JPEG: otb .*\/otb, vot .*\/vot$/m);
+  assert.match(
+    first.stdout,
+    /^test: generated in [\d.]+ s; 2 sequences x 30 frames \(320x240\), seed 7 -> \d+, [\d.]+ MB of JPEG: otb .*\/otb, vot .*\/vot$/m,
+  );
   assert.match(first.stdout, /^manifest .*synthetic\.json; [\d.]+ s in all$/m);
   const manifest = JSON.parse(await readFile(join(out, 'synthetic.json'), 'utf8'));
   assert.deepEqual(manifest.splits.test.settings, { seed: 7, sequences: 2, frames: 30, width: 320, height: 240, quality: 90 });
 
-  const second = await generate('--out', out, '--preset', 'regress', '--sequences', '2', '--frames', '30', '--train', '--train-sequences', '2', '--train-frames', '30');
+  const second = await generate(
+    '--out',
+    out,
+    '--preset',
+    'regress',
+    '--sequences',
+    '2',
+    '--frames',
+    '30',
+    '--train',
+    '--train-sequences',
+    '2',
+    '--train-frames',
+    '30',
+  );
   assert.equal(second.code, 0, second.stderr);
   assert.match(second.stdout, /^test: up to date; /m);
   assert.match(second.stdout, /^train: generated in [\d.]+ s; 2 sequences x 30 frames .*: got10k .*\/train$/m);

@@ -43,7 +43,12 @@ test('another seed gives other scenes: every frame and every ground truth differ
   const c = join(tmp, 'c');
   await generateSplit('test', { ...test3, seed: test3.seed + 1 }, c);
   for (const name of ['Synth001', 'Synth002', 'Synth003']) {
-    for (const f of [`otb/${name}/img/0001.jpg`, `otb/${name}/img/0030.jpg`, `otb/${name}/groundtruth_rect.txt`, `vot/${name}/groundtruth.txt`]) {
+    for (const f of [
+      `otb/${name}/img/0001.jpg`,
+      `otb/${name}/img/0030.jpg`,
+      `otb/${name}/groundtruth_rect.txt`,
+      `vot/${name}/groundtruth.txt`,
+    ]) {
       assert.ok(!(await readFile(join(a, f))).equals(await readFile(join(c, f))), `${f} is the same under seed ${test3.seed + 1}`);
     }
   }

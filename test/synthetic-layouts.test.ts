@@ -14,7 +14,13 @@ const tmp = await mkdtemp(join(tmpdir(), 'siambench-synth-layout-'));
 test.after(() => rm(tmp, { recursive: true, force: true }));
 const W = 320;
 const H = 240;
-const manifest = await ensureSynthetic(tmp, { splits: ['test', 'train'], testSequences: 4, testFrames: 30, trainSequences: 3, trainFrames: 31 });
+const manifest = await ensureSynthetic(tmp, {
+  splits: ['test', 'train'],
+  testSequences: 4,
+  testFrames: 30,
+  trainSequences: 3,
+  trainFrames: 31,
+});
 const testNames = manifest.splits.test!.sequences.map((s) => s.name);
 
 test('manifest: both splits, their layouts, seeds and per-sequence attributes', async () => {
@@ -32,7 +38,10 @@ test('manifest: both splits, their layouts, seeds and per-sequence attributes', 
 test('OTB raw layout: loadOtb reads every sequence, one 1-based integer box per image, attrs.txt', async () => {
   const ds = await loadOtb('synthetic', join(tmp, 'otb'));
   assert.deepEqual(ds.warnings, []);
-  assert.deepEqual(ds.targets.map((t) => t.name), testNames);
+  assert.deepEqual(
+    ds.targets.map((t) => t.name),
+    testNames,
+  );
   for (const [i, t] of ds.targets.entries()) {
     assert.equal(t.groundTruth.length, 30);
     assert.equal(t.images!.length, 30);
@@ -47,11 +56,14 @@ test('OTB raw layout: loadOtb reads every sequence, one 1-based integer box per 
   }
 });
 
-test('VOT layout: loadVot reads polygons, tags and the sequence file; the OTB box is the polygon\'s visible box', async () => {
+test("VOT layout: loadVot reads polygons, tags and the sequence file; the OTB box is the polygon's visible box", async () => {
   const vot = await loadVot('synthetic', join(tmp, 'vot'));
   const otb = await loadOtb('synthetic', join(tmp, 'otb'));
   assert.deepEqual(vot.warnings, []);
-  assert.deepEqual(vot.sequences.map((s) => s.name), testNames);
+  assert.deepEqual(
+    vot.sequences.map((s) => s.name),
+    testNames,
+  );
   for (const [i, s] of vot.sequences.entries()) {
     assert.equal(s.length, 30);
     assert.equal(s.hasImages, true);
@@ -75,14 +87,20 @@ test('VOT layout: loadVot reads polygons, tags and the sequence file; the OTB bo
       const near = (a: number, b: number) => Math.abs(a - b) <= 0.51;
       if (xs.every((v) => v >= 0 && v <= W) && ys.every((v) => v >= 0 && v <= H)) {
         // Inside the image the OTB box is the polygon's box, snapped to whole pixels.
-        assert.ok(near(box[0], Math.min(...xs)) && near(box[2], Math.max(...xs)) && near(box[1], Math.min(...ys)) && near(box[3], Math.max(...ys)), at);
+        assert.ok(
+          near(box[0], Math.min(...xs)) && near(box[2], Math.max(...xs)) && near(box[1], Math.min(...ys)) && near(box[3], Math.max(...ys)),
+          at,
+        );
       } else {
         // Leaving it, the OTB box is the visible part: within the clamped polygon box, around the corners still inside.
         assert.ok(box[0] >= Math.max(0, Math.min(...xs)) - 0.51 && box[2] <= Math.min(W, Math.max(...xs)) + 0.51, at);
         assert.ok(box[1] >= Math.max(0, Math.min(...ys)) - 0.51 && box[3] <= Math.min(H, Math.max(...ys)) + 0.51, at);
         xs.forEach((vx, k) => {
           if (vx < 0 || vx > W || ys[k] < 0 || ys[k] > H) return;
-          assert.ok(vx >= box[0] - 0.51 && vx <= box[2] + 0.51 && ys[k] >= box[1] - 0.51 && ys[k] <= box[3] + 0.51, `${at}: corner ${k + 1}`);
+          assert.ok(
+            vx >= box[0] - 0.51 && vx <= box[2] + 0.51 && ys[k] >= box[1] - 0.51 && ys[k] <= box[3] + 0.51,
+            `${at}: corner ${k + 1}`,
+          );
         });
       }
     });
@@ -91,7 +109,10 @@ test('VOT layout: loadVot reads polygons, tags and the sequence file; the OTB bo
 
 test('GOT-10k layout: readGot10kSplit reads the train split; boxes in the image, labels consistent', async () => {
   const seqs = await readGot10kSplit(join(tmp, 'train'));
-  assert.deepEqual(seqs.map((s) => s.name), ['SynthTrain0001', 'SynthTrain0002', 'SynthTrain0003']);
+  assert.deepEqual(
+    seqs.map((s) => s.name),
+    ['SynthTrain0001', 'SynthTrain0002', 'SynthTrain0003'],
+  );
   for (const s of seqs) {
     assert.equal(s.frames.length, 31);
     assert.equal(s.boxes.length, 31);

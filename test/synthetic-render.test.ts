@@ -52,7 +52,9 @@ test('without occlusion or blur, the target changes exactly the pixels of its OT
       const gt = [x - 1, y - 1, x - 1 + w, y - 1 + h];
       // A rotated rectangle's extreme corner may cover no pixel centre in the box's outer row.
       const slack = scene.objects[scene.target].poses[t].angle === 0 ? 1 : 2;
-      box.forEach((v, k) => assert.ok(Math.abs(v - gt[k]) <= slack, `${records[i].name} frame ${t + 1}: changed ${box}, ground truth ${gt}`));
+      box.forEach((v, k) =>
+        assert.ok(Math.abs(v - gt[k]) <= slack, `${records[i].name} frame ${t + 1}: changed ${box}, ground truth ${gt}`),
+      );
       checked++;
     }
   });
@@ -69,7 +71,8 @@ test('occluded frames: the target changes fewer pixels than it covers, all insid
       assert.ok(count <= withT.visible, `${records[i].name} frame ${t + 1}`);
       assert.ok(withT.visible < withT.total);
       const [x, y, w, h] = otb.targets[i].groundTruth[t];
-      if (count > 0) assert.ok(box[0] >= x - 2 && box[1] >= y - 2 && box[2] <= x + w && box[3] <= y + h, `${records[i].name} frame ${t + 1}`);
+      if (count > 0)
+        assert.ok(box[0] >= x - 2 && box[1] >= y - 2 && box[2] <= x + w && box[3] <= y + h, `${records[i].name} frame ${t + 1}`);
       checked++;
     }
   });

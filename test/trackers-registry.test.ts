@@ -21,17 +21,26 @@ test('the registry lists siamfc, siamfc-gs and the static reference', () => {
 });
 
 test('an unknown tracker is a one-line error listing the registered names', () => {
-  assert.throws(() => getTrackerFactory('siamrpn'), (e: Error) => {
-    assert.ok(e instanceof UserError);
-    assert.equal(e.message, `unknown tracker 'siamrpn'; registered trackers: ${trackerNames().join(', ')}`);
-    assert.ok(!e.message.includes('\n'));
-    return true;
-  });
+  assert.throws(
+    () => getTrackerFactory('siamrpn'),
+    (e: Error) => {
+      assert.ok(e instanceof UserError);
+      assert.equal(e.message, `unknown tracker 'siamrpn'; registered trackers: ${trackerNames().join(', ')}`);
+      assert.ok(!e.message.includes('\n'));
+      return true;
+    },
+  );
 });
 
 test('a command checks its trackers once: known, none twice, none missing', () => {
-  assert.deepEqual(selectTrackers(['static', 'siamfc']).map((f) => f.name), ['static', 'siamfc']);
-  assert.throws(() => selectTrackers(['static', 'siamfc', 'static']), (e: unknown) => e instanceof UserError && e.message === "--trackers: 'static' is named twice");
+  assert.deepEqual(
+    selectTrackers(['static', 'siamfc']).map((f) => f.name),
+    ['static', 'siamfc'],
+  );
+  assert.throws(
+    () => selectTrackers(['static', 'siamfc', 'static']),
+    (e: unknown) => e instanceof UserError && e.message === "--trackers: 'static' is named twice",
+  );
   assert.throws(() => selectTrackers([]), /--trackers: no tracker named/);
   assert.throws(() => selectTrackers(['statik']), /unknown tracker 'statik'; registered trackers: /);
 });
@@ -61,8 +70,11 @@ test('SIAMBENCH_MODELS points the SiamFC trackers at another model folder; a mis
   try {
     const tracker = await getTrackerFactory('siamfc-gs').create({ backend: 'wasm' });
     assert.equal(tracker.describe!().model, join(other, 'siamfc-gs'));
-    await assert.rejects(getTrackerFactory('siamfc').create({ backend: 'wasm' }), (e: Error) =>
-      e instanceof UserError && e.message === `${join(other, 'siamfc', 'model.json')}: missing (no SiamFC model in this directory)`);
+    await assert.rejects(
+      getTrackerFactory('siamfc').create({ backend: 'wasm' }),
+      (e: Error) =>
+        e instanceof UserError && e.message === `${join(other, 'siamfc', 'model.json')}: missing (no SiamFC model in this directory)`,
+    );
   } finally {
     if (saved === undefined) delete process.env.SIAMBENCH_MODELS;
     else process.env.SIAMBENCH_MODELS = saved;

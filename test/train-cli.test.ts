@@ -13,14 +13,20 @@ const cases: [string[], RegExp][] = [
   [['--loss', 'global', '--epochs', '0'], /^error: --epochs: expected a whole number >= 1, got '0'$/],
   [['--loss', 'global', '--lr', '-1'], /^error: --lr: expected a positive number, got '-1'$/],
   [['--loss', 'global', '--gray', '2'], /^error: --gray: expected a probability 0\.\.1, got '2'$/],
-  [['--loss', 'logistic', '--exemplar-size', '127', '--search-size', '127'], /^error: --search-size \(127\) must exceed --exemplar-size \(127\)$/],
+  [
+    ['--loss', 'logistic', '--exemplar-size', '127', '--search-size', '127'],
+    /^error: --search-size \(127\) must exceed --exemplar-size \(127\)$/,
+  ],
   [['--loss', 'logistic', '--backend', 'webgl'], /^error: --backend: 'webgl' is not one of node-gpu, node, wasm, cpu$/],
   [['--loss', 'logistic', '--engine', 'torch'], /^error: --engine: 'torch' is not one of ort, tfjs$/],
   [['--loss', 'logistic', '--threads', '0'], /^error: --threads: expected a whole number >= 1, got '0'$/],
   [['--loss', 'logistic', '--engine', 'tfjs', '--device', 'cpu'], /^error: --device chooses the ONNX Runtime provider/],
   [['--loss', 'logistic', '--engine', 'ort', '--backend', 'wasm'], /^error: --backend chooses a TensorFlow.js backend/],
   // No CUDA provider here: asking for it fails at once instead of training on the CPU.
-  [['--loss', 'logistic', '--device', 'cuda', '--data', 'no/such/dir'], /^error: --device cuda: the CUDA execution provider of onnxruntime-node does not start here/],
+  [
+    ['--loss', 'logistic', '--device', 'cuda', '--data', 'no/such/dir'],
+    /^error: --device cuda: the CUDA execution provider of onnxruntime-node does not start here/,
+  ],
 ];
 
 for (const [args, want] of cases) {
@@ -34,8 +40,32 @@ test('train CLI: --engine ort trains end to end and records engine, provider and
   await writeDriftingSquares(join(dir, 'train'));
   const out = join(dir, 'model');
   const r = runCli('train', [
-    '--loss', 'global', '--data', join(dir, 'train'), '--out', out, '--width', '0.125', '--exemplar-size', '103', '--search-size', '143',
-    '--epochs', '1', '--pairs-per-epoch', '4', '--batch', '2', '--val-pairs', '2', '--val-fraction', '0.25', '--engine', 'ort', '--threads', '1',
+    '--loss',
+    'global',
+    '--data',
+    join(dir, 'train'),
+    '--out',
+    out,
+    '--width',
+    '0.125',
+    '--exemplar-size',
+    '103',
+    '--search-size',
+    '143',
+    '--epochs',
+    '1',
+    '--pairs-per-epoch',
+    '4',
+    '--batch',
+    '2',
+    '--val-pairs',
+    '2',
+    '--val-fraction',
+    '0.25',
+    '--engine',
+    'ort',
+    '--threads',
+    '1',
   ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /training 'global' on ort\/cpu x1 threads/);

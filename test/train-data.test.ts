@@ -30,7 +30,13 @@ async function makeSplit(root: string, seqs: { name: string; n: number; absentAt
     const dir = join(root, s.name);
     await mkdir(dir, { recursive: true });
     const boxes: Box[] = Array.from({ length: s.n }, (_, i) => [20 + i, 24, 16, 16]);
-    await Promise.all(boxes.map((b, i) => sharp(frame(b), { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 95 }).toFile(join(dir, frameName(i)))));
+    await Promise.all(
+      boxes.map((b, i) =>
+        sharp(frame(b), { raw: { width: W, height: H, channels: 3 } })
+          .jpeg({ quality: 95 })
+          .toFile(join(dir, frameName(i))),
+      ),
+    );
     await writeFile(join(dir, 'groundtruth.txt'), boxes.map((b) => b.join(',')).join('\n') + '\n');
     await writeFile(join(dir, 'absence.label'), boxes.map((_, i) => (s.absentAt?.includes(i) ? 1 : 0)).join('\n') + '\n');
     await writeFile(join(dir, 'cover.label'), boxes.map((_, i) => (s.coverZeroAt?.includes(i) ? 0 : 8)).join('\n') + '\n');
@@ -49,7 +55,10 @@ test.after(() => rm(tmp, { recursive: true, force: true }));
 
 test('GOT-10k layout: sequences, boxes, absence and cover labels', async () => {
   const seqs = await readGot10kSplit(split);
-  assert.deepEqual(seqs.map((s) => s.name), ['GOT-10k_Train_000001', 'GOT-10k_Train_000002', 'GOT-10k_Train_000003', 'GOT-10k_Train_000004']);
+  assert.deepEqual(
+    seqs.map((s) => s.name),
+    ['GOT-10k_Train_000001', 'GOT-10k_Train_000002', 'GOT-10k_Train_000003', 'GOT-10k_Train_000004'],
+  );
   assert.equal(seqs[0].frames.length, 6);
   assert.match(seqs[0].frames[5], /GOT-10k_Train_000001\/00000006\.jpg$/);
   assert.deepEqual(seqs[0].boxes[1], [21, 24, 16, 16]);
@@ -89,7 +98,10 @@ test('pairs: usable frames only, at most maxGap apart, same draws from the same 
     assert.notEqual(p.z, p.x);
   }
   assert.equal(new Set(pairs.map((p) => p.seq.name)).size, 4, 'every sequence gets drawn');
-  assert.deepEqual(draw(7).map((p) => [p.seq.name, p.z, p.x]), pairs.map((p) => [p.seq.name, p.z, p.x]));
+  assert.deepEqual(
+    draw(7).map((p) => [p.seq.name, p.z, p.x]),
+    pairs.map((p) => [p.seq.name, p.z, p.x]),
+  );
 });
 
 test('validation hold-out: disjoint, seeded, independent of list order', async () => {
@@ -99,7 +111,10 @@ test('validation hold-out: disjoint, seeded, independent of list order', async (
   assert.equal(a.train.length, 3);
   assert.ok(!a.train.some((s) => a.val.includes(s)));
   const b = holdOut([...seqs].reverse(), 0.25, 1);
-  assert.deepEqual(b.val.map((s) => s.name), a.val.map((s) => s.name));
+  assert.deepEqual(
+    b.val.map((s) => s.name),
+    a.val.map((s) => s.name),
+  );
   assert.throws(() => holdOut(seqs, 1, 1), /--val-fraction must be in \[0, 1\)/);
   assert.throws(() => holdOut(seqs.slice(0, 1), 0.1, 1), /too few to hold out/);
 });
@@ -124,7 +139,8 @@ test('crops: target centred at the exemplar scale; shifts move the crop by whole
   const s = withoutAugmentation(DEFAULT_CROP_SETTINGS);
   const z = new Float32Array(127 * 127 * 3);
   cropAround(img, fill, box, 127, { scale: 1, shiftX: 0, shiftY: 0 }, s, z, 0);
-  const at = (a: Float32Array, size: number, u: number, v: number) => [...a.slice((v * size + u) * 3, (v * size + u) * 3 + 3)].map(Math.round);
+  const at = (a: Float32Array, size: number, u: number, v: number) =>
+    [...a.slice((v * size + u) * 3, (v * size + u) * 3 + 3)].map(Math.round);
   // s_z = sqrt(32*32) = 32 frame pixels over 127: the 16 px target spans the central ~63 pixels.
   assert.deepEqual(at(z, 127, 63, 63), [220, 30, 30]);
   assert.deepEqual(at(z, 127, 63 + 28, 63 - 28), [220, 30, 30]);
@@ -134,7 +150,12 @@ test('crops: target centred at the exemplar scale; shifts move the crop by whole
   const x1 = new Float32Array(239 * 239 * 3);
   cropAround(img, fill, box, 239, { scale: 1, shiftX: 0, shiftY: 0 }, s, x0, 0);
   cropAround(img, fill, box, 239, { scale: 1, shiftX: 4, shiftY: -3 }, s, x1, 0);
-  for (const [u, v] of [[10, 10], [100, 119], [119, 119], [200, 150]]) {
+  for (const [u, v] of [
+    [10, 10],
+    [100, 119],
+    [119, 119],
+    [200, 150],
+  ]) {
     assert.deepEqual(at(x1, 239, u, v), at(x0, 239, u + 4, v - 3));
   }
   // A stretch > 1 magnifies: the target's edge moves outwards from the centre.

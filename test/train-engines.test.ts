@@ -42,20 +42,45 @@ const split = join(tmp, 'train');
 await writeDriftingSquares(split);
 
 const CFG: NetworkConfig = { width: 0.125, exemplarSize: 103, searchSize: 143, headScale: 0.001, bnEps: 1e-6, bnMomentum: 0.05 };
-const CROPS: CropSettings = { ...DEFAULT_CROP_SETTINGS, exemplarSize: CFG.exemplarSize, searchSize: CFG.searchSize, instanceSize: CFG.searchSize + 16 };
-const SCHEDULE: Schedule = { epochs: 2, stepsPerEpoch: 10, batchSize: 2, lrStart: 0.01, lrEnd: 0.001, sgd: { momentum: 0.9, weightDecay: 5e-4 }, seed: 5 };
+const CROPS: CropSettings = {
+  ...DEFAULT_CROP_SETTINGS,
+  exemplarSize: CFG.exemplarSize,
+  searchSize: CFG.searchSize,
+  instanceSize: CFG.searchSize + 16,
+};
+const SCHEDULE: Schedule = {
+  epochs: 2,
+  stepsPerEpoch: 10,
+  batchSize: 2,
+  lrStart: 0.01,
+  lrEnd: 0.001,
+  sgd: { momentum: 0.9, weightDecay: 5e-4 },
+  seed: 5,
+};
 const { train: trainSeqs, val: valSeqs } = holdOut(await readGot10kSplit(split), 0.25, SCHEDULE.seed);
 const VAL = [await new PairBatches(new PairSampler(valSeqs), new Rng(5), 2, withoutAugmentation(CROPS)).next()];
 const sampler = new PairSampler(trainSeqs);
 
-async function run(model: TrainableSiamese, out: string, opts: { resume?: boolean; log?: (line: string) => void } = {}): Promise<TrainResult> {
+async function run(
+  model: TrainableSiamese,
+  out: string,
+  opts: { resume?: boolean; log?: (line: string) => void } = {},
+): Promise<TrainResult> {
   try {
     return await train({
       model,
       batches: (rng) => new PairBatches(sampler, rng, SCHEDULE.batchSize, CROPS),
-      seed: SCHEDULE.seed, val: VAL, schedule: SCHEDULE, bnMomentum: CFG.bnMomentum,
-      outDir: join(tmp, out), resume: opts.resume ?? false, keepCheckpoint: false, record: {},
-      save: async () => {}, title: out, log: opts.log ?? (() => {}),
+      seed: SCHEDULE.seed,
+      val: VAL,
+      schedule: SCHEDULE,
+      bnMomentum: CFG.bnMomentum,
+      outDir: join(tmp, out),
+      resume: opts.resume ?? false,
+      keepCheckpoint: false,
+      record: {},
+      save: async () => {},
+      title: out,
+      log: opts.log ?? (() => {}),
     });
   } finally {
     model.dispose();
@@ -113,19 +138,27 @@ for (const loss of ['logistic', 'global', 'ranking'] as LossName[]) {
 
 test('a checkpoint written by a WASM training resumes on ORT and continues the same run', async () => {
   const whole = await run(createTfjsSiamfc(CFG, 4, 'logistic', DEFAULT_LOSS_SETTINGS), 'whole-wasm');
-  await assert.rejects(run(createTfjsSiamfc(CFG, 4, 'logistic', DEFAULT_LOSS_SETTINGS), 'handover', {
-    resume: true,
-    log: (line) => {
-      if (line.startsWith('epoch 2/2 step 1/')) throw new Error('simulated interruption');
-    },
-  }), /simulated interruption/);
+  await assert.rejects(
+    run(createTfjsSiamfc(CFG, 4, 'logistic', DEFAULT_LOSS_SETTINGS), 'handover', {
+      resume: true,
+      log: (line) => {
+        if (line.startsWith('epoch 2/2 step 1/')) throw new Error('simulated interruption');
+      },
+    }),
+    /simulated interruption/,
+  );
   const lines: string[] = [];
   // Another seed: everything must come from the checkpoint.
-  const resumed = await run(await createOrtSiamfc(CFG, 99, 'logistic', DEFAULT_LOSS_SETTINGS, { threads: 1 }), 'handover', { resume: true, log: (l) => lines.push(l) });
+  const resumed = await run(await createOrtSiamfc(CFG, 99, 'logistic', DEFAULT_LOSS_SETTINGS, { threads: 1 }), 'handover', {
+    resume: true,
+    log: (l) => lines.push(l),
+  });
   assert.match(lines[0], /^resuming from .* at epoch 2\/2$/);
-  assert.deepEqual(losses(resumed).slice(0, 10), losses(whole).slice(0, 10), 'the first epoch is the checkpoint\'s history');
+  assert.deepEqual(losses(resumed).slice(0, 10), losses(whole).slice(0, 10), "the first epoch is the checkpoint's history");
   // The logistic loss's runs agree to reassociation level on both engines (above): so must this one.
-  const d = losses(resumed).slice(10).map((x, i) => rel(x, losses(whole)[10 + i]));
+  const d = losses(resumed)
+    .slice(10)
+    .map((x, i) => rel(x, losses(whole)[10 + i]));
   console.log(`# WASM epoch 1 then ORT epoch 2 vs WASM throughout, second epoch: ${fmt(d)}`);
   d.forEach((x, k) => assert.ok(x <= 1e-5, `step ${11 + k}: ${x}`));
 });

@@ -30,15 +30,33 @@ await writeDriftingSquares(split);
 
 // The real SiamFC network, small: 103 -> 3x3 exemplar features, 143 -> 8x8 search features, 6x6 maps.
 const CFG: NetworkConfig = { width: 0.125, exemplarSize: 103, searchSize: 143, headScale: 0.001, bnEps: 1e-6, bnMomentum: 0.05 };
-const CROPS: CropSettings = { ...DEFAULT_CROP_SETTINGS, exemplarSize: CFG.exemplarSize, searchSize: CFG.searchSize, instanceSize: CFG.searchSize + 16 };
+const CROPS: CropSettings = {
+  ...DEFAULT_CROP_SETTINGS,
+  exemplarSize: CFG.exemplarSize,
+  searchSize: CFG.searchSize,
+  instanceSize: CFG.searchSize + 16,
+};
 const LOSS: LossSettings = DEFAULT_LOSS_SETTINGS;
-const SCHEDULE: Schedule = { epochs: 3, stepsPerEpoch: 6, batchSize: 4, lrStart: 0.02, lrEnd: 0.005, sgd: { momentum: 0.9, weightDecay: 5e-4 }, seed: 11 };
+const SCHEDULE: Schedule = {
+  epochs: 3,
+  stepsPerEpoch: 6,
+  batchSize: 4,
+  lrStart: 0.02,
+  lrEnd: 0.005,
+  sgd: { momentum: 0.9, weightDecay: 5e-4 },
+  seed: 11,
+};
 
 const { train: trainSeqs, val: valSeqs } = holdOut(await readGot10kSplit(split), 0.25, SCHEDULE.seed);
 const VAL = [await new PairBatches(new PairSampler(valSeqs), new Rng(5), 4, withoutAugmentation(CROPS)).next()];
 const sampler = new PairSampler(trainSeqs);
 
-function setup(outDir: string, modelSeed: number, log: (l: string) => void = () => {}, cfg = CFG): { run: TrainRun; model: TrainableSiamese } {
+function setup(
+  outDir: string,
+  modelSeed: number,
+  log: (l: string) => void = () => {},
+  cfg = CFG,
+): { run: TrainRun; model: TrainableSiamese } {
   const model = createTfjsSiamfc(cfg, modelSeed, 'logistic', LOSS);
   const run: TrainRun = {
     model,
@@ -70,7 +88,10 @@ test('training loop: the loss falls; curves, CSV and a loadable model with its r
   assert.equal(result.steps, 18);
   assert.ok(last.trainLoss < first.trainLoss, `train loss ${first.trainLoss} -> ${last.trainLoss}`);
   assert.ok(last.valLoss < result.history.steps[0].loss, `val loss ${last.valLoss} vs first step ${result.history.steps[0].loss}`);
-  assert.deepEqual(result.history.epochs.map((e) => +e.lr.toFixed(6)), [0.02, +(0.02 * Math.sqrt(0.25)).toFixed(6), 0.005]);
+  assert.deepEqual(
+    result.history.epochs.map((e) => +e.lr.toFixed(6)),
+    [0.02, +(0.02 * Math.sqrt(0.25)).toFixed(6), 0.005],
+  );
   const steps = (await readFile(join(out, 'training', 'loss-steps.csv'), 'utf8')).trim().split('\n');
   assert.equal(steps[0], 'step,epoch,lr,loss,pairs_per_s');
   assert.equal(steps.length, 19);
@@ -90,9 +111,14 @@ test('training loop: the loss falls; curves, CSV and a loadable model with its r
   assert.equal(saved.meta.finalTrainLoss, last.trainLoss);
   assert.deepEqual(saved.config, CFG);
   const json = JSON.parse(await readFile(join(out, 'model.json'), 'utf8'));
-  assert.deepEqual(json.weights.tensors.map((e: { name: string }) => e.name), [...model.params.keys()]);
-  assert.deepEqual(json.weights.tensors.filter((e: { trainable: boolean }) => !e.trainable).map((e: { name: string }) => e.name),
-    ['bn1/mean', 'bn1/variance', 'bn2/mean', 'bn2/variance', 'bn3/mean', 'bn3/variance', 'bn4/mean', 'bn4/variance', 'bn/updates']);
+  assert.deepEqual(
+    json.weights.tensors.map((e: { name: string }) => e.name),
+    [...model.params.keys()],
+  );
+  assert.deepEqual(
+    json.weights.tensors.filter((e: { trainable: boolean }) => !e.trainable).map((e: { name: string }) => e.name),
+    ['bn1/mean', 'bn1/variance', 'bn2/mean', 'bn2/variance', 'bn3/mean', 'bn3/variance', 'bn4/mean', 'bn4/variance', 'bn/updates'],
+  );
   for (const [name, v] of saved.params) assert.deepEqual(v.dataSync(), model.params.get(name)!.data, name);
   assert.equal(model.params.get('bn/updates')!.data[0], 36, 'two folds per step');
   saved.dispose();
@@ -115,7 +141,8 @@ test('training loop: an interrupted run resumed from its checkpoint ends exactly
   // The names TensorFlow.js-only training wrote: its checkpoints resume here.
   assert.equal(manifest.format, 'siambench-checkpoint-1');
   const names = manifest.tensors.map((t: { name: string }) => t.name);
-  for (const n of ['var/conv1/w', 'var/bn1/gamma', 'var/head/bias', 'state/bn1/mean', 'state/bn/updates', 'velocity/conv5/b']) assert.ok(names.includes(n), n);
+  for (const n of ['var/conv1/w', 'var/bn1/gamma', 'var/head/bias', 'state/bn1/mean', 'state/bn/updates', 'velocity/conv5/b'])
+    assert.ok(names.includes(n), n);
 
   const lines: string[] = [];
   // A different initialisation: everything must come from the checkpoint.
@@ -124,7 +151,10 @@ test('training loop: an interrupted run resumed from its checkpoint ends exactly
   assert.ok(lines[0].startsWith('resuming from'), lines[0]);
   assert.equal(b.steps, 18);
   for (const [name, w] of want) assert.deepEqual(second.model.params.get(name)!.data, w, name);
-  assert.deepEqual(b.history.steps.map((s) => s.loss), a.history.steps.map((s) => s.loss));
+  assert.deepEqual(
+    b.history.steps.map((s) => s.loss),
+    a.history.steps.map((s) => s.loss),
+  );
   second.model.dispose();
 
   const other = setup(join(tmp, 'whole'), 2);
@@ -139,7 +169,10 @@ test('training loop: an interrupted run resumed from its checkpoint ends exactly
   const before = snapshot(narrow);
   const r = setup(join(tmp, 'whole'), 2);
   r.model.dispose();
-  await assert.rejects(train({ ...r.run, model: narrow }), /--resume: .* has no tensor var\/conv1\/w of shape \[11,11,3,6\] \(another architecture\?\)/);
+  await assert.rejects(
+    train({ ...r.run, model: narrow }),
+    /--resume: .* has no tensor var\/conv1\/w of shape \[11,11,3,6\] \(another architecture\?\)/,
+  );
   for (const [name, w] of before) assert.deepEqual(narrow.params.get(name)!.data, w, name);
   narrow.dispose();
 });
@@ -166,7 +199,10 @@ test('training loop: training on the arrays is the TensorFlow.js-only training i
       tf.tidy(() => {
         const z = tf.tensor4d(b.exemplars, [b.size, cfg.exemplarSize, cfg.exemplarSize, 3]);
         const x = tf.tensor4d(b.searches, [b.size, cfg.searchSize, cfg.searchSize, 3]);
-        const { grads } = tf.variableGrads(() => loss(xcorr(embed(params, cfg, z, true), embed(params, cfg, x, true), cfg.headScale, params)), vars);
+        const { grads } = tf.variableGrads(
+          () => loss(xcorr(embed(params, cfg, z, true), embed(params, cfg, x, true), cfg.headScale, params)),
+          vars,
+        );
         vars.forEach((w, k) => {
           const g = grads[w.name];
           const decayed = w.rank >= 2 ? tf.add(g, tf.mul(w, schedule.sgd.weightDecay)) : g;

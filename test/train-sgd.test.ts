@@ -17,11 +17,19 @@ test('geometric schedule: start in the first epoch, end in the last, evenly in l
 });
 
 test('SGD: momentum and weight decay on weights only, hand-computed over two steps, in place', () => {
-  const params = new Map([['w', arr(1, -2)], ['b', arr(0.5)], ['bn1/mean', arr(7)]]);
+  const params = new Map([
+    ['w', arr(1, -2)],
+    ['b', arr(0.5)],
+    ['bn1/mean', arr(7)],
+  ]);
   const w = params.get('w')!.data;
   const sgd = new MomentumSgd(params, ['w', 'b'], { momentum: 0.9, weightDecay: 0.1 }, (n) => n === 'w');
   assert.deepEqual([...sgd.velocity.keys()], ['w', 'b']);
-  const grads = () => new Map([['w', Float32Array.from([0.5, 0.5])], ['b', Float32Array.from([1])]]);
+  const grads = () =>
+    new Map([
+      ['w', Float32Array.from([0.5, 0.5])],
+      ['b', Float32Array.from([1])],
+    ]);
   sgd.step(grads(), 0.1);
   // v_w = g + 0.1 w = [0.6, 0.3]; w = [0.94, -2.03]. v_b = 1; b = 0.4.
   assert.equal(params.get('w')!.data, w, 'updated in the array the engine reads');
@@ -34,13 +42,17 @@ test('SGD: momentum and weight decay on weights only, hand-computed over two ste
   close(w[1], -2.03 - 0.0567);
   close(params.get('b')!.data[0], 0.4 - 0.19);
   close(sgd.velocity.get('b')![0], 1.9);
-  assert.equal(params.get('bn1/mean')!.data[0], 7, 'state is not the optimiser\'s');
+  assert.equal(params.get('bn1/mean')!.data[0], 7, "state is not the optimiser's");
   assert.throws(() => sgd.step(new Map([['bn1/mean', Float32Array.from([1])]]), 0.1), /gradient for unknown parameter bn1\/mean/);
   assert.throws(() => sgd.step(new Map([['w', Float32Array.from([1])]]), 0.1), /gradient of w has 1 values for 2 weights/);
 });
 
 test('moving statistics: cumulative average first, then momentum; exemplar branch before search branch; unbiased variance', () => {
-  const params = new Map([['bn1/mean', arr(0, 10)], ['bn1/variance', arr(1, 1)], ['bn/updates', { shape: [], data: Float32Array.from([0]) }]]);
+  const params = new Map([
+    ['bn1/mean', arr(0, 10)],
+    ['bn1/variance', arr(1, 1)],
+    ['bn/updates', { shape: [], data: Float32Array.from([0]) }],
+  ]);
   const stats = (mean: number[], variance: number[], count: number): Map<string, BatchStats> =>
     new Map([['bn1', { mean: Float32Array.from(mean), variance: Float32Array.from(variance), count }]]);
   // Step 1: z with m = 1/(0+1) = 1 replaces the initial values; x with m = 1/2 averages with z.

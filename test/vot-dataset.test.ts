@@ -8,7 +8,9 @@ import { UserError } from '../src/core/errors.ts';
 import { loadVot } from '../src/benchmarks/vot/dataset/index.ts';
 
 async function jpeg(path: string, width: number, height: number) {
-  await sharp({ create: { width, height, channels: 3, background: { r: 90, g: 120, b: 200 } } }).jpeg().toFile(path);
+  await sharp({ create: { width, height, channels: 3, background: { r: 90, g: 120, b: 200 } } })
+    .jpeg()
+    .toFile(path);
 }
 
 test('official layout: list.txt, sequence metadata, color/ images, .tag files (short ones padded and reported)', async () => {
@@ -32,7 +34,10 @@ test('official layout: list.txt, sequence metadata, color/ images, .tag files (s
 
     const ds = await loadVot('synthetic-vot', root);
     assert.equal(ds.format, 'layout');
-    assert.deepEqual(ds.sequences.map((s) => s.name), ['ball', 'old']);
+    assert.deepEqual(
+      ds.sequences.map((s) => s.name),
+      ['ball', 'old'],
+    );
     const [b, o] = ds.sequences;
     assert.equal(b.length, 3);
     assert.deepEqual(b.groundtruth[2], [3, 4, 10, 10]);
@@ -57,7 +62,13 @@ test('layout errors name the file and line', async () => {
     writeFileSync(join(root, 'list.txt'), 'a\nmissing\n');
     mkdirSync(join(root, 'a'));
     writeFileSync(join(root, 'a', 'groundtruth.txt'), '1,2,3,4\n1,2,3,4,5\n');
-    await assert.rejects(loadVot('VOT2016', root), (e: unknown) => e instanceof UserError && e.message === `${join(root, 'a', 'groundtruth.txt')}:2: 5 values: a region is 4 numbers (x,y,w,h) or an even count of 6 or more (polygon)`);
+    await assert.rejects(
+      loadVot('VOT2016', root),
+      (e: unknown) =>
+        e instanceof UserError &&
+        e.message ===
+          `${join(root, 'a', 'groundtruth.txt')}:2: 5 values: a region is 4 numbers (x,y,w,h) or an even count of 6 or more (polygon)`,
+    );
     writeFileSync(join(root, 'a', 'groundtruth.txt'), '1,2,3,4\n');
     await assert.rejects(loadVot('VOT2016', root), new RegExp(`list\\.txt:2: sequence 'missing' has no`));
     writeFileSync(join(root, 'list.txt'), 'a\n');
@@ -76,13 +87,29 @@ test('pysot JSON: polygons and rectangles, sizes from images when they exist, op
     await jpeg(join(root, 'seen', 'color', '00000001.jpg'), 40, 30);
     const json = {
       seen: {
-        video_dir: 'seen', init_rect: [1, 1, 9, 1, 9, 9, 1, 9], img_names: ['seen/color/00000001.jpg', 'seen/color/00000002.jpg'],
-        gt_rect: [[1, 1, 9, 1, 9, 9, 1, 9], [2, 2, 8, 8]], camera_motion: [1, 0], illum_change: [0, 0], motion_change: [0],
-        size_change: [0, 0], occlusion: [0, 0],
+        video_dir: 'seen',
+        init_rect: [1, 1, 9, 1, 9, 9, 1, 9],
+        img_names: ['seen/color/00000001.jpg', 'seen/color/00000002.jpg'],
+        gt_rect: [
+          [1, 1, 9, 1, 9, 9, 1, 9],
+          [2, 2, 8, 8],
+        ],
+        camera_motion: [1, 0],
+        illum_change: [0, 0],
+        motion_change: [0],
+        size_change: [0, 0],
+        occlusion: [0, 0],
       },
       unseen: {
-        video_dir: 'unseen', init_rect: [0, 0, 4, 4], img_names: ['unseen/color/00000001.jpg'], gt_rect: [[0, 0, 4, 4]],
-        camera_motion: [0], illum_change: [0], motion_change: [0], size_change: [0], occlusion: [0],
+        video_dir: 'unseen',
+        init_rect: [0, 0, 4, 4],
+        img_names: ['unseen/color/00000001.jpg'],
+        gt_rect: [[0, 0, 4, 4]],
+        camera_motion: [0],
+        illum_change: [0],
+        motion_change: [0],
+        size_change: [0],
+        occlusion: [0],
       },
     };
     writeFileSync(join(root, 'VOT2018.json'), JSON.stringify(json));
@@ -117,14 +144,30 @@ test('symbolic links: linked sequence folders without list.txt, a linked root an
     for (const r of [root, join(store, 'root-link')]) {
       if (r !== root) symlinkSync(root, r);
       const ds = await loadVot('synthetic-vot', r);
-      assert.deepEqual(ds.sequences.map((s) => s.name), ['ball']);
+      assert.deepEqual(
+        ds.sequences.map((s) => s.name),
+        ['ball'],
+      );
       assert.deepEqual([...ds.sequences[0].tags.occlusion], [0, 1]);
-      assert.ok(ds.warnings.includes(`${join(r, 'lost')}: dangling symbolic link (to ${join(store, 'nowhere', 'lost')}); not a sequence folder, skipped`), ds.warnings.join('\n'));
-      assert.ok(ds.warnings.includes(`${join(r, 'ball', 'size_change.tag')}: dangling symbolic link (to ${join(store, 'nowhere', 'size_change.tag')}); ball/size_change: no frame tagged`), ds.warnings.join('\n'));
+      assert.ok(
+        ds.warnings.includes(
+          `${join(r, 'lost')}: dangling symbolic link (to ${join(store, 'nowhere', 'lost')}); not a sequence folder, skipped`,
+        ),
+        ds.warnings.join('\n'),
+      );
+      assert.ok(
+        ds.warnings.includes(
+          `${join(r, 'ball', 'size_change.tag')}: dangling symbolic link (to ${join(store, 'nowhere', 'size_change.tag')}); ball/size_change: no frame tagged`,
+        ),
+        ds.warnings.join('\n'),
+      );
     }
     // Named in list.txt, a dangling sequence folder is a one-line error that says so.
     writeFileSync(join(root, 'list.txt'), 'ball\nlost\n');
-    await assert.rejects(loadVot('VOT2016', root), (e: unknown) => e instanceof UserError && /list\.txt:2: sequence 'lost' has no .*\(.*lost: dangling symbolic link/.test(e.message));
+    await assert.rejects(
+      loadVot('VOT2016', root),
+      (e: unknown) => e instanceof UserError && /list\.txt:2: sequence 'lost' has no .*\(.*lost: dangling symbolic link/.test(e.message),
+    );
     await assert.rejects(loadVot('VOT2016', join(root, 'lost')), /--root: .*lost: dangling symbolic link/);
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -14,32 +14,46 @@ import { real, SKIP_REALDATA } from './helpers/realdata.ts';
 const JSON_ROOT = () => real('vot', 'VOT2019.json');
 const RESULTS = () => real('results', 'VOT2019');
 
-test('Ocean_VOT2019_0.323 scores EAO 0.323 under pysot rules (no image bounds); the other sets score too', { skip: SKIP_REALDATA }, async () => {
-  const ds = await loadVot('VOT2019', JSON_ROOT());
-  assert.equal(ds.sequences.length, 60);
-  assert.ok(ds.warnings.some((w) => w.startsWith('graduate/camera_motion: 768 of 844')), 'short tag arrays are reported');
-  const results = await importVotResults(RESULTS(), ds);
-  assert.deepEqual(results.map((r) => r.tracker), ['Ocean', 'Ocean-online', 'Ocean_VOT2019_0.323']);
-  for (const convention of ['pysot', 'legacy'] as const) {
-    const t0 = performance.now();
-    const ev = evaluateVot(ds, results, convention);
-    process.stdout.write(`VOT2019 ${convention}: 3 result sets scored in ${(performance.now() - t0).toFixed(0)} ms: ` +
-      `${ev.trackers.map((t) => `${t.tracker} EAO ${t.eao.toFixed(3)} A ${t.accuracy.toFixed(3)} R ${t.robustness.toFixed(3)}`).join('; ')}\n`);
-    for (const t of ev.trackers) {
-      assert.equal(t.sequences, 60);
-      assert.equal(t.frames, 19935);
-      assert.ok(t.eao > 0.2 && t.eao < 0.4 && t.accuracy > 0.5 && t.accuracy < 0.7, `${t.tracker} ${t.eao} ${t.accuracy}`);
-      assert.equal(t.tags.length, 6);
+test(
+  'Ocean_VOT2019_0.323 scores EAO 0.323 under pysot rules (no image bounds); the other sets score too',
+  { skip: SKIP_REALDATA },
+  async () => {
+    const ds = await loadVot('VOT2019', JSON_ROOT());
+    assert.equal(ds.sequences.length, 60);
+    assert.ok(
+      ds.warnings.some((w) => w.startsWith('graduate/camera_motion: 768 of 844')),
+      'short tag arrays are reported',
+    );
+    const results = await importVotResults(RESULTS(), ds);
+    assert.deepEqual(
+      results.map((r) => r.tracker),
+      ['Ocean', 'Ocean-online', 'Ocean_VOT2019_0.323'],
+    );
+    for (const convention of ['pysot', 'legacy'] as const) {
+      const t0 = performance.now();
+      const ev = evaluateVot(ds, results, convention);
+      process.stdout.write(
+        `VOT2019 ${convention}: 3 result sets scored in ${(performance.now() - t0).toFixed(0)} ms: ` +
+          `${ev.trackers.map((t) => `${t.tracker} EAO ${t.eao.toFixed(3)} A ${t.accuracy.toFixed(3)} R ${t.robustness.toFixed(3)}`).join('; ')}\n`,
+      );
+      for (const t of ev.trackers) {
+        assert.equal(t.sequences, 60);
+        assert.equal(t.frames, 19935);
+        assert.ok(t.eao > 0.2 && t.eao < 0.4 && t.accuracy > 0.5 && t.accuracy < 0.7, `${t.tracker} ${t.eao} ${t.accuracy}`);
+        assert.equal(t.tags.length, 6);
+      }
+      const ocean = ev.trackers.find((t) => t.tracker === 'Ocean_VOT2019_0.323')!;
+      assert.equal(ocean.failures, 80); // the count of `2` lines in its files
+      if (convention === 'pysot') assert.equal(ocean.eao.toFixed(3), '0.323');
+      // fish1 in the two other sets holds 436 lines for 366 frames: reported, cut to the sequence.
+      for (const name of ['Ocean', 'Ocean-online']) {
+        assert.ok(
+          ev.trackers.find((t) => t.tracker === name)!.warnings.some((w) => w.startsWith('baseline/fish1: repetition 1 has 436 lines')),
+        );
+      }
     }
-    const ocean = ev.trackers.find((t) => t.tracker === 'Ocean_VOT2019_0.323')!;
-    assert.equal(ocean.failures, 80); // the count of `2` lines in its files
-    if (convention === 'pysot') assert.equal(ocean.eao.toFixed(3), '0.323');
-    // fish1 in the two other sets holds 436 lines for 366 frames: reported, cut to the sequence.
-    for (const name of ['Ocean', 'Ocean-online']) {
-      assert.ok(ev.trackers.find((t) => t.tracker === name)!.warnings.some((w) => w.startsWith('baseline/fish1: repetition 1 has 436 lines')));
-    }
-  }
-});
+  },
+);
 
 test('bag polygons against their own bounding rectangles: close to the area ratio, worked out by hand', { skip: SKIP_REALDATA }, () => {
   const gt = parseGroundtruth(readFileSync(real('vot', 'bag-groundtruth.txt'), 'utf8'), 'bag-groundtruth.txt');
@@ -47,7 +61,13 @@ test('bag polygons against their own bounding rectangles: close to the area rati
   // Shoelace area / bounding-box area of frames 1, 2, 3, 101, 196 (rotated rectangles):
   // frame 1: 10030.34 / (145.96 x 132.47 = 19335.32) = 0.5188; frame 2: 9692.52 / 20046.97 = 0.4835;
   // frame 3: 9120.10 / 19694.56 = 0.4631; frame 101: 4415.85 / 8146.72 = 0.5420; frame 196: 22744.64 / 32371.23 = 0.7026.
-  const byHand: [number, number][] = [[1, 0.5188], [2, 0.4835], [3, 0.4631], [101, 0.542], [196, 0.7026]];
+  const byHand: [number, number][] = [
+    [1, 0.5188],
+    [2, 0.4835],
+    [3, 0.4631],
+    [101, 0.542],
+    [196, 0.7026],
+  ];
   for (const [frame, ratio] of byHand) {
     const poly = gt[frame - 1];
     const box = regionBox(poly);
@@ -68,16 +88,34 @@ const oneLineError = assertOneLineError;
 test('eval --dataset VOT2019 --convention pysot writes the report and prints the rules', { skip: SKIP_REALDATA }, () => {
   const out = mkdtempSync(join(tmpdir(), 'vot-eval-cli-'));
   try {
-    const r = runEval(['--dataset', 'VOT2019', '--root', JSON_ROOT(), '--results', RESULTS(), '--trackers', 'Ocean_VOT2019_0.323',
-      '--out', out, '--convention', 'pysot']);
+    const r = runEval([
+      '--dataset',
+      'VOT2019',
+      '--root',
+      JSON_ROOT(),
+      '--results',
+      RESULTS(),
+      '--trackers',
+      'Ocean_VOT2019_0.323',
+      '--out',
+      out,
+      '--convention',
+      'pysot',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Ocean_VOT2019_0\.323\s+0\.323/);
     assert.match(r.stdout, /Rules \(convention pysot\)/);
     assert.match(r.stdout, /L in \[46, 291\]/);
-    const csv = readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    const csv = readFileSync(join(out, 'summary.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
     for (const col of ['tracker', 'eao', 'accuracy', 'robustness', 'failures', 'frames']) assert.ok(csv[0].includes(col), col);
     const row = Object.fromEntries(csv[0].map((c, i) => [c, csv[1][i]]));
-    assert.deepEqual([row.tracker, Number(row.eao).toFixed(3), row.failures, row.frames], ['Ocean_VOT2019_0.323', '0.323', '80.000', '19935']);
+    assert.deepEqual(
+      [row.tracker, Number(row.eao).toFixed(3), row.failures, row.frames],
+      ['Ocean_VOT2019_0.323', '0.323', '80.000', '19935'],
+    );
     assert.equal(Number(row.robustness).toFixed(3), (8000 / 19935).toFixed(3));
     for (const f of ['tags.csv', 'sequences.csv', 'eao_curve.csv', 'eao_curve.png', 'ar_plot.png', 'rules.txt', 'warnings.txt']) {
       assert.ok(existsSync(join(out, f)), f);
@@ -94,9 +132,15 @@ test('VOT eval input errors are one line on stderr with a non-zero exit', { skip
   const tmp = mkdtempSync(join(tmpdir(), 'vot-eval-bad-'));
   try {
     const base = ['--root', JSON_ROOT(), '--out', join(tmp, 'out')];
-    oneLineError(runEval(['--dataset', 'VOT2019', ...base, '--results', RESULTS(), '--convention', 'otb']), /--convention: unknown convention 'otb' for VOT \(expected legacy, pysot\)/);
+    oneLineError(
+      runEval(['--dataset', 'VOT2019', ...base, '--results', RESULTS(), '--convention', 'otb']),
+      /--convention: unknown convention 'otb' for VOT \(expected legacy, pysot\)/,
+    );
     oneLineError(runEval(['--dataset', 'VOT2021', ...base, '--results', RESULTS()]), /--dataset: VOT2021 uses the anchor-based protocol/);
-    oneLineError(runEval(['--dataset', 'VOT2019', '--root', join(tmp, 'nope'), '--results', RESULTS(), '--out', tmp]), /--root: no such file or directory/);
+    oneLineError(
+      runEval(['--dataset', 'VOT2019', '--root', join(tmp, 'nope'), '--results', RESULTS(), '--out', tmp]),
+      /--root: no such file or directory/,
+    );
     mkdirSync(join(tmp, 'empty'));
     oneLineError(runEval(['--dataset', 'VOT2019', ...base, '--results', join(tmp, 'empty')]), /--results: no tracker folders/);
     // A real result set with one line broken: the error names the file and the line.

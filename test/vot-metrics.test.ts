@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { burnInMask, failureFrames, failureRate, meanOverRuns, nanMean, reliability, withBurnIn } from '../src/benchmarks/vot/metrics/accuracy.ts';
+import {
+  burnInMask,
+  failureFrames,
+  failureRate,
+  meanOverRuns,
+  nanMean,
+  reliability,
+  withBurnIn,
+} from '../src/benchmarks/vot/metrics/accuracy.ts';
 import { eaoFragments, eaoScore, expectedOverlapCurve, type EaoRunInput } from '../src/benchmarks/vot/metrics/eao.ts';
 import { eaoRange, estimatedEaoRange } from '../src/benchmarks/vot/metrics/eao-range.ts';
 import type { VotResultLine } from '../src/benchmarks/vot/results/types.ts';
@@ -13,7 +21,10 @@ test('burn-in leaves out the initialisation frame and the 9 after it, after ever
   const box = [0, 0, 1, 1];
   const lines: VotResultLine[] = [1, ...Array(14).fill(box), 2, 0, 0, 0, 0, 1, ...Array(12).fill(box)];
   const mask = burnInMask(lines, 10);
-  assert.deepEqual([...mask.keys()].filter((i) => mask[i]), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
+  assert.deepEqual(
+    [...mask.keys()].filter((i) => mask[i]),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29],
+  );
   // Accuracy over what is left: frames 10..14 at 0.5, 30..32 at 0.9 (codes are NaN anyway).
   const overlaps = lines.map((l, i) => (typeof l === 'number' ? NaN : i < 20 ? 0.5 : 0.9));
   close(nanMean(withBurnIn(overlaps, lines, 10)), (5 * 0.5 + 3 * 0.9) / 8);
@@ -28,7 +39,15 @@ test('failures are the 2 lines; rate per 100 frames and reliability exp(-30 F/N)
 });
 
 test('repetitions are pooled frame by frame over the runs that have a value', () => {
-  assert.deepEqual(row(meanOverRuns([[N, 0.4, 0.2], [N, 0.6, N]])), ['NaN', 0.5, 0.2]);
+  assert.deepEqual(
+    row(
+      meanOverRuns([
+        [N, 0.4, 0.2],
+        [N, 0.6, N],
+      ]),
+    ),
+    ['NaN', 0.5, 0.2],
+  );
 });
 
 // Two sequences of 6 frames. Run A fails at frame 3 (0-based) and restarts 2 frames later at 5;
@@ -71,13 +90,23 @@ test('legacy and pysot differ when a failure falls exactly `skip` frames before 
 });
 
 test('fragment weights: 1/runs per sequence, times the share of tagged frames', () => {
-  const twice = [{ ...runB, weight: 0.5 }, { ...runB, weight: 0.5 }];
+  const twice = [
+    { ...runB, weight: 0.5 },
+    { ...runB, weight: 0.5 },
+  ];
   const fr = eaoFragments([...twice, runA], 6, { skip: 2, cut: 'legacy' });
   assert.deepEqual(fr.weights, [0.5, 0.5, 1, 1]);
   // With a tag on frames 0..2 only: A's first fragment (frames 0..5) holds 3 of 6 tagged frames, its
   // tail (frame 5) none; B (no failure) 3 of its 6 frames.
   const tag = [1, 1, 1, 0, 0, 0];
-  const tagged = eaoFragments([{ ...runA, tag }, { ...runB, tag }], 6, { skip: 2, cut: 'legacy' });
+  const tagged = eaoFragments(
+    [
+      { ...runA, tag },
+      { ...runB, tag },
+    ],
+    6,
+    { skip: 2, cut: 'legacy' },
+  );
   assert.deepEqual(tagged.weights, [0.5, 0, 0.5]);
   // Phi(2) weighs A's first fragment (1.0) and B (0.6) equally; the tail has weight 0.
   close(expectedOverlapCurve(tagged, 6)[1], 0.8);

@@ -10,7 +10,11 @@ import { evaluateVot } from '../src/benchmarks/vot/eval/evaluate.ts';
 import { importVotResults, writeVotRun } from '../src/benchmarks/vot/results/index.ts';
 import type { VotResultLine } from '../src/benchmarks/vot/results/types.ts';
 import {
-  runVotSupervised, runVotSupervisedOnce, runVotUnsupervised, sameVotRun, type VotProtocolSequence,
+  runVotSupervised,
+  runVotSupervisedOnce,
+  runVotUnsupervised,
+  sameVotRun,
+  type VotProtocolSequence,
 } from '../src/runner/vot-protocol.ts';
 import type { Frame, Tracker, TrackerOutput } from '../src/trackers/base/tracker.ts';
 
@@ -25,7 +29,10 @@ const groundtruth: VotRegion[] = Array.from({ length: LENGTH }, (_, i) => {
 
 function sequence(seen: number[] = []): VotProtocolSequence {
   return {
-    name: 'slide', groundtruth, width: 200, height: 100,
+    name: 'slide',
+    groundtruth,
+    width: 200,
+    height: 100,
     frame: async (i: number): Promise<Frame> => {
       seen.push(i);
       return { index: i, path: `slide/${i}.jpg`, width: 200, height: 100, data: new Uint8Array(0) };
@@ -36,15 +43,21 @@ function sequence(seen: number[] = []): VotProtocolSequence {
 /** Holds the initial box still: loses the moving target 5 frames after each (re)initialisation. */
 class HoldStill implements Tracker {
   box: Box = [0, 0, 0, 0];
-  async init(_f: Frame, box: Box) { this.box = [...box]; }
-  async update(): Promise<TrackerOutput> { return { box: [...this.box] }; }
+  async init(_f: Frame, box: Box) {
+    this.box = [...box];
+  }
+  async update(): Promise<TrackerOutput> {
+    return { box: [...this.box] };
+  }
 }
 
 /** Reports the true target, except on the frames in `misses` where it looks 100 px away. */
 class TruthWithMisses implements Tracker {
   inits: { frame: number; box: Box }[] = [];
   constructor(private misses: Set<number>) {}
-  async init(f: Frame, box: Box) { this.inits.push({ frame: f.index, box }); }
+  async init(f: Frame, box: Box) {
+    this.inits.push({ frame: f.index, box });
+  }
   async update(f: Frame): Promise<TrackerOutput> {
     const [x, y, w, h] = targetBox(f.index);
     return { box: this.misses.has(f.index) ? [x + 100, y, w, h] : [x, y, w, h] };
@@ -54,8 +67,13 @@ class TruthWithMisses implements Tracker {
 /** The true target plus a seeded jitter of up to 1 px: a stochastic tracker that never fails. */
 class Jitter implements Tracker {
   private s: number;
-  constructor(seed: number) { this.s = seed; }
-  private rand() { this.s = (this.s * 1103515245 + 12345) % 2147483648; return this.s / 2147483648; }
+  constructor(seed: number) {
+    this.s = seed;
+  }
+  private rand() {
+    this.s = (this.s * 1103515245 + 12345) % 2147483648;
+    return this.s / 2147483648;
+  }
   async init() {}
   async update(f: Frame): Promise<TrackerOutput> {
     const [x, y, w, h] = targetBox(f.index);
@@ -75,14 +93,20 @@ test('reset protocol: failure at the first frame without overlap, 5 frames skipp
   assert.deepEqual(run.lines[4], targetBox(0)); // the held box, frame 4: still 2 px of overlap
   // Skipped frames are never requested, and have no time.
   const skipped = [6, 7, 8, 9, 16, 17, 18, 19, 26, 27, 28, 29, 36, 37, 38, 39];
-  assert.deepEqual(seen, Array.from({ length: LENGTH }, (_, i) => i).filter((i) => !skipped.includes(i)));
+  assert.deepEqual(
+    seen,
+    Array.from({ length: LENGTH }, (_, i) => i).filter((i) => !skipped.includes(i)),
+  );
   run.times.forEach((t, i) => assert.equal(Number.isNaN(t), skipped.includes(i), `time of frame ${i}`));
 });
 
 test('reset protocol re-initialises on the ground truth bounding box at failure + 5', async () => {
   const tracker = new TruthWithMisses(new Set([7, 22]));
   const run = await runVotSupervisedOnce(tracker, sequence());
-  assert.deepEqual(tracker.inits, [0, 12, 27].map((frame) => ({ frame, box: targetBox(frame) })));
+  assert.deepEqual(
+    tracker.inits,
+    [0, 12, 27].map((frame) => ({ frame, box: targetBox(frame) })),
+  );
   const c = codes(run.lines);
   assert.deepEqual([c[0], c[7], c[8], c[11], c[12], c[22], c[26], c[27], c[39]], [1, 2, 0, 0, 1, 2, 0, 1, 'r']);
   assert.equal(c.filter((x) => x === 'r').length, LENGTH - 3 - 2 - 8);
@@ -94,7 +118,14 @@ test('repetitions: 3 identical runs end a deterministic tracker, a stochastic on
   const still = new HoldStill(); // an instance is re-initialised for every run
   assert.equal((await runVotSupervised(still, { deterministic: true }, sequence())).runs.length, 3);
   const seeds: number[] = [];
-  const sto = await runVotSupervised(async (rep) => { seeds.push(rep); return new Jitter(rep); }, { deterministic: false }, sequence());
+  const sto = await runVotSupervised(
+    async (rep) => {
+      seeds.push(rep);
+      return new Jitter(rep);
+    },
+    { deterministic: false },
+    sequence(),
+  );
   assert.deepEqual([sto.runs.length, sto.stoppedAsDeterministic, seeds.length], [15, false, 15]);
   // A tracker that claims determinism but gives different runs is not stopped early.
   const liar = await runVotSupervised(async (rep) => new Jitter(rep), { deterministic: true }, sequence(), { maxRepetitions: 6 });
@@ -122,11 +153,26 @@ test('protocol -> writer -> importer -> metrics: failures and accuracy come out 
     await writeVotRun(dir, 'Still', 'unsupervised', seq.name, 1, await runVotUnsupervised(new HoldStill(), seq));
     const zero = () => new Uint8Array(LENGTH);
     const ds: VotDataset = {
-      name: 'synthetic-vot', root: dir, format: 'layout', warnings: [],
-      sequences: [{
-        name: 'slide', length: LENGTH, groundtruth, frames: [], hasImages: false, width: 200, height: 100, metadata: {},
-        tags: withEmpty({ camera_motion: zero(), illum_change: zero(), motion_change: zero(), size_change: zero(), occlusion: zero() }, LENGTH),
-      }],
+      name: 'synthetic-vot',
+      root: dir,
+      format: 'layout',
+      warnings: [],
+      sequences: [
+        {
+          name: 'slide',
+          length: LENGTH,
+          groundtruth,
+          frames: [],
+          hasImages: false,
+          width: 200,
+          height: 100,
+          metadata: {},
+          tags: withEmpty(
+            { camera_motion: zero(), illum_change: zero(), motion_change: zero(), size_change: zero(), occlusion: zero() },
+            LENGTH,
+          ),
+        },
+      ],
     };
     const ev = evaluateVot(ds, await importVotResults(dir, ds), 'legacy');
     const truth = ev.trackers.find((t) => t.tracker === 'Truth')!;

@@ -11,11 +11,21 @@ import { importVotResults, parseVotResult, votResultPath, writeVotRun } from '..
 function dataset(names: string[], length: number): VotDataset {
   const zero = () => new Uint8Array(length);
   return {
-    name: 'tiny', root: '/nowhere', format: 'layout', warnings: [],
+    name: 'tiny',
+    root: '/nowhere',
+    format: 'layout',
+    warnings: [],
     sequences: names.map((name) => ({
-      name, length, frames: [], hasImages: false, metadata: {},
+      name,
+      length,
+      frames: [],
+      hasImages: false,
+      metadata: {},
       groundtruth: Array.from({ length }, () => [0, 0, 10, 0, 10, 10, 0, 10]),
-      tags: withEmpty({ camera_motion: zero(), illum_change: zero(), motion_change: zero(), size_change: zero(), occlusion: zero() }, length),
+      tags: withEmpty(
+        { camera_motion: zero(), illum_change: zero(), motion_change: zero(), size_change: zero(), occlusion: zero() },
+        length,
+      ),
     })),
   };
 }
@@ -52,7 +62,10 @@ test('import: repetitions in order, time files, a missing sequence and a short r
     const [r] = await importVotResults(dir, ds);
     assert.equal(r.tracker, 'T');
     const alpha = r.baseline.get('alpha')!;
-    assert.deepEqual(alpha.map((x) => x.repetition), [1, 2]);
+    assert.deepEqual(
+      alpha.map((x) => x.repetition),
+      [1, 2],
+    );
     assert.deepEqual(alpha[1].lines, [1, [1, 1, 5, 5], 2, 0]);
     assert.deepEqual(alpha[1].times, [0.25, 0.02, 0.02, NaN]);
     assert.deepEqual(r.baseline.get('beta')![0].lines, [1, [1, 1, 5, 5], 0, 0]);
@@ -73,7 +86,11 @@ test('a malformed line inside an imported file stops the import with its path an
     const file = votResultPath(dir, 'T', 'baseline', 'alpha', 1);
     mkdirSync(join(dir, 'T', 'baseline', 'alpha'), { recursive: true });
     writeFileSync(file, '1\n1,1,5,5\n3\n1,1,5,5\n');
-    await assert.rejects(importVotResults(dir, dataset(['alpha'], 4)), (e: unknown) => e instanceof UserError && e.message === `${file}:3: unknown code 3 (expected 1 = initialised, 2 = failure, 0 = skipped)`);
+    await assert.rejects(
+      importVotResults(dir, dataset(['alpha'], 4)),
+      (e: unknown) =>
+        e instanceof UserError && e.message === `${file}:3: unknown code 3 (expected 1 = initialised, 2 = failure, 0 = skipped)`,
+    );
     await assert.rejects(importVotResults(dir, dataset(['alpha'], 4), { trackers: ['Nope'] }), /--trackers: no folder 'Nope'/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -84,10 +101,15 @@ test('the writer produces files the importer reads back (4 decimals, as trax rep
   const dir = mkdtempSync(join(tmpdir(), 'vot-results-write-'));
   try {
     const lines = [1, [10.123456, 20, 30.5, 40.00004], 2, 0, 0, 1] as const;
-    const paths = await writeVotRun(dir, 'Mine', 'baseline', 'alpha', 3, { lines: [...lines] as never, times: [0.5, 0.001, 0.002, NaN, NaN, 0.4] });
+    const paths = await writeVotRun(dir, 'Mine', 'baseline', 'alpha', 3, {
+      lines: [...lines] as never,
+      times: [0.5, 0.001, 0.002, NaN, NaN, 0.4],
+    });
     assert.deepEqual(paths, [join(dir, 'Mine/baseline/alpha/alpha_003.txt'), join(dir, 'Mine/baseline/alpha/alpha_003_time.txt')]);
     assert.equal(readFileSync(paths[0], 'utf8'), '1\n10.1235,20,30.5,40\n2\n0\n0\n1\n');
-    await writeVotRun(dir, 'Mine', 'unsupervised', 'alpha', 1, { lines: [1, [1, 2, 3, 4, 5, 6, 7, 8], [0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 1, 1]] });
+    await writeVotRun(dir, 'Mine', 'unsupervised', 'alpha', 1, {
+      lines: [1, [1, 2, 3, 4, 5, 6, 7, 8], [0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 1, 1]],
+    });
     const [r] = await importVotResults(dir, dataset(['alpha'], 6));
     const run = r.baseline.get('alpha')![0];
     assert.equal(run.repetition, 3);
@@ -115,14 +137,27 @@ test('import through symbolic links: linked tracker, sequence folders and result
     symlinkSync(join(store, 'nowhere', 'beta_002.txt'), join(dir, 'U', 'baseline', 'beta', 'beta_002.txt'));
     symlinkSync(join(store, 'nowhere', 'V'), join(dir, 'V'));
     const res = await importVotResults(dir, ds);
-    assert.deepEqual(res.map((r) => r.tracker), ['T', 'U']);
+    assert.deepEqual(
+      res.map((r) => r.tracker),
+      ['T', 'U'],
+    );
     const [t, u] = res;
     assert.deepEqual(t.baseline.get('alpha')![0].lines, [1, [1, 1, 5, 5], 2, 0]);
     assert.deepEqual(u.baseline.get('alpha')![0].lines, [1, [1, 1, 5, 5], 2, 0]);
-    assert.deepEqual(u.baseline.get('beta')!.map((r) => r.repetition), [1]);
-    assert.deepEqual(u.defects, [`baseline/beta: ${join(dir, 'U', 'baseline', 'beta', 'beta_002.txt')}: dangling symbolic link (to ${join(store, 'nowhere', 'beta_002.txt')}); repetition ignored`]);
-    assert.deepEqual(ds.warnings, [`results: ${join(dir, 'V')}: dangling symbolic link (to ${join(store, 'nowhere', 'V')}); not a tracker folder, skipped`]);
-    await assert.rejects(importVotResults(dir, dataset(['alpha'], 4), { trackers: ['V'] }), (e: unknown) => e instanceof UserError && /^--trackers: V: .*V: dangling symbolic link/.test(e.message));
+    assert.deepEqual(
+      u.baseline.get('beta')!.map((r) => r.repetition),
+      [1],
+    );
+    assert.deepEqual(u.defects, [
+      `baseline/beta: ${join(dir, 'U', 'baseline', 'beta', 'beta_002.txt')}: dangling symbolic link (to ${join(store, 'nowhere', 'beta_002.txt')}); repetition ignored`,
+    ]);
+    assert.deepEqual(ds.warnings, [
+      `results: ${join(dir, 'V')}: dangling symbolic link (to ${join(store, 'nowhere', 'V')}); not a tracker folder, skipped`,
+    ]);
+    await assert.rejects(
+      importVotResults(dir, dataset(['alpha'], 4), { trackers: ['V'] }),
+      (e: unknown) => e instanceof UserError && /^--trackers: V: .*V: dangling symbolic link/.test(e.message),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(store, { recursive: true, force: true });

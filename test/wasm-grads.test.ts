@@ -31,8 +31,20 @@ type Case = {
 async function grads(backend: string, c: Case): Promise<{ dx: Float32Array; df: Float32Array }> {
   await tf.setBackend(backend);
   return tf.tidy(() => {
-    const x = tf.tensor4d(values(c.x.reduce((a, b) => a * b), 1), c.x);
-    const f = tf.tensor4d(values(c.f.reduce((a, b) => a * b), 2), c.f);
+    const x = tf.tensor4d(
+      values(
+        c.x.reduce((a, b) => a * b),
+        1,
+      ),
+      c.x,
+    );
+    const f = tf.tensor4d(
+      values(
+        c.f.reduce((a, b) => a * b),
+        2,
+      ),
+      c.f,
+    );
     const conv = (xx: tf.Tensor4D, ff: tf.Tensor4D) =>
       c.depthwise
         ? tf.depthwiseConv2d(xx, ff, c.strides, c.pad as 'valid', 'NHWC', c.dilations)
@@ -54,13 +66,58 @@ const CASES: Case[] = [
   // SiamFC conv1 shape in miniature: 11x11 stride 2, valid.
   { name: 'conv 11x11 stride 2 valid', x: [2, 31, 29, 3], f: [11, 11, 3, 4], strides: 2, pad: 'valid', dilations: 1, depthwise: false },
   { name: 'conv 3x3 stride 1 same', x: [3, 9, 10, 5], f: [3, 3, 5, 2], strides: 1, pad: 'same', dilations: 1, depthwise: false },
-  { name: 'conv 4x4 stride 3 same (uneven padding)', x: [1, 14, 13, 2], f: [4, 4, 2, 3], strides: 3, pad: 'same', dilations: 1, depthwise: false },
-  { name: 'conv 3x3 stride 2 explicit padding', x: [2, 12, 12, 2], f: [3, 3, 2, 2], strides: 2, pad: [[0, 0], [2, 1], [0, 3], [0, 0]], dilations: 1, depthwise: false },
+  {
+    name: 'conv 4x4 stride 3 same (uneven padding)',
+    x: [1, 14, 13, 2],
+    f: [4, 4, 2, 3],
+    strides: 3,
+    pad: 'same',
+    dilations: 1,
+    depthwise: false,
+  },
+  {
+    name: 'conv 3x3 stride 2 explicit padding',
+    x: [2, 12, 12, 2],
+    f: [3, 3, 2, 2],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [2, 1],
+      [0, 3],
+      [0, 0],
+    ],
+    dilations: 1,
+    depthwise: false,
+  },
   // (tfjs refuses gradients of dilated convolutions on every backend, so none are tested.)
   // Per-sample cross-correlation as a depthwise convolution: exemplar features are the filter.
-  { name: 'depthwise 6x6 over 20x20 (xcorr form)', x: [1, 20, 20, 8], f: [6, 6, 8, 1], strides: 1, pad: 'valid', dilations: 1, depthwise: true },
-  { name: 'depthwise 3x3 stride 2 same, multiplier 2', x: [2, 11, 9, 3], f: [3, 3, 3, 2], strides: 2, pad: 'same', dilations: 1, depthwise: true },
-  { name: 'depthwise 5x5 stride 3 valid, multiplier 3', x: [2, 16, 17, 2], f: [5, 5, 2, 3], strides: 3, pad: 'valid', dilations: 1, depthwise: true },
+  {
+    name: 'depthwise 6x6 over 20x20 (xcorr form)',
+    x: [1, 20, 20, 8],
+    f: [6, 6, 8, 1],
+    strides: 1,
+    pad: 'valid',
+    dilations: 1,
+    depthwise: true,
+  },
+  {
+    name: 'depthwise 3x3 stride 2 same, multiplier 2',
+    x: [2, 11, 9, 3],
+    f: [3, 3, 3, 2],
+    strides: 2,
+    pad: 'same',
+    dilations: 1,
+    depthwise: true,
+  },
+  {
+    name: 'depthwise 5x5 stride 3 valid, multiplier 3',
+    x: [2, 16, 17, 2],
+    f: [5, 5, 2, 3],
+    strides: 3,
+    pad: 'valid',
+    dilations: 1,
+    depthwise: true,
+  },
 ];
 
 test('WASM lacks the filter-gradient kernels until they are registered', async () => {

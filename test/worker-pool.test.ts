@@ -30,30 +30,38 @@ const failed: { failures: JobFailure[]; onFailure(job: TestJob, f: JobFailure): 
   },
 };
 
-test('results come back in the order of the jobs, from both workers, whatever order they finish in', () => withPool(2, async (pool) => {
-  const jobs: TestJob[] = [5, 1, 4, 2, 3, 6].map((n) => ({ kind: 'square', n, delayMs: n * 15 }));
-  const done: number[] = [];
-  const results = await pool.runAll(jobs, { onDone: (_job, _r, i) => done.push(i) });
-  assert.deepEqual(results.map((r) => r.value), [25, 1, 16, 4, 9, 36]);
-  assert.equal(new Set(results.map((r) => r.threadId)).size, 2, 'both workers took jobs');
-  assert.deepEqual([...done].sort(), [0, 1, 2, 3, 4, 5]);
-  assert.notDeepEqual(done, [0, 1, 2, 3, 4, 5], 'onDone follows the finishing order');
-}));
+test('results come back in the order of the jobs, from both workers, whatever order they finish in', () =>
+  withPool(2, async (pool) => {
+    const jobs: TestJob[] = [5, 1, 4, 2, 3, 6].map((n) => ({ kind: 'square', n, delayMs: n * 15 }));
+    const done: number[] = [];
+    const results = await pool.runAll(jobs, { onDone: (_job, _r, i) => done.push(i) });
+    assert.deepEqual(
+      results.map((r) => r.value),
+      [25, 1, 16, 4, 9, 36],
+    );
+    assert.equal(new Set(results.map((r) => r.threadId)).size, 2, 'both workers took jobs');
+    assert.deepEqual([...done].sort(), [0, 1, 2, 3, 4, 5]);
+    assert.notDeepEqual(done, [0, 1, 2, 3, 4, 5], 'onDone follows the finishing order');
+  }));
 
-test('progress messages reach the job that sent them, in order', () => withPool(2, async (pool) => {
-  const seen = new Map<number, number[]>();
-  const jobs: TestJob[] = [{ kind: 'count', to: 3 }, { kind: 'count', to: 5 }];
-  await pool.runAll(jobs, {
-    onProgress: (job, p) => {
-      const to = (job as { to: number }).to;
-      seen.set(to, [...(seen.get(to) ?? []), p]);
-    },
-  });
-  assert.deepEqual(seen.get(3), [1, 2, 3]);
-  assert.deepEqual(seen.get(5), [1, 2, 3, 4, 5]);
-}));
+test('progress messages reach the job that sent them, in order', () =>
+  withPool(2, async (pool) => {
+    const seen = new Map<number, number[]>();
+    const jobs: TestJob[] = [
+      { kind: 'count', to: 3 },
+      { kind: 'count', to: 5 },
+    ];
+    await pool.runAll(jobs, {
+      onProgress: (job, p) => {
+        const to = (job as { to: number }).to;
+        seen.set(to, [...(seen.get(to) ?? []), p]);
+      },
+    });
+    assert.deepEqual(seen.get(3), [1, 2, 3]);
+    assert.deepEqual(seen.get(5), [1, 2, 3, 4, 5]);
+  }));
 
-test('the ready handshake carries each worker\'s info from the pool\'s data', async () => {
+test("the ready handshake carries each worker's info from the pool's data", async () => {
   const pool = await start(1, { greeting: 'bonjour' });
   try {
     assert.equal(pool.info.greeting, 'bonjour');
@@ -71,52 +79,91 @@ test('a setup that throws is a UserError from start(), with its message', async 
   });
 });
 
-test('a job that throws fails alone; the worker carries on with the other jobs', () => withPool(1, async (pool) => {
-  failed.failures = [];
-  const jobs: TestJob[] = [{ kind: 'square', n: 2 }, { kind: 'throw', message: 'bad frame 6' }, { kind: 'square', n: 3 }];
-  const results = await pool.runAll(jobs, { onFailure: failed.onFailure.bind(failed) });
-  assert.deepEqual(results.map((r) => r.value), [4, -1, 9]);
-  assert.equal(results[0].threadId, results[2].threadId, 'same worker before and after the error');
-  assert.equal(failed.failures.length, 1);
-  assert.equal(failed.failures[0].kind, 'error');
-  assert.equal(failed.failures[0].message, 'bad frame 6');
-}));
+test('a job that throws fails alone; the worker carries on with the other jobs', () =>
+  withPool(1, async (pool) => {
+    failed.failures = [];
+    const jobs: TestJob[] = [
+      { kind: 'square', n: 2 },
+      { kind: 'throw', message: 'bad frame 6' },
+      { kind: 'square', n: 3 },
+    ];
+    const results = await pool.runAll(jobs, { onFailure: failed.onFailure.bind(failed) });
+    assert.deepEqual(
+      results.map((r) => r.value),
+      [4, -1, 9],
+    );
+    assert.equal(results[0].threadId, results[2].threadId, 'same worker before and after the error');
+    assert.equal(failed.failures.length, 1);
+    assert.equal(failed.failures[0].kind, 'error');
+    assert.equal(failed.failures[0].message, 'bad frame 6');
+  }));
 
-test('a worker that calls process.exit fails its job only, is replaced, and every other job is done', () => withPool(2, async (pool) => {
-  failed.failures = [];
-  const jobs: TestJob[] = [
-    { kind: 'square', n: 1 }, { kind: 'exit', code: 3 }, { kind: 'square', n: 2, delayMs: 30 },
-    { kind: 'square', n: 3 }, { kind: 'square', n: 4 }, { kind: 'square', n: 5 },
-  ];
-  const results = await pool.runAll(jobs, { onFailure: failed.onFailure.bind(failed) });
-  assert.deepEqual(results.map((r) => r.value), [1, -1, 4, 9, 16, 25]);
-  assert.deepEqual(failed.failures, [{ kind: 'died', message: 'exit code 3' }]);
-  assert.ok(new Set(results.filter((r) => r.value > 0).map((r) => r.threadId)).size >= 2);
-  // The pool stays usable after the replacement.
-  assert.deepEqual((await pool.runAll([{ kind: 'square', n: 7 }, { kind: 'square', n: 8 }])).map((r) => r.value), [49, 64]);
-}));
+test('a worker that calls process.exit fails its job only, is replaced, and every other job is done', () =>
+  withPool(2, async (pool) => {
+    failed.failures = [];
+    const jobs: TestJob[] = [
+      { kind: 'square', n: 1 },
+      { kind: 'exit', code: 3 },
+      { kind: 'square', n: 2, delayMs: 30 },
+      { kind: 'square', n: 3 },
+      { kind: 'square', n: 4 },
+      { kind: 'square', n: 5 },
+    ];
+    const results = await pool.runAll(jobs, { onFailure: failed.onFailure.bind(failed) });
+    assert.deepEqual(
+      results.map((r) => r.value),
+      [1, -1, 4, 9, 16, 25],
+    );
+    assert.deepEqual(failed.failures, [{ kind: 'died', message: 'exit code 3' }]);
+    assert.ok(new Set(results.filter((r) => r.value > 0).map((r) => r.threadId)).size >= 2);
+    // The pool stays usable after the replacement.
+    assert.deepEqual(
+      (
+        await pool.runAll([
+          { kind: 'square', n: 7 },
+          { kind: 'square', n: 8 },
+        ])
+      ).map((r) => r.value),
+      [49, 64],
+    );
+  }));
 
-test('an uncaught exception kills the worker: its job fails with the error\'s message', () => withPool(1, async (pool) => {
-  failed.failures = [];
-  const jobs: TestJob[] = [{ kind: 'crash', message: 'segfault, say' }, { kind: 'square', n: 6 }];
-  const results = await pool.runAll(jobs, { onFailure: failed.onFailure.bind(failed) });
-  assert.deepEqual(results.map((r) => r.value), [-1, 36]);
-  assert.deepEqual(failed.failures, [{ kind: 'died', message: 'segfault, say' }]);
-}));
+test("an uncaught exception kills the worker: its job fails with the error's message", () =>
+  withPool(1, async (pool) => {
+    failed.failures = [];
+    const jobs: TestJob[] = [
+      { kind: 'crash', message: 'segfault, say' },
+      { kind: 'square', n: 6 },
+    ];
+    const results = await pool.runAll(jobs, { onFailure: failed.onFailure.bind(failed) });
+    assert.deepEqual(
+      results.map((r) => r.value),
+      [-1, 36],
+    );
+    assert.deepEqual(failed.failures, [{ kind: 'died', message: 'segfault, say' }]);
+  }));
 
-test('a worker that dies between jobs is replaced before its next job', () => withPool(1, async (pool) => {
-  const [first] = await pool.runAll([{ kind: 'exitAfter', n: 1 }]);
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  const [second] = await pool.runAll([{ kind: 'square', n: 2 }]);
-  assert.equal(second.value, 4);
-  assert.notEqual(second.threadId, first.threadId);
-}));
+test('a worker that dies between jobs is replaced before its next job', () =>
+  withPool(1, async (pool) => {
+    const [first] = await pool.runAll([{ kind: 'exitAfter', n: 1 }]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const [second] = await pool.runAll([{ kind: 'square', n: 2 }]);
+    assert.equal(second.value, 4);
+    assert.notEqual(second.threadId, first.threadId);
+  }));
 
-test('without onFailure, the first failure rejects runAll with the worker named', () => withPool(2, async (pool) => {
-  await assert.rejects(pool.runAll([{ kind: 'square', n: 1 }, { kind: 'exit', code: 5 }]), (err: unknown) => {
-    assert.ok(err instanceof JobFailedError);
-    assert.equal(err.message, 'test worker died: exit code 5');
-    return true;
-  });
-  await assert.rejects(pool.runAll([{ kind: 'throw', message: 'boom' }]), /test worker: Error: boom/);
-}));
+test('without onFailure, the first failure rejects runAll with the worker named', () =>
+  withPool(2, async (pool) => {
+    await assert.rejects(
+      pool.runAll([
+        { kind: 'square', n: 1 },
+        { kind: 'exit', code: 5 },
+      ]),
+      (err: unknown) => {
+        assert.ok(err instanceof JobFailedError);
+        assert.equal(err.message, 'test worker died: exit code 5');
+        return true;
+      },
+    );
+    await assert.rejects(pool.runAll([{ kind: 'throw', message: 'boom' }]), /test worker: Error: boom/);
+  }));

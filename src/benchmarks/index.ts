@@ -60,7 +60,12 @@ export function datasetSize(data: LoadedDataset): number {
 }
 
 /** Raw results on disk -> metrics -> report, for a dataset of either family. */
-export async function scoreResults(data: LoadedDataset, resultsDir: string, out: string, req: ScoreRequest): Promise<{ evaluation: Evaluation; text: string }> {
+export async function scoreResults(
+  data: LoadedDataset,
+  resultsDir: string,
+  out: string,
+  req: ScoreRequest,
+): Promise<{ evaluation: Evaluation; text: string }> {
   if (data.kind === 'otb') {
     const { ev, text } = await otb.score(data.ds, resultsDir, out, req);
     return { evaluation: { kind: 'otb', ev }, text };

@@ -21,19 +21,35 @@ interface BenchOptions {
   experiment: 'baseline' | 'unsupervised';
 }
 
-
 function parseArgs(argv: string[]): BenchOptions {
   const program = new Command('npm run bench --')
     .description('Run registered trackers over a benchmark, store their raw results, score them and draw the comparison')
     .option('--dataset <name>', datasetChoices({ bench: true }), 'synthetic')
     .option('--root <path>', 'dataset folder with images (default data/synthetic for the synthetic sets)')
-    .option('--trackers <names>', 'comma-separated registered trackers or SiamFC model folders given as paths (./m, /data/m; named after the folder) (default: the built-in trackers)', (v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option(
+      '--trackers <names>',
+      'comma-separated registered trackers or SiamFC model folders given as paths (./m, /data/m; named after the folder) (default: the built-in trackers)',
+      (v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+    )
     .addOption(concurrencyOption('worker threads, each with its own engine'))
     .option('--out <dir>', 'output folder (default results/<dataset>)')
     .option('--convention <name>', `scoring rules: ${conventionChoices()}`)
     .option('--seed <n>', 'seed passed to stochastic trackers', positiveInt('--seed'), 1)
-    .addOption(new Option('--experiment <name>', 'VOT: baseline (supervised, resets after failures) or unsupervised (one run, no reset)').choices(['baseline', 'unsupervised']).default('baseline'))
-    .option('--repetitions <n>', 'VOT: repetitions at most (deterministic trackers stop after 3 identical runs)', positiveInt('--repetitions'), 15);
+    .addOption(
+      new Option('--experiment <name>', 'VOT: baseline (supervised, resets after failures) or unsupervised (one run, no reset)')
+        .choices(['baseline', 'unsupervised'])
+        .default('baseline'),
+    )
+    .option(
+      '--repetitions <n>',
+      'VOT: repetitions at most (deterministic trackers stop after 3 identical runs)',
+      positiveInt('--repetitions'),
+      15,
+    );
   return parseCommand<BenchOptions>(addComputeOptions(program), argv);
 }
 
@@ -52,8 +68,16 @@ async function main(): Promise<void> {
   const data = await loadBenchDataset(opts.dataset, opts.root, log);
   const { runBench } = await import('../runner/bench.ts');
   const outcome = await runBench({
-    data, trackers, out: resolve(opts.out ?? join('results', data.ds.name)), concurrency: opts.concurrency,
-    compute, convention, seed: opts.seed, maxRepetitions: opts.repetitions, experiment: opts.experiment, log,
+    data,
+    trackers,
+    out: resolve(opts.out ?? join('results', data.ds.name)),
+    concurrency: opts.concurrency,
+    compute,
+    convention,
+    seed: opts.seed,
+    maxRepetitions: opts.repetitions,
+    experiment: opts.experiment,
+    log,
   });
   process.stdout.write(outcome.text);
 }

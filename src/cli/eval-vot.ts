@@ -39,7 +39,9 @@ export async function runVotEval(opts: VotEvalOptions): Promise<void> {
   // Tracker folders may be symbolic links; if every one is dangling, say so rather than 'no folders'.
   const entries = listDirSync(resultsDir);
   if (!entries.some((e) => e.kind === 'dir')) {
-    throw new UserError(`--results: no tracker folders in ${opts.results} (expected <results>/<tracker>/baseline/<seq>/<seq>_001.txt)${danglingTail(entries)}`);
+    throw new UserError(
+      `--results: no tracker folders in ${opts.results} (expected <results>/<tracker>/baseline/<seq>/<seq>_001.txt)${danglingTail(entries)}`,
+    );
   }
 
   const t0 = performance.now();
@@ -51,5 +53,7 @@ export async function runVotEval(opts: VotEvalOptions): Promise<void> {
   });
   const s = (v: number) => v.toFixed(2);
   const total = (performance.now() - t0) / 1000;
-  process.stdout.write(`${text}time: ${s(total)} s (dataset ${s((t1 - t0) / 1000)} s, import ${s(seconds.import)} s, scoring ${s(seconds.scoring)} s, report ${s(seconds.report)} s)\n`);
+  process.stdout.write(
+    `${text}time: ${s(total)} s (dataset ${s((t1 - t0) / 1000)} s, import ${s(seconds.import)} s, scoring ${s(seconds.scoring)} s, report ${s(seconds.report)} s)\n`,
+  );
 }

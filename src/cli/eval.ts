@@ -19,7 +19,11 @@ function parseArgs(argv: string[]): EvalOptions {
     .requiredOption('--results <dir>', 'folder with one subfolder of result files per tracker')
     .requiredOption('--out <dir>', 'where to write the report and warnings.txt')
     .option('--trackers <names>', 'comma-separated tracker folders to evaluate (default: all)', (v) =>
-      v.split(',').map((s) => s.trim()).filter(Boolean))
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .option('--convention <name>', conventionChoices());
   return parseCommand<EvalOptions>(program, argv);
 }
@@ -49,7 +53,9 @@ async function main(): Promise<void> {
   // Tracker folders may be symbolic links; if every one is dangling, say so rather than 'no folders'.
   const entries = listDirSync(resultsDir);
   if (!entries.some((e) => e.kind === 'dir')) {
-    throw new UserError(`--results: no tracker folders in ${opts.results} (expected <results>/<tracker>/<sequence>.txt)${danglingTail(entries)}`);
+    throw new UserError(
+      `--results: no tracker folders in ${opts.results} (expected <results>/<tracker>/<sequence>.txt)${danglingTail(entries)}`,
+    );
   }
 
   // Loaded after the options are checked: a typo is answered at once, without loading the plotting stack.

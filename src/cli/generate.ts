@@ -4,20 +4,31 @@ import { Command, CommanderError, Option } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import {
-  ensureSynthetic, PRESETS, SPLITS, SYNTHETIC_DEFAULTS, type PresetName, type SplitName, type SyntheticOptions,
+  ensureSynthetic,
+  PRESETS,
+  SPLITS,
+  SYNTHETIC_DEFAULTS,
+  type PresetName,
+  type SplitName,
+  type SyntheticOptions,
 } from '../synthetic/index.ts';
 
 function whole(option: string, min: number) {
   return (raw: string): number => {
     const v = Number(raw);
-    if (raw.trim() === '' || !Number.isInteger(v) || v < min) throw new UserError(`${option}: expected a whole number >= ${min}, got '${raw}'`);
+    if (raw.trim() === '' || !Number.isInteger(v) || v < min)
+      throw new UserError(`${option}: expected a whole number >= ${min}, got '${raw}'`);
     return v;
   };
 }
 
 function splitList(raw: string): SplitName[] {
-  const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  for (const n of names) if (!(SPLITS as readonly string[]).includes(n)) throw new UserError(`--splits: unknown split '${n}' (expected ${SPLITS.join(', ')})`);
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const n of names)
+    if (!(SPLITS as readonly string[]).includes(n)) throw new UserError(`--splits: unknown split '${n}' (expected ${SPLITS.join(', ')})`);
   if (names.length === 0) throw new UserError(`--splits: expected one or more of ${SPLITS.join(', ')}`);
   return names as SplitName[];
 }
@@ -39,7 +50,11 @@ async function main(): Promise<void> {
     .option('--width <px>', `frame width (default ${d.width})`, whole('--width', 1))
     .option('--height <px>', `frame height (default ${d.height})`, whole('--height', 1))
     .option('--quality <q>', `JPEG quality 1..100 (default ${d.quality})`, whole('--quality', 1))
-    .option('--workers <n>', 'threads rendering sequences (default: the cores, at most 4; small sets render in one); output is the same', whole('--workers', 1))
+    .option(
+      '--workers <n>',
+      'threads rendering sequences (default: the cores, at most 4; small sets render in one); output is the same',
+      whole('--workers', 1),
+    )
     .option('--force', 'regenerate even when the cached set matches', false);
   program.exitOverride().configureOutput({ writeErr: () => {} });
   try {
@@ -58,16 +73,31 @@ async function main(): Promise<void> {
   const dir = resolve(o.out ?? preset.dir);
   const picked: SyntheticOptions = Object.fromEntries(
     Object.entries({
-      seed: o.seed, testSequences: o.sequences, testFrames: o.frames, trainSequences: o.trainSequences, trainFrames: o.trainFrames,
-      width: o.width, height: o.height, quality: o.quality,
+      seed: o.seed,
+      testSequences: o.sequences,
+      testFrames: o.frames,
+      trainSequences: o.trainSequences,
+      trainFrames: o.trainFrames,
+      width: o.width,
+      height: o.height,
+      quality: o.quality,
     }).filter(([, v]) => v !== undefined),
   );
   const option: Record<string, string> = {
-    seed: '--seed', testSequences: '--sequences', testFrames: '--frames', trainSequences: '--train-sequences',
-    trainFrames: '--train-frames', width: '--width', height: '--height', quality: '--quality', workers: '--workers',
+    seed: '--seed',
+    testSequences: '--sequences',
+    testFrames: '--frames',
+    trainSequences: '--train-sequences',
+    trainFrames: '--train-frames',
+    width: '--width',
+    height: '--height',
+    quality: '--quality',
+    workers: '--workers',
   };
 
-  const bar = process.stderr.isTTY ? new SingleBar({ format: '{split} [{bar}] {value}/{total} frames | {sequence} | eta {eta_formatted}', hideCursor: true }) : null;
+  const bar = process.stderr.isTTY
+    ? new SingleBar({ format: '{split} [{bar}] {value}/{total} frames | {sequence} | eta {eta_formatted}', hideCursor: true })
+    : null;
   let barSplit: string | undefined;
   const started = performance.now();
   const status = new Map<SplitName, string>();
@@ -102,7 +132,9 @@ async function main(): Promise<void> {
 
   for (const split of SPLITS.filter((s) => splits.has(s))) {
     const s = manifest.splits[split]!;
-    const where = Object.entries(s.layouts).map(([layout, rel]) => `${layout} ${resolve(dir, rel!)}`).join(', ');
+    const where = Object.entries(s.layouts)
+      .map(([layout, rel]) => `${layout} ${resolve(dir, rel!)}`)
+      .join(', ');
     process.stdout.write(
       `${split}: ${status.get(split)}; ${s.sequences.length} sequences x ${s.settings.frames} frames (${s.settings.width}x${s.settings.height}), ` +
         `seed ${s.settings.seed} -> ${s.splitSeed}, ${(s.bytes / 1e6).toFixed(1)} MB of JPEG: ${where}\n`,

@@ -14,7 +14,10 @@ interface ImportOptions {
 function parseArgs(argv: string[]): ImportOptions {
   const program = new Command('npm run import-model --')
     .description('Import SiamFC weights from TFLite flatbuffers (a file or a folder of them) into a model folder the trackers load')
-    .requiredOption('--tflite <path>', 'a .tflite file or a folder of them (embedding graphs, optionally cross_correlation_*.tflite for the head)')
+    .requiredOption(
+      '--tflite <path>',
+      'a .tflite file or a folder of them (embedding graphs, optionally cross_correlation_*.tflite for the head)',
+    )
     .requiredOption('--out <dir>', 'model folder to write (model.json + weights.bin), e.g. models/siamfc-pretrained')
     .option('--force', 'replace a model already in --out', false);
   return parseCommand<ImportOptions>(program, argv);
@@ -23,7 +26,8 @@ function parseArgs(argv: string[]): ImportOptions {
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv);
   // A model folder may be a committed or trained model: never replaced silently.
-  if (existsSync(join(opts.out, 'model.json')) && !opts.force) throw new UserError(`--out: ${opts.out} already holds a model (model.json); pass --force to replace it`);
+  if (existsSync(join(opts.out, 'model.json')) && !opts.force)
+    throw new UserError(`--out: ${opts.out} already holds a model (model.json); pass --force to replace it`);
   const { importTflite } = await import('../trackers/siamfc/tflite-import.ts');
   const s = await importTflite(opts.tflite, opts.out);
   const lines = [

@@ -72,9 +72,20 @@ async function main(): Promise<void> {
   const compute = computeRequest(opts);
   await preflightCompute(compute);
 
-  const [{ loadBenchDataset }, { runBench }, { builtInTrackerNames, selectTrackers }, { modelsRoot }, { metricsOf, compareMetrics, formatDifferences }, { modelFingerprint }] = await Promise.all([
-    import('../runner/bench-dataset.ts'), import('../runner/bench.ts'), import('../trackers/registry.ts'),
-    import('../trackers/siamfc/factory.ts'), import('../regress/metrics.ts'), import('../regress/fingerprint.ts'),
+  const [
+    { loadBenchDataset },
+    { runBench },
+    { builtInTrackerNames, selectTrackers },
+    { modelsRoot },
+    { metricsOf, compareMetrics, formatDifferences },
+    { modelFingerprint },
+  ] = await Promise.all([
+    import('../runner/bench-dataset.ts'),
+    import('../runner/bench.ts'),
+    import('../trackers/registry.ts'),
+    import('../trackers/siamfc/factory.ts'),
+    import('../regress/metrics.ts'),
+    import('../regress/fingerprint.ts'),
   ]);
   const trackers = builtInTrackerNames();
   const data = await loadBenchDataset('synthetic', undefined, log, 'regress');
@@ -84,16 +95,29 @@ async function main(): Promise<void> {
   } else {
     await rm(out, { recursive: true, force: true }); // a regression run never resumes stale results
   }
-  const outcome = await runBench({ data, trackers: selectTrackers(trackers), out, concurrency: opts.concurrency, compute, convention: 'otb', seed: 1, log });
+  const outcome = await runBench({
+    data,
+    trackers: selectTrackers(trackers),
+    out,
+    concurrency: opts.concurrency,
+    compute,
+    convention: 'otb',
+    seed: 1,
+    log,
+  });
   if (outcome.evaluation.kind !== 'otb') throw new Error('regression set is one-pass');
   const current = metricsOf(outcome.evaluation.ev);
   const models = Object.fromEntries(trackers.map((t) => [t, modelFingerprint(join(modelsRoot(), t))]));
 
   if (opts.update) {
     const b: Baseline = {
-      format: BASELINE_FORMAT, created: new Date().toISOString(),
+      format: BASELINE_FORMAT,
+      created: new Date().toISOString(),
       dataset: { preset: 'regress', root: 'data/synthetic-regress', sequences: data.kind === 'otb' ? data.ds.targets.length : 0 },
-      backend: outcome.backend, convention: 'otb', models, metrics: current,
+      backend: outcome.backend,
+      convention: 'otb',
+      models,
+      metrics: current,
     };
     await writeFileAtomic(baselineFile, `${JSON.stringify(b, null, 1)}\n`);
     process.stdout.write(`${outcome.text}\nbaseline written: ${baselineFile}\n`);
@@ -103,15 +127,28 @@ async function main(): Promise<void> {
   const diffs = compareMetrics(b.metrics, current, opts.tolerance);
   const modelLines = trackers.map((t) => {
     const same = (b.models[t] ?? null) === models[t];
-    return { t, same, line: `${t.padEnd(10)} ${same ? 'same as baseline' : `CHANGED (baseline ${String(b.models[t]).slice(0, 12)}, now ${String(models[t]).slice(0, 12)})`}` };
+    return {
+      t,
+      same,
+      line: `${t.padEnd(10)} ${same ? 'same as baseline' : `CHANGED (baseline ${String(b.models[t]).slice(0, 12)}, now ${String(models[t]).slice(0, 12)})`}`,
+    };
   });
-  const backendNote = outcome.backend === b.backend ? '' : `note: the baseline was made on ${b.backend}, this run on ${outcome.backend}; small differences are expected\n`;
-  process.stdout.write(`${formatDifferences(diffs, opts.tolerance)}\nmodel files:\n${modelLines.map((m) => `  ${m.line}`).join('\n')}\n${backendNote}`);
+  const backendNote =
+    outcome.backend === b.backend
+      ? ''
+      : `note: the baseline was made on ${b.backend}, this run on ${outcome.backend}; small differences are expected\n`;
+  process.stdout.write(
+    `${formatDifferences(diffs, opts.tolerance)}\nmodel files:\n${modelLines.map((m) => `  ${m.line}`).join('\n')}\n${backendNote}`,
+  );
   const failed = diffs.filter((d) => !d.ok).length;
   const changedModels = modelLines.filter((m) => !m.same).map((m) => m.t);
   if (failed > 0 || changedModels.length > 0) {
-    const why = [failed > 0 ? `${failed} metric(s) moved more than ${opts.tolerance}` : '', changedModels.length > 0 ? `model files changed: ${changedModels.join(', ')}` : '']
-      .filter(Boolean).join('; ');
+    const why = [
+      failed > 0 ? `${failed} metric(s) moved more than ${opts.tolerance}` : '',
+      changedModels.length > 0 ? `model files changed: ${changedModels.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
     throw new UserError(`regression: ${why} (if intended, update the baseline: npm run regress -- --update)`);
   }
   process.stdout.write('regression check passed\n');

@@ -31,15 +31,26 @@ interface ReproduceOptions {
 
 function parseArgs(argv: string[]): ReproduceOptions {
   const program = new Command('npm run reproduce --')
-    .description("The paper's comparison in one command: SiamFC trained with the logistic loss (baseline) vs the global similarity loss (ours)")
-    .option('--retrain', 'train both models first with the committed recipe (about 20 minutes on 2 cores with ONNX Runtime), then compare those', false)
+    .description(
+      "The paper's comparison in one command: SiamFC trained with the logistic loss (baseline) vs the global similarity loss (ours)",
+    )
+    .option(
+      '--retrain',
+      'train both models first with the committed recipe (about 20 minutes on 2 cores with ONNX Runtime), then compare those',
+      false,
+    )
     .option('--models <dir>', 'compare the models in <dir>/siamfc and <dir>/siamfc-gs (default: the committed models/)')
     .option('--dataset <name>', `one-pass benchmark to compare on: ${datasetChoices({ family: 'otb', bench: true })}`, 'synthetic')
     .option('--root <dir>', 'its folder (default data/synthetic, generated once; OTB needs a raw folder with images)')
     .option('--out <dir>', 'output folder', 'results/reproduce')
     .addOption(concurrencyOption('worker threads for tracking'))
     .option('--epochs <n>', 'with --retrain: epochs', positiveInt('--epochs'), PAPER_RECIPE.epochs)
-    .option('--pairs-per-epoch <n>', 'with --retrain: training pairs per epoch', positiveInt('--pairs-per-epoch'), PAPER_RECIPE.pairsPerEpoch);
+    .option(
+      '--pairs-per-epoch <n>',
+      'with --retrain: training pairs per epoch',
+      positiveInt('--pairs-per-epoch'),
+      PAPER_RECIPE.pairsPerEpoch,
+    );
   return parseCommand<ReproduceOptions>(addComputeOptions(program), argv);
 }
 
@@ -71,7 +82,9 @@ function trainChild(args: string[], label: string, log: (line: string) => void):
       });
     }
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? res() : reject(new UserError(`training ${label} failed (exit ${code}): ${last.at(-1) ?? ''}`))));
+    child.on('exit', (code) =>
+      code === 0 ? res() : reject(new UserError(`training ${label} failed (exit ${code}): ${last.at(-1) ?? ''}`)),
+    );
   });
 }
 
@@ -82,12 +95,15 @@ async function main(): Promise<void> {
   const compute = computeRequest(opts);
   await preflightCompute(compute);
   const { benchDatasetKind } = await import('../runner/bench-dataset.ts');
-  if (benchDatasetKind(opts.dataset).kind !== 'otb') throw new UserError(`--dataset: the paper's comparison is one-pass (success and precision plots); ${opts.dataset} is a VOT set`);
-  if (opts.retrain && opts.models) throw new UserError('--retrain and --models exclude each other (--retrain writes its models into <out>/models)');
+  if (benchDatasetKind(opts.dataset).kind !== 'otb')
+    throw new UserError(`--dataset: the paper's comparison is one-pass (success and precision plots); ${opts.dataset} is a VOT set`);
+  if (opts.retrain && opts.models)
+    throw new UserError('--retrain and --models exclude each other (--retrain writes its models into <out>/models)');
   let modelsDir = opts.models ? resolve(opts.models) : undefined;
   if (modelsDir) {
     for (const m of PAPER_MODELS) {
-      if (!existsSync(join(modelsDir, m.tracker, 'model.json'))) throw new UserError(`--models: ${join(modelsDir, m.tracker, 'model.json')} is missing`);
+      if (!existsSync(join(modelsDir, m.tracker, 'model.json')))
+        throw new UserError(`--models: ${join(modelsDir, m.tracker, 'model.json')} is missing`);
     }
   }
 
@@ -102,33 +118,54 @@ async function main(): Promise<void> {
     log(`training both models in parallel (recipe: ${JSON.stringify(recipe)}); an interrupted run resumes from its checkpoints`);
     // One process per model, side by side: ORT gets half the cores each, tfjs WASM uses one anyway.
     const computeArgs = trainComputeArgs(compute, PAPER_MODELS.length);
-    await Promise.all(PAPER_MODELS.map((m) => trainChild([...recipeArgs(recipe, m.loss, join(modelsDir!, m.tracker)), ...computeArgs], m.tracker, log)));
+    await Promise.all(
+      PAPER_MODELS.map((m) => trainChild([...recipeArgs(recipe, m.loss, join(modelsDir!, m.tracker)), ...computeArgs], m.tracker, log)),
+    );
   }
   // Worker threads read the models root from the environment.
   if (modelsDir) process.env.SIAMBENCH_MODELS = modelsDir;
 
-  const [{ loadBenchDataset }, { runBench }, { compareTrackers, comparisonCsv, comparisonMarkdown }, { selectTrackers }] = await Promise.all([
-    import('../runner/bench-dataset.ts'), import('../runner/bench.ts'), import('../benchmarks/otb/report/comparison.ts'), import('../trackers/registry.ts'),
-  ]);
+  const [{ loadBenchDataset }, { runBench }, { compareTrackers, comparisonCsv, comparisonMarkdown }, { selectTrackers }] =
+    await Promise.all([
+      import('../runner/bench-dataset.ts'),
+      import('../runner/bench.ts'),
+      import('../benchmarks/otb/report/comparison.ts'),
+      import('../trackers/registry.ts'),
+    ]);
   const data = await loadBenchDataset(opts.dataset, opts.root, log);
   const benchOut = join(out, 'comparison');
   await rm(benchOut, { recursive: true, force: true }); // models may have changed since a previous run
   const outcome = await runBench({
-    data, trackers: selectTrackers([...PAPER_MODELS.map((m) => m.tracker), 'static']), out: benchOut,
-    concurrency: opts.concurrency, compute, convention: 'otb', seed: 1, log,
+    data,
+    trackers: selectTrackers([...PAPER_MODELS.map((m) => m.tracker), 'static']),
+    out: benchOut,
+    concurrency: opts.concurrency,
+    compute,
+    convention: 'otb',
+    seed: 1,
+    log,
   });
   if (outcome.evaluation.kind !== 'otb') throw new Error('the comparison is one-pass');
   const [base, ours] = PAPER_MODELS.map((m) => m.tracker);
   const rows = compareTrackers(outcome.evaluation.ev, base, ours);
   const md = comparisonMarkdown(rows, base, ours);
   await writeFileAtomic(join(out, 'comparison.csv'), comparisonCsv(rows, base, ours));
-  await writeFileAtomic(join(out, 'comparison.md'), `# ${PAPER_MODELS[0].label} vs ${PAPER_MODELS[1].label}\n\n${data.ds.name} (${data.ds.root}, ${data.kind === 'otb' ? data.ds.targets.length : 0} sequences), one-pass, convention otb; models: ${modelsDir ?? 'models/ (committed)'}.\n\n${md}`);
-  process.stdout.write([
-    outcome.text.trimEnd(), '',
-    `${PAPER_MODELS[0].label} = ${base}, ${PAPER_MODELS[1].label} = ${ours}:`, '', md,
-    `plots: ${join(benchOut, 'success.png')}, ${join(benchOut, 'precision.png')}, per attribute in ${join(benchOut, 'attributes')}`,
-    `table: ${join(out, 'comparison.md')}, ${join(out, 'comparison.csv')}`, '',
-  ].join('\n'));
+  await writeFileAtomic(
+    join(out, 'comparison.md'),
+    `# ${PAPER_MODELS[0].label} vs ${PAPER_MODELS[1].label}\n\n${data.ds.name} (${data.ds.root}, ${data.kind === 'otb' ? data.ds.targets.length : 0} sequences), one-pass, convention otb; models: ${modelsDir ?? 'models/ (committed)'}.\n\n${md}`,
+  );
+  process.stdout.write(
+    [
+      outcome.text.trimEnd(),
+      '',
+      `${PAPER_MODELS[0].label} = ${base}, ${PAPER_MODELS[1].label} = ${ours}:`,
+      '',
+      md,
+      `plots: ${join(benchOut, 'success.png')}, ${join(benchOut, 'precision.png')}, per attribute in ${join(benchOut, 'attributes')}`,
+      `table: ${join(out, 'comparison.md')}, ${join(out, 'comparison.csv')}`,
+      '',
+    ].join('\n'),
+  );
 }
 
 runMain(main);

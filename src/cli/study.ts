@@ -22,17 +22,23 @@ const TRAIN_CLI = fileURLToPath(new URL('./train.ts', import.meta.url));
 
 async function main(): Promise<void> {
   const program = new Command('npm run study --')
-    .description('A study of training losses (studies/*.json): configurations x seeds trained with one recipe, every model tracked on the test sets, each configuration compared with the baseline with bootstrap intervals and a sign-flip test')
+    .description(
+      'A study of training losses (studies/*.json): configurations x seeds trained with one recipe, every model tracked on the test sets, each configuration compared with the baseline with bootstrap intervals and a sign-flip test',
+    )
     .option('--spec <file>', 'study spec (studies/*.json)')
     .option('--out <dir>', 'study folder; a killed study resumes in it')
     .option('--data <dir>', 'generated training and test data (default <out>/data)')
-    .option('--recompute <dir>', 'only rewrite the statistics (study.csv, per_attribute.csv, study.md, forest plots) of a study folder from its per_run.csv')
+    .option(
+      '--recompute <dir>',
+      'only rewrite the statistics (study.csv, per_attribute.csv, study.md, forest plots) of a study folder from its per_run.csv',
+    )
     .addOption(concurrencyOption('parallel training processes, then tracking workers'));
   const opts = parseCommand<StudyOptions>(addComputeOptions(program), process.argv);
   const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
   if (opts.recompute !== undefined) {
-    if (opts.spec !== undefined || opts.out !== undefined) throw new UserError('--recompute takes the study folder alone (no --spec, no --out)');
+    if (opts.spec !== undefined || opts.out !== undefined)
+      throw new UserError('--recompute takes the study folder alone (no --spec, no --out)');
     const { readPerRun, writeStatistics } = await import('../study/outputs.ts');
     const dir = resolve(opts.recompute);
     const { files } = await writeStatistics(dir, await readPerRun(join(dir, 'per_run.csv')));
@@ -47,7 +53,15 @@ async function main(): Promise<void> {
   await preflightCompute(compute);
   const { runStudy } = await import('../study/run.ts');
   const t0 = performance.now();
-  const { files } = await runStudy({ spec, out: opts.out, data: opts.data, concurrency: opts.concurrency, compute, trainCli: TRAIN_CLI, log });
+  const { files } = await runStudy({
+    spec,
+    out: opts.out,
+    data: opts.data,
+    concurrency: opts.concurrency,
+    compute,
+    trainCli: TRAIN_CLI,
+    log,
+  });
   log(`[study] done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   process.stdout.write(`${files.map((f) => `${f}\n`).join('')}`);
 }

@@ -26,7 +26,9 @@ async function syntheticProvenance(splitDir: string): Promise<Record<string, unk
   const { readManifest } = await import('../synthetic/manifest.ts');
   const m = await readManifest(dirname(resolve(splitDir)));
   const train = m.splits.train;
-  return train && train.layouts.got10k === basename(resolve(splitDir)) ? { generator: m.generator, version: m.version, settings: train.settings, splitSeed: train.splitSeed } : null;
+  return train && train.layouts.got10k === basename(resolve(splitDir))
+    ? { generator: m.generator, version: m.version, settings: train.settings, splitSeed: train.splitSeed }
+    : null;
 }
 
 function num(option: string, check: (v: number) => boolean, what: string) {
@@ -57,21 +59,43 @@ async function main(): Promise<void> {
     .option('--lr-end <end>', 'learning rate of the last epoch (geometric in between)', positive('--lr-end'), 1e-5)
     .option('--momentum <m>', 'SGD momentum', nonNegative('--momentum'), 0.9)
     .option('--weight-decay <d>', 'L2 weight decay on convolution kernels', nonNegative('--weight-decay'), 5e-4)
-    .option('--seed <n>', 'seed for weights, pairs, augmentation and the validation split', num('--seed', Number.isInteger, 'an integer'), 1)
+    .option(
+      '--seed <n>',
+      'seed for weights, pairs, augmentation and the validation split',
+      num('--seed', Number.isInteger, 'an integer'),
+      1,
+    )
     .option('--val-fraction <f>', 'fraction of sequences held out for validation', nonNegative('--val-fraction'), 0.1)
     .option('--val-pairs <n>', 'validation pairs scored after each epoch', nonNegative('--val-pairs'), 64)
     .option('--max-gap <frames>', 'largest frame distance within a pair', count('--max-gap'), DEFAULT_PAIR_SETTINGS.maxGap)
     .option('--stretch <f>', 'largest random stretch', nonNegative('--stretch'), DEFAULT_CROP_SETTINGS.maxStretch)
     .option('--shift <px>', 'largest random shift', nonNegative('--shift'), DEFAULT_CROP_SETTINGS.maxShift)
-    .option('--gray <p>', 'probability of a grey pair', num('--gray', (v) => v >= 0 && v <= 1, 'a probability 0..1'), DEFAULT_CROP_SETTINGS.grayProb)
-    .option('--pos-radius <px>', 'label radius of positive cells, in search-image pixels', positive('--pos-radius'), DEFAULT_LOSS_SETTINGS.labels.radiusPx)
+    .option(
+      '--gray <p>',
+      'probability of a grey pair',
+      num('--gray', (v) => v >= 0 && v <= 1, 'a probability 0..1'),
+      DEFAULT_CROP_SETTINGS.grayProb,
+    )
+    .option(
+      '--pos-radius <px>',
+      'label radius of positive cells, in search-image pixels',
+      positive('--pos-radius'),
+      DEFAULT_LOSS_SETTINGS.labels.radiusPx,
+    )
     .option('--eta <w>', 'global loss: weight of the hard-sample term', nonNegative('--eta'), DEFAULT_LOSS_SETTINGS.global.eta)
     .option('--alpha <m>', 'global loss: margin of the hardest pair', nonNegative('--alpha'), DEFAULT_LOSS_SETTINGS.global.alpha)
     .option('--delta <m>', 'global loss: required gap between the means', nonNegative('--delta'), DEFAULT_LOSS_SETTINGS.global.delta)
     .option('--lambda <w>', 'global loss: weight of the mean-gap term', nonNegative('--lambda'), DEFAULT_LOSS_SETTINGS.global.lambda)
     .addOption(new Option('--gs-scores <kind>', 'global loss: scores the statistics use').choices(['sigmoid', 'logits']).default('sigmoid'))
-    .addOption(new Option('--gs-pooling <how>', 'global loss: statistics per map or over the batch').choices(['map', 'batch']).default('map'))
-    .option('--gs-logistic <w>', 'global loss: weight of the balanced logistic loss added to it (0: the global loss alone)', nonNegative('--gs-logistic'), 0)
+    .addOption(
+      new Option('--gs-pooling <how>', 'global loss: statistics per map or over the batch').choices(['map', 'batch']).default('map'),
+    )
+    .option(
+      '--gs-logistic <w>',
+      'global loss: weight of the balanced logistic loss added to it (0: the global loss alone)',
+      nonNegative('--gs-logistic'),
+      0,
+    )
     .option('--resume', 'continue from <out>/training/checkpoint if present', false)
     .option('--keep-checkpoint', 'keep the last checkpoint after the model is saved', false)
     .showHelpAfterError();
@@ -85,7 +109,8 @@ async function main(): Promise<void> {
   const o = program.opts();
   const loss = o.loss as LossName;
   const outDir: string = o.out ?? DEFAULT_OUT[loss];
-  if (o.searchSize <= o.exemplarSize) throw new UserError(`--search-size (${o.searchSize}) must exceed --exemplar-size (${o.exemplarSize})`);
+  if (o.searchSize <= o.exemplarSize)
+    throw new UserError(`--search-size (${o.searchSize}) must exceed --exemplar-size (${o.exemplarSize})`);
 
   // The engine before any data: a bad request or a missing CUDA provider fails at once, in one line.
   const request = computeRequest(o);
@@ -104,13 +129,35 @@ async function main(): Promise<void> {
     labels: { radiusPx: o.posRadius, stride: 8 },
     logistic: DEFAULT_LOSS_SETTINGS.logistic,
     // logisticWeight only when set, so that the records of models trained before it stay as they were.
-    global: { eta: o.eta, alpha: o.alpha, delta: o.delta, lambda: o.lambda, scores: o.gsScores, pooling: o.gsPooling, ...(o.gsLogistic > 0 ? { logisticWeight: o.gsLogistic } : {}) },
+    global: {
+      eta: o.eta,
+      alpha: o.alpha,
+      delta: o.delta,
+      lambda: o.lambda,
+      scores: o.gsScores,
+      pooling: o.gsPooling,
+      ...(o.gsLogistic > 0 ? { logisticWeight: o.gsLogistic } : {}),
+    },
   };
-  const cfg: NetworkConfig = { width: o.width, exemplarSize: o.exemplarSize, searchSize: o.searchSize, headScale: 0.001, bnEps: 1e-6, bnMomentum: 0.05 };
+  const cfg: NetworkConfig = {
+    width: o.width,
+    exemplarSize: o.exemplarSize,
+    searchSize: o.searchSize,
+    headScale: 0.001,
+    bnEps: 1e-6,
+    bnMomentum: 0.05,
+  };
   // The network first: an engine that cannot build it fails before any data is read.
   const model = await createSiamfcTrainable(compute, cfg, deriveSeed(o.seed, 'weights'), loss, lossSettings);
   const pairs = { ...DEFAULT_PAIR_SETTINGS, maxGap: o.maxGap };
-  const data = await prepareData(o.data, { valFraction: o.valFraction, valPairs: o.valPairs, seed: o.seed, batchSize: o.batch, pairs, crops });
+  const data = await prepareData(o.data, {
+    valFraction: o.valFraction,
+    valPairs: o.valPairs,
+    seed: o.seed,
+    batchSize: o.batch,
+    pairs,
+    crops,
+  });
   const schedule: Schedule = {
     epochs: o.epochs,
     stepsPerEpoch: Math.max(1, Math.round(o.pairsPerEpoch / o.batch)),
@@ -122,7 +169,9 @@ async function main(): Promise<void> {
   };
   const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
   if (compute.fallback) log(`ONNX Runtime is not in use (${compute.fallback}); training on ${compute.label}`);
-  log(`training '${loss}' on ${model.engine}: ${data.trainSequences} sequences from ${data.splitDir}, ${data.valSequences.length} held out; ${schedule.epochs} epochs x ${schedule.stepsPerEpoch} steps of ${schedule.batchSize}`);
+  log(
+    `training '${loss}' on ${model.engine}: ${data.trainSequences} sequences from ${data.splitDir}, ${data.valSequences.length} held out; ${schedule.epochs} epochs x ${schedule.stepsPerEpoch} steps of ${schedule.batchSize}`,
+  );
   const result = await train({
     model,
     batches: (rng) => new PairBatches(data.sampler, rng, o.batch, crops),
@@ -135,8 +184,20 @@ async function main(): Promise<void> {
     keepCheckpoint: o.keepCheckpoint,
     record: {
       loss,
-      lossSettings: loss === 'logistic' ? { labels: lossSettings.labels, logistic: lossSettings.logistic } : loss === 'global' ? { labels: lossSettings.labels, global: lossSettings.global, ...(o.gsLogistic > 0 ? { logistic: lossSettings.logistic } : {}) } : { labels: lossSettings.labels },
-      data: { dir: data.splitDir, trainSequences: data.trainSequences, valSequences: data.valSequences, pairs, crops, synthetic: await syntheticProvenance(data.splitDir) },
+      lossSettings:
+        loss === 'logistic'
+          ? { labels: lossSettings.labels, logistic: lossSettings.logistic }
+          : loss === 'global'
+            ? { labels: lossSettings.labels, global: lossSettings.global, ...(o.gsLogistic > 0 ? { logistic: lossSettings.logistic } : {}) }
+            : { labels: lossSettings.labels },
+      data: {
+        dir: data.splitDir,
+        trainSequences: data.trainSequences,
+        valSequences: data.valSequences,
+        pairs,
+        crops,
+        synthetic: await syntheticProvenance(data.splitDir),
+      },
       backend: compute.label,
       compute: { engine: compute.engine, provider: compute.provider, threads: compute.threads },
     },

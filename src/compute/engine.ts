@@ -84,7 +84,8 @@ export async function selectCompute(request: ComputeRequest, workers = 1): Promi
       const threads = req.threads ?? threadsPerWorker(workers);
       return { engine: 'ort', provider: device, threads, label: `ort/${device}/${threads}t` };
     } catch (err) {
-      if (req.engine === 'ort') throw err instanceof UserError && !err.message.startsWith('--') ? new UserError(`--engine ort: ${err.message}`) : err;
+      if (req.engine === 'ort')
+        throw err instanceof UserError && !err.message.startsWith('--') ? new UserError(`--engine ort: ${err.message}`) : err;
       fallback = (err as Error).message;
     }
   }

@@ -63,7 +63,12 @@ function nhwc(t: tf.Tensor, format: Attrs['dataFormat']): tf.Tensor4D {
 
 /** Pads (positive) or crops (negative) each spatial side of an NHWC tensor. */
 function padOrCrop(t: tf.Tensor4D, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
-  const padded = tf.pad(t, [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]]);
+  const padded = tf.pad(t, [
+    [0, 0],
+    [Math.max(0, top), Math.max(0, bottom)],
+    [Math.max(0, left), Math.max(0, right)],
+    [0, 0],
+  ]);
   const [n, h, w, c] = padded.shape;
   const ct = Math.max(0, -top);
   const cl = Math.max(0, -left);
@@ -75,7 +80,7 @@ function convInfo(xShape: number[], filterShape: number[], attrs: Attrs, depthwi
   const f = filterShape as [number, number, number, number];
   const strides = pair(attrs.strides);
   const dilations = pair(attrs.dilations);
-    return backend_util.computeConv2DInfo(x, f, strides, dilations, attrs.pad, attrs.dimRoundingMode, depthwise, 'channelsLast');
+  return backend_util.computeConv2DInfo(x, f, strides, dilations, attrs.pad, attrs.dimRoundingMode, depthwise, 'channelsLast');
 }
 
 const conv2dBackpropFilter: Composite = ({ x, dy }, attrs) => {
@@ -123,7 +128,14 @@ const depthwiseBackpropInput: Composite = ({ dy, filter }, attrs) => {
   // Put the stride back as zeros between gradient cells: [N, (Ho-1)*sh + 1, (Wo-1)*sw + 1, C*m].
   let spread: tf.Tensor4D = grad;
   if (sh > 1 || sw > 1) {
-    const z = tf.pad(tf.reshape(grad, [n, ho, 1, wo, 1, cm]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+    const z = tf.pad(tf.reshape(grad, [n, ho, 1, wo, 1, cm]), [
+      [0, 0],
+      [0, 0],
+      [0, sh - 1],
+      [0, 0],
+      [0, sw - 1],
+      [0, 0],
+    ]);
     spread = tf.slice(tf.reshape(z, [n, ho * sh, wo * sw, cm]) as tf.Tensor4D, [0, 0, 0, 0], [n, (ho - 1) * sh + 1, (wo - 1) * sw + 1, cm]);
   }
   const padTop = (kh - 1) * dh - top;
@@ -136,7 +148,11 @@ const depthwiseBackpropInput: Composite = ({ dy, filter }, attrs) => {
   return tf.sum(tf.reshape(out, [n, info.inHeight, info.inWidth, c, m]), 4);
 };
 
-export const WASM_GRADIENT_KERNELS = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'] as const;
+export const WASM_GRADIENT_KERNELS = [
+  'Conv2DBackpropFilter',
+  'DepthwiseConv2dNativeBackpropFilter',
+  'DepthwiseConv2dNativeBackpropInput',
+] as const;
 
 /**
  * Registers the missing gradient kernels for `backendName` (default 'wasm'); kernels the backend

@@ -33,31 +33,35 @@ function kindOf(s: { isDirectory(): boolean; isFile(): boolean }): EntryKind {
 /** The entries of `dir` in name order, links resolved. */
 export async function listDir(dir: string): Promise<DirEntry[]> {
   const dirents = await readdir(dir, { withFileTypes: true });
-  const out = await Promise.all(dirents.map(async (d): Promise<DirEntry> => {
-    const path = join(dir, d.name);
-    const k = direct(d);
-    if (k) return { name: d.name, path, kind: k, link: false };
-    try {
-      return { name: d.name, path, kind: kindOf(await stat(path)), link: true };
-    } catch {
-      return { name: d.name, path, kind: 'dangling', link: true };
-    }
-  }));
+  const out = await Promise.all(
+    dirents.map(async (d): Promise<DirEntry> => {
+      const path = join(dir, d.name);
+      const k = direct(d);
+      if (k) return { name: d.name, path, kind: k, link: false };
+      try {
+        return { name: d.name, path, kind: kindOf(await stat(path)), link: true };
+      } catch {
+        return { name: d.name, path, kind: 'dangling', link: true };
+      }
+    }),
+  );
   return out.sort(byName);
 }
 
 /** listDir, synchronously. */
 export function listDirSync(dir: string): DirEntry[] {
-  return readdirSync(dir, { withFileTypes: true }).map((d): DirEntry => {
-    const path = join(dir, d.name);
-    const k = direct(d);
-    if (k) return { name: d.name, path, kind: k, link: false };
-    try {
-      return { name: d.name, path, kind: kindOf(statSync(path)), link: true };
-    } catch {
-      return { name: d.name, path, kind: 'dangling', link: true };
-    }
-  }).sort(byName);
+  return readdirSync(dir, { withFileTypes: true })
+    .map((d): DirEntry => {
+      const path = join(dir, d.name);
+      const k = direct(d);
+      if (k) return { name: d.name, path, kind: k, link: false };
+      try {
+        return { name: d.name, path, kind: kindOf(statSync(path)), link: true };
+      } catch {
+        return { name: d.name, path, kind: 'dangling', link: true };
+      }
+    })
+    .sort(byName);
 }
 
 function byName(a: DirEntry, b: DirEntry): number {
@@ -74,7 +78,6 @@ export function danglingLink(path: string): string {
   }
   return `${path}: dangling symbolic link (to ${target})`;
 }
-
 
 /** True when `path` is a symbolic link whose target cannot be reached (existsSync says false for it). */
 export function isDanglingLink(path: string): boolean {

@@ -58,8 +58,14 @@ function axisTaps(c0: number, step: number, size: number, length: number, stride
  * depend on which path produced them.
  */
 export function samplePatch(
-  img: RgbImage, fill: readonly number[], out: Float32Array, offset: number, size: number,
-  x0: number, y0: number, step: number,
+  img: RgbImage,
+  fill: readonly number[],
+  out: Float32Array,
+  offset: number,
+  size: number,
+  x0: number,
+  y0: number,
+  step: number,
 ): void {
   const { width: W, height: H, data } = img;
   const xs = axisTaps(x0, step, size, W, 3);
@@ -118,8 +124,16 @@ export function samplePatch(
       const wd = wx * wy;
       const o = row + u * 3;
       out[o] = (a >= 0 ? data[a] : f0) * wa + (b >= 0 ? data[b] : f0) * wb + (c >= 0 ? data[c] : f0) * wc + (d >= 0 ? data[d] : f0) * wd;
-      out[o + 1] = (a >= 0 ? data[a + 1] : f1) * wa + (b >= 0 ? data[b + 1] : f1) * wb + (c >= 0 ? data[c + 1] : f1) * wc + (d >= 0 ? data[d + 1] : f1) * wd;
-      out[o + 2] = (a >= 0 ? data[a + 2] : f2) * wa + (b >= 0 ? data[b + 2] : f2) * wb + (c >= 0 ? data[c + 2] : f2) * wc + (d >= 0 ? data[d + 2] : f2) * wd;
+      out[o + 1] =
+        (a >= 0 ? data[a + 1] : f1) * wa +
+        (b >= 0 ? data[b + 1] : f1) * wb +
+        (c >= 0 ? data[c + 1] : f1) * wc +
+        (d >= 0 ? data[d + 1] : f1) * wd;
+      out[o + 2] =
+        (a >= 0 ? data[a + 2] : f2) * wa +
+        (b >= 0 ? data[b + 2] : f2) * wb +
+        (c >= 0 ? data[c + 2] : f2) * wc +
+        (d >= 0 ? data[d + 2] : f2) * wd;
     }
   }
 }

@@ -5,8 +5,16 @@ let registered = false;
 
 /** A fixed 10-colour palette (matplotlib's tab10), so a tracker keeps its colour across plots. */
 const PALETTE = [
-  'rgb(31,119,180)', 'rgb(255,127,14)', 'rgb(44,160,44)', 'rgb(214,39,40)', 'rgb(148,103,189)',
-  'rgb(140,86,75)', 'rgb(227,119,194)', 'rgb(127,127,127)', 'rgb(188,189,34)', 'rgb(23,190,207)',
+  'rgb(31,119,180)',
+  'rgb(255,127,14)',
+  'rgb(44,160,44)',
+  'rgb(214,39,40)',
+  'rgb(148,103,189)',
+  'rgb(140,86,75)',
+  'rgb(227,119,194)',
+  'rgb(127,127,127)',
+  'rgb(188,189,34)',
+  'rgb(23,190,207)',
 ];
 
 /** Line styles cycled after the palette, so more than ten trackers stay distinguishable. */
@@ -30,10 +38,13 @@ export function renderChartPng(config: ChartConfiguration, width = 900, height =
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = 'white';
   ctx.fillRect(0, 0, width, height);
-  const chart = new Chart(ctx as unknown as CanvasRenderingContext2D, {
-    ...config,
-    options: { ...config.options, responsive: false, animation: false },
-  } as ChartConfiguration);
+  const chart = new Chart(
+    ctx as unknown as CanvasRenderingContext2D,
+    {
+      ...config,
+      options: { ...config.options, responsive: false, animation: false },
+    } as ChartConfiguration,
+  );
   const png = canvas.toBuffer('image/png');
   chart.destroy();
   return new Uint8Array(png);

@@ -17,11 +17,16 @@ function pick(s: OtbScores): MetricSet {
 
 /** Every compared number of an evaluation: overall, per attribute and per sequence, per tracker. */
 export function metricsOf(ev: OtbEvaluation): Record<string, TrackerMetrics> {
-  return Object.fromEntries(ev.trackers.map((t) => [t.tracker, {
-    overall: pick(t.overall),
-    attributes: Object.fromEntries(Object.entries(t.perAttribute).map(([a, s]) => [a, pick(s)])),
-    sequences: Object.fromEntries(t.perSequence.map((s) => [s.target, pick(s)])),
-  }]));
+  return Object.fromEntries(
+    ev.trackers.map((t) => [
+      t.tracker,
+      {
+        overall: pick(t.overall),
+        attributes: Object.fromEntries(Object.entries(t.perAttribute).map(([a, s]) => [a, pick(s)])),
+        sequences: Object.fromEntries(t.perSequence.map((s) => [s.target, pick(s)])),
+      },
+    ]),
+  );
 }
 
 export interface Difference {
@@ -41,14 +46,21 @@ export interface Difference {
  * than `tolerance` in either direction (better is also a change the baseline must record), or when
  * it exists on one side only.
  */
-export function compareMetrics(baseline: Record<string, TrackerMetrics>, current: Record<string, TrackerMetrics>, tolerance: number): Difference[] {
+export function compareMetrics(
+  baseline: Record<string, TrackerMetrics>,
+  current: Record<string, TrackerMetrics>,
+  tolerance: number,
+): Difference[] {
   const out: Difference[] = [];
   const trackers = [...new Set([...Object.keys(baseline), ...Object.keys(current)])].sort();
   for (const tracker of trackers) {
     const b = baseline[tracker];
     const c = current[tracker];
     const scopes: [string, MetricSet | undefined, MetricSet | undefined][] = [['overall', b?.overall, c?.overall]];
-    for (const [kind, key] of [['attribute', 'attributes'], ['sequence', 'sequences']] as const) {
+    for (const [kind, key] of [
+      ['attribute', 'attributes'],
+      ['sequence', 'sequences'],
+    ] as const) {
       const names = [...new Set([...Object.keys(b?.[key] ?? {}), ...Object.keys(c?.[key] ?? {})])].sort();
       for (const n of names) scopes.push([`${kind}:${n}`, b?.[key][n], c?.[key][n]]);
     }
@@ -72,7 +84,10 @@ export function formatDifferences(diffs: Difference[], tolerance: number): strin
   const s = Math.max(5, ...shown.map((d) => d.scope.length));
   const lines = [
     `${'tracker'.padEnd(w)}  ${'scope'.padEnd(s)}  ${'metric'.padEnd(17)}  baseline   current     delta  status`,
-    ...shown.map((d) => `${d.tracker.padEnd(w)}  ${d.scope.padEnd(s)}  ${d.metric.padEnd(17)}  ${f(d.baseline).padStart(8)}  ${f(d.current).padStart(8)}  ${(Number.isNaN(d.delta) ? '-' : (d.delta >= 0 ? '+' : '') + d.delta.toFixed(4)).padStart(8)}  ${d.ok ? 'ok' : 'REGRESSED'}`),
+    ...shown.map(
+      (d) =>
+        `${d.tracker.padEnd(w)}  ${d.scope.padEnd(s)}  ${d.metric.padEnd(17)}  ${f(d.baseline).padStart(8)}  ${f(d.current).padStart(8)}  ${(Number.isNaN(d.delta) ? '-' : (d.delta >= 0 ? '+' : '') + d.delta.toFixed(4)).padStart(8)}  ${d.ok ? 'ok' : 'REGRESSED'}`,
+    ),
   ];
   const failed = diffs.filter((d) => !d.ok).length;
   lines.push('', `${diffs.length} metric(s) compared (overall, per attribute, per sequence), tolerance +/-${tolerance}: ${failed} outside`);

@@ -18,7 +18,10 @@ export function benchDatasetKind(name: string): { name: string; kind: 'otb' | 'v
  * runs reuse the same frames; other names load a user's OTB or VOT folder.
  */
 export async function loadBenchDataset(
-  name: string, root: string | undefined, log: (line: string) => void, preset: PresetName = 'default',
+  name: string,
+  root: string | undefined,
+  log: (line: string) => void,
+  preset: PresetName = 'default',
 ): Promise<BenchDataset> {
   const { name: known, kind } = benchDatasetKind(name);
   if (known.startsWith('synthetic')) {
@@ -29,13 +32,18 @@ export async function loadBenchDataset(
     if (existing) {
       const s = existing.settings;
       log(`synthetic test split in ${dir}: ${s.sequences} sequences x ${s.frames} frames, seed ${s.seed}`);
-    } else await ensureSynthetic(dir, {
-      ...PRESETS[preset].options,
-      splits: ['test'],
-      onSplit: (split, status, seconds) => {
-        log(status === 'cached' ? `synthetic ${split} split: cached in ${dir}` : `synthetic ${split} split: generated in ${dir} (${seconds.toFixed(1)} s)`);
-      },
-    });
+    } else
+      await ensureSynthetic(dir, {
+        ...PRESETS[preset].options,
+        splits: ['test'],
+        onSplit: (split, status, seconds) => {
+          log(
+            status === 'cached'
+              ? `synthetic ${split} split: cached in ${dir}`
+              : `synthetic ${split} split: generated in ${dir} (${seconds.toFixed(1)} s)`,
+          );
+        },
+      });
     return known === 'synthetic'
       ? loadDataset('otb', 'synthetic', join(dir, 'otb'))
       : loadDataset('vot', 'synthetic-vot', join(dir, 'vot'));

@@ -46,9 +46,10 @@ export async function runBench(request: BenchRequest): Promise<BenchOutcome> {
   const req = { ...request, trackers: factories.map((f) => f.name) };
   const out = resolve(req.out);
   const { data } = req;
-  const plan: { jobs: Job[]; done: JobRecord[] } = data.kind === 'otb'
-    ? planOpeJobs(data.ds, req.trackers, out, req.seed)
-    : planVotJobs(data.ds, factories, out, req.seed, req.experiment, req.maxRepetitions);
+  const plan: { jobs: Job[]; done: JobRecord[] } =
+    data.kind === 'otb'
+      ? planOpeJobs(data.ds, req.trackers, out, req.seed)
+      : planVotJobs(data.ds, factories, out, req.seed, req.experiment, req.maxRepetitions);
   const { jobs, done } = plan;
   if (done.length > 0) req.log(`resuming: ${done.length} of ${done.length + jobs.length} sequence run(s) already done in ${out}`);
 
@@ -66,14 +67,33 @@ export async function runBench(request: BenchRequest): Promise<BenchOutcome> {
     req.log(`ran ${outcome.records.length} sequence run(s) in ${seconds.toFixed(1)} s, ${failed.length} failed`);
   }
   const sequences = datasetSize(data);
-  await writeFileAtomic(join(out, 'run.json'), JSON.stringify({
-    dataset: data.ds.name, protocol: data.kind === 'otb' ? 'one-pass' : `vot-${req.experiment === 'unsupervised' ? 'unsupervised' : 'supervised'}`, root: data.ds.root,
-    trackers: req.trackers, backend, backends: [...new Set(records.map((r) => r.backend))],
-    compute: { requested: req.compute, used: records.find((r) => r.compute)?.compute ?? null },
-    concurrency: req.concurrency, seed: req.seed, convention: req.convention, node: process.version,
-    started, finished: new Date().toISOString(), runSeconds: Number(seconds.toFixed(2)), sequences,
-    models: Object.fromEntries(req.trackers.map((t) => [t, records.find((r) => r.tracker === t && r.trackerRecord)?.trackerRecord ?? null])),
-  }, null, 1) + '\n');
+  await writeFileAtomic(
+    join(out, 'run.json'),
+    JSON.stringify(
+      {
+        dataset: data.ds.name,
+        protocol: data.kind === 'otb' ? 'one-pass' : `vot-${req.experiment === 'unsupervised' ? 'unsupervised' : 'supervised'}`,
+        root: data.ds.root,
+        trackers: req.trackers,
+        backend,
+        backends: [...new Set(records.map((r) => r.backend))],
+        compute: { requested: req.compute, used: records.find((r) => r.compute)?.compute ?? null },
+        concurrency: req.concurrency,
+        seed: req.seed,
+        convention: req.convention,
+        node: process.version,
+        started,
+        finished: new Date().toISOString(),
+        runSeconds: Number(seconds.toFixed(2)),
+        sequences,
+        models: Object.fromEntries(
+          req.trackers.map((t) => [t, records.find((r) => r.tracker === t && r.trackerRecord)?.trackerRecord ?? null]),
+        ),
+      },
+      null,
+      1,
+    ) + '\n',
+  );
 
   const scored = req.trackers.filter((t) => records.some((r) => r.tracker === t && r.status === 'ok'));
   if (scored.length === 0) throw new UserError(`every sequence run failed; the reasons are in ${runPaths(out).records}`);

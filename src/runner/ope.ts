@@ -13,9 +13,7 @@ export interface OpeRun {
  * One-pass evaluation: initialise on the first frame's ground truth, then update on every later
  * frame. `onFrame` reports progress (frames done so far).
  */
-export async function runOnePass(
-  tracker: Tracker, frames: FrameReader, init: Box, onFrame?: (done: number) => void,
-): Promise<OpeRun> {
+export async function runOnePass(tracker: Tracker, frames: FrameReader, init: Box, onFrame?: (done: number) => void): Promise<OpeRun> {
   const boxes: Box[] = [];
   const times: number[] = [];
   const first = await frames.get(0);

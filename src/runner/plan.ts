@@ -37,7 +37,9 @@ export function planOpeJobs(ds: OtbDataset, trackers: string[], outDir: string, 
   const done: JobRecord[] = [];
   for (const target of ds.targets) {
     if (!target.images) {
-      throw new UserError(`--root: ${ds.root} has no images for ${target.name} (running trackers needs <Seq>/img/*.jpg; eval needs annotations only)`);
+      throw new UserError(
+        `--root: ${ds.root} has no images for ${target.name} (running trackers needs <Seq>/img/*.jpg; eval needs annotations only)`,
+      );
     }
     const from = target.initOmit;
     for (const tracker of trackers) {
@@ -48,8 +50,14 @@ export function planOpeJobs(ds: OtbDataset, trackers: string[], outDir: string, 
         continue;
       }
       jobs.push({
-        kind: 'ope', tracker, target: target.name, images: target.images.slice(from),
-        init: otbToImage(target.groundTruth[from]), rawDir: raw, recordFile, seed,
+        kind: 'ope',
+        tracker,
+        target: target.name,
+        images: target.images.slice(from),
+        init: otbToImage(target.groundTruth[from]),
+        rawDir: raw,
+        recordFile,
+        seed,
         expectedFrames: target.images.length - from,
       });
     }
@@ -62,15 +70,21 @@ export function planOpeJobs(ds: OtbDataset, trackers: string[], outDir: string, 
  * those a previous run finished (record ok and the first repetition's file present).
  */
 export function planVotJobs(
-  ds: VotDataset, trackers: { name: string; deterministic: boolean }[], outDir: string, seed: number,
-  experiment: VotJob['experiment'] = 'baseline', maxRepetitions = MAX_REPETITIONS,
+  ds: VotDataset,
+  trackers: { name: string; deterministic: boolean }[],
+  outDir: string,
+  seed: number,
+  experiment: VotJob['experiment'] = 'baseline',
+  maxRepetitions = MAX_REPETITIONS,
 ): { jobs: VotJob[]; done: JobRecord[] } {
   const { raw } = runPaths(outDir);
   const jobs: VotJob[] = [];
   const done: JobRecord[] = [];
   for (const seq of ds.sequences) {
     if (!seq.hasImages) {
-      throw new UserError(`--root: ${ds.root} has no images for ${seq.name} (running trackers needs <seq>/color/*.jpg; eval needs annotations only)`);
+      throw new UserError(
+        `--root: ${ds.root} has no images for ${seq.name} (running trackers needs <seq>/color/*.jpg; eval needs annotations only)`,
+      );
     }
     for (const t of trackers) {
       const recordFile = recordPath(outDir, t.name, experiment === 'baseline' ? seq.name : `${seq.name}.unsupervised`);
@@ -80,10 +94,19 @@ export function planVotJobs(
         continue;
       }
       jobs.push({
-        kind: 'vot', experiment, tracker: t.name, target: seq.name, images: seq.frames, groundtruth: seq.groundtruth,
+        kind: 'vot',
+        experiment,
+        tracker: t.name,
+        target: seq.name,
+        images: seq.frames,
+        groundtruth: seq.groundtruth,
         ...(seq.width !== undefined && seq.height !== undefined ? { width: seq.width, height: seq.height } : {}),
-        maxRepetitions, rawDir: raw, recordFile, seed,
-        expectedFrames: experiment === 'unsupervised' ? seq.length : seq.length * (t.deterministic ? Math.min(3, maxRepetitions) : maxRepetitions),
+        maxRepetitions,
+        rawDir: raw,
+        recordFile,
+        seed,
+        expectedFrames:
+          experiment === 'unsupervised' ? seq.length : seq.length * (t.deterministic ? Math.min(3, maxRepetitions) : maxRepetitions),
       });
     }
   }

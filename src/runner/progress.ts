@@ -12,10 +12,17 @@ export class RunProgress {
   private sequencesDone = 0;
   private readonly started = performance.now();
 
-  constructor(private readonly jobs: Job[], private readonly log: (line: string) => void) {
+  constructor(
+    private readonly jobs: Job[],
+    private readonly log: (line: string) => void,
+  ) {
     const total = jobs.reduce((n, j) => n + j.expectedFrames, 0);
     this.bar = process.stderr.isTTY
-      ? new SingleBar({ format: '[{bar}] {percentage}% | {seqs} sequences | {fps} frames/s | eta {eta_formatted}', hideCursor: true, etaBuffer: 200 })
+      ? new SingleBar({
+          format: '[{bar}] {percentage}% | {seqs} sequences | {fps} frames/s | eta {eta_formatted}',
+          hideCursor: true,
+          etaBuffer: 200,
+        })
       : null;
     this.bar?.start(total, 0, this.payload());
   }

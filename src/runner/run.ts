@@ -26,7 +26,10 @@ export async function runJobs(jobs: Job[], opts: RunOptions): Promise<RunOutcome
   const t0 = performance.now();
   const size = Math.max(1, Math.min(opts.concurrency, jobs.length));
   const pool = await WorkerPool.start<Job, JobRecord, number, BenchWorkerInfo, BenchWorkerData>({
-    entry: ENTRY, size, data: { compute: opts.compute, workers: size }, name: 'bench worker',
+    entry: ENTRY,
+    size,
+    data: { compute: opts.compute, workers: size },
+    name: 'bench worker',
   });
   const { backend, fallback } = pool.info;
   opts.log(`${jobs.length} sequence run(s) on ${Math.min(opts.concurrency, jobs.length)} worker thread(s), engine ${backend}`);
@@ -48,8 +51,15 @@ export async function runJobs(jobs: Job[], opts: RunOptions): Promise<RunOutcome
 /** The record of a job whose worker died, or that threw outside the tracker (writing its record, say). */
 function failedRecord(job: Job, failure: JobFailure, backend: string): JobRecord {
   return {
-    tracker: job.tracker, target: job.target, status: 'failed',
+    tracker: job.tracker,
+    target: job.target,
+    status: 'failed',
     error: failure.kind === 'died' ? `worker died: ${failure.message}` : failure.message,
-    frames: 0, trackerSeconds: 0, wallSeconds: 0, fps: 0, backend, finishedAt: new Date().toISOString(),
+    frames: 0,
+    trackerSeconds: 0,
+    wallSeconds: 0,
+    fps: 0,
+    backend,
+    finishedAt: new Date().toISOString(),
   };
 }

@@ -49,7 +49,11 @@ function bounds(seq: VotProtocolSequence): Bounds {
  * One supervised run: initialise on the ground truth's bounding box, track, and when the output has
  * no overlap with the ground truth mark the frame `2`, skip 5 frames (`0`) and re-initialise (`1`).
  */
-export async function runVotSupervisedOnce(tracker: Tracker, seq: VotProtocolSequence, opts: VotProtocolOptions = {}): Promise<VotProtocolRun> {
+export async function runVotSupervisedOnce(
+  tracker: Tracker,
+  seq: VotProtocolSequence,
+  opts: VotProtocolOptions = {},
+): Promise<VotProtocolRun> {
   const n = seq.groundtruth.length;
   const skip = opts.skipInitialize ?? 5;
   const threshold = opts.failureOverlap ?? 0;
@@ -94,7 +98,11 @@ export async function runVotSupervisedOnce(tracker: Tracker, seq: VotProtocolSeq
 }
 
 /** Unsupervised experiment: initialise once, never reset, record every output. */
-export async function runVotUnsupervised(tracker: Tracker, seq: VotProtocolSequence, opts: VotProtocolOptions = {}): Promise<VotProtocolRun> {
+export async function runVotUnsupervised(
+  tracker: Tracker,
+  seq: VotProtocolSequence,
+  opts: VotProtocolOptions = {},
+): Promise<VotProtocolRun> {
   const n = seq.groundtruth.length;
   const clock = opts.clock ?? (() => performance.now());
   const lines: VotResultLine[] = new Array(n).fill(VOT_SKIP);
@@ -116,7 +124,8 @@ export async function runVotUnsupervised(tracker: Tracker, seq: VotProtocolSeque
 export function sameVotRun(a: readonly VotResultLine[], b: readonly VotResultLine[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i], y = b[i];
+    const x = a[i],
+      y = b[i];
     if (typeof x === 'number' || typeof y === 'number') {
       if (x !== y) return false;
     } else if (!(votOverlap(x, y) > 0.999)) return false;
@@ -137,7 +146,10 @@ export interface VotSupervisedOptions extends VotProtocolOptions {
  * A factory source gets a fresh tracker per repetition (disposed after it); an instance is re-used.
  */
 export async function runVotSupervised(
-  source: VotTrackerSource, info: Pick<TrackerInfo, 'deterministic'>, seq: VotProtocolSequence, opts: VotSupervisedOptions = {},
+  source: VotTrackerSource,
+  info: Pick<TrackerInfo, 'deterministic'>,
+  seq: VotProtocolSequence,
+  opts: VotSupervisedOptions = {},
 ): Promise<{ runs: VotProtocolRun[]; stoppedAsDeterministic: boolean }> {
   const max = opts.maxRepetitions ?? 15;
   const runs: VotProtocolRun[] = [];

@@ -47,7 +47,10 @@ async function runVot(job: VotJob, factory: TrackerFactory, compute: ComputeChoi
   let frames = 0;
   let trackerRecord: Record<string, unknown> | undefined;
   const seq = {
-    name: job.target, groundtruth: job.groundtruth, width: job.width, height: job.height,
+    name: job.target,
+    groundtruth: job.groundtruth,
+    width: job.width,
+    height: job.height,
     frame: (i: number) => {
       onFrames(++frames);
       return reader.get(i);
@@ -58,22 +61,33 @@ async function runVot(job: VotJob, factory: TrackerFactory, compute: ComputeChoi
     try {
       const run = await runVotUnsupervised(tracker, seq);
       await writeVotRun(job.rawDir, job.tracker, 'unsupervised', job.target, 1, run);
-      return { frames, trackerSeconds: sum(run.times.filter(Number.isFinite)), trackerRecord: tracker.describe?.(), repetitions: 1, failures: [0] };
+      return {
+        frames,
+        trackerSeconds: sum(run.times.filter(Number.isFinite)),
+        trackerRecord: tracker.describe?.(),
+        repetitions: 1,
+        failures: [0],
+      };
     } finally {
       tracker.dispose?.();
     }
   }
   // A fresh tracker per repetition, each with its own seed, as the toolkit restarts the tracker.
-  const { runs } = await runVotSupervised(async (rep) => {
-    const t = await factory.create({ backend: compute.backend, compute, seed: job.seed + rep - 1 });
-    trackerRecord ??= t.describe?.();
-    return t;
-  }, factory, seq, {
-    maxRepetitions: job.maxRepetitions,
-    onRun: async (rep, run) => {
-      await writeVotRun(job.rawDir, job.tracker, 'baseline', job.target, rep, run);
+  const { runs } = await runVotSupervised(
+    async (rep) => {
+      const t = await factory.create({ backend: compute.backend, compute, seed: job.seed + rep - 1 });
+      trackerRecord ??= t.describe?.();
+      return t;
     },
-  });
+    factory,
+    seq,
+    {
+      maxRepetitions: job.maxRepetitions,
+      onRun: async (rep, run) => {
+        await writeVotRun(job.rawDir, job.tracker, 'baseline', job.target, rep, run);
+      },
+    },
+  );
   const times = runs.flatMap((r) => r.times.filter(Number.isFinite));
   return { frames, trackerSeconds: sum(times), trackerRecord, repetitions: runs.length, failures: runs.map((r) => r.failures) };
 }
@@ -84,7 +98,12 @@ function sum(v: number[]): number {
 
 async function runJob(job: Job, compute: ComputeChoice, progress: (frames: number) => void): Promise<JobRecord> {
   const t0 = performance.now();
-  const base = { tracker: job.tracker, target: job.target, backend: compute.label, compute: { engine: compute.engine, provider: compute.provider, threads: compute.threads } };
+  const base = {
+    tracker: job.tracker,
+    target: job.target,
+    backend: compute.label,
+    compute: { engine: compute.engine, provider: compute.provider, threads: compute.threads },
+  };
   const report = throttled(progress);
   let framesSeen = 0;
   const onFrames = (n: number) => {
@@ -95,14 +114,24 @@ async function runJob(job: Job, compute: ComputeChoice, progress: (frames: numbe
     const factory = getTrackerFactory(job.tracker);
     const o = job.kind === 'ope' ? await runOpe(job, factory, compute, onFrames) : await runVot(job, factory, compute, onFrames);
     return {
-      ...base, status: 'ok', ...o, wallSeconds: (performance.now() - t0) / 1000,
-      fps: o.trackerSeconds > 0 ? o.frames / o.trackerSeconds : 0, finishedAt: new Date().toISOString(),
+      ...base,
+      status: 'ok',
+      ...o,
+      wallSeconds: (performance.now() - t0) / 1000,
+      fps: o.trackerSeconds > 0 ? o.frames / o.trackerSeconds : 0,
+      finishedAt: new Date().toISOString(),
     };
   } catch (err) {
     // A tracker that throws fails this sequence only; the record says why and the run goes on.
     return {
-      ...base, status: 'failed', error: (err as Error)?.message ?? String(err), frames: framesSeen, trackerSeconds: 0,
-      wallSeconds: (performance.now() - t0) / 1000, fps: 0, finishedAt: new Date().toISOString(),
+      ...base,
+      status: 'failed',
+      error: (err as Error)?.message ?? String(err),
+      frames: framesSeen,
+      trackerSeconds: 0,
+      wallSeconds: (performance.now() - t0) / 1000,
+      fps: 0,
+      finishedAt: new Date().toISOString(),
     };
   }
 }

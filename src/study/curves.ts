@@ -6,7 +6,9 @@ import { renderChartPng, seriesStyle } from '../output/chart.ts';
 /** The columns of a CSV written by training/curves.ts (plain numbers, no quoting). */
 function readCsv(file: string): Record<string, number>[] {
   if (!existsSync(file)) return [];
-  const [head, ...body] = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  const [head, ...body] = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   const cols = head.split(',');
   return body.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v === '' ? NaN : Number(v)])));
 }
@@ -32,21 +34,47 @@ export async function writeConfigCurves(file: string, config: string, runs: { se
     const { color } = seriesStyle(i);
     const w = Math.max(1, Math.round(steps.length / 50));
     const perEpoch = steps.length / Math.max(1, epochs.length);
-    const train = smooth(steps.map((s) => s.loss), w);
+    const train = smooth(
+      steps.map((s) => s.loss),
+      w,
+    );
     return [
-      { label: `seed ${seed} train`, data: steps.map((s, k) => ({ x: s.step, y: train[k] })), borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 0, showLine: true },
       {
-        label: `seed ${seed} val`, data: epochs.filter((e) => !Number.isNaN(e.val_loss)).map((e) => ({ x: (e.epoch + 1) * perEpoch, y: e.val_loss })),
-        borderColor: color, backgroundColor: color, borderDash: [6, 4], borderWidth: 1.5, pointRadius: 3, showLine: true,
+        label: `seed ${seed} train`,
+        data: steps.map((s, k) => ({ x: s.step, y: train[k] })),
+        borderColor: color,
+        backgroundColor: color,
+        borderWidth: 1.5,
+        pointRadius: 0,
+        showLine: true,
+      },
+      {
+        label: `seed ${seed} val`,
+        data: epochs.filter((e) => !Number.isNaN(e.val_loss)).map((e) => ({ x: (e.epoch + 1) * perEpoch, y: e.val_loss })),
+        borderColor: color,
+        backgroundColor: color,
+        borderDash: [6, 4],
+        borderWidth: 1.5,
+        pointRadius: 3,
+        showLine: true,
       },
     ];
   });
-  await writeFileAtomic(file, renderChartPng({
-    type: 'scatter',
-    data: { datasets },
-    options: {
-      plugins: { title: { display: true, text: `${config}: training loss (running mean) and validation loss (dashed), one colour per seed` } },
-      scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y: { title: { display: true, text: 'loss' } } },
-    },
-  }, 1000, 550));
+  await writeFileAtomic(
+    file,
+    renderChartPng(
+      {
+        type: 'scatter',
+        data: { datasets },
+        options: {
+          plugins: {
+            title: { display: true, text: `${config}: training loss (running mean) and validation loss (dashed), one colour per seed` },
+          },
+          scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y: { title: { display: true, text: 'loss' } } },
+        },
+      },
+      1000,
+      550,
+    ),
+  );
 }

@@ -31,7 +31,11 @@ export const STATS = { bootstrapDraws: 10000, permutationDraws: 10000, level: 0.
 
 /** Names hold no commas, quotes or spaces (the spec's name rule; attributes are codes), so plain CSV. */
 export function perRunCsv(rows: readonly PerRunRow[]): string {
-  const lines = rows.map((r) => [r.config, r.seed, r.testSet, r.sequence, String(r.auc), String(r.precision), r.loss, r.baseline ? 1 : 0, r.attributes.join(' ')].join(','));
+  const lines = rows.map((r) =>
+    [r.config, r.seed, r.testSet, r.sequence, String(r.auc), String(r.precision), r.loss, r.baseline ? 1 : 0, r.attributes.join(' ')].join(
+      ',',
+    ),
+  );
   return `${PER_RUN_COLUMNS.join(',')}\n${lines.map((l) => `${l}\n`).join('')}`;
 }
 
@@ -45,10 +49,18 @@ export function parsePerRun(text: string, file: string): PerRunRow[] {
       if (v === '' || !Number.isFinite(x)) throw new UserError(`${file}:${i + 2}: ${what}: expected a number, got '${v}'`);
       return x;
     };
-    if (f.length !== PER_RUN_COLUMNS.length) throw new UserError(`${file}:${i + 2}: expected ${PER_RUN_COLUMNS.length} fields, got ${f.length}`);
+    if (f.length !== PER_RUN_COLUMNS.length)
+      throw new UserError(`${file}:${i + 2}: expected ${PER_RUN_COLUMNS.length} fields, got ${f.length}`);
     return {
-      config: f[0], seed: num(f[1], 'seed'), testSet: f[2], sequence: f[3], auc: num(f[4], 'auc'), precision: num(f[5], 'precision'),
-      loss: f[6], baseline: f[7] === '1', attributes: f[8] === '' ? [] : f[8].split(' '),
+      config: f[0],
+      seed: num(f[1], 'seed'),
+      testSet: f[2],
+      sequence: f[3],
+      auc: num(f[4], 'auc'),
+      precision: num(f[5], 'precision'),
+      loss: f[6],
+      baseline: f[7] === '1',
+      attributes: f[8] === '' ? [] : f[8].split(' '),
     };
   });
 }
@@ -78,7 +90,8 @@ interface TestSetData {
 
 function arrange(rows: readonly PerRunRow[]): TestSetData[] {
   const baselines = unique(rows.filter((r) => r.baseline).map((r) => r.config));
-  if (baselines.length !== 1) throw new UserError(`per_run.csv: expected exactly one baseline configuration, found ${baselines.length} (${baselines.join(', ')})`);
+  if (baselines.length !== 1)
+    throw new UserError(`per_run.csv: expected exactly one baseline configuration, found ${baselines.length} (${baselines.join(', ')})`);
   const baseline = baselines[0];
   return unique(rows.map((r) => r.testSet)).map((testSet) => {
     const here = rows.filter((r) => r.testSet === testSet);
@@ -92,7 +105,12 @@ function arrange(rows: readonly PerRunRow[]): TestSetData[] {
     const configs = configNames.map((c) => {
       const seeds = unique(here.filter((r) => r.config === c).map((r) => r.seed));
       const matrix = (get: (r: PerRunRow) => number) => seeds.map((s) => sequences.map((q) => get(score.get(`${c}/${s}/${q}`)!)));
-      return { name: c, loss: here.find((r) => r.config === c)!.loss, seeds, scores: { auc: matrix((r) => r.auc), precision: matrix((r) => r.precision) } };
+      return {
+        name: c,
+        loss: here.find((r) => r.config === c)!.loss,
+        seeds,
+        scores: { auc: matrix((r) => r.auc), precision: matrix((r) => r.precision) },
+      };
     });
     return { name: testSet, configs, baseline, sequences, attributes, dropped: all.filter((q) => !sequences.includes(q)) };
   });
@@ -131,10 +149,21 @@ function statistics(sets: TestSetData[]): { rows: StudyRow[]; attributes: Attrib
     for (const c of set.configs) {
       const isBaseline = c.name === set.baseline;
       const seed = deriveSeed(STATS.seed, `${set.name}/${c.name}`);
-      const cmp = compare(c.scores, base.scores, { draws: STATS.bootstrapDraws, level: STATS.level, seed, permutationDraws: STATS.permutationDraws });
+      const cmp = compare(c.scores, base.scores, {
+        draws: STATS.bootstrapDraws,
+        level: STATS.level,
+        seed,
+        permutationDraws: STATS.permutationDraws,
+      });
       rows.push({
-        ...cmp, ...(isBaseline ? { deltaAuc: 0, ciLow: NaN, ciHigh: NaN, p: NaN } : {}),
-        testSet: set.name, config: c.name, loss: c.loss, seeds: c.seeds.length, sequences: set.sequences.length, isBaseline,
+        ...cmp,
+        ...(isBaseline ? { deltaAuc: 0, ciLow: NaN, ciHigh: NaN, p: NaN } : {}),
+        testSet: set.name,
+        config: c.name,
+        loss: c.loss,
+        seeds: c.seeds.length,
+        sequences: set.sequences.length,
+        isBaseline,
       });
     }
     const codes = unique(set.sequences.flatMap((q) => set.attributes.get(q)!)).sort();
@@ -146,10 +175,24 @@ function statistics(sets: TestSetData[]): { rows: StudyRow[]; attributes: Attrib
       for (const c of set.configs) {
         if (c.name === set.baseline) continue;
         const a = pick(c.scores.auc);
-        const ci = bootstrapDifference(a, b, { draws: STATS.bootstrapDraws, level: STATS.level, seed: deriveSeed(STATS.seed, `${set.name}/${c.name}/${code}`) });
+        const ci = bootstrapDifference(a, b, {
+          draws: STATS.bootstrapDraws,
+          level: STATS.level,
+          seed: deriveSeed(STATS.seed, `${set.name}/${c.name}/${code}`),
+        });
         const auc = mean(seedMeans(a));
         const aucBaseline = mean(seedMeans(b));
-        attributes.push({ testSet: set.name, attribute: code, config: c.name, sequences: idx.length, auc, aucBaseline, delta: auc - aucBaseline, ciLow: ci.low, ciHigh: ci.high });
+        attributes.push({
+          testSet: set.name,
+          attribute: code,
+          config: c.name,
+          sequences: idx.length,
+          auc,
+          aucBaseline,
+          delta: auc - aucBaseline,
+          ciLow: ci.low,
+          ciHigh: ci.high,
+        });
       }
     }
   }
@@ -175,23 +218,44 @@ function markdown(sets: TestSetData[], rows: StudyRow[], attrs: AttributeRow[]):
   const out: string[] = ['# Study results', ''];
   for (const set of sets) {
     const n = set.sequences.length;
-    out.push(`## Test set ${set.name}`, '', `${n} sequences; baseline ${set.baseline}.${set.dropped.length ? ` Left out (not scored by every run): ${set.dropped.join(', ')}.` : ''}`, '');
-    out.push('| configuration | loss | seeds | AUC (mean ± SD over seeds) | precision@20 | ΔAUC vs baseline | 95% CI | p (sign-flip) |', '|---|---|---:|---:|---:|---:|---:|---:|');
+    out.push(
+      `## Test set ${set.name}`,
+      '',
+      `${n} sequences; baseline ${set.baseline}.${set.dropped.length ? ` Left out (not scored by every run): ${set.dropped.join(', ')}.` : ''}`,
+      '',
+    );
+    out.push(
+      '| configuration | loss | seeds | AUC (mean ± SD over seeds) | precision@20 | ΔAUC vs baseline | 95% CI | p (sign-flip) |',
+      '|---|---|---:|---:|---:|---:|---:|---:|',
+    );
     for (const r of rows.filter((x) => x.testSet === set.name)) {
       const ci = r.isBaseline ? '' : `[${signed(r.ciLow)}, ${signed(r.ciHigh)}]`;
       const p = r.isBaseline ? '' : `${r.p < 0.001 ? r.p.toExponential(1) : r.p.toFixed(3)}${r.pExact ? '' : ' (MC)'}`;
-      out.push(`| ${r.config}${r.isBaseline ? ' (baseline)' : ''} | ${r.loss} | ${r.seeds} | ${pm(r.aucMean, r.aucSd)} | ${pm(r.precMean, r.precSd)} | ${r.isBaseline ? '' : signed(r.deltaAuc)} | ${ci} | ${p} |`);
+      out.push(
+        `| ${r.config}${r.isBaseline ? ' (baseline)' : ''} | ${r.loss} | ${r.seeds} | ${pm(r.aucMean, r.aucSd)} | ${pm(r.precMean, r.precSd)} | ${r.isBaseline ? '' : signed(r.deltaAuc)} | ${ci} | ${p} |`,
+      );
     }
     out.push('', `Forest plot: forest-${set.name}.png.`, '');
-    if (n <= EXACT_SIGN_FLIP_MAX) out.push(`With ${n} sequences the smallest two-sided sign-flip p-value possible is ${(2 / 2 ** n).toPrecision(2)}.`, '');
+    if (n <= EXACT_SIGN_FLIP_MAX)
+      out.push(`With ${n} sequences the smallest two-sided sign-flip p-value possible is ${(2 / 2 ** n).toPrecision(2)}.`, '');
     const a = attrs.filter((x) => x.testSet === set.name);
     if (a.length) {
-      out.push(`### Per attribute (${set.name})`, '', '| attribute | configuration | sequences | AUC | baseline AUC | ΔAUC | 95% CI |', '|---|---|---:|---:|---:|---:|---:|');
-      for (const r of a) out.push(`| ${r.attribute} | ${r.config} | ${r.sequences} | ${r.auc.toFixed(3)} | ${r.aucBaseline.toFixed(3)} | ${signed(r.delta)} | [${signed(r.ciLow)}, ${signed(r.ciHigh)}] |`);
+      out.push(
+        `### Per attribute (${set.name})`,
+        '',
+        '| attribute | configuration | sequences | AUC | baseline AUC | ΔAUC | 95% CI |',
+        '|---|---|---:|---:|---:|---:|---:|',
+      );
+      for (const r of a)
+        out.push(
+          `| ${r.attribute} | ${r.config} | ${r.sequences} | ${r.auc.toFixed(3)} | ${r.aucBaseline.toFixed(3)} | ${signed(r.delta)} | [${signed(r.ciLow)}, ${signed(r.ciHigh)}] |`,
+        );
       out.push('');
     }
   }
-  out.push('## How the statistics are computed', '',
+  out.push(
+    '## How the statistics are computed',
+    '',
     '- **Per run**: a trained model (configuration, seed) scores each test sequence by its success AUC (mean of the success curve at overlap thresholds 0, 0.05, ..., 1) and precision at 20 px; its score on the set is the mean over sequences (sequences weigh equally, as in the OTB toolkit).',
     '- **Mean ± SD**: over the seeds of the configuration (sample SD, n - 1).',
     '- **ΔAUC**: mean over seeds of the configuration minus the same of the baseline.',
@@ -199,7 +263,8 @@ function markdown(sets: TestSetData[], rows: StudyRow[], attrs: AttributeRow[]):
     `- **p-value**: two-sided paired sign-flip test on the per-sequence differences of the means over seeds: under no effect each sequence's difference is as likely to have either sign. Exact (all 2^n sign assignments) up to ${EXACT_SIGN_FLIP_MAX} sequences, else ${STATS.permutationDraws} random assignments, p = (1 + hits) / (1 + draws), marked (MC). It tests the set of sequences, given the trained seeds; the interval also carries the seed-to-seed spread.`,
     `- **Per attribute**: the same bootstrap on the sequences carrying the attribute (attributes of fewer than ${MIN_ATTRIBUTE_SEQUENCES} sequences are left out, as the OTB toolkit does). These are many intervals: a few excluding 0 by chance are expected.`,
     `- Random numbers come from the seeded generator of src/core/random.ts (seed ${STATS.seed}, derived per test set, configuration and attribute), so \`npm run study -- --recompute <dir>\` rewrites study.csv, per_attribute.csv and this file byte for byte from per_run.csv.`,
-    '');
+    '',
+  );
   return out.join('\n');
 }
 
@@ -211,16 +276,59 @@ function forestPlot(set: string, rows: StudyRow[]): Uint8Array {
     type: 'scatter',
     data: {
       datasets: [
-        ...r.map((x, i) => ({ label: `ci-${x.config}`, data: [{ x: x.ciLow, y: y(i) }, { x: x.ciHigh, y: y(i) }], showLine: true, borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius: 0 })),
-        { label: 'delta', data: r.map((x, i) => ({ x: x.deltaAuc, y: y(i) })), backgroundColor: color, borderColor: color, pointRadius: 6, pointStyle: 'rect' as const },
-        { label: 'zero', data: [{ x: 0, y: 0.5 }, { x: 0, y: r.length + 0.5 }], showLine: true, borderColor: 'rgb(127,127,127)', borderDash: [6, 4], borderWidth: 1, pointRadius: 0 },
+        ...r.map((x, i) => ({
+          label: `ci-${x.config}`,
+          data: [
+            { x: x.ciLow, y: y(i) },
+            { x: x.ciHigh, y: y(i) },
+          ],
+          showLine: true,
+          borderColor: color,
+          backgroundColor: color,
+          borderWidth: 2,
+          pointRadius: 0,
+        })),
+        {
+          label: 'delta',
+          data: r.map((x, i) => ({ x: x.deltaAuc, y: y(i) })),
+          backgroundColor: color,
+          borderColor: color,
+          pointRadius: 6,
+          pointStyle: 'rect' as const,
+        },
+        {
+          label: 'zero',
+          data: [
+            { x: 0, y: 0.5 },
+            { x: 0, y: r.length + 0.5 },
+          ],
+          showLine: true,
+          borderColor: 'rgb(127,127,127)',
+          borderDash: [6, 4],
+          borderWidth: 1,
+          pointRadius: 0,
+        },
       ],
     },
     options: {
       plugins: { legend: { display: false }, title: { display: true, text: `AUC difference vs the baseline, 95% bootstrap CI (${set})` } },
       scales: {
-        x: { type: 'linear', suggestedMin: 0, suggestedMax: 0, grace: '5%', title: { display: true, text: 'ΔAUC (configuration - baseline)' } },
-        y: { type: 'linear', min: 0.5, max: r.length + 0.5, afterBuildTicks: (axis) => { axis.ticks = r.map((_, i) => ({ value: y(i) })); }, ticks: { callback: (v) => r[r.length - Number(v)]?.config ?? '' } },
+        x: {
+          type: 'linear',
+          suggestedMin: 0,
+          suggestedMax: 0,
+          grace: '5%',
+          title: { display: true, text: 'ΔAUC (configuration - baseline)' },
+        },
+        y: {
+          type: 'linear',
+          min: 0.5,
+          max: r.length + 0.5,
+          afterBuildTicks: (axis) => {
+            axis.ticks = r.map((_, i) => ({ value: y(i) }));
+          },
+          ticks: { callback: (v) => r[r.length - Number(v)]?.config ?? '' },
+        },
       },
     },
   };

@@ -86,7 +86,8 @@ function computeArgs(req: ComputeRequest, parallel: number): string[] {
   if (req.engine !== undefined) args.push('--engine', req.engine);
   if (req.device !== undefined) args.push('--device', req.device);
   if (req.backend !== undefined) args.push('--backend', req.backend);
-  if (req.engine !== 'tfjs' && req.backend === undefined) args.push('--threads', String(req.threads ?? Math.max(1, Math.floor(availableParallelism() / parallel))));
+  if (req.engine !== 'tfjs' && req.backend === undefined)
+    args.push('--threads', String(req.threads ?? Math.max(1, Math.floor(availableParallelism() / parallel))));
   return args;
 }
 
@@ -94,8 +95,14 @@ async function trainingData(spec: StudySpec, dataDir: string, log: (line: string
   if (spec.trainSplit) {
     const dir = join(dataDir, 'train');
     const m = await ensureSynthetic(dir, {
-      splits: ['train'], trainSequences: spec.trainSplit.sequences, trainFrames: spec.trainSplit.frames, seed: spec.trainSplit.seed,
-      onSplit: (_s, status, s) => log(`[study] training split (${spec.trainSplit!.sequences} sequences): ${status}${status === 'generated' ? ` in ${s.toFixed(0)} s` : ''} in ${dir}`),
+      splits: ['train'],
+      trainSequences: spec.trainSplit.sequences,
+      trainFrames: spec.trainSplit.frames,
+      seed: spec.trainSplit.seed,
+      onSplit: (_s, status, s) =>
+        log(
+          `[study] training split (${spec.trainSplit!.sequences} sequences): ${status}${status === 'generated' ? ` in ${s.toFixed(0)} s` : ''} in ${dir}`,
+        ),
     });
     return join(dir, m.splits.train!.layouts.got10k!);
   }
@@ -103,7 +110,13 @@ async function trainingData(spec: StudySpec, dataDir: string, log: (line: string
   if (spec.recipe.data === PAPER_RECIPE.data) {
     // The committed recipe's split is generated on first use, as `npm run reproduce -- --retrain` does.
     const dir = resolve('data/synthetic');
-    await ensureSynthetic(dir, { splits: ['train'], onSplit: (_s, status, s) => log(`[study] training split (${SYNTHETIC_DEFAULTS.trainSequences} sequences): ${status}${status === 'generated' ? ` in ${s.toFixed(0)} s` : ''}`) });
+    await ensureSynthetic(dir, {
+      splits: ['train'],
+      onSplit: (_s, status, s) =>
+        log(
+          `[study] training split (${SYNTHETIC_DEFAULTS.trainSequences} sequences): ${status}${status === 'generated' ? ` in ${s.toFixed(0)} s` : ''}`,
+        ),
+    });
   } else if (!existsSync(join(data, 'list.txt'))) {
     throw new UserError(`${spec.file}: recipe.data: ${data} holds no GOT-10k split (list.txt)`);
   }
@@ -118,7 +131,9 @@ async function trainAll(req: StudyRequest, jobs: TrainJob[], data: string): Prom
   if (pending.length === 0) return [];
   const parallel = Math.min(req.concurrency, pending.length);
   const engine = computeArgs(req.compute, parallel);
-  log(`[study] training ${pending.length} run(s), ${parallel} at a time${engine.includes('--threads') ? ` (${engine[engine.indexOf('--threads') + 1]} thread(s) each)` : ''}; a killed study resumes from their checkpoints`);
+  log(
+    `[study] training ${pending.length} run(s), ${parallel} at a time${engine.includes('--threads') ? ` (${engine[engine.indexOf('--threads') + 1]} thread(s) each)` : ''}; a killed study resumes from their checkpoints`,
+  );
   await mkdir(join(req.out, 'logs'), { recursive: true });
   let done = jobs.length - pending.length;
   const t0 = performance.now();
@@ -144,7 +159,10 @@ async function writeTrainingTable(out: string, jobs: TrainJob[]): Promise<void> 
     const n = (k: string) => (typeof meta[k] === 'number' ? String(meta[k]) : '');
     return [j.config.name, j.config.loss, j.seed, n('steps'), n('trainingSeconds'), n('finalTrainLoss'), n('finalValLoss')].join(',');
   });
-  await writeFileAtomic(join(out, 'training.csv'), `config,loss,seed,steps,seconds,final_train_loss,final_val_loss\n${rows.map((r) => `${r}\n`).join('')}`);
+  await writeFileAtomic(
+    join(out, 'training.csv'),
+    `config,loss,seed,steps,seconds,final_train_loss,final_val_loss\n${rows.map((r) => `${r}\n`).join('')}`,
+  );
 }
 
 /**
@@ -163,18 +181,25 @@ export async function runStudy(req: StudyRequest): Promise<{ files: string[] }> 
   if (existsSync(specFile)) {
     const prev = parseSpec(JSON.parse(readFileSync(specFile, 'utf8')), specFile);
     const conflict = specConflict(prev, spec);
-    if (conflict) throw new UserError(`--out: ${out} holds a study whose ${conflict} differs from ${spec.file}; use the same spec or a new --out`);
+    if (conflict)
+      throw new UserError(`--out: ${out} holds a study whose ${conflict} differs from ${spec.file}; use the same spec or a new --out`);
   }
   await writeFileAtomic(specFile, `${JSON.stringify(spec.source, null, 2)}\n`);
 
   const data = await trainingData(spec, dataDir, log);
-  const jobs: TrainJob[] = spec.configurations.flatMap((config) => spec.seeds.map((seed) => ({ config, seed, name: runName(config.name, seed), dir: join(out, 'models', runName(config.name, seed)) })));
+  const jobs: TrainJob[] = spec.configurations.flatMap((config) =>
+    spec.seeds.map((seed) => ({ config, seed, name: runName(config.name, seed), dir: join(out, 'models', runName(config.name, seed)) })),
+  );
   const failedRuns = await trainAll(req, jobs, data);
   const trained = jobs.filter((j) => existsSync(join(j.dir, 'model.json')));
   if (trained.length === 0) throw new UserError(`no training run succeeded; logs in ${join(out, 'logs')}`);
   await writeTrainingTable(out, trained);
   for (const c of spec.configurations) {
-    await writeConfigCurves(join(out, 'curves', `${c.name}.png`), c.name, jobs.filter((j) => j.config === c).map((j) => ({ seed: j.seed, dir: j.dir })));
+    await writeConfigCurves(
+      join(out, 'curves', `${c.name}.png`),
+      c.name,
+      jobs.filter((j) => j.config === c).map((j) => ({ seed: j.seed, dir: j.dir })),
+    );
   }
 
   const byTracker = new Map(trained.map((j) => [j.name, j]));
@@ -184,8 +209,14 @@ export async function runStudy(req: StudyRequest): Promise<{ files: string[] }> 
     if (set.kind === 'synthetic') {
       const dir = join(dataDir, set.name);
       const m = await ensureSynthetic(dir, {
-        splits: ['test'], testSequences: set.sequences, testFrames: set.frames, seed: set.seed,
-        onSplit: (_s, status, s) => log(`[study] test set ${set.name} (${set.sequences} synthetic sequences): ${status}${status === 'generated' ? ` in ${s.toFixed(0)} s` : ''} in ${dir}`),
+        splits: ['test'],
+        testSequences: set.sequences,
+        testFrames: set.frames,
+        seed: set.seed,
+        onSplit: (_s, status, s) =>
+          log(
+            `[study] test set ${set.name} (${set.sequences} synthetic sequences): ${status}${status === 'generated' ? ` in ${s.toFixed(0)} s` : ''} in ${dir}`,
+          ),
       });
       loaded = await loadDataset('otb', 'synthetic', join(dir, m.splits.test!.layouts.otb!));
     } else {
@@ -199,16 +230,29 @@ export async function runStudy(req: StudyRequest): Promise<{ files: string[] }> 
     const t0 = performance.now();
     log(`[study] test set ${set.name}: ${trained.length} model(s) on ${loaded.kind === 'otb' ? loaded.ds.targets.length : 0} sequences`);
     const outcome = await runBench({
-      data: loaded, trackers: selectTrackers(trained.map((j) => j.dir)), out: join(out, 'eval', set.name),
-      concurrency: req.concurrency, compute: req.compute, convention: 'otb', seed: 1, log: (l) => log(`[study] ${set.name}: ${l}`),
+      data: loaded,
+      trackers: selectTrackers(trained.map((j) => j.dir)),
+      out: join(out, 'eval', set.name),
+      concurrency: req.concurrency,
+      compute: req.compute,
+      convention: 'otb',
+      seed: 1,
+      log: (l) => log(`[study] ${set.name}: ${l}`),
     });
     if (outcome.evaluation.kind !== 'otb') throw new Error('study test sets are one-pass');
     for (const t of outcome.evaluation.ev.trackers) {
       const job = byTracker.get(t.tracker)!;
       for (const q of t.perSequence) {
         rows.push({
-          config: job.config.name, seed: job.seed, testSet: set.name, sequence: q.target, auc: q.successAuc, precision: q.precision20,
-          loss: job.config.loss, baseline: job.config.name === spec.baseline, attributes: q.attributes,
+          config: job.config.name,
+          seed: job.seed,
+          testSet: set.name,
+          sequence: q.target,
+          auc: q.successAuc,
+          precision: q.precision20,
+          loss: job.config.loss,
+          baseline: job.config.name === spec.baseline,
+          attributes: q.attributes,
         });
       }
     }
@@ -220,7 +264,9 @@ export async function runStudy(req: StudyRequest): Promise<{ files: string[] }> 
   // Statistics from the file as written, so that --recompute gives the same bytes.
   const { files } = await writeStatistics(out, await readPerRun(perRun));
   if (failedRuns.length) {
-    throw new UserError(`training failed for ${failedRuns.join(', ')} (logs in ${join(out, 'logs')}); the statistics in ${out} leave them out`);
+    throw new UserError(
+      `training failed for ${failedRuns.join(', ')} (logs in ${join(out, 'logs')}); the statistics in ${out} leave them out`,
+    );
   }
   return { files: [perRun, join(out, 'training.csv'), ...files, ...spec.configurations.map((c) => join(out, 'curves', `${c.name}.png`))] };
 }

@@ -27,7 +27,11 @@ const SETTINGS: Record<string, { option: string; losses: readonly LossName[]; ch
   alpha: { option: '--alpha', losses: ['global'], check: (v) => nonNegative(v) },
   delta: { option: '--delta', losses: ['global'], check: (v) => nonNegative(v) },
   lambda: { option: '--lambda', losses: ['global'], check: (v) => nonNegative(v) },
-  scores: { option: '--gs-scores', losses: ['global'], check: (v) => (v === 'sigmoid' || v === 'logits' ? undefined : "'sigmoid' or 'logits'") },
+  scores: {
+    option: '--gs-scores',
+    losses: ['global'],
+    check: (v) => (v === 'sigmoid' || v === 'logits' ? undefined : "'sigmoid' or 'logits'"),
+  },
   logisticWeight: { option: '--gs-logistic', losses: ['global'], check: (v) => nonNegative(v) },
   pooling: { option: '--gs-pooling', losses: ['global'], check: (v) => (v === 'map' || v === 'batch' ? undefined : "'map' or 'batch'") },
 };
@@ -72,7 +76,8 @@ class Checker {
   object(v: unknown, field: string, keys: readonly string[], required: readonly string[] = []): Record<string, unknown> {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(field, 'expected an object', v);
     const o = v as Record<string, unknown>;
-    for (const k of Object.keys(o)) if (!keys.includes(k)) this.fail(`${field}.${k}`.replace(/^\./, ''), `unknown field (expected ${keys.join(', ')})`);
+    for (const k of Object.keys(o))
+      if (!keys.includes(k)) this.fail(`${field}.${k}`.replace(/^\./, ''), `unknown field (expected ${keys.join(', ')})`);
     for (const k of required) if (o[k] === undefined) this.fail(`${field}.${k}`.replace(/^\./, ''), 'missing');
     return o;
   }
@@ -109,7 +114,12 @@ const RECIPE_NUMS = ['width', 'lr', 'lrEnd'] as const;
 
 export function parseSpec(json: unknown, file: string): StudySpec {
   const c = new Checker(file);
-  const top = c.object(json, '', ['name', 'description', 'baseline', 'seeds', 'recipe', 'trainSplit', 'configurations', 'testSets'], ['name', 'baseline', 'seeds', 'configurations', 'testSets']);
+  const top = c.object(
+    json,
+    '',
+    ['name', 'description', 'baseline', 'seeds', 'recipe', 'trainSplit', 'configurations', 'testSets'],
+    ['name', 'baseline', 'seeds', 'configurations', 'testSets'],
+  );
   const name = c.name(top.name, 'name');
   const description = top.description === undefined ? '' : c.string(top.description, 'description');
 
@@ -125,20 +135,27 @@ export function parseSpec(json: unknown, file: string): StudySpec {
     for (const k of RECIPE_INTS) if (r[k] !== undefined) recipe[k] = c.int(r[k], `recipe.${k}`, 1);
     for (const k of RECIPE_NUMS) if (r[k] !== undefined) recipe[k] = c.positive(r[k], `recipe.${k}`);
   }
-  if (recipe.searchSize <= recipe.exemplarSize) c.fail('recipe.searchSize', `must exceed recipe.exemplarSize (${recipe.exemplarSize})`, recipe.searchSize);
+  if (recipe.searchSize <= recipe.exemplarSize)
+    c.fail('recipe.searchSize', `must exceed recipe.exemplarSize (${recipe.exemplarSize})`, recipe.searchSize);
 
   let trainSplit: StudySpec['trainSplit'];
   if (top.trainSplit !== undefined) {
     const t = c.object(top.trainSplit, 'trainSplit', ['sequences', 'frames', 'seed'], ['sequences', 'frames']);
-    trainSplit = { sequences: c.int(t.sequences, 'trainSplit.sequences', 2), frames: c.int(t.frames, 'trainSplit.frames', 30), seed: t.seed === undefined ? 1 : c.int(t.seed, 'trainSplit.seed', 0) };
-    if (top.recipe !== undefined && (top.recipe as Record<string, unknown>).data !== undefined) c.fail('trainSplit', 'excludes recipe.data (the split is generated into the study folder and trained on)');
+    trainSplit = {
+      sequences: c.int(t.sequences, 'trainSplit.sequences', 2),
+      frames: c.int(t.frames, 'trainSplit.frames', 30),
+      seed: t.seed === undefined ? 1 : c.int(t.seed, 'trainSplit.seed', 0),
+    };
+    if (top.recipe !== undefined && (top.recipe as Record<string, unknown>).data !== undefined)
+      c.fail('trainSplit', 'excludes recipe.data (the split is generated into the study folder and trained on)');
   }
 
   const configurations = c.array(top.configurations, 'configurations').map((raw, i): StudyConfiguration => {
     const f = `configurations[${i}]`;
     const o = c.object(raw, f, ['name', 'loss', 'settings', 'note'], ['name', 'loss']);
     const cname = c.name(o.name, `${f}.name`);
-    if (typeof o.loss !== 'string' || !(LOSS_NAMES as readonly string[]).includes(o.loss)) c.fail(`${f}.loss`, `expected one of ${LOSS_NAMES.join(', ')}`, o.loss);
+    if (typeof o.loss !== 'string' || !(LOSS_NAMES as readonly string[]).includes(o.loss))
+      c.fail(`${f}.loss`, `expected one of ${LOSS_NAMES.join(', ')}`, o.loss);
     const loss = o.loss as LossName;
     const settings: Record<string, number | string> = {};
     if (o.settings !== undefined) {
@@ -156,18 +173,30 @@ export function parseSpec(json: unknown, file: string): StudySpec {
   const twiceConfig = configurations.find((x, i) => configurations.findIndex((y) => y.name === x.name) !== i);
   if (twiceConfig) c.fail('configurations', `'${twiceConfig.name}' is named twice`);
   const baseline = c.string(top.baseline, 'baseline');
-  if (!configurations.some((x) => x.name === baseline)) c.fail('baseline', `names no configuration (${configurations.map((x) => x.name).join(', ')})`, baseline);
+  if (!configurations.some((x) => x.name === baseline))
+    c.fail('baseline', `names no configuration (${configurations.map((x) => x.name).join(', ')})`, baseline);
 
   const testSets = c.array(top.testSets, 'testSets').map((raw, i): TestSetSpec => {
     const f = `testSets[${i}]`;
     const kind = (raw as Record<string, unknown> | null)?.kind;
     if (kind === 'synthetic') {
       const o = c.object(raw, f, ['name', 'kind', 'sequences', 'frames', 'seed'], ['name', 'sequences']);
-      return { name: c.name(o.name, `${f}.name`), kind, sequences: c.int(o.sequences, `${f}.sequences`, 1), frames: o.frames === undefined ? 80 : c.int(o.frames, `${f}.frames`, 30), seed: o.seed === undefined ? 1 : c.int(o.seed, `${f}.seed`, 0) };
+      return {
+        name: c.name(o.name, `${f}.name`),
+        kind,
+        sequences: c.int(o.sequences, `${f}.sequences`, 1),
+        frames: o.frames === undefined ? 80 : c.int(o.frames, `${f}.frames`, 30),
+        seed: o.seed === undefined ? 1 : c.int(o.seed, `${f}.seed`, 0),
+      };
     }
     if (kind === 'otb') {
       const o = c.object(raw, f, ['name', 'kind', 'dataset', 'root'], ['name', 'root']);
-      return { name: c.name(o.name, `${f}.name`), kind, dataset: o.dataset === undefined ? 'OTB100' : c.string(o.dataset, `${f}.dataset`), root: c.string(o.root, `${f}.root`) };
+      return {
+        name: c.name(o.name, `${f}.name`),
+        kind,
+        dataset: o.dataset === undefined ? 'OTB100' : c.string(o.dataset, `${f}.dataset`),
+        root: c.string(o.root, `${f}.root`),
+      };
     }
     return c.fail(`${f}.kind`, "expected 'synthetic' or 'otb'", kind);
   });

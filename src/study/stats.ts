@@ -146,9 +146,19 @@ export function compare(config: ScoreMatrices, baseline: ScoreMatrices, o: Boots
   const ci = bootstrapDifference(config.auc, baseline.auc, o);
   const a = sequenceMeans(config.auc);
   const b = sequenceMeans(baseline.auc);
-  const test = signFlipPValue(a.map((x, q) => x - b[q]), { draws: o.permutationDraws, seed: o.seed });
+  const test = signFlipPValue(
+    a.map((x, q) => x - b[q]),
+    { draws: o.permutationDraws, seed: o.seed },
+  );
   return {
-    aucMean: mean(aucs), aucSd: sd(aucs), precMean: mean(precs), precSd: sd(precs),
-    deltaAuc: meanDifference(config.auc, baseline.auc), ciLow: ci.low, ciHigh: ci.high, p: test.p, pExact: test.exact,
+    aucMean: mean(aucs),
+    aucSd: sd(aucs),
+    precMean: mean(precs),
+    precSd: sd(precs),
+    deltaAuc: meanDifference(config.auc, baseline.auc),
+    ciLow: ci.low,
+    ciHigh: ci.high,
+    p: test.p,
+    pExact: test.exact,
   };
 }

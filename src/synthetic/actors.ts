@@ -23,7 +23,11 @@ const rigid = { flip: false, warp: 0, warpAmp: 0 };
  * second object of the same kind would.
  */
 export function orbitingDistractor(
-  rng: Rng, texture: Texture, target: Pose[], anchor: { x: Float64Array; y: Float64Array }, ipr: boolean,
+  rng: Rng,
+  texture: Texture,
+  target: Pose[],
+  anchor: { x: Float64Array; y: Float64Array },
+  ipr: boolean,
   scaledSize: (t: number) => [number, number],
 ): SceneObject {
   const T = target.length;
@@ -108,7 +112,12 @@ export function sweepingOccluder(rng: Rng, texture: Texture, target: Pose[], eve
   const b = at(end);
   const vel = [(b[0] - a[0]) / Math.max(1, end - start), (b[1] - a[1]) / Math.max(1, end - start)];
   const poses: Pose[] = target.map((_, t) => {
-    const [cx, cy] = t < start ? [a[0] - vel[0] * (start - t), a[1] - vel[1] * (start - t)] : t > end ? [b[0] + vel[0] * (t - end), b[1] + vel[1] * (t - end)] : at(t);
+    const [cx, cy] =
+      t < start
+        ? [a[0] - vel[0] * (start - t), a[1] - vel[1] * (start - t)]
+        : t > end
+          ? [b[0] + vel[0] * (t - end), b[1] + vel[1] * (t - end)]
+          : at(t);
     return { cx, cy, w: 2 * ox, h: 2 * oy, angle: 0, ...rigid };
   });
   const present = new Uint8Array(T);

@@ -54,7 +54,9 @@ export function votTags(scene: Scene, truth: FrameTruth[]): Record<VotTag, Uint8
   const vel = (t: number) => [poses[t].cx - poses[t - 1].cx, poses[t].cy - poses[t - 1].cy];
   return {
     camera_motion: changed((t) => Math.hypot(scene.panX[t] - scene.panX[t - 1], scene.panY[t] - scene.panY[t - 1]) > TAG_LIMITS.panPx),
-    illum_change: changed((t) => Math.abs(scene.gain[t] - scene.gain[t - 1]) > TAG_LIMITS.gain || Math.abs(scene.tilt[t] - scene.tilt[t - 1]) > TAG_LIMITS.gain),
+    illum_change: changed(
+      (t) => Math.abs(scene.gain[t] - scene.gain[t - 1]) > TAG_LIMITS.gain || Math.abs(scene.tilt[t] - scene.tilt[t - 1]) > TAG_LIMITS.gain,
+    ),
     motion_change: changed((t) => {
       const a = vel(t);
       const b = t > 1 ? vel(t - 1) : [0, 0];

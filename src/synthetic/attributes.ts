@@ -8,7 +8,10 @@ export type Attribute = (typeof ATTRIBUTES)[number];
  * Pairs a scene cannot honour together: a low-resolution target (< 400 px of box) cannot also grow
  * by the scale-variation factor, and turning it edge-on (OPR) would leave a sliver under 8 px.
  */
-const CONFLICTS: [Attribute, Attribute][] = [['LR', 'SV'], ['LR', 'OPR']];
+const CONFLICTS: [Attribute, Attribute][] = [
+  ['LR', 'SV'],
+  ['LR', 'OPR'],
+];
 
 function compatible(set: readonly Attribute[], a: Attribute): boolean {
   return !set.includes(a) && !CONFLICTS.some(([x, y]) => (x === a && set.includes(y)) || (y === a && set.includes(x)));
@@ -33,7 +36,17 @@ function shuffled<T>(items: readonly T[], rng: Rng): T[] {
  * about half of a test split has them.
  */
 const TEST_EXTRA: Record<Attribute, number> = {
-  IV: 0.08, SV: 0.08, OCC: 0.08, DEF: 0.08, MB: 0.08, FM: 0.08, IPR: 0.08, OPR: 0.08, OV: 0.08, BC: 0.45, LR: 0.08,
+  IV: 0.08,
+  SV: 0.08,
+  OCC: 0.08,
+  DEF: 0.08,
+  MB: 0.08,
+  FM: 0.08,
+  IPR: 0.08,
+  OPR: 0.08,
+  OV: 0.08,
+  BC: 0.45,
+  LR: 0.08,
 };
 
 /**
@@ -50,7 +63,7 @@ export function coverAttributes(n: number, rng: Rng, minEach = 2): Attribute[][]
     const set: Attribute[] = [];
     for (let tries = 0; set.length < perSequence && tries < 4; tries++) {
       if (deck.length < perSequence) deck = deck.concat(shuffled(ATTRIBUTES, rng));
-      for (let k = 0; k < deck.length && set.length < perSequence; ) {
+      for (let k = 0; k < deck.length && set.length < perSequence;) {
         if (compatible(set, deck[k])) set.push(...deck.splice(k, 1));
         else k++;
       }
@@ -73,7 +86,17 @@ export function coverAttributes(n: number, rng: Rng, minEach = 2): Attribute[][]
  * because separating them is what the global similarity loss is for.
  */
 const TRAIN_PROBABILITY: Record<Attribute, number> = {
-  IV: 0.3, SV: 0.4, OCC: 0.35, DEF: 0.25, MB: 0.25, FM: 0.25, IPR: 0.35, OPR: 0.2, OV: 0.2, BC: 0.75, LR: 0.1,
+  IV: 0.3,
+  SV: 0.4,
+  OCC: 0.35,
+  DEF: 0.25,
+  MB: 0.25,
+  FM: 0.25,
+  IPR: 0.35,
+  OPR: 0.2,
+  OV: 0.2,
+  BC: 0.75,
+  LR: 0.1,
 };
 
 export function sampleAttributes(rng: Rng): Attribute[] {

@@ -5,7 +5,13 @@ import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
 import { generateSplit, type GenerateProgress } from './generate.ts';
 import {
-  MANIFEST_FILE, SPLITS, readManifest, splitIsCurrent, type SplitName, type SplitSettings, type SyntheticManifest,
+  MANIFEST_FILE,
+  SPLITS,
+  readManifest,
+  splitIsCurrent,
+  type SplitName,
+  type SplitSettings,
+  type SyntheticManifest,
 } from './manifest.ts';
 
 export interface SyntheticOptions {
@@ -61,13 +67,18 @@ function check(name: string, v: number, ok: boolean, what: string): number {
   return v;
 }
 
-const whole = (name: string, v: number, lo: number, hi: number) => check(name, v, Number.isInteger(v) && v >= lo && v <= hi, `a whole number ${lo}..${hi}`);
+const whole = (name: string, v: number, lo: number, hi: number) =>
+  check(name, v, Number.isInteger(v) && v >= lo && v <= hi, `a whole number ${lo}..${hi}`);
 
 /** The settings a split is generated with (and compared by), with every option checked. */
 export function splitSettings(split: SplitName, o: SyntheticOptions = {}): SplitSettings {
   const d = SYNTHETIC_DEFAULTS;
-  const count = split === 'test' ? ['testSequences', o.testSequences ?? d.testSequences] as const : ['trainSequences', o.trainSequences ?? d.trainSequences] as const;
-  const frames = split === 'test' ? ['testFrames', o.testFrames ?? d.testFrames] as const : ['trainFrames', o.trainFrames ?? d.trainFrames] as const;
+  const count =
+    split === 'test'
+      ? (['testSequences', o.testSequences ?? d.testSequences] as const)
+      : (['trainSequences', o.trainSequences ?? d.trainSequences] as const);
+  const frames =
+    split === 'test' ? (['testFrames', o.testFrames ?? d.testFrames] as const) : (['trainFrames', o.trainFrames ?? d.trainFrames] as const);
   return {
     seed: whole('seed', o.seed ?? d.seed, 0, 0xffffffff),
     sequences: whole(count[0], count[1], 1, 99999),
@@ -113,7 +124,8 @@ async function writeManifest(dir: string, m: SyntheticManifest): Promise<void> {
  */
 export async function ensureSynthetic(dir: string, options: SyntheticOptions = {}): Promise<SyntheticManifest> {
   const splits = options.splits ?? ['test'];
-  for (const s of splits) if (!SPLITS.includes(s)) throw new UserError(`synthetic option splits: unknown split '${s}' (expected ${SPLITS.join(', ')})`);
+  for (const s of splits)
+    if (!SPLITS.includes(s)) throw new UserError(`synthetic option splits: unknown split '${s}' (expected ${SPLITS.join(', ')})`);
   const wanted = splits.map((s) => [s, splitSettings(s, options)] as const);
   if (options.workers !== undefined) whole('workers', options.workers, 1, 64);
   await mkdir(dir, { recursive: true });

@@ -37,20 +37,40 @@ export function splitAttributes(split: SplitName, seed: number, n: number): Attr
  * the number of `workers` (threads; see `renderAll`).
  */
 export async function generateSplit(
-  split: SplitName, settings: SplitSettings, root: string, onProgress?: (p: GenerateProgress) => void, workers?: number,
+  split: SplitName,
+  settings: SplitSettings,
+  root: string,
+  onProgress?: (p: GenerateProgress) => void,
+  workers?: number,
 ): Promise<SplitManifest> {
   const seed = splitSeed(settings.seed, split);
-  const layouts = Object.fromEntries(Object.entries(SPLIT_LAYOUTS[split]).map(([l, rel]) => [l, join(root, rel!)])) as Partial<Record<LayoutName, string>>;
+  const layouts = Object.fromEntries(Object.entries(SPLIT_LAYOUTS[split]).map(([l, rel]) => [l, join(root, rel!)])) as Partial<
+    Record<LayoutName, string>
+  >;
   const sets = splitAttributes(split, seed, settings.sequences);
   const jobs: SequenceJob[] = sets.map((attributes, i) => ({
-    split, name: sequenceName(split, i, settings.sequences), seed: deriveSeed(seed, `sequence:${i}`), attributes, settings, layouts,
+    split,
+    name: sequenceName(split, i, settings.sequences),
+    seed: deriveSeed(seed, `sequence:${i}`),
+    attributes,
+    settings,
+    layouts,
   }));
   const total = settings.sequences * settings.frames;
   let done = 0;
-  const results = await renderAll(jobs, workers, (job) => onProgress?.({ split, sequence: job.name, framesDone: ++done, framesTotal: total }));
-  await writeLists(layouts, jobs.map((j) => j.name));
+  const results = await renderAll(jobs, workers, (job) =>
+    onProgress?.({ split, sequence: job.name, framesDone: ++done, framesTotal: total }),
+  );
+  await writeLists(
+    layouts,
+    jobs.map((j) => j.name),
+  );
   return {
-    settings, splitSeed: seed, layouts: SPLIT_LAYOUTS[split], frames: total,
-    bytes: results.reduce((n, r) => n + r.bytes, 0), sequences: results.map((r) => r.record),
+    settings,
+    splitSeed: seed,
+    layouts: SPLIT_LAYOUTS[split],
+    frames: total,
+    bytes: results.reduce((n, r) => n + r.bytes, 0),
+    sequences: results.map((r) => r.record),
   };
 }

@@ -8,8 +8,17 @@ export { generateSplit, sequenceName, splitAttributes, splitSeed, type GenerateP
 export { SYNTHETIC_FPS } from './sequence.ts';
 export { defaultWorkers } from './workers.ts';
 export {
-  MANIFEST_FILE, SPLIT_LAYOUTS, SPLITS, SYNTHETIC_VERSION, readManifest,
-  type LayoutName, type SequenceRecord, type SplitManifest, type SplitName, type SplitSettings, type SyntheticManifest,
+  MANIFEST_FILE,
+  SPLIT_LAYOUTS,
+  SPLITS,
+  SYNTHETIC_VERSION,
+  readManifest,
+  type LayoutName,
+  type SequenceRecord,
+  type SplitManifest,
+  type SplitName,
+  type SplitSettings,
+  type SyntheticManifest,
 } from './manifest.ts';
 export { ATTRIBUTES, type Attribute } from './attributes.ts';
 export { VOT_TAGS, type VotTag } from './annotations.ts';

@@ -2,7 +2,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { frameName as got10kFrameName } from '../benchmarks/got10k/layout.ts';
 import {
-  coverLevel, flagLines, got10kGroundTruth, otbGroundTruth, votGroundTruth, VOT_TAGS, type FrameTruth, type VotTag,
+  coverLevel,
+  flagLines,
+  got10kGroundTruth,
+  otbGroundTruth,
+  votGroundTruth,
+  VOT_TAGS,
+  type FrameTruth,
+  type VotTag,
 } from './annotations.ts';
 import type { Attribute } from './attributes.ts';
 import type { LayoutName } from './manifest.ts';

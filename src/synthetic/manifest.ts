@@ -75,7 +75,8 @@ export async function readManifest(dir: string): Promise<SyntheticManifest> {
   if (!existsSync(file)) return emptyManifest();
   try {
     const m = JSON.parse(await readFile(file, 'utf8')) as SyntheticManifest;
-    if (m.generator !== GENERATOR || m.version !== SYNTHETIC_VERSION || typeof m.splits !== 'object' || m.splits === null) return emptyManifest();
+    if (m.generator !== GENERATOR || m.version !== SYNTHETIC_VERSION || typeof m.splits !== 'object' || m.splits === null)
+      return emptyManifest();
     return m;
   } catch {
     return emptyManifest();
@@ -90,5 +91,7 @@ export function sameSettings(a: SplitSettings, b: SplitSettings): boolean {
 export function splitIsCurrent(dir: string, m: SyntheticManifest, split: SplitName, settings: SplitSettings): boolean {
   const s = m.splits[split];
   if (!s || !sameSettings(s.settings, settings)) return false;
-  return Object.entries(s.layouts).every(([layout, rel]) => existsSync(join(dir, rel!, layout === 'otb' ? s.sequences[0]?.name ?? '' : 'list.txt')));
+  return Object.entries(s.layouts).every(([layout, rel]) =>
+    existsSync(join(dir, rel!, layout === 'otb' ? (s.sequences[0]?.name ?? '') : 'list.txt')),
+  );
 }

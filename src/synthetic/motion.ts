@@ -96,8 +96,13 @@ export interface PathResult {
  * `safe` are the bounds for the largest the target ever gets, used to aim bursts.
  */
 export function targetPath(
-  rng: Rng, frames: number, bounds: Bounds, safe: { lo: [number, number]; hi: [number, number] },
-  events: SceneEvent[], halfExtent: (t: number, axis: 0 | 1) => number, size: [number, number],
+  rng: Rng,
+  frames: number,
+  bounds: Bounds,
+  safe: { lo: [number, number]; hi: [number, number] },
+  events: SceneEvent[],
+  halfExtent: (t: number, axis: 0 | 1) => number,
+  size: [number, number],
 ): PathResult {
   const cx = new Float64Array(frames);
   const cy = new Float64Array(frames);
@@ -212,7 +217,13 @@ export function smooth(xs: Float64Array, radius: number): Float64Array {
  * Background offset per frame: still, or a slow drifting pan (camera motion), plus a shake during
  * blur bursts when `shake` is set. Stays within +-margin so the background tile is never exhausted.
  */
-export function cameraPan(rng: Rng, frames: number, margin: number, drift: boolean, shakeEvents: SceneEvent[]): { x: Float64Array; y: Float64Array } {
+export function cameraPan(
+  rng: Rng,
+  frames: number,
+  margin: number,
+  drift: boolean,
+  shakeEvents: SceneEvent[],
+): { x: Float64Array; y: Float64Array } {
   const x = new Float64Array(frames);
   const y = new Float64Array(frames);
   // Whole pixels while still: the renderer then copies background rows instead of interpolating.

@@ -35,8 +35,14 @@ function poseAt(poses: Pose[], tf: number): Pose {
   const b = poses[i + 1];
   const u = t - i;
   return {
-    cx: lerp(a.cx, b.cx, u), cy: lerp(a.cy, b.cy, u), w: lerp(a.w, b.w, u), h: lerp(a.h, b.h, u), angle: lerp(a.angle, b.angle, u),
-    flip: u < 0.5 ? a.flip : b.flip, warp: lerp(a.warp, b.warp, u), warpAmp: a.warpAmp,
+    cx: lerp(a.cx, b.cx, u),
+    cy: lerp(a.cy, b.cy, u),
+    w: lerp(a.w, b.w, u),
+    h: lerp(a.h, b.h, u),
+    angle: lerp(a.angle, b.angle, u),
+    flip: u < 0.5 ? a.flip : b.flip,
+    warp: lerp(a.warp, b.warp, u),
+    warpAmp: a.warpAmp,
   };
 }
 
@@ -82,7 +88,15 @@ function drawBackground(buf: Float32Array, W: number, H: number, bg: Texture, pa
  * texture is carried by the object (it rotates, scales, mirrors and warps with it). Returns the
  * pixel counts the visibility of the target is computed from.
  */
-function drawObject(buf: Float32Array, ids: Uint8Array, id: number, tex: Texture, p: Pose, W: number, H: number): { total: number; inImage: number } {
+function drawObject(
+  buf: Float32Array,
+  ids: Uint8Array,
+  id: number,
+  tex: Texture,
+  p: Pose,
+  W: number,
+  H: number,
+): { total: number; inImage: number } {
   const [ex, ey] = halfExtents(p.w, p.h, p.angle);
   const c = Math.cos(p.angle);
   const s = Math.sin(p.angle);

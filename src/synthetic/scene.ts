@@ -77,7 +77,10 @@ export function buildScene(seed: number, attributes: readonly Attribute[], frame
   const dims = Array.from({ length: T }, (_, t) => profileSize(profile, t));
   const ext = dims.map(([w, h], t) => halfExtents(w, h, profile.angle[t]));
   const maxExt = [0, 1].map((k) => Math.max(...ext.map((e) => e[k])));
-  const safe = { lo: [maxExt[0] + 2, maxExt[1] + 2] as [number, number], hi: [width - maxExt[0] - 2, height - maxExt[1] - 2] as [number, number] };
+  const safe = {
+    lo: [maxExt[0] + 2, maxExt[1] + 2] as [number, number],
+    hi: [width - maxExt[0] - 2, height - maxExt[1] - 2] as [number, number],
+  };
   const bounds = {
     lo: (t: number, k: 0 | 1) => ext[t][k] + 2,
     hi: (t: number, k: 0 | 1) => size[k] - ext[t][k] - 2,
@@ -85,7 +88,14 @@ export function buildScene(seed: number, attributes: readonly Attribute[], frame
   const events = placeEvents(rng, wantedEvents(rng, attrs, T), T);
   const path = targetPath(rng, T, bounds, safe, events, (t, k) => ext[t][k], size);
   const targetPoses: Pose[] = dims.map(([w, h], t) => ({
-    cx: path.cx[t], cy: path.cy[t], w, h, angle: profile.angle[t], flip: profile.flip[t] === 1, warp: profile.warp[t], warpAmp: profile.warpAmp,
+    cx: path.cx[t],
+    cy: path.cy[t],
+    w,
+    h,
+    angle: profile.angle[t],
+    flip: profile.flip[t] === 1,
+    warp: profile.warp[t],
+    warpAmp: profile.warpAmp,
   }));
 
   const hue = rng.next();
@@ -102,7 +112,12 @@ export function buildScene(seed: number, attributes: readonly Attribute[], frame
   // Clutter: a busy background in the target's own colours; otherwise a calm one in other colours.
   const bgSpec = has('BC')
     ? randomSpec(rng, fadePalette(lookAlike(targetSpec, rng).palette, 0.3), [8, 20])
-    : randomSpec(rng, randomPalette(rng, hue + rng.uniform(0.3, 0.7), { vLo: 0.35, vHi: 0.7 }), [20, 50], rng.next() < 0.5 ? 'noise' : 'blobs');
+    : randomSpec(
+        rng,
+        randomPalette(rng, hue + rng.uniform(0.3, 0.7), { vLo: 0.35, vHi: 0.7 }),
+        [20, 50],
+        rng.next() < 0.5 ? 'noise' : 'blobs',
+      );
   const background = makeTexture(bgSpec, width + 2 * PAN_MARGIN, height + 2 * PAN_MARGIN);
 
   const behind: SceneObject[] = [];
@@ -128,7 +143,19 @@ export function buildScene(seed: number, attributes: readonly Attribute[], frame
   const shake = rng.next() < 0.5 ? events.filter((e) => e.kind === 'blur') : [];
   const pan = cameraPan(rng, T, PAN_MARGIN, rng.next() < 0.4, shake);
   return {
-    width, height, frames: T, attributes: attrs, events, background, panX: pan.x, panY: pan.y, gain, tilt,
-    scale: profile.scale, shutter: path.shutter, objects: [...behind, target, ...front], target: behind.length,
+    width,
+    height,
+    frames: T,
+    attributes: attrs,
+    events,
+    background,
+    panX: pan.x,
+    panY: pan.y,
+    gain,
+    tilt,
+    scale: profile.scale,
+    shutter: path.shutter,
+    objects: [...behind, target, ...front],
+    target: behind.length,
   };
 }

@@ -66,7 +66,11 @@ export async function renderSequence(job: SequenceJob, onFrame?: () => void): Pr
   const tags = votTags(scene, truth);
   await writeAnnotations(job.layouts, { name, attributes: scene.attributes, truth, tags, fps: SYNTHETIC_FPS });
   const record: SequenceRecord = {
-    name, seed: job.seed, frames: settings.frames, attributes: scene.attributes, events: scene.events,
+    name,
+    seed: job.seed,
+    frames: settings.frames,
+    attributes: scene.attributes,
+    events: scene.events,
     minVisible: Math.round(Math.min(...truth.map((f) => f.visible)) * 1000) / 1000,
     occludedFrames: tags.occlusion.reduce((s, v) => s + v, 0),
   };

@@ -35,7 +35,12 @@ export function corners(p: Pose): Polygon {
   const c = Math.cos(p.angle);
   const s = Math.sin(p.angle);
   const out: number[] = [];
-  for (const [u, v] of [[-1, -1], [1, -1], [1, 1], [-1, 1]]) {
+  for (const [u, v] of [
+    [-1, -1],
+    [1, -1],
+    [1, 1],
+    [-1, 1],
+  ]) {
     const x = (u * p.w) / 2;
     const y = (v * p.h) / 2;
     out.push(p.cx + x * c - y * s, p.cy + x * s + y * c);
@@ -58,7 +63,12 @@ export function poseBox(p: Pose): Box {
 export function visibleBox(poly: Polygon, width: number, height: number): Box {
   let pts: [number, number][] = [];
   for (let i = 0; i < poly.length; i += 2) pts.push([poly[i], poly[i + 1]]);
-  const edges: [0 | 1, number, 1 | -1][] = [[0, 0, 1], [0, width, -1], [1, 0, 1], [1, height, -1]];
+  const edges: [0 | 1, number, 1 | -1][] = [
+    [0, 0, 1],
+    [0, width, -1],
+    [1, 0, 1],
+    [1, height, -1],
+  ];
   for (const [axis, at, dir] of edges) {
     const inside = (p: [number, number]) => (p[axis] - at) * dir >= 0;
     const out: [number, number][] = [];

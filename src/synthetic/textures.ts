@@ -25,13 +25,20 @@ export interface TextureSpec {
 }
 
 function hsv(h: number, s: number, v: number): Rgb {
-  const hh = ((h % 1) + 1) % 1 * 6;
+  const hh = (((h % 1) + 1) % 1) * 6;
   const i = Math.floor(hh);
   const f = hh - i;
   const p = v * (1 - s);
   const q = v * (1 - s * f);
   const t = v * (1 - s * (1 - f));
-  const rgb = [[v, t, p], [q, v, p], [p, v, t], [p, q, v], [t, p, v], [v, p, q]][i];
+  const rgb = [
+    [v, t, p],
+    [q, v, p],
+    [p, v, t],
+    [p, q, v],
+    [t, p, v],
+    [v, p, q],
+  ][i];
   return [rgb[0] * 255, rgb[1] * 255, rgb[2] * 255];
 }
 

@@ -43,20 +43,42 @@ export function attributeMismatches(scene: Scene, truth: FrameTruth[]): string[]
   const areas = Array.from(scene.scale, (s) => s * s);
   const gains = Array.from(scene.gain);
   const angles = pose.map((p) => p.angle);
-  const near = scene.objects.some((o) => o.role === 'distractor' && o.poses.some((p, t) => {
-    const q = pose[t];
-    return Math.hypot(p.cx - q.cx, p.cy - q.cy) < ATTRIBUTE_LIMITS.nearDiagonals * Math.hypot(q.w, q.h);
-  }));
-  seen.set('OCC', truth.some((f) => f.occluded > 0));
-  seen.set('OV', truth.some((f) => f.clipped[2] < f.box[2] - 1e-9 || f.clipped[3] < f.box[3] - 1e-9));
+  const near = scene.objects.some(
+    (o) =>
+      o.role === 'distractor' &&
+      o.poses.some((p, t) => {
+        const q = pose[t];
+        return Math.hypot(p.cx - q.cx, p.cy - q.cy) < ATTRIBUTE_LIMITS.nearDiagonals * Math.hypot(q.w, q.h);
+      }),
+  );
+  seen.set(
+    'OCC',
+    truth.some((f) => f.occluded > 0),
+  );
+  seen.set(
+    'OV',
+    truth.some((f) => f.clipped[2] < f.box[2] - 1e-9 || f.clipped[3] < f.box[3] - 1e-9),
+  );
   seen.set('FM', maxStep > ATTRIBUTE_LIMITS.fastPx);
-  seen.set('LR', truth.every((f) => f.box[2] * f.box[3] < ATTRIBUTE_LIMITS.lowResPx));
+  seen.set(
+    'LR',
+    truth.every((f) => f.box[2] * f.box[3] < ATTRIBUTE_LIMITS.lowResPx),
+  );
   seen.set('SV', Math.max(...areas) / Math.min(...areas) >= ATTRIBUTE_LIMITS.scaleArea);
   seen.set('IV', Math.max(...gains) / Math.min(...gains) >= ATTRIBUTE_LIMITS.lightRatio);
   seen.set('IPR', Math.max(...angles) - Math.min(...angles) >= ATTRIBUTE_LIMITS.rotation);
-  seen.set('MB', scene.shutter.some((s) => s > 0));
-  seen.set('OPR', pose.some((p) => p.flip));
-  seen.set('DEF', pose.some((p) => p.warpAmp > 0));
+  seen.set(
+    'MB',
+    scene.shutter.some((s) => s > 0),
+  );
+  seen.set(
+    'OPR',
+    pose.some((p) => p.flip),
+  );
+  seen.set(
+    'DEF',
+    pose.some((p) => p.warpAmp > 0),
+  );
   seen.set('BC', near);
   const out: string[] = [];
   for (const [a, shows] of seen) {

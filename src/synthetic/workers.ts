@@ -17,7 +17,11 @@ export function defaultWorkers(): number {
  * larger ones use `defaultWorkers()`. Every sequence depends only on its job, so the bytes are the
  * same however many threads render them.
  */
-export async function renderAll(jobs: SequenceJob[], workers: number | undefined, onFrame: (job: SequenceJob) => void): Promise<SequenceResult[]> {
+export async function renderAll(
+  jobs: SequenceJob[],
+  workers: number | undefined,
+  onFrame: (job: SequenceJob) => void,
+): Promise<SequenceResult[]> {
   const frames = jobs.reduce((n, j) => n + j.settings.frames, 0);
   const threads = Math.min(workers ?? (frames < MIN_FRAMES_FOR_WORKERS ? 1 : defaultWorkers()), jobs.length);
   if (threads <= 1) {

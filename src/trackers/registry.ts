@@ -96,13 +96,16 @@ export function resolveTracker(entry: string): string {
     throw new UserError(`--trackers: ${entry}: no such model folder`);
   }
   if (!isDir) throw new UserError(`--trackers: ${entry}: not a folder (a tracker path names a SiamFC model folder)`);
-  if (!existsSync(join(dir, 'model.json'))) throw new UserError(`--trackers: ${entry}: no model.json in this folder (not a SiamFC model folder)`);
+  if (!existsSync(join(dir, 'model.json')))
+    throw new UserError(`--trackers: ${entry}: no model.json in this folder (not a SiamFC model folder)`);
   const name = basename(dir);
   const taken = trackerNames().includes(name);
   if (taken) {
     const other = folderOf(name);
     if (other !== undefined && resolve(other) === dir) return name;
-    throw new UserError(`--trackers: ${entry} would be named '${name}', a name already taken${other ? ` by ${other}` : ''}; rename the folder`);
+    throw new UserError(
+      `--trackers: ${entry} would be named '${name}', a name already taken${other ? ` by ${other}` : ''}; rename the folder`,
+    );
   }
   registerFolder(name, dir);
   process.env[MODEL_FOLDERS_ENV] = JSON.stringify({ ...exportedFolders(), [name]: dir });
@@ -123,7 +126,13 @@ export function selectTrackers(entries: readonly string[]): TrackerFactory[] {
 
 function isFactory(v: unknown): v is TrackerFactory {
   const f = v as TrackerFactory;
-  return !!f && typeof f.name === 'string' && typeof f.create === 'function' && typeof f.deterministic === 'boolean' && typeof f.needsPixels === 'boolean';
+  return (
+    !!f &&
+    typeof f.name === 'string' &&
+    typeof f.create === 'function' &&
+    typeof f.deterministic === 'boolean' &&
+    typeof f.needsPixels === 'boolean'
+  );
 }
 
 /**
@@ -133,7 +142,10 @@ function isFactory(v: unknown): v is TrackerFactory {
  */
 export function loadExternalTrackers(): Promise<void> {
   externalLoaded ??= (async () => {
-    const list = (process.env.SIAMBENCH_TRACKERS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const list = (process.env.SIAMBENCH_TRACKERS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const entry of list) {
       const path = isAbsolute(entry) ? entry : resolve(entry);
       let mod: Record<string, unknown>;
@@ -144,7 +156,9 @@ export function loadExternalTrackers(): Promise<void> {
       }
       const trackers = mod.trackers;
       if (!Array.isArray(trackers) || !trackers.every(isFactory)) {
-        throw new UserError(`SIAMBENCH_TRACKERS: ${path} must export 'trackers', an array of { name, description, deterministic, needsPixels, create }`);
+        throw new UserError(
+          `SIAMBENCH_TRACKERS: ${path} must export 'trackers', an array of { name, description, deterministic, needsPixels, create }`,
+        );
       }
       for (const f of trackers) {
         if (BUILT_IN.some((b) => b.name === f.name) || f.name === PRETRAINED || external.some((e) => e.name === f.name)) {
@@ -167,10 +181,16 @@ export function builtInTrackerNames(): string[] {
 }
 
 export function getTrackerFactory(name: string): TrackerFactory {
-  const f = BUILT_IN.find((x) => x.name === name) ?? pretrained().find((x) => x.name === name) ?? external.find((x) => x.name === name) ??
-    modelFolders.get(name)?.factory ?? (exportedFolders()[name] ? registerFolder(name, exportedFolders()[name]) : undefined);
+  const f =
+    BUILT_IN.find((x) => x.name === name) ??
+    pretrained().find((x) => x.name === name) ??
+    external.find((x) => x.name === name) ??
+    modelFolders.get(name)?.factory ??
+    (exportedFolders()[name] ? registerFolder(name, exportedFolders()[name]) : undefined);
   if (!f && name === PRETRAINED) {
-    throw new UserError(`tracker '${PRETRAINED}' needs ${join(modelsRoot(), PRETRAINED)}, which does not exist: import the original weights with npm run import-model -- --tflite <file or folder> --out ${join(modelsRoot(), PRETRAINED)}`);
+    throw new UserError(
+      `tracker '${PRETRAINED}' needs ${join(modelsRoot(), PRETRAINED)}, which does not exist: import the original weights with npm run import-model -- --tflite <file or folder> --out ${join(modelsRoot(), PRETRAINED)}`,
+    );
   }
   if (!f) throw new UserError(`unknown tracker '${name}'; registered trackers: ${trackerNames().join(', ')}`);
   return f;

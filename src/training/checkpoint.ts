@@ -52,7 +52,8 @@ export async function loadCheckpoint<S>(dir: string): Promise<CheckpointContent<
   } catch (err) {
     throw new UserError(`${stateFile}: not a readable checkpoint (${(err as Error).message})`);
   }
-  if (manifest.format !== 'siambench-checkpoint-1') throw new UserError(`${stateFile}: unknown checkpoint format '${String(manifest.format)}'`);
+  if (manifest.format !== 'siambench-checkpoint-1')
+    throw new UserError(`${stateFile}: unknown checkpoint format '${String(manifest.format)}'`);
   const binFile = join(dir, 'tensors.bin');
   let raw: Buffer;
   try {

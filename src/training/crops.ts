@@ -66,8 +66,14 @@ export function drawCrop(rng: Rng, s: CropSettings): CropDraw {
 
 /** Crops one image of a pair, `size` = exemplar or search size, into out[offset ..]. */
 export function cropAround(
-  img: RgbImage, fill: readonly number[], box: Box, size: number, draw: CropDraw, s: CropSettings,
-  out: Float32Array, offset: number,
+  img: RgbImage,
+  fill: readonly number[],
+  box: Box,
+  size: number,
+  draw: CropDraw,
+  s: CropSettings,
+  out: Float32Array,
+  offset: number,
 ): void {
   const sx = (exemplarSide(box, s.context) * s.instanceSize) / s.exemplarSize;
   const cx = box[0] + box[2] / 2;

@@ -24,15 +24,27 @@ function resolveSplit(dir: string): string {
  * pairs once (without augmentation) so that every epoch is scored on the same pairs.
  */
 export async function prepareData(
-  dir: string, opts: { valFraction: number; valPairs: number; seed: number; batchSize: number; pairs: PairSettings; crops: CropSettings },
+  dir: string,
+  opts: { valFraction: number; valPairs: number; seed: number; batchSize: number; pairs: PairSettings; crops: CropSettings },
 ): Promise<TrainingData> {
   const splitDir = resolveSplit(dir);
   const all = await readGot10kSplit(splitDir);
   const { train, val } = holdOut(all, opts.valFraction, opts.seed);
   const batches: PairBatch[] = [];
   if (val.length > 0 && opts.valPairs > 0) {
-    const source = new PairBatches(new PairSampler(val, opts.pairs), new Rng(deriveSeed(opts.seed, 'validation-pairs')), opts.batchSize, withoutAugmentation(opts.crops));
+    const source = new PairBatches(
+      new PairSampler(val, opts.pairs),
+      new Rng(deriveSeed(opts.seed, 'validation-pairs')),
+      opts.batchSize,
+      withoutAugmentation(opts.crops),
+    );
     for (let n = 0; n < opts.valPairs; n += opts.batchSize) batches.push(await source.next());
   }
-  return { splitDir, trainSequences: train.length, valSequences: val.map((s) => s.name), sampler: new PairSampler(train, opts.pairs), val: batches };
+  return {
+    splitDir,
+    trainSequences: train.length,
+    valSequences: val.map((s) => s.name),
+    sampler: new PairSampler(train, opts.pairs),
+    val: batches,
+  };
 }

@@ -102,12 +102,15 @@ export async function train(run: TrainRun): Promise<TrainResult> {
   if (run.resume && hasCheckpoint(checkpointDir)) {
     const ck = await loadCheckpoint<CheckpointState>(checkpointDir);
     if (!sameSchedule(ck.state.schedule, schedule)) {
-      throw new UserError(`--resume: ${checkpointDir} was made with a different schedule ${JSON.stringify(ck.state.schedule)}; use the same options or a new --out`);
+      throw new UserError(
+        `--resume: ${checkpointDir} was made with a different schedule ${JSON.stringify(ck.state.schedule)}; use the same options or a new --out`,
+      );
     }
     const targets = checkpointArrays(model, sgd);
     for (const [name, target] of targets) {
       const a = ck.arrays.get(name);
-      if (!a || a.shape.join() !== target.shape.join()) throw new UserError(`--resume: ${checkpointDir} has no tensor ${name} of shape [${target.shape}] (another architecture?)`);
+      if (!a || a.shape.join() !== target.shape.join())
+        throw new UserError(`--resume: ${checkpointDir} has no tensor ${name} of shape [${target.shape}] (another architecture?)`);
     }
     // Only once every array is known to fit: a refused checkpoint leaves the model as it was.
     for (const [name, target] of targets) target.data.set(ck.arrays.get(name)!.data);
@@ -120,7 +123,10 @@ export async function train(run: TrainRun): Promise<TrainResult> {
 
   const batches = run.batches(rng);
   const bar = process.stderr.isTTY
-    ? new SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} | loss {loss} | {pps} pairs/s | eta {eta_formatted}', hideCursor: true })
+    ? new SingleBar({
+        format: 'epoch {epoch} [{bar}] {value}/{total} | loss {loss} | {pps} pairs/s | eta {eta_formatted}',
+        hideCursor: true,
+      })
     : null;
   const logEvery = Math.max(1, Math.floor(schedule.stepsPerEpoch / 5));
 
@@ -146,7 +152,9 @@ export async function train(run: TrainRun): Promise<TrainResult> {
       history.steps.push({ step, epoch, lr, loss, pairsPerSecond: pps });
       bar?.update(i + 1, { loss: loss.toFixed(4), pps: pps.toFixed(2) });
       if (!bar && ((i + 1) % logEvery === 0 || i === 0)) {
-        run.log(`epoch ${epoch + 1}/${schedule.epochs} step ${i + 1}/${schedule.stepsPerEpoch} loss ${loss.toFixed(4)} lr ${lr.toExponential(2)} ${pps.toFixed(2)} pairs/s`);
+        run.log(
+          `epoch ${epoch + 1}/${schedule.epochs} step ${i + 1}/${schedule.stepsPerEpoch} loss ${loss.toFixed(4)} lr ${lr.toExponential(2)} ${pps.toFixed(2)} pairs/s`,
+        );
       }
     }
     bar?.stop();
@@ -155,9 +163,14 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     seconds += elapsed;
     const record: EpochRecord = { epoch, lr, trainLoss: epochLoss / schedule.stepsPerEpoch, valLoss, seconds: elapsed };
     history.epochs.push(record);
-    run.log(`epoch ${epoch + 1}/${schedule.epochs}: train loss ${record.trainLoss.toFixed(4)}, val loss ${Number.isNaN(valLoss) ? '-' : valLoss.toFixed(4)}, ${elapsed.toFixed(1)} s`);
+    run.log(
+      `epoch ${epoch + 1}/${schedule.epochs}: train loss ${record.trainLoss.toFixed(4)}, val loss ${Number.isNaN(valLoss) ? '-' : valLoss.toFixed(4)}, ${elapsed.toFixed(1)} s`,
+    );
     await writeCurves(trainingDir, history, run.title);
-    await saveCheckpoint<CheckpointState>(checkpointDir, { arrays: checkpointArrays(model, sgd), state: { schedule, nextEpoch: epoch + 1, rng: batches.rngState(), history, seconds } });
+    await saveCheckpoint<CheckpointState>(checkpointDir, {
+      arrays: checkpointArrays(model, sgd),
+      state: { schedule, nextEpoch: epoch + 1, rng: batches.rngState(), history, seconds },
+    });
   }
 
   const last = history.epochs[history.epochs.length - 1];

@@ -27,7 +27,8 @@ export function foldBatchStatistics(
       const mean = params.get(`${bn}/mean`)?.data;
       const variance = params.get(`${bn}/variance`)?.data;
       if (!mean || !variance) throw new Error(`batch statistics for ${bn}, which has no moving statistics`);
-      if (s.mean.length !== mean.length || s.variance.length !== variance.length) throw new Error(`batch statistics of ${bn} have ${s.mean.length} channels, the layer ${mean.length}`);
+      if (s.mean.length !== mean.length || s.variance.length !== variance.length)
+        throw new Error(`batch statistics of ${bn} have ${s.mean.length} channels, the layer ${mean.length}`);
       const unbias = Math.fround(s.count / Math.max(1, s.count - 1));
       for (let c = 0; c < mean.length; c++) {
         mean[c] = Math.fround(mean[c] * keep) + Math.fround(s.mean[c] * m);

@@ -25,7 +25,10 @@ export interface JobFailure {
 
 /** runAll's rejection when a job fails and the caller gave no onFailure. */
 export class JobFailedError extends Error {
-  constructor(readonly failure: JobFailure, workerName: string) {
+  constructor(
+    readonly failure: JobFailure,
+    workerName: string,
+  ) {
     super(failure.kind === 'died' ? `${workerName} died: ${failure.message}` : `${workerName}: ${failure.stack ?? failure.message}`);
     this.name = 'JobFailedError';
   }
@@ -50,7 +53,10 @@ class Slot<J, R, P, Info> {
   /** The first error the worker raised, or why it was killed: the reason its job failed. */
   private why?: string;
 
-  constructor(private readonly worker: Worker, private readonly name: string) {
+  constructor(
+    private readonly worker: Worker,
+    private readonly name: string,
+  ) {
     this.ready = new Promise((resolve, reject) => (this.startup = { resolve, reject }));
     worker.on('message', (m: FromWorker<R, P, Info>) => this.onMessage(m));
     worker.on('error', (err: Error) => (this.why ??= err.message));

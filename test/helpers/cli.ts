@@ -14,7 +14,9 @@ export interface CliResult {
 /** Runs `src/cli/<name>.ts` as a user would (`npm run <name> -- ...`), synchronously. */
 export function runCli(name: string, args: string[], env: Record<string, string> = {}): CliResult {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src', 'cli', `${name}.ts`), ...args], {
-    cwd: REPO, encoding: 'utf8', env: { ...process.env, SIAMBENCH_DEBUG: '', ...env },
+    cwd: REPO,
+    encoding: 'utf8',
+    env: { ...process.env, SIAMBENCH_DEBUG: '', ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -22,7 +24,9 @@ export function runCli(name: string, args: string[], env: Record<string, string>
 /** Starts the CLI in the background, for tests that kill it midway. */
 export function startCli(name: string, args: string[], env: Record<string, string> = {}) {
   return spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src', 'cli', `${name}.ts`), ...args], {
-    cwd: REPO, env: { ...process.env, SIAMBENCH_DEBUG: '', ...env }, stdio: 'ignore',
+    cwd: REPO,
+    env: { ...process.env, SIAMBENCH_DEBUG: '', ...env },
+    stdio: 'ignore',
   });
 }
 

@@ -48,14 +48,28 @@ export const session = (bytes: Uint8Array) => createSession(bytes, { device: 'cp
  * elements). The session runs in float32; `objective` reduces its `outputs` to the scalar, in
  * float64 when it wants to keep the reduction's rounding out of the quotient.
  */
-export async function finiteDifferences(s: OrtSession, feeds: Feed[], which: number, eps: number, outputs: string[], objective: (outs: Float32Array[]) => number, elements?: number[]): Promise<Float64Array> {
+export async function finiteDifferences(
+  s: OrtSession,
+  feeds: Feed[],
+  which: number,
+  eps: number,
+  outputs: string[],
+  objective: (outs: Float32Array[]) => number,
+  elements?: number[],
+): Promise<Float64Array> {
   const x = feeds[which];
   const picks = elements ?? Array.from(x.data.keys());
   const out = new Float64Array(picks.length);
   const at = async (i: number, v: number) => {
     const data = Float32Array.from(x.data);
     data[i] = v;
-    return objective(await run(s, feeds.map((f, k) => (k === which ? { ...f, data } : f)), outputs));
+    return objective(
+      await run(
+        s,
+        feeds.map((f, k) => (k === which ? { ...f, data } : f)),
+        outputs,
+      ),
+    );
   };
   for (const [k, i] of picks.entries()) {
     const v = x.data[i];

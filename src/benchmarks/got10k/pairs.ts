@@ -54,10 +54,15 @@ export function holdOut(seqs: Got10kSequence[], fraction: number, seed: number):
 export class PairSampler {
   private readonly pool: { seq: Got10kSequence; frames: number[] }[];
 
-  constructor(seqs: Got10kSequence[], private readonly settings: PairSettings = DEFAULT_PAIR_SETTINGS) {
+  constructor(
+    seqs: Got10kSequence[],
+    private readonly settings: PairSettings = DEFAULT_PAIR_SETTINGS,
+  ) {
     this.pool = seqs.map((seq) => ({ seq, frames: usableFrames(seq, settings) })).filter((p) => p.frames.length > 0);
     if (this.pool.length === 0) {
-      throw new UserError(`none of ${seqs.length} sequence(s) has a usable frame (visible, sides >= ${settings.minSide}px, aspect <= ${settings.maxAspect})`);
+      throw new UserError(
+        `none of ${seqs.length} sequence(s) has a usable frame (visible, sides >= ${settings.minSide}px, aspect <= ${settings.maxAspect})`,
+      );
     }
   }
 

@@ -22,7 +22,12 @@ export interface OtbScoreRequest {
  * The second half of the data flow, shared by `eval` and `bench`: raw result files on disk ->
  * metrics -> report. Returns the evaluation and the console text.
  */
-export async function scoreOtbResults(ds: OtbDataset, resultsDir: string, out: string, req: OtbScoreRequest): Promise<{ ev: OtbEvaluation; text: string }> {
+export async function scoreOtbResults(
+  ds: OtbDataset,
+  resultsDir: string,
+  out: string,
+  req: OtbScoreRequest,
+): Promise<{ ev: OtbEvaluation; text: string }> {
   const results = await importOtbResults(resultsDir, ds, req.trackers ? { trackers: req.trackers } : undefined);
   if (results.length === 0) throw new UserError(`--results: no tracker result folders found in ${resultsDir}`);
   const ev = evaluateOtb(ds, results, req.convention);

@@ -33,7 +33,11 @@ export const DATASETS: readonly DatasetName[] = [
 ];
 
 /** Case, dashes and underscores do not matter: otb-2015, OTB_2015 and otb2015 are one name. */
-const key = (name: string) => name.trim().toLowerCase().replace(/[^a-z0-9]/g, '');
+const key = (name: string) =>
+  name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 
 export function findDataset(name: string): DatasetName | undefined {
   const k = key(name);
@@ -54,7 +58,9 @@ function candidates(q: DatasetQuery): DatasetName[] {
 
 /** 'synthetic | OTB2013 | OTB50 | OTB100 (also OTB2015, TB100) | ...' for help texts. */
 export function datasetChoices(q: DatasetQuery = {}): string {
-  return candidates(q).map((d) => (d.aliases.length ? `${d.name} (also ${d.aliases.join(', ')})` : d.name)).join(' | ');
+  return candidates(q)
+    .map((d) => (d.aliases.length ? `${d.name} (also ${d.aliases.join(', ')})` : d.name))
+    .join(' | ');
 }
 
 /** The dataset a user named, or a one-line error that lists what the command accepts. */
@@ -62,13 +68,21 @@ export function resolveDataset(name: string, q: DatasetQuery = {}): DatasetName 
   const option = q.option ?? '--dataset';
   const year = /^vot-?(\d{4})$/i.exec(name.trim());
   if (year && Number(year[1]) >= 2020) {
-    throw new UserError(`${option}: ${name} uses the anchor-based protocol and mask regions of VOT2020+, which are not implemented (VOT2013..VOT2019 are)`);
+    throw new UserError(
+      `${option}: ${name} uses the anchor-based protocol and mask regions of VOT2020+, which are not implemented (VOT2013..VOT2019 are)`,
+    );
   }
   const found = findDataset(name);
   if (found && candidates(q).includes(found)) return found;
   const what = found ? `${found.name} is not available here` : `unknown dataset '${name}'`;
-  const aliases = candidates(q).filter((d) => d.aliases.length).map((d) => `${d.aliases.join(', ')} = ${d.name}`);
-  throw new UserError(`${option}: ${what} (expected ${candidates(q).map((d) => d.name).join(', ')}${aliases.length ? `; ${aliases.join('; ')}` : ''})`);
+  const aliases = candidates(q)
+    .filter((d) => d.aliases.length)
+    .map((d) => `${d.aliases.join(', ')} = ${d.name}`);
+  throw new UserError(
+    `${option}: ${what} (expected ${candidates(q)
+      .map((d) => d.name)
+      .join(', ')}${aliases.length ? `; ${aliases.join('; ')}` : ''})`,
+  );
 }
 
 /**
@@ -86,7 +100,8 @@ export type Convention<F extends BenchmarkFamily> = F extends 'otb' ? OtbConvent
 export function resolveConvention<F extends BenchmarkFamily>(family: F, name: string | undefined, option = '--convention'): Convention<F> {
   const names = CONVENTIONS[family] as readonly string[];
   const wanted = name ?? names[0];
-  if (!names.includes(wanted)) throw new UserError(`${option}: unknown convention '${wanted}' for ${family.toUpperCase()} (expected ${names.join(', ')})`);
+  if (!names.includes(wanted))
+    throw new UserError(`${option}: unknown convention '${wanted}' for ${family.toUpperCase()} (expected ${names.join(', ')})`);
   return wanted as Convention<F>;
 }
 

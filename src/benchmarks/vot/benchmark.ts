@@ -17,7 +17,10 @@ export interface VotScoreRequest {
 
 /** Raw VOT result files on disk -> metrics -> report, shared by `eval` and `bench`. */
 export async function scoreVotResults(
-  ds: VotDataset, resultsDir: string, out: string, req: VotScoreRequest,
+  ds: VotDataset,
+  resultsDir: string,
+  out: string,
+  req: VotScoreRequest,
 ): Promise<{ ev: VotEvaluation; text: string; seconds: { import: number; scoring: number; report: number } }> {
   const t0 = performance.now();
   const results = await importVotResults(resultsDir, ds, req.trackers ? { trackers: req.trackers } : undefined);

@@ -72,7 +72,12 @@ export class OnnxGraph {
     const size = shape.reduce((a, b) => a * b, 1);
     if (data.length !== size) throw new Error(`ONNX initializer ${name}: ${data.length} values for shape [${shape}]`);
     const raw = data instanceof Float32Array ? data : Float32Array.from(data);
-    this.inits.push({ name, dims: shape, dataType: FLOAT, rawData: new Uint8Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)) });
+    this.inits.push({
+      name,
+      dims: shape,
+      dataType: FLOAT,
+      rawData: new Uint8Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)),
+    });
     return name;
   }
 
@@ -103,7 +108,10 @@ export class OnnxGraph {
   node(opType: string, inputs: string[], attrs: Attrs = {}, outputs = 1): string[] {
     const names = Array.from({ length: outputs }, () => this.fresh(opType.toLowerCase()));
     this.nodes.push({
-      opType, input: inputs, output: names, name: this.fresh(`n_${opType}`),
+      opType,
+      input: inputs,
+      output: names,
+      name: this.fresh(`n_${opType}`),
       attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
     });
     return names;
@@ -116,8 +124,19 @@ export class OnnxGraph {
 
   /** The serialised model, ready for an InferenceSession. */
   toBytes(): Uint8Array {
-    const graph: proto.onnx.IGraphProto = { name: this.name, node: this.nodes, initializer: this.inits, input: this.inputs, output: this.outputs };
-    const model: proto.onnx.IModelProto = { irVersion: 8, producerName: 'siambench', opsetImport: [{ domain: '', version: this.opset }], graph };
+    const graph: proto.onnx.IGraphProto = {
+      name: this.name,
+      node: this.nodes,
+      initializer: this.inits,
+      input: this.inputs,
+      output: this.outputs,
+    };
+    const model: proto.onnx.IModelProto = {
+      irVersion: 8,
+      producerName: 'siambench',
+      opsetImport: [{ domain: '', version: this.opset }],
+      graph,
+    };
     return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
   }
 

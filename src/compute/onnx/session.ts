@@ -36,7 +36,11 @@ export function loadOrt(): Promise<Ort> {
     (err) => {
       loaded = undefined;
       const e = err as NodeJS.ErrnoException;
-      throw new UserError(e.code === 'ERR_MODULE_NOT_FOUND' ? 'onnxruntime-node is not installed (npm install)' : `onnxruntime-node failed to load (${firstLine(err)})`);
+      throw new UserError(
+        e.code === 'ERR_MODULE_NOT_FOUND'
+          ? 'onnxruntime-node is not installed (npm install)'
+          : `onnxruntime-node failed to load (${firstLine(err)})`,
+      );
     },
   );
   return loaded;
@@ -70,7 +74,10 @@ export async function createSession(model: Uint8Array, opts: OrtOptions, what: s
   } catch (err) {
     const msg = firstLine(err);
     if (opts.device === 'cuda') {
-      throw new UserError(`--device cuda: the CUDA execution provider of onnxruntime-node does not start here (${msg.slice(0, 160)}); install it with 'npm install --onnxruntime-node-install=cuda12 onnxruntime-node' on a machine with CUDA 12, or use --device cpu`, { cause: err });
+      throw new UserError(
+        `--device cuda: the CUDA execution provider of onnxruntime-node does not start here (${msg.slice(0, 160)}); install it with 'npm install --onnxruntime-node-install=cuda12 onnxruntime-node' on a machine with CUDA 12, or use --device cpu`,
+        { cause: err },
+      );
     }
     throw new Error(`${what}: onnxruntime-node rejected the graph (${msg})`, { cause: err });
   }

@@ -46,8 +46,13 @@ function triangle(x: number): number {
  * frame padded with its mean colour) or are mirrored ('mirror', imresize's own edge rule on a patch).
  */
 export function resampleTaps(
-  start: number, step: number, size: number, length: number,
-  kernel: 'linear' | 'cubic', antialias: boolean, border: 'fill' | 'mirror',
+  start: number,
+  step: number,
+  size: number,
+  length: number,
+  kernel: 'linear' | 'cubic',
+  antialias: boolean,
+  border: 'fill' | 'mirror',
 ): AxisTaps {
   const base = kernel === 'cubic' ? keysCubic : triangle;
   const baseWidth = kernel === 'cubic' ? 4 : 2;
@@ -80,8 +85,12 @@ export function resampleTaps(
  * (every source row the vertical taps read), then columns. Taps with index -1 read `fill`.
  */
 export function resamplePatch(
-  img: FloatImage | RgbImage, fill: readonly number[], out: Float32Array, offset: number,
-  xt: AxisTaps, yt: AxisTaps,
+  img: FloatImage | RgbImage,
+  fill: readonly number[],
+  out: Float32Array,
+  offset: number,
+  xt: AxisTaps,
+  yt: AxisTaps,
 ): void {
   const { width: W, data } = img;
   const ow = xt.size;
@@ -99,7 +108,9 @@ export function resamplePatch(
   for (let r = 0; r < rows; r++) {
     const src = (lo + r) * W * 3;
     for (let u = 0; u < ow; u++) {
-      let a = 0, b = 0, c = 0;
+      let a = 0,
+        b = 0,
+        c = 0;
       for (let k = u * xt.count; k < (u + 1) * xt.count; k++) {
         const w = xt.weight[k];
         if (w === 0) continue;
@@ -124,7 +135,9 @@ export function resamplePatch(
   for (let v = 0; v < yt.size; v++) {
     const row = offset + v * ow * 3;
     for (let u = 0; u < ow; u++) {
-      let a = 0, b = 0, c = 0;
+      let a = 0,
+        b = 0,
+        c = 0;
       for (let k = v * yt.count; k < (v + 1) * yt.count; k++) {
         const w = yt.weight[k];
         if (w === 0) continue;
@@ -159,17 +172,30 @@ type CropSettings = Pick<SiamfcSettings, 'pyramid' | 'cropInterpolation'>;
 
 /** A side -> out crop of the window that starts at index coordinate `first` (both axes given). */
 function resampleWindow(
-  img: FloatImage | RgbImage, fill: readonly number[], out: Float32Array, offset: number, outSize: number,
-  firstX: number, firstY: number, side: number, interp: SiamfcSettings['cropInterpolation'], border: 'fill' | 'mirror',
+  img: FloatImage | RgbImage,
+  fill: readonly number[],
+  out: Float32Array,
+  offset: number,
+  outSize: number,
+  firstX: number,
+  firstY: number,
+  side: number,
+  interp: SiamfcSettings['cropInterpolation'],
+  border: 'fill' | 'mirror',
 ): void {
   const step = side / outSize;
   const kernel = interp === 'bicubic' ? 'cubic' : 'linear';
   const aa = interp === 'bicubic';
   const x0 = firstX + step / 2 - 0.5;
   const y0 = firstY + step / 2 - 0.5;
-  resamplePatch(img, fill, out, offset,
+  resamplePatch(
+    img,
+    fill,
+    out,
+    offset,
     resampleTaps(x0, step, outSize, img.width, kernel, aa, border),
-    resampleTaps(y0, step, outSize, img.height, kernel, aa, border));
+    resampleTaps(y0, step, outSize, img.height, kernel, aa, border),
+  );
 }
 
 /**
@@ -178,8 +204,15 @@ function resampleWindow(
  * (cropWindow); 'one-crop' takes the whole-pixel window of round(side) pixels as MATLAB does.
  */
 export function cropSquare(
-  frame: RgbImage, fill: readonly number[], out: Float32Array, offset: number,
-  cx: number, cy: number, side: number, outSize: number, s: CropSettings,
+  frame: RgbImage,
+  fill: readonly number[],
+  out: Float32Array,
+  offset: number,
+  cx: number,
+  cy: number,
+  side: number,
+  outSize: number,
+  s: CropSettings,
 ): void {
   if (s.pyramid === 'one-crop') {
     const n = Math.max(1, Math.round(side));
@@ -191,9 +224,14 @@ export function cropSquare(
     samplePatch(frame, fill, out, offset, outSize, win.x0, win.y0, win.step);
     return;
   }
-  resamplePatch(frame, fill, out, offset,
+  resamplePatch(
+    frame,
+    fill,
+    out,
+    offset,
     resampleTaps(win.x0, win.step, outSize, frame.width, 'cubic', true, 'fill'),
-    resampleTaps(win.y0, win.step, outSize, frame.height, 'cubic', true, 'fill'));
+    resampleTaps(win.y0, win.step, outSize, frame.height, 'cubic', true, 'fill'),
+  );
 }
 
 /**
@@ -215,8 +253,14 @@ export function pyramidSides(sides: readonly number[], out: number): { rounded: 
  * (imresize mirrors at the region's edge).
  */
 export function searchCrops(
-  frame: RgbImage, fill: readonly number[], out: Float32Array, cx: number, cy: number,
-  sides: readonly number[], side: number, s: CropSettings,
+  frame: RgbImage,
+  fill: readonly number[],
+  out: Float32Array,
+  cx: number,
+  cy: number,
+  sides: readonly number[],
+  side: number,
+  s: CropSettings,
 ): void {
   const n = sides.length;
   if (s.pyramid !== 'one-crop') {

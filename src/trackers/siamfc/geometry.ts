@@ -22,7 +22,11 @@ export function boxOfTarget(t: Target): Box {
 }
 
 /** Exemplar side s_z = sqrt((w + p)(h + p)), p = context (w + h); search side s_x = s_z * 255/127. */
-export function contextSizes(w: number, h: number, s: Pick<SiamfcSettings, 'context' | 'exemplarSize' | 'instanceSize'>): { zSize: number; xSize: number } {
+export function contextSizes(
+  w: number,
+  h: number,
+  s: Pick<SiamfcSettings, 'context' | 'exemplarSize' | 'instanceSize'>,
+): { zSize: number; xSize: number } {
   const p = s.context * (w + h);
   const zSize = Math.sqrt((w + p) * (h + p));
   return { zSize, xSize: (zSize * s.instanceSize) / s.exemplarSize };
@@ -68,7 +72,11 @@ export function hannWindow2d(n: number): Float32Array {
  * pixels, each xSize * factor / instanceSize image pixels.
  */
 export function peakDisplacement(
-  row: number, col: number, upSize: number, xSize: number, factor: number,
+  row: number,
+  col: number,
+  upSize: number,
+  xSize: number,
+  factor: number,
   s: Pick<SiamfcSettings, 'totalStride' | 'responseUp' | 'instanceSize'>,
 ): { dx: number; dy: number } {
   const centre = (upSize - 1) / 2;
@@ -81,9 +89,7 @@ export function peakDisplacement(
  * scale's crop (`xSize * factor`), the search side before the scale choice (`xSize`, MATLAB), or
  * the search side after this frame's damped update (`nextXSize`, siamfc-tf).
  */
-export function displacementSide(
-  xSize: number, factor: number, nextXSize: number, mode: SiamfcSettings['displacement'],
-): number {
+export function displacementSide(xSize: number, factor: number, nextXSize: number, mode: SiamfcSettings['displacement']): number {
   if (mode === 'unscaled') return xSize;
   if (mode === 'damped') return nextXSize;
   return xSize * factor;
@@ -95,7 +101,10 @@ export function displacementSide(
  * clamp never makes the box disagree with the region searched.
  */
 export function updateScale(
-  target: Target, xSize: number, factor: number, initialXSize: number,
+  target: Target,
+  xSize: number,
+  factor: number,
+  initialXSize: number,
   s: Pick<SiamfcSettings, 'scaleLr' | 'minScale' | 'maxScale'>,
 ): { target: Target; xSize: number } {
   const scale = 1 - s.scaleLr + s.scaleLr * factor;

@@ -86,7 +86,9 @@ export function selectionMatrices(h: number, w: number, labels: LabelSettings): 
   const pos = map.filter((v) => v > 0).length;
   const neg = cells - pos;
   if (pos === 0 || neg === 0) {
-    throw new UserError(`label radius ${labels.radiusPx}px / stride ${labels.stride} leaves a ${h}x${w} map with ${pos} positive and ${neg} negative cells; both must be present`);
+    throw new UserError(
+      `label radius ${labels.radiusPx}px / stride ${labels.stride} leaves a ${h}x${w} map with ${pos} positive and ${neg} negative cells; both must be present`,
+    );
   }
   const p = new Float32Array(cells * pos);
   const n = new Float32Array(cells * neg);

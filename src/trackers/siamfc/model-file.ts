@@ -145,9 +145,12 @@ export async function readModelJson(dir: string): Promise<ModelJson> {
     json = JSON.parse(await readFile(file, 'utf8')) as ModelJson;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new UserError(`${file}: ${e.code === 'ENOENT' ? 'missing (no SiamFC model in this directory)' : `not readable JSON (${e.message})`}`);
+    throw new UserError(
+      `${file}: ${e.code === 'ENOENT' ? 'missing (no SiamFC model in this directory)' : `not readable JSON (${e.message})`}`,
+    );
   }
-  if (json?.format !== MODEL_FORMAT) throw new UserError(`${file}: unknown model format '${String(json?.format)}' (expected ${MODEL_FORMAT})`);
+  if (json?.format !== MODEL_FORMAT)
+    throw new UserError(`${file}: unknown model format '${String(json?.format)}' (expected ${MODEL_FORMAT})`);
   const a = json.architecture;
   if (!a || !(a.width > 0) || !(a.exemplarSize > 0) || !(a.instanceSize > 0) || !Number.isFinite(a.headScale) || !(a.bnEps > 0)) {
     throw new UserError(`${file}: architecture needs width, exemplarSize, instanceSize, headScale and bnEps`);

@@ -27,16 +27,28 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   const { json, tensors } = await readModelWeights(dir);
   const a = json.architecture;
   const config: NetworkConfig = {
-    width: a.width, exemplarSize: a.exemplarSize, searchSize: a.searchSize ?? 239,
-    headScale: a.headScale, bnEps: a.bnEps, bnMomentum: a.bnMomentum ?? 0.05,
+    width: a.width,
+    exemplarSize: a.exemplarSize,
+    searchSize: a.searchSize ?? 239,
+    headScale: a.headScale,
+    bnEps: a.bnEps,
+    bnMomentum: a.bnMomentum ?? 0.05,
   };
   const prefix = `loaded${++instances}`;
   const params: Params = new Map();
   for (const [name, t] of tensors) {
-    params.set(name, tf.tidy(() => tf.variable(tf.tensor(t.data, t.shape), !a.folded && !STATE.test(name), `${prefix}/${name}`)));
+    params.set(
+      name,
+      tf.tidy(() => tf.variable(tf.tensor(t.data, t.shape), !a.folded && !STATE.test(name), `${prefix}/${name}`)),
+    );
   }
   return {
-    dir, params, config, architecture: a, trained: json.trained === true, meta: json.meta ?? {},
+    dir,
+    params,
+    config,
+    architecture: a,
+    trained: json.trained === true,
+    meta: json.meta ?? {},
     dispose: () => {
       for (const v of params.values()) v.dispose();
     },

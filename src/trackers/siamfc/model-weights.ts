@@ -52,7 +52,9 @@ export async function readModelWeights(dir: string): Promise<ModelWeights> {
   for (const [name, shape] of inferenceShapes(json.architecture.width, json.architecture.folded === true)) {
     const e = byName.get(name);
     if (!e || e.shape.join() !== shape.join()) {
-      throw new UserError(`${join(dir, 'model.json')}: no tensor ${name} of shape [${shape}] for width ${json.architecture.width} (${LAYERS.length} conv layers${json.architecture.folded ? ', folded' : ''})`);
+      throw new UserError(
+        `${join(dir, 'model.json')}: no tensor ${name} of shape [${shape}] for width ${json.architecture.width} (${LAYERS.length} conv layers${json.architecture.folded ? ', folded' : ''})`,
+      );
     }
     const size = shape.reduce((a, b) => a * b, 1);
     if (e.offset + size > values.length) throw new UserError(`${binFile}: shorter than model.json says (tensor ${name})`);
@@ -60,6 +62,7 @@ export async function readModelWeights(dir: string): Promise<ModelWeights> {
   }
   // Training's step counter of the moving statistics: not needed to track, kept for a faithful reload.
   const updates = byName.get('bn/updates');
-  if (updates && updates.offset < values.length) tensors.set('bn/updates', { shape: [], data: values.slice(updates.offset, updates.offset + 1) });
+  if (updates && updates.offset < values.length)
+    tensors.set('bn/updates', { shape: [], data: values.slice(updates.offset, updates.offset + 1) });
   return { dir, json, tensors };
 }

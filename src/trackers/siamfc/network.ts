@@ -70,13 +70,19 @@ export function initParams(cfg: NetworkConfig, seed: number): Params {
   const prefix = `siamfc${++instances}`;
   const params: Params = new Map();
   // Variables survive the tidy; the initial values they copied do not.
-  const add = (name: string, make: () => tf.Tensor, trainable = true) => params.set(name, tf.tidy(() => tf.variable(make(), trainable, `${prefix}/${name}`)));
+  const add = (name: string, make: () => tf.Tensor, trainable = true) =>
+    params.set(
+      name,
+      tf.tidy(() => tf.variable(make(), trainable, `${prefix}/${name}`)),
+    );
   const channels = layerChannels(cfg.width);
   let cin = 3;
   LAYERS.forEach((l, i) => {
     const cout = channels[i];
     const fanIn = l.kernel * l.kernel * (cin / l.groups);
-    add(`${l.name}/w`, () => tf.randomNormal([l.kernel, l.kernel, cin / l.groups, cout], 0, Math.sqrt(2 / fanIn), 'float32', seed * 1009 + i));
+    add(`${l.name}/w`, () =>
+      tf.randomNormal([l.kernel, l.kernel, cin / l.groups, cout], 0, Math.sqrt(2 / fanIn), 'float32', seed * 1009 + i),
+    );
     if (l.bn) {
       const n = `bn${i + 1}`;
       add(`${n}/gamma`, () => tf.ones([cout]));
@@ -98,7 +104,10 @@ function groupedConv(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, groups: num
   if (groups === 1) return tf.conv2d(x, w, stride, 'valid');
   const xs = tf.split(x, groups, 3) as tf.Tensor4D[];
   const ws = tf.split(w, groups, 3) as tf.Tensor4D[];
-  return tf.concat4d(xs.map((xi, g) => tf.conv2d(xi, ws[g], stride, 'valid')), 3);
+  return tf.concat4d(
+    xs.map((xi, g) => tf.conv2d(xi, ws[g], stride, 'valid')),
+    3,
+  );
 }
 
 type StatsSink = (bn: string, mean: tf.Tensor1D, variance: tf.Tensor1D, count: number) => void;
@@ -123,7 +132,14 @@ function forward(params: Params, cfg: NetworkConfig, images: tf.Tensor4D, traini
         mean = p(`${n}/mean`);
         variance = p(`${n}/variance`);
       }
-      h = tf.batchNorm(h, mean as tf.Tensor1D, variance as tf.Tensor1D, p(`${n}/beta`) as tf.Tensor1D, p(`${n}/gamma`) as tf.Tensor1D, cfg.bnEps);
+      h = tf.batchNorm(
+        h,
+        mean as tf.Tensor1D,
+        variance as tf.Tensor1D,
+        p(`${n}/beta`) as tf.Tensor1D,
+        p(`${n}/gamma`) as tf.Tensor1D,
+        cfg.bnEps,
+      );
       h = tf.relu(h);
     } else {
       h = tf.add(h, p(`${l.name}/b`));
@@ -156,7 +172,9 @@ export interface BatchNormStatistics {
 export function batchNormStatistics(params: Params, cfg: NetworkConfig, images: tf.Tensor4D): Map<string, BatchNormStatistics> {
   const out = new Map<string, BatchNormStatistics>();
   tf.tidy(() => {
-    forward(params, cfg, images, true, (bn, mean, variance, count) => out.set(bn, { mean: tf.keep(mean), variance: tf.keep(variance), count }));
+    forward(params, cfg, images, true, (bn, mean, variance, count) =>
+      out.set(bn, { mean: tf.keep(mean), variance: tf.keep(variance), count }),
+    );
   });
   return out;
 }

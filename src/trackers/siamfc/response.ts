@@ -77,7 +77,10 @@ export interface Peak {
  * r * responseUp and `window` is that size squared.
  */
 export function locatePeak(
-  responses: Float32Array, n: number, taps: CubicTaps, window: Float32Array,
+  responses: Float32Array,
+  n: number,
+  taps: CubicTaps,
+  window: Float32Array,
   s: Pick<SiamfcSettings, 'scalePenalty' | 'windowInfluence' | 'responseUp'>,
 ): Peak {
   const r = taps.inSize;
@@ -115,17 +118,22 @@ export function locatePeak(
   }
   let peak = -Infinity;
   let at = 0;
-  u.search(bound, 1, () => peak, (d) => {
-    const values = u.row(d);
-    for (let j = 0, i = d * up; j < up; j++, i++) {
-      const v = (1 - wi) * (values[j] - min) * norm + wi * window[i];
-      // The first row searched is not the first in the map: ties go to the lower index, as numpy's argmax.
-      if (v > peak || (v === peak && i < at)) {
-        peak = v;
-        at = i;
+  u.search(
+    bound,
+    1,
+    () => peak,
+    (d) => {
+      const values = u.row(d);
+      for (let j = 0, i = d * up; j < up; j++, i++) {
+        const v = (1 - wi) * (values[j] - min) * norm + wi * window[i];
+        // The first row searched is not the first in the map: ties go to the lower index, as numpy's argmax.
+        if (v > peak || (v === peak && i < at)) {
+          peak = v;
+          at = i;
+        }
       }
-    }
-  });
+    },
+  );
   return { scale, row: Math.floor(at / up), col: at % up, score };
 }
 

@@ -3,7 +3,17 @@ import { meanColour } from '../../images/sample.ts';
 import type { Frame, Tracker, TrackerOutput } from '../base/tracker.ts';
 import type { FeatureMaps, SiamfcEngine } from './engine.ts';
 import { cropSquare, searchCrops } from './crops.ts';
-import { type Target, boxOfTarget, contextSizes, displacementSide, hannWindow2d, peakDisplacement, scaleFactors, targetOfBox, updateScale } from './geometry.ts';
+import {
+  type Target,
+  boxOfTarget,
+  contextSizes,
+  displacementSide,
+  hannWindow2d,
+  peakDisplacement,
+  scaleFactors,
+  targetOfBox,
+  updateScale,
+} from './geometry.ts';
 import { type CubicTaps, cubicTaps, locatePeak } from './response.ts';
 import type { SiamfcSettings } from './settings.ts';
 
@@ -87,7 +97,14 @@ export class SiamfcTracker implements Tracker {
     const peak = locatePeak(responses, n, tapsFor(r, this.up, s.responseInterpolation), hannFor(this.up), s);
     const factor = this.factors[peak.scale];
     const next = updateScale(this.target, this.xSize, factor, this.initialXSize, s);
-    const { dx, dy } = peakDisplacement(peak.row, peak.col, this.up, displacementSide(this.xSize, factor, next.xSize, s.displacement), 1, s);
+    const { dx, dy } = peakDisplacement(
+      peak.row,
+      peak.col,
+      this.up,
+      displacementSide(this.xSize, factor, next.xSize, s.displacement),
+      1,
+      s,
+    );
     this.target = { ...next.target, cx: this.target.cx + dx, cy: this.target.cy + dy };
     this.xSize = next.xSize;
     const t3 = performance.now();

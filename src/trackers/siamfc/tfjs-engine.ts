@@ -21,22 +21,30 @@ interface FoldedLayer {
 
 function foldLayers(model: LoadedModel): FoldedLayer[] {
   const p = (name: string) => model.params.get(name)!;
-  return LAYERS.map((l, i) => tf.tidy(() => {
-    let w = p(`${l.name}/w`) as tf.Tensor4D;
-    let b: tf.Tensor1D;
-    if (l.bn && !model.architecture.folded) {
-      const n = `bn${i + 1}`;
-      const scale = tf.div(p(`${n}/gamma`), tf.sqrt(tf.add(p(`${n}/variance`), model.config.bnEps)));
-      w = tf.mul(w, scale);
-      b = tf.sub(p(`${n}/beta`), tf.mul(p(`${n}/mean`), scale));
-    } else {
-      b = p(`${l.name}/b`) as tf.Tensor1D;
-    }
-    const filters = (l.groups === 1 ? [w] : tf.split(w, l.groups, 3)) as tf.Tensor4D[];
-    const biases = (l.groups === 1 ? [b] : tf.split(b, l.groups, 0)) as tf.Tensor1D[];
-    // Copies: the folded layers outlive this tidy and must not alias the model's variables.
-    return { filters: filters.map((t) => tf.keep(tf.clone(t))), biases: biases.map((t) => tf.keep(tf.clone(t))), stride: l.stride, relu: l.bn, pool: l.pool };
-  }));
+  return LAYERS.map((l, i) =>
+    tf.tidy(() => {
+      let w = p(`${l.name}/w`) as tf.Tensor4D;
+      let b: tf.Tensor1D;
+      if (l.bn && !model.architecture.folded) {
+        const n = `bn${i + 1}`;
+        const scale = tf.div(p(`${n}/gamma`), tf.sqrt(tf.add(p(`${n}/variance`), model.config.bnEps)));
+        w = tf.mul(w, scale);
+        b = tf.sub(p(`${n}/beta`), tf.mul(p(`${n}/mean`), scale));
+      } else {
+        b = p(`${l.name}/b`) as tf.Tensor1D;
+      }
+      const filters = (l.groups === 1 ? [w] : tf.split(w, l.groups, 3)) as tf.Tensor4D[];
+      const biases = (l.groups === 1 ? [b] : tf.split(b, l.groups, 0)) as tf.Tensor1D[];
+      // Copies: the folded layers outlive this tidy and must not alias the model's variables.
+      return {
+        filters: filters.map((t) => tf.keep(tf.clone(t))),
+        biases: biases.map((t) => tf.keep(tf.clone(t))),
+        stride: l.stride,
+        relu: l.bn,
+        pool: l.pool,
+      };
+    }),
+  );
 }
 
 function embedFolded(layers: FoldedLayer[], images: tf.Tensor4D): tf.Tensor4D {
@@ -44,7 +52,16 @@ function embedFolded(layers: FoldedLayer[], images: tf.Tensor4D): tf.Tensor4D {
   for (const l of layers) {
     const groups = l.filters.length;
     const inputs = groups === 1 ? [h] : (tf.split(h, groups, 3) as tf.Tensor4D[]);
-    const outs = inputs.map((x, g) => tf.fused.conv2d({ x, filter: l.filters[g], strides: l.stride, pad: 'valid', bias: l.biases[g], activation: l.relu ? 'relu' : 'linear' }));
+    const outs = inputs.map((x, g) =>
+      tf.fused.conv2d({
+        x,
+        filter: l.filters[g],
+        strides: l.stride,
+        pad: 'valid',
+        bias: l.biases[g],
+        activation: l.relu ? 'relu' : 'linear',
+      }),
+    );
     h = groups === 1 ? outs[0] : tf.concat4d(outs, 3);
     if (l.pool) h = tf.maxPool(h, 3, 2, 'valid');
   }

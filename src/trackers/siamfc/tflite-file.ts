@@ -22,13 +22,32 @@ const OPERATOR = { opcodeIndex: 0, inputs: 1, outputs: 2, builtinOptions: 4 } as
 
 /** The builtin operators a SiamFC graph uses, by their schema codes; others keep their number. */
 export const BUILTIN: Record<number, string> = {
-  0: 'ADD', 2: 'CONCATENATION', 3: 'CONV_2D', 4: 'DEPTHWISE_CONV_2D', 6: 'DEQUANTIZE', 17: 'MAX_POOL_2D',
-  18: 'MUL', 19: 'RELU', 22: 'RESHAPE', 39: 'TRANSPOSE', 41: 'SUB', 49: 'SPLIT', 114: 'QUANTIZE',
+  0: 'ADD',
+  2: 'CONCATENATION',
+  3: 'CONV_2D',
+  4: 'DEPTHWISE_CONV_2D',
+  6: 'DEQUANTIZE',
+  17: 'MAX_POOL_2D',
+  18: 'MUL',
+  19: 'RELU',
+  22: 'RESHAPE',
+  39: 'TRANSPOSE',
+  41: 'SUB',
+  49: 'SPLIT',
+  114: 'QUANTIZE',
 };
 
 /** TensorType codes of the schema. */
 export const TENSOR_TYPE: Record<number, string> = {
-  0: 'float32', 1: 'float16', 2: 'int32', 3: 'uint8', 4: 'int64', 5: 'string', 6: 'bool', 7: 'int16', 9: 'int8',
+  0: 'float32',
+  1: 'float16',
+  2: 'int32',
+  3: 'uint8',
+  4: 'int64',
+  5: 'string',
+  6: 'bool',
+  7: 'int16',
+  9: 'int8',
 };
 
 export interface Quantization {
@@ -81,7 +100,10 @@ class Malformed extends Error {}
 
 /** A table of the buffer: field access by schema id, every read checked against the buffer's end. */
 class Table {
-  constructor(private readonly bb: ByteBuffer, readonly pos: number) {
+  constructor(
+    private readonly bb: ByteBuffer,
+    readonly pos: number,
+  ) {
     check(bb, pos, 4);
     const vtable = pos - bb.readInt32(pos);
     check(bb, vtable, 4);
@@ -174,12 +196,23 @@ function options(op: string, t: Table | undefined): OperatorOptions {
   if (!t) return {};
   if (op === 'CONV_2D') {
     return {
-      padding: PADDING[t.int(0, 1)], strideW: t.int(1, 4), strideH: t.int(2, 4), activation: ACTIVATION[t.int(3, 1)],
-      dilationW: t.int(4, 4, 1), dilationH: t.int(5, 4, 1),
+      padding: PADDING[t.int(0, 1)],
+      strideW: t.int(1, 4),
+      strideH: t.int(2, 4),
+      activation: ACTIVATION[t.int(3, 1)],
+      dilationW: t.int(4, 4, 1),
+      dilationH: t.int(5, 4, 1),
     };
   }
   if (op === 'MAX_POOL_2D') {
-    return { padding: PADDING[t.int(0, 1)], strideW: t.int(1, 4), strideH: t.int(2, 4), filterW: t.int(3, 4), filterH: t.int(4, 4), activation: ACTIVATION[t.int(5, 1)] };
+    return {
+      padding: PADDING[t.int(0, 1)],
+      strideW: t.int(1, 4),
+      strideH: t.int(2, 4),
+      filterW: t.int(3, 4),
+      filterH: t.int(4, 4),
+      activation: ACTIVATION[t.int(5, 1)],
+    };
   }
   if (op === 'SPLIT') return { numSplits: t.int(0, 4) };
   if (op === 'CONCATENATION') return { axis: t.int(0, 4), activation: ACTIVATION[t.int(1, 1)] };
@@ -215,10 +248,17 @@ function readGraph(bytes: Uint8Array, file: string): TfliteGraph {
     const q = t.table(TENSOR.quantization);
     const scale = q?.floats(QUANTIZATION.scale);
     const buffer = t.int(TENSOR.buffer, 4);
-    if (buffer < 0 || buffer >= Math.max(1, buffers.length)) throw new Malformed(`tensor ${index} names buffer ${buffer} of ${buffers.length}`);
+    if (buffer < 0 || buffer >= Math.max(1, buffers.length))
+      throw new Malformed(`tensor ${index} names buffer ${buffer} of ${buffers.length}`);
     return {
-      index, name: t.string(TENSOR.name), shape: t.ints(TENSOR.shape), type: TENSOR_TYPE[t.int(TENSOR.type, 1)] ?? `type ${t.int(TENSOR.type, 1)}`,
-      quantization: scale && scale.length > 0 ? { scale, zeroPoint: q!.int64s(QUANTIZATION.zeroPoint), dimension: q!.int(QUANTIZATION.quantizedDimension, 4) } : undefined,
+      index,
+      name: t.string(TENSOR.name),
+      shape: t.ints(TENSOR.shape),
+      type: TENSOR_TYPE[t.int(TENSOR.type, 1)] ?? `type ${t.int(TENSOR.type, 1)}`,
+      quantization:
+        scale && scale.length > 0
+          ? { scale, zeroPoint: q!.int64s(QUANTIZATION.zeroPoint), dimension: q!.int(QUANTIZATION.quantizedDimension, 4) }
+          : undefined,
       data: buffers[buffer],
     };
   });
@@ -230,7 +270,12 @@ function readGraph(bytes: Uint8Array, file: string): TfliteGraph {
     const code = o.int(OPERATOR.opcodeIndex, 4);
     if (code < 0 || code >= opcodes.length) throw new Malformed(`operator code ${code} of ${opcodes.length}`);
     const op = opcodes[code];
-    return { op, inputs: o.ints(OPERATOR.inputs).map(known), outputs: o.ints(OPERATOR.outputs).map(known), options: options(op, o.table(OPERATOR.builtinOptions)) };
+    return {
+      op,
+      inputs: o.ints(OPERATOR.inputs).map(known),
+      outputs: o.ints(OPERATOR.outputs).map(known),
+      options: options(op, o.table(OPERATOR.builtinOptions)),
+    };
   });
   return { file, tensors, operators, inputs: g.ints(SUBGRAPH.inputs).map(known), outputs: g.ints(SUBGRAPH.outputs).map(known) };
 }
@@ -255,10 +300,18 @@ export function tensorValues(t: TfliteTensor, file: string): Float64Array {
   const view = new DataView(t.data.buffer, t.data.byteOffset, t.data.byteLength);
   const bytes = { float32: 4, int32: 4, int8: 1, uint8: 1 }[t.type];
   if (!bytes) throw new UserError(`${file}: tensor '${t.name}' is ${t.type}, expected float32, int32, int8 or uint8`);
-  if (t.data.byteLength !== size * bytes) throw new UserError(`${file}: tensor '${t.name}' holds ${t.data.byteLength} bytes for shape [${t.shape}] of ${t.type}`);
+  if (t.data.byteLength !== size * bytes)
+    throw new UserError(`${file}: tensor '${t.name}' holds ${t.data.byteLength} bytes for shape [${t.shape}] of ${t.type}`);
   const out = new Float64Array(size);
   for (let i = 0; i < size; i++) {
-    out[i] = t.type === 'float32' ? view.getFloat32(4 * i, true) : t.type === 'int32' ? view.getInt32(4 * i, true) : t.type === 'int8' ? view.getInt8(i) : view.getUint8(i);
+    out[i] =
+      t.type === 'float32'
+        ? view.getFloat32(4 * i, true)
+        : t.type === 'int32'
+          ? view.getInt32(4 * i, true)
+          : t.type === 'int8'
+            ? view.getInt8(i)
+            : view.getUint8(i);
   }
   return out;
 }

@@ -131,26 +131,32 @@ function dequantiseLayer(g: Graph, layer: GraphLayer, name: string): LayerValues
   const bStep = new Float32Array(cout);
   layer.convs.forEach((conv, group) => {
     const wt = weights[group];
-    if (wt.shape.join() !== weights[0].shape.join()) fail(g.file, `${name}: its groups' kernels differ in shape ([${wt.shape}] vs [${weights[0].shape}])`);
+    if (wt.shape.join() !== weights[0].shape.join())
+      fail(g.file, `${name}: its groups' kernels differ in shape ([${wt.shape}] vs [${weights[0].shape}])`);
     const q = tensorValues(wt, g.file);
     const wq = wt.quantization;
     if (wt.type !== 'float32' && !wq) fail(g.file, `${name}: ${wt.type} kernel '${wt.name}' without quantisation scales`);
     if (wq && wq.scale.length > 1 && (wq.scale.length !== perGroup || wq.dimension !== 0)) {
-      fail(g.file, `${name}: kernel '${wt.name}' has ${wq.scale.length} scales along axis ${wq.dimension}, expected one per output channel (axis 0)`);
+      fail(
+        g.file,
+        `${name}: kernel '${wt.name}' has ${wq.scale.length} scales along axis ${wq.dimension}, expected one per output channel (axis 0)`,
+      );
     }
     const wScale = (o: number) => (wt.type === 'float32' ? 1 : wq!.scale[wq!.scale.length > 1 ? o : 0]);
-    const wZero = (o: number) => (wt.type === 'float32' ? 0 : wq!.zeroPoint[wq!.zeroPoint.length > 1 ? o : 0] ?? 0);
+    const wZero = (o: number) => (wt.type === 'float32' ? 0 : (wq!.zeroPoint[wq!.zeroPoint.length > 1 ? o : 0] ?? 0));
     for (let o = 0; o < perGroup; o++) {
       const s = wScale(o);
       const z = wZero(o);
       if (wt.type !== 'float32') wStep[group * perGroup + o] = s;
       for (let y = 0; y < kh; y++) {
         for (let x = 0; x < kw; x++) {
-          for (let i = 0; i < cin; i++) w[((y * kw + x) * cin + i) * cout + group * perGroup + o] = s * (q[((o * kh + y) * kw + x) * cin + i] - z);
+          for (let i = 0; i < cin; i++)
+            w[((y * kw + x) * cin + i) * cout + group * perGroup + o] = s * (q[((o * kh + y) * kw + x) * cin + i] - z);
         }
       }
     }
-    if (conv.inputs.length < 3 || conv.inputs[2] < 0) fail(g.file, `${name}: convolution has no bias tensor (batch norm folded in leaves one per layer)`);
+    if (conv.inputs.length < 3 || conv.inputs[2] < 0)
+      fail(g.file, `${name}: convolution has no bias tensor (batch norm folded in leaves one per layer)`);
     const bt = g.tensor(conv.inputs[2]);
     const bv = tensorValues(bt, g.file);
     if (bv.length !== perGroup) fail(g.file, `${name}: bias '${bt.name}' has ${bv.length} values for ${perGroup} output channels`);
@@ -188,7 +194,8 @@ function embeddingWeights(g: Graph): Arrays {
   LAYERS.forEach((l, i) => {
     const layer = layers[i];
     const n = layer.convs.length;
-    if (n !== l.groups || layer.convs.some((c) => !c)) fail(g.file, `${l.name} is in ${n} group(s), expected ${l.groups}: another architecture`);
+    if (n !== l.groups || layer.convs.some((c) => !c))
+      fail(g.file, `${l.name} is in ${n} group(s), expected ${l.groups}: another architecture`);
     if (layer.split && ![3, -1].includes(axisOf(g, layer.split))) fail(g.file, `${l.name}: its SPLIT is not along the channels`);
     for (const c of layer.convs) {
       const w = g.tensor(c.inputs[1]);
@@ -196,19 +203,36 @@ function embeddingWeights(g: Graph): Arrays {
       const [, kh, kw, cin] = w.shape;
       const o = c.options;
       const act = l.bn ? 'RELU' : 'NONE';
-      if (w.shape.length !== 4 || kh !== l.kernel || kw !== l.kernel || cin * n !== cinTotal || o.strideW !== l.stride || o.strideH !== l.stride ||
-        o.padding !== 'VALID' || o.dilationW !== 1 || o.dilationH !== 1 || o.activation !== act) {
-        fail(g.file, `${l.name}: kernel [${w.shape}] stride ${o.strideW} ${o.padding} ${o.activation}, expected ${l.kernel}x${l.kernel} over ${cinTotal / n} channels, stride ${l.stride}, VALID, ${act}: another architecture`);
+      if (
+        w.shape.length !== 4 ||
+        kh !== l.kernel ||
+        kw !== l.kernel ||
+        cin * n !== cinTotal ||
+        o.strideW !== l.stride ||
+        o.strideH !== l.stride ||
+        o.padding !== 'VALID' ||
+        o.dilationW !== 1 ||
+        o.dilationH !== 1 ||
+        o.activation !== act
+      ) {
+        fail(
+          g.file,
+          `${l.name}: kernel [${w.shape}] stride ${o.strideW} ${o.padding} ${o.activation}, expected ${l.kernel}x${l.kernel} over ${cinTotal / n} channels, stride ${l.stride}, VALID, ${act}: another architecture`,
+        );
       }
     }
     if (n > 1) {
       // The groups' outputs must be joined in split order, or the channel order is not a grouped convolution's.
       const outs = layer.convs.map((c) => c.outputs[0]);
-      const concat = g.g.operators.find((op) => op.op === 'CONCATENATION' && op.inputs.map((t) => g.origin(t).tensor).join() === outs.join());
-      if (!concat || ![3, -1].includes(concat.options.axis!)) fail(g.file, `${l.name}: its groups are not concatenated along the channels in split order`);
+      const concat = g.g.operators.find(
+        (op) => op.op === 'CONCATENATION' && op.inputs.map((t) => g.origin(t).tensor).join() === outs.join(),
+      );
+      if (!concat || ![3, -1].includes(concat.options.axis!))
+        fail(g.file, `${l.name}: its groups are not concatenated along the channels in split order`);
     }
     const { w, b, shape, wStep, bStep } = dequantiseLayer(g, layer, l.name);
-    if (shape[3] !== channels[i]) fail(g.file, `${l.name} has ${shape[3]} output channels, expected ${channels[i]} (SiamFC's full-width AlexNet)`);
+    if (shape[3] !== channels[i])
+      fail(g.file, `${l.name} has ${shape[3]} output channels, expected ${channels[i]} (SiamFC's full-width AlexNet)`);
     out.set(`${l.name}/w`, { shape, data: w, step: wStep });
     out.set(`${l.name}/b`, { shape: [shape[3]], data: b, step: bStep });
     // The next layer reads a 3x3/2 max pool of this one exactly where SiamFC pools.
@@ -216,7 +240,13 @@ function embeddingWeights(g: Graph): Arrays {
     if (next) {
       const input = next.split ? next.split.inputs[1] : next.convs[0].inputs[0];
       const { op } = g.origin(input);
-      const pooled = op?.op === 'MAX_POOL_2D' && op.options.filterW === 3 && op.options.filterH === 3 && op.options.strideW === 2 && op.options.strideH === 2 && op.options.padding === 'VALID';
+      const pooled =
+        op?.op === 'MAX_POOL_2D' &&
+        op.options.filterW === 3 &&
+        op.options.filterH === 3 &&
+        op.options.strideW === 2 &&
+        op.options.strideH === 2 &&
+        op.options.padding === 'VALID';
       if (pooled !== l.pool) fail(g.file, `${l.name} is ${l.pool ? 'not ' : ''}followed by a 3x3/2 max pool: another architecture`);
     }
     cinTotal = shape[3];
@@ -234,7 +264,10 @@ function checkInput(g: Graph): string {
   if (!q) return `${t.type} [${t.shape}]`;
   const zero = q.zeroPoint[0] ?? 0;
   if (Math.abs(q.scale[0] - 1) > 1e-6 || zero !== (t.type === 'int8' ? -128 : 0)) {
-    fail(g.file, `input '${t.name}' is quantised with scale ${q.scale[0]} and zero point ${zero}; the engines feed raw 0..255 pixels (scale 1)`);
+    fail(
+      g.file,
+      `input '${t.name}' is quantised with scale ${q.scale[0]} and zero point ${zero}; the engines feed raw 0..255 pixels (scale 1)`,
+    );
   }
   return `${t.type} [${t.shape}], scale 1, zero point ${zero} (raw 0..255 pixels)`;
 }
@@ -254,7 +287,8 @@ function headOf(g: Graph): { scale: number; bias: number } {
     const next = g.consumers(cur);
     if (next.length === 0) break;
     const op = next[0];
-    if (next.length > 1 || !['MUL', 'ADD', 'SUB'].includes(op.op)) fail(g.file, `the cross-correlation is followed by ${next.map((o) => o.op).join(', ')}, expected a constant MUL and ADD`);
+    if (next.length > 1 || !['MUL', 'ADD', 'SUB'].includes(op.op))
+      fail(g.file, `the cross-correlation is followed by ${next.map((o) => o.op).join(', ')}, expected a constant MUL and ADD`);
     const other = op.inputs.find((i) => i !== cur)!;
     const k = scalar(other) ?? fail(g.file, `${op.op} after the cross-correlation is not by one constant`);
     if (op.op === 'MUL') [scale, bias] = [scale * k, bias * k];
@@ -289,7 +323,10 @@ async function tfliteFiles(input: string): Promise<string[]> {
     throw new UserError(`--tflite: no such file or folder: ${input}`);
   }
   if (!isDir) return [path];
-  const files = (await readdir(path)).filter((f) => f.endsWith('.tflite')).sort().map((f) => join(path, f));
+  const files = (await readdir(path))
+    .filter((f) => f.endsWith('.tflite'))
+    .sort()
+    .map((f) => join(path, f));
   if (files.length === 0) throw new UserError(`--tflite: ${input} holds no .tflite file`);
   return files;
 }
@@ -312,7 +349,10 @@ export async function importTflite(input: string, out: string): Promise<ImportSu
       embeddings.push({ file, arrays: embeddingWeights(g) });
       sources.push({ file: basename(file), sha256, role: 'embedding', inputs });
     } else {
-      fail(file, `no convolution: neither a SiamFC embedding nor its cross-correlation head (operators: ${[...new Set(g.g.operators.map((o) => o.op))].join(', ')})`);
+      fail(
+        file,
+        `no convolution: neither a SiamFC embedding nor its cross-correlation head (operators: ${[...new Set(g.g.operators.map((o) => o.op))].join(', ')})`,
+      );
     }
   }
   if (embeddings.length === 0) throw new UserError(`--tflite: ${input} holds no SiamFC embedding graph (only the cross-correlation head)`);
@@ -330,7 +370,11 @@ export async function importTflite(input: string, out: string): Promise<ImportSu
         const c = i % channels;
         const step = (a.step![c] + b.step![c]) / 2;
         spread = Math.max(spread, step > 0 ? d / step : d > 0 ? Infinity : 0);
-        if (d > step + 1e-6 * Math.abs(a.data[i])) fail(e.file, `${name} differs from ${basename(first.file)} by more than the quantisation (${b.data[i]} vs ${a.data[i]} at ${i}): files of two different networks`);
+        if (d > step + 1e-6 * Math.abs(a.data[i]))
+          fail(
+            e.file,
+            `${name} differs from ${basename(first.file)} by more than the quantisation (${b.data[i]} vs ${a.data[i]} at ${i}): files of two different networks`,
+          );
       }
     }
   }

@@ -47,9 +47,16 @@ export class Upsampler {
     // Output column first: its four taps and weights are read once for all n source rows.
     for (let d = 0; d < m; d++) {
       const t = d * 4;
-      const ia = offset + index[t], ib = offset + index[t + 1], ic = offset + index[t + 2], ie = offset + index[t + 3];
-      const wa = weight[t], wb = weight[t + 1], wc = weight[t + 2], we = weight[t + 3];
-      for (let i = 0, r = 0; i < n; i++, r += n) cols[i * m + d] = wa * map[r + ia] + wb * map[r + ib] + wc * map[r + ic] + we * map[r + ie];
+      const ia = offset + index[t],
+        ib = offset + index[t + 1],
+        ic = offset + index[t + 2],
+        ie = offset + index[t + 3];
+      const wa = weight[t],
+        wb = weight[t + 1],
+        wc = weight[t + 2],
+        we = weight[t + 3];
+      for (let i = 0, r = 0; i < n; i++, r += n)
+        cols[i * m + d] = wa * map[r + ia] + wb * map[r + ib] + wc * map[r + ic] + we * map[r + ie];
     }
     for (let i = 0; i < n; i++) {
       let h = -Infinity;
@@ -88,8 +95,14 @@ export class Upsampler {
     const { outSize: m, index, weight } = this.taps;
     const { cols, values } = this;
     const t = d * 4;
-    const a = index[t] * m, b = index[t + 1] * m, c = index[t + 2] * m, e = index[t + 3] * m;
-    const wa = weight[t], wb = weight[t + 1], wc = weight[t + 2], we = weight[t + 3];
+    const a = index[t] * m,
+      b = index[t + 1] * m,
+      c = index[t + 2] * m,
+      e = index[t + 3] * m;
+    const wa = weight[t],
+      wb = weight[t + 1],
+      wc = weight[t + 2],
+      we = weight[t + 3];
     for (let j = 0; j < m; j++) values[j] = wa * cols[a + j] + wb * cols[b + j] + wc * cols[c + j] + we * cols[e + j];
     return values;
   }
@@ -111,10 +124,15 @@ export class Upsampler {
   /** The largest (sign 1) or smallest (sign -1) value of the upsampled map. */
   extreme(sign: 1 | -1): number {
     let best = -sign * Infinity;
-    this.search(sign > 0 ? this.upper : this.lower, sign, () => best, (d) => {
-      const values = this.row(d);
-      for (let j = 0; j < values.length; j++) if (sign * values[j] > sign * best) best = values[j];
-    });
+    this.search(
+      sign > 0 ? this.upper : this.lower,
+      sign,
+      () => best,
+      (d) => {
+        const values = this.row(d);
+        for (let j = 0; j < values.length; j++) if (sign * values[j] > sign * best) best = values[j];
+      },
+    );
     return best;
   }
 

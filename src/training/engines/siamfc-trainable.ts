@@ -9,7 +9,13 @@ import type { TrainableSiamese } from '../trainable.ts';
  * SiamFC to train, seeded, on the engine `compute` chose. Both engines start from initParams' draws
  * for the seed, so a seed names one training run whatever computes it.
  */
-export async function createSiamfcTrainable(compute: ComputeChoice, cfg: NetworkConfig, seed: number, loss: LossName, settings: LossSettings): Promise<TrainableSiamese> {
+export async function createSiamfcTrainable(
+  compute: ComputeChoice,
+  cfg: NetworkConfig,
+  seed: number,
+  loss: LossName,
+  settings: LossSettings,
+): Promise<TrainableSiamese> {
   if (compute.engine === 'tfjs') return createTfjsSiamfc(cfg, seed, loss, settings);
   return createOrtSiamfc(cfg, seed, loss, settings, { device: compute.provider as 'cpu' | 'cuda', threads: compute.threads });
 }

@@ -30,7 +30,8 @@ export function createTfjsSiamfc(cfg: NetworkConfig, seed: number, lossName: Los
     const sx = Math.round(Math.sqrt(b.searches.length / b.size / 3));
     return { z: tf.tensor4d(b.exemplars, [b.size, ez, ez, 3]), x: tf.tensor4d(b.searches, [b.size, sx, sx, 3]) };
   };
-  const scores = (z: tf.Tensor4D, x: tf.Tensor4D, training: boolean) => xcorr(embed(vars, cfg, z, training), embed(vars, cfg, x, training), cfg.headScale, vars);
+  const scores = (z: tf.Tensor4D, x: tf.Tensor4D, training: boolean) =>
+    xcorr(embed(vars, cfg, z, training), embed(vars, cfg, x, training), cfg.headScale, vars);
   const read = async (t: tf.Tensor) => ((await t.data()) as Float32Array).slice();
 
   return {

@@ -37,12 +37,16 @@ export function frameRows(name: string, rows: Box[], file: string, warnings: str
   const len = range.end - range.start + 1;
   if (rows.length === len) return { frames: rows.map((_, i) => range.start + i), groundTruth: rows };
   if (rows.length >= range.end) {
-    warnings.push(`${file}: ${rows.length} rows, taken as images 1..${rows.length}; ${name} is evaluated on images ${range.start}-${range.end} only`);
+    warnings.push(
+      `${file}: ${rows.length} rows, taken as images 1..${rows.length}; ${name} is evaluated on images ${range.start}-${range.end} only`,
+    );
     const kept = rows.slice(range.start - 1, range.end);
     return { frames: kept.map((_, i) => range.start + i), groundTruth: kept };
   }
   const kept = rows.slice(0, len);
-  warnings.push(`${file}: ${rows.length} rows where ${name} has ${len} (images ${range.start}-${range.end}); rows taken from image ${range.start}${rows.length > len ? ', the extra rows ignored' : ''}`);
+  warnings.push(
+    `${file}: ${rows.length} rows where ${name} has ${len} (images ${range.start}-${range.end}); rows taken from image ${range.start}${rows.length > len ? ', the extra rows ignored' : ''}`,
+  );
   return { frames: kept.map((_, i) => range.start + i), groundTruth: kept };
 }
 

@@ -72,7 +72,9 @@ function finish(src: SourceTarget, builtin: boolean, warnings: string[]): OtbTar
   const range = builtin ? FRAME_RANGES[src.name] : undefined;
   const n = src.frames.length;
   if (range && n > 0 && (src.frames[0] !== range.start || src.frames[n - 1] !== range.end)) {
-    warnings.push(`${src.name}: annotated images ${src.frames[0]}-${src.frames[n - 1]}, the benchmark evaluates ${range.start}-${range.end}`);
+    warnings.push(
+      `${src.name}: annotated images ${src.frames[0]}-${src.frames[n - 1]}, the benchmark evaluates ${range.start}-${range.end}`,
+    );
   }
   const attributes = (src.attributes ?? info?.attributes ?? []).map((a) => {
     const code = attributeCode(a);

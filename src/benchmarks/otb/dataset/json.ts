@@ -9,9 +9,18 @@ import { attributeCode, TARGET_INFO } from './sets.ts';
 import type { SourceTarget } from './source.ts';
 
 /** pysot: { Basketball: { video_dir, init_rect, img_names: ['Basketball/img/0001.jpg'], gt_rect, attr } }. */
-interface PysotRecord { video_dir?: string; img_names: string[]; gt_rect: unknown[]; attr?: string[] }
+interface PysotRecord {
+  video_dir?: string;
+  img_names: string[];
+  gt_rect: unknown[];
+  attr?: string[];
+}
 /** DaSiamRPN: { basketball: { name: 'Basketball', image_files: ['0001.jpg'], init_rect, gt_rect } }. */
-interface DaSiamRecord { name: string; image_files: string[]; gt_rect: unknown[] }
+interface DaSiamRecord {
+  name: string;
+  image_files: string[];
+  gt_rect: unknown[];
+}
 
 /**
  * Targets of pysot's OTB100.json or DaSiamRPN's OTB2015.json. Both record image names, so frames
@@ -26,15 +35,23 @@ export async function loadJsonRoot(file: string, wanted: readonly string[] | nul
     throw new UserError(`${file}: not valid JSON (${(err as Error).message.split('\n')[0]})`);
   }
   const entries = data && typeof data === 'object' && !Array.isArray(data) ? Object.entries(data as Record<string, unknown>) : [];
-  const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && Array.isArray((v as { gt_rect?: unknown }).gt_rect);
-  const form = entries.length === 0 || !entries.every(([, v]) => isRecord(v)) ? undefined
-    : entries.every(([, v]) => Array.isArray((v as { img_names?: unknown }).img_names)) ? 'pysot'
-      : entries.every(([, v]) => Array.isArray((v as { image_files?: unknown }).image_files)) ? 'dasiamrpn' : undefined;
+  const isRecord = (v: unknown): v is Record<string, unknown> =>
+    !!v && typeof v === 'object' && Array.isArray((v as { gt_rect?: unknown }).gt_rect);
+  const form =
+    entries.length === 0 || !entries.every(([, v]) => isRecord(v))
+      ? undefined
+      : entries.every(([, v]) => Array.isArray((v as { img_names?: unknown }).img_names))
+        ? 'pysot'
+        : entries.every(([, v]) => Array.isArray((v as { image_files?: unknown }).image_files))
+          ? 'dasiamrpn'
+          : undefined;
   if (!form) {
-    throw new UserError(`${file}: not an OTB description (expected pysot's {<seq>: {img_names, gt_rect}} or DaSiamRPN's {<seq>: {image_files, gt_rect}})`);
+    throw new UserError(
+      `${file}: not an OTB description (expected pysot's {<seq>: {img_names, gt_rect}} or DaSiamRPN's {<seq>: {image_files, gt_rect}})`,
+    );
   }
   // Keys name the targets: pysot spells them as OTB does, DaSiamRPN in lower camel (jogging_1, human4_2).
-  const canonical = (key: string) => (wanted ? resolveOtbName(key) ?? key : key);
+  const canonical = (key: string) => (wanted ? (resolveOtbName(key) ?? key) : key);
   const byName = new Map(entries.map(([k, v]) => [canonical(k), [k, v] as const]));
   const names = wanted ?? [...byName.keys()].sort();
   const resolve = nameResolver([...byName.keys()]);
@@ -47,11 +64,11 @@ export async function loadJsonRoot(file: string, wanted: readonly string[] | nul
     const where = `${file}: ${key}`;
     const imgs = form === 'pysot' ? (rec as PysotRecord).img_names : (rec as DaSiamRecord).image_files;
     let gt = (rec as PysotRecord).gt_rect.map((r, i) => box(r, `${where}: gt_rect row ${i + 1}`));
-    let paths = form === 'pysot'
-      ? imgs.map((p) => join(base, p))
-      : imgs.map((p) => join(base, (rec as DaSiamRecord).name, 'img', p));
+    let paths = form === 'pysot' ? imgs.map((p) => join(base, p)) : imgs.map((p) => join(base, (rec as DaSiamRecord).name, 'img', p));
     if (imgs.length !== gt.length) {
-      warnings.push(`${where}: ${imgs.length} image names for ${gt.length} gt_rect rows; the first ${Math.min(imgs.length, gt.length)} used`);
+      warnings.push(
+        `${where}: ${imgs.length} image names for ${gt.length} gt_rect rows; the first ${Math.min(imgs.length, gt.length)} used`,
+      );
       const n = Math.min(imgs.length, gt.length);
       gt = gt.slice(0, n);
       paths = paths.slice(0, n);
@@ -61,9 +78,7 @@ export async function loadJsonRoot(file: string, wanted: readonly string[] | nul
       if (f === undefined) throw new UserError(`${where}: image name ${i + 1} '${imgs[i]}' has no frame number`);
       return f;
     });
-    const sequence = form === 'pysot'
-      ? (imgs[0]?.split(/[\\/]/)[0] ?? (rec as PysotRecord).video_dir ?? name)
-      : (rec as DaSiamRecord).name;
+    const sequence = form === 'pysot' ? (imgs[0]?.split(/[\\/]/)[0] ?? (rec as PysotRecord).video_dir ?? name) : (rec as DaSiamRecord).name;
     const target: SourceTarget = { name, sequence: TARGET_INFO.get(name)?.sequence ?? sequence, frames, groundTruth: gt };
     const attr = (rec as PysotRecord).attr;
     if (Array.isArray(attr)) target.attributes = attr.map((a) => attributeCode(String(a)) ?? String(a));

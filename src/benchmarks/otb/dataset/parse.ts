@@ -22,14 +22,22 @@ export function parseBoxText(text: string, file: string): Box[] {
     // several times more. Plain decimals of up to 15 digits are built exactly (mantissa / 10^k is one
     // correctly rounded division of exact operands, i.e. what Number() gives); anything else (NaN,
     // exponents, long numbers) goes through Number().
-    let mant = 0, digits = 0, frac = -1, neg = false, simple = true;
+    let mant = 0,
+      digits = 0,
+      frac = -1,
+      neg = false,
+      simple = true;
     for (let j = 0; j <= line.length; j++) {
       const c = j < line.length ? line.charCodeAt(j) : 32;
       const sep = c === 44 || c === 32 || c === 9 || c === 59 || c === 13;
       if (!sep) {
         if (start < 0) {
           start = j;
-          mant = 0; digits = 0; frac = -1; neg = false; simple = true;
+          mant = 0;
+          digits = 0;
+          frac = -1;
+          neg = false;
+          simple = true;
         }
         if (c >= 48 && c <= 57) {
           mant = mant * 10 + (c - 48);
@@ -54,7 +62,11 @@ export function parseBoxText(text: string, file: string): Box[] {
       n++;
     }
     if (n !== 4) {
-      throw atLine(file, i + 1, n === 0 ? 'empty line before the end of the file (expected x,y,w,h)' : `expected 4 values x,y,w,h, got ${n}: '${line.trim()}'`);
+      throw atLine(
+        file,
+        i + 1,
+        n === 0 ? 'empty line before the end of the file (expected x,y,w,h)' : `expected 4 values x,y,w,h, got ${n}: '${line.trim()}'`,
+      );
     }
     rows[i] = [v[0], v[1], v[2], v[3]];
   }
@@ -75,5 +87,8 @@ function toNumber(tok: string): number | undefined {
 
 /** Attribute codes from a comma-, space- or tab-separated list ('SV, DEF, FM'). */
 export function parseAttributeList(text: string): string[] {
-  return text.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(/[\s,;]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

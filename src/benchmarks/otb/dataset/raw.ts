@@ -77,7 +77,13 @@ function pick(files: string[], wanted: string): string | undefined {
 }
 
 async function rawTarget(
-  dir: string, sequence: string, file: string, name: string, builtinRanges: boolean, warnings: string[], text?: string,
+  dir: string,
+  sequence: string,
+  file: string,
+  name: string,
+  builtinRanges: boolean,
+  warnings: string[],
+  text?: string,
 ): Promise<SourceTarget> {
   const path = join(dir, file);
   const rows = parseBoxText(text ?? (await readFile(path, 'utf8')), path);

@@ -40,7 +40,9 @@ export async function imagesFor(imgDir: string, frames: number[], warnings: stri
     if (n !== undefined && !byNumber.has(n)) byNumber.set(n, e.path);
   }
   if (dangling.length > 0) {
-    warnings.push(`${danglingLink(dangling[0])}${dangling.length > 1 ? ` and ${dangling.length - 1} more dangling link(s) in ${imgDir}` : ''}; not an image`);
+    warnings.push(
+      `${danglingLink(dangling[0])}${dangling.length > 1 ? ` and ${dangling.length - 1} more dangling link(s) in ${imgDir}` : ''}; not an image`,
+    );
   }
   const images: string[] = [];
   const missing: number[] = [];

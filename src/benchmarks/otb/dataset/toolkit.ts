@@ -26,7 +26,9 @@ export function toolkitDirs(root: string): { anno: string; initOmit?: string } |
 }
 
 export async function loadToolkit(
-  dirs: { anno: string; initOmit?: string }, wanted: readonly string[] | null, warnings: string[],
+  dirs: { anno: string; initOmit?: string },
+  wanted: readonly string[] | null,
+  warnings: string[],
 ): Promise<SourceTarget[]> {
   const annoFiles = await txtFiles(dirs.anno, warnings);
   const attFiles = await txtFiles(join(dirs.anno, 'att'), warnings);
@@ -82,8 +84,12 @@ async function readRanges(file: string): Promise<[number, number][]> {
   const lines = (await readFile(file, 'utf8')).split('\n');
   for (const [i, line] of lines.entries()) {
     if (line.trim() === '') continue;
-    const v = line.trim().split(/[\s,;]+/).map(Number);
-    if (v.length !== 2 || v.some((x) => !Number.isInteger(x))) throw atLine(file, i + 1, `expected 'first last' image numbers, got '${line.trim()}'`);
+    const v = line
+      .trim()
+      .split(/[\s,;]+/)
+      .map(Number);
+    if (v.length !== 2 || v.some((x) => !Number.isInteger(x)))
+      throw atLine(file, i + 1, `expected 'first last' image numbers, got '${line.trim()}'`);
     ranges.push([v[0], v[1]]);
   }
   return ranges;

@@ -35,7 +35,9 @@ export interface Aligned {
  * Rows follow consecutive image numbers from there.
  */
 export function alignSequence(
-  target: AlignTarget, result: AlignResult, rules: ConventionRules,
+  target: AlignTarget,
+  result: AlignResult,
+  rules: ConventionRules,
   gtFlat: Float64Array = flattenBoxes(target.groundTruth),
 ): Aligned {
   const defects: string[] = [];
@@ -115,13 +117,14 @@ export function flattenBoxes(boxes: Box[]): Float64Array {
 }
 
 /** Image number of result row 0, and the guess made when the source does not record it. */
-function startImage(
-  target: AlignTarget, rows: number, n: number, recorded: number | undefined,
-): { start: number; guess?: string } {
+function startImage(target: AlignTarget, rows: number, n: number, recorded: number | undefined): { start: number; guess?: string } {
   const { frames, initOmit } = target;
   if (recorded !== undefined) return { start: recorded };
   if (initOmit > 0 && n === rows - initOmit) {
-    return { start: frames[initOmit], guess: `no start frame recorded; its ${n} rows match the frames after initOmit, so row 1 is taken as image ${frames[initOmit]}` };
+    return {
+      start: frames[initOmit],
+      guess: `no start frame recorded; its ${n} rows match the frames after initOmit, so row 1 is taken as image ${frames[initOmit]}`,
+    };
   }
   const last = frames[rows - 1];
   if (frames[0] > 1 && n === last) {

@@ -21,17 +21,22 @@ export interface EvalTrackerResults {
 }
 
 const EMPTY_CURVES: OtbScores = {
-  successCurve: [], precisionCurve: [], normPrecisionCurve: [],
-  successAuc: 0, precision20: 0, normPrecision20: 0, op50: 0, op75: 0, frames: 0,
+  successCurve: [],
+  precisionCurve: [],
+  normPrecisionCurve: [],
+  successAuc: 0,
+  precision20: 0,
+  normPrecision20: 0,
+  op50: 0,
+  op75: 0,
+  frames: 0,
 };
 
 /**
  * Scores every tracker on every target of the dataset under one convention. Pure: no I/O. A target
  * a tracker has no result for is left out of that tracker's averages and named in its warnings.
  */
-export function evaluateOtb(
-  dataset: EvalDataset, results: EvalTrackerResults[], convention: OtbConvention = 'otb',
-): OtbEvaluation {
+export function evaluateOtb(dataset: EvalDataset, results: EvalTrackerResults[], convention: OtbConvention = 'otb'): OtbEvaluation {
   const rules = CONVENTIONS[convention];
   const agg = { dropAllZeroCurves: rules.dropAllZeroCurves };
   // Flattened once per target: every tracker reads the same ground truth.

@@ -28,9 +28,18 @@ export function meanCurve(curves: number[][], dropAllZero: boolean): number[] {
 export function aggregateScores(seqs: OtbScores[], opts: AggregateOptions): (OtbScores & { sequences: number }) | undefined {
   if (seqs.length === 0) return undefined;
   const s = scoresFromCurves(
-    meanCurve(seqs.map((q) => q.successCurve), opts.dropAllZeroCurves),
-    meanCurve(seqs.map((q) => q.precisionCurve), opts.dropAllZeroCurves),
-    meanCurve(seqs.map((q) => q.normPrecisionCurve), opts.dropAllZeroCurves),
+    meanCurve(
+      seqs.map((q) => q.successCurve),
+      opts.dropAllZeroCurves,
+    ),
+    meanCurve(
+      seqs.map((q) => q.precisionCurve),
+      opts.dropAllZeroCurves,
+    ),
+    meanCurve(
+      seqs.map((q) => q.normPrecisionCurve),
+      opts.dropAllZeroCurves,
+    ),
     seqs.reduce((a, q) => a + q.frames, 0),
   );
   return { ...s, sequences: seqs.length };
@@ -44,7 +53,9 @@ export const MIN_SEQUENCES_PER_ATTRIBUTE = 2;
  * Attributes with fewer than MIN_SEQUENCES_PER_ATTRIBUTE sequences are left out, as the toolkit does.
  */
 export function aggregateByAttribute<T extends OtbScores & { attributes: string[] }>(
-  seqs: T[], opts: AggregateOptions, order?: readonly string[],
+  seqs: T[],
+  opts: AggregateOptions,
+  order?: readonly string[],
 ): Record<string, OtbScores & { sequences: number }> {
   const groups = new Map<string, T[]>();
   for (const code of order ?? []) groups.set(code, []);

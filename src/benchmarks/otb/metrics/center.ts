@@ -13,10 +13,7 @@ export function centreError(ax: number, ay: number, aw: number, ah: number, bx: 
  * precision). Computed as pysot does — both centres divided by (gt size + 1e-16), then subtracted —
  * so that values on a threshold round the same way.
  */
-export function normCentreError(
-  px: number, py: number, pw: number, ph: number,
-  gx: number, gy: number, gw: number, gh: number,
-): number {
+export function normCentreError(px: number, py: number, pw: number, ph: number, gx: number, gy: number, gw: number, gh: number): number {
   const sx = gw + 1e-16;
   const sy = gh + 1e-16;
   const dx = (px + (pw - 1) / 2) / sx - (gx + (gw - 1) / 2) / sx;

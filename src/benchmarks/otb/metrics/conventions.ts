@@ -37,10 +37,10 @@ export const CONVENTIONS: Record<OtbConvention, ConventionRules> = {
       'frames: from the first frame after initOmit (Tiger1 from 6); the first evaluated frame is replaced by the ground truth',
       'IoU: pixel-inclusive (right = x+w-1, intersection +1), not clipped',
       'invalid ground truth (any of x, y, w, h <= 0): IoU -1 (fails every overlap threshold), centre error -1 (passes every distance threshold)',
-      'bad prediction (w <= 0, h <= 0, or all four values NaN): replaced by the previous frame\'s box',
+      "bad prediction (w <= 0, h <= 0, or all four values NaN): replaced by the previous frame's box",
       'result shorter than the ground truth: flagged, uncovered frames fail (unless their ground truth is invalid); longer: flagged, extra rows ignored',
       'success: IoU > t for t = 0:0.05:1 (strict); precision: centre error <= t px for t = 0..50, score at 20 px',
-      'normalised precision: centre error per axis / ground-truth w, h <= t for t = 0..0.5, score at 0.2 (pysot; got10k\'s LaSOT report uses the mean of this curve instead)',
+      "normalised precision: centre error per axis / ground-truth w, h <= t for t = 0..0.5, score at 0.2 (pysot; got10k's LaSOT report uses the mean of this curve instead)",
       'AUC: mean of the 21 success values; sequences weigh equally, each divided by all its frames; sequences whose curve is all zero are left out of the mean (perfPlot)',
       'attributes with fewer than 2 sequences are not reported; fps = frames / total time per sequence, mean over sequences',
     ],
@@ -55,13 +55,13 @@ export const CONVENTIONS: Record<OtbConvention, ConventionRules> = {
     sequenceFps: fpsFramesOverTime,
     rules: [
       'convention pysot (OPEBenchmark, success_overlap, success_error)',
-      'frames: from the first frame after initOmit; the first frame\'s prediction is scored as the file has it',
+      "frames: from the first frame after initOmit; the first frame's prediction is scored as the file has it",
       'IoU: continuous (right = x+w), inter/union clipped to [0, 1]',
       'invalid ground truth: IoU -1 where gt w <= 0 or h <= 0; centre error -1 (a distance success) where a gt centre coordinate <= 0',
       'bad prediction: used as is (NaN fails every threshold)',
       'result shorter than the ground truth: used as far as it goes, uncovered frames fail; longer: extra rows ignored',
       'success: IoU > t for t = 0, 0.05, ..., 1 (strict); precision: centre error <= t px, t = 0..50, score at 20 px',
-      'normalised precision: centres divided by gt (w, h) + 1e-16, error <= t for t = 0..0.5, score at 0.2 (got10k\'s LaSOT report uses the curve mean instead)',
+      "normalised precision: centres divided by gt (w, h) + 1e-16, error <= t for t = 0..0.5, score at 0.2 (got10k's LaSOT report uses the curve mean instead)",
       'AUC: mean of the 21 success values; sequences weigh equally, each divided by all its frames',
       'attributes with fewer than 2 sequences are not reported; fps = frames / total time per sequence, mean over sequences',
     ],
@@ -82,7 +82,7 @@ export const CONVENTIONS: Record<OtbConvention, ConventionRules> = {
       'bad prediction: used as is (NaN fails every threshold)',
       'result shorter or longer than the ground truth: both truncated to the frames they share, with a warning',
       'success: IoU > t for t = linspace(0, 1, 21) (strict); precision: centre error <= t px, t = 0..50, score at 20 px',
-      'normalised precision (not in got10k\'s OTB report): centre error per axis / gt w, h <= t for t = 0..0.5, score at 0.2',
+      "normalised precision (not in got10k's OTB report): centre error per axis / gt w, h <= t for t = 0..0.5, score at 0.2",
       'AUC (success_score): mean of the 21 success values; sequences weigh equally, each divided by its scored frames',
       'attributes with fewer than 2 sequences are not reported; fps = mean of 1/t over frames with t > 0, mean over sequences with times',
     ],
@@ -109,9 +109,7 @@ export interface FrameMeasures {
  * it fails every threshold unless the ground truth is masked).
  * Neither input is modified.
  */
-export function measureFrames(
-  gt: Float64Array, pred: Float64Array, rules: ConventionRules, missing?: Uint8Array,
-): FrameMeasures {
+export function measureFrames(gt: Float64Array, pred: Float64Array, rules: ConventionRules, missing?: Uint8Array): FrameMeasures {
   const n = gt.length / 4;
   const iou = new Float64Array(n);
   const centre = new Float64Array(n);
@@ -147,19 +145,34 @@ export function measureFrames(
 const NAN_BOX = new Float64Array([NaN, NaN, NaN, NaN]);
 
 // Bound once: tsx compiles imports to getter calls, which cost more than the arithmetic per frame.
-const IOU_PIXEL = iouPixel, IOU_CONT = iouContinuous, IOU_GOT10K = iouGot10k;
-const CENTRE = centreError, NORM_CENTRE = normCentreError;
+const IOU_PIXEL = iouPixel,
+  IOU_CONT = iouContinuous,
+  IOU_GOT10K = iouGot10k;
+const CENTRE = centreError,
+  NORM_CENTRE = normCentreError;
 
 /** Scores frame i: ground truth at gt[go..go+3], prediction at p[po..po+3]. Returns gt validity. */
 type FrameFn = (
-  gt: Float64Array, go: number, p: Float64Array, po: number, i: number,
-  iou: Float64Array, ce: Float64Array, nce: Float64Array,
+  gt: Float64Array,
+  go: number,
+  p: Float64Array,
+  po: number,
+  i: number,
+  iou: Float64Array,
+  ce: Float64Array,
+  nce: Float64Array,
 ) => boolean;
 
 /** calcSeqErrRobust: idx = all four gt values > 0; elsewhere both errors are -1. Returns validity. */
 const frameOtb: FrameFn = (gt, go, p, po, i, iou, ce, nce) => {
-  const gx = gt[go], gy = gt[go + 1], gw = gt[go + 2], gh = gt[go + 3];
-  const px = p[po], py = p[po + 1], pw = p[po + 2], ph = p[po + 3];
+  const gx = gt[go],
+    gy = gt[go + 1],
+    gw = gt[go + 2],
+    gh = gt[go + 3];
+  const px = p[po],
+    py = p[po + 1],
+    pw = p[po + 2],
+    ph = p[po + 3];
   if (!(gx > 0 && gy > 0 && gw > 0 && gh > 0)) {
     iou[i] = -1;
     ce[i] = -1;
@@ -174,10 +187,17 @@ const frameOtb: FrameFn = (gt, go, p, po, i, iou, ce, nce) => {
 
 /** pysot: success_overlap masks by gt w, h > 0; success_error by the (normalised) gt centre > 0. */
 const framePysot: FrameFn = (gt, go, p, po, i, iou, ce, nce) => {
-  const gx = gt[go], gy = gt[go + 1], gw = gt[go + 2], gh = gt[go + 3];
-  const px = p[po], py = p[po + 1], pw = p[po + 2], ph = p[po + 3];
+  const gx = gt[go],
+    gy = gt[go + 1],
+    gw = gt[go + 2],
+    gh = gt[go + 3];
+  const px = p[po],
+    py = p[po + 1],
+    pw = p[po + 2],
+    ph = p[po + 3];
   const sizeOk = gw > 0 && gh > 0;
-  const cx = gx + (gw - 1) / 2, cy = gy + (gh - 1) / 2;
+  const cx = gx + (gw - 1) / 2,
+    cy = gy + (gh - 1) / 2;
   const centreOk = cx > 0 && cy > 0;
   iou[i] = sizeOk ? IOU_CONT(px, py, pw, ph, gx, gy, gw, gh) : -1;
   ce[i] = centreOk ? CENTRE(px, py, pw, ph, gx, gy, gw, gh) : -1;
@@ -187,8 +207,14 @@ const framePysot: FrameFn = (gt, go, p, po, i, iou, ce, nce) => {
 
 /** got10k: no masking at all. */
 const frameGot10k: FrameFn = (gt, go, p, po, i, iou, ce, nce) => {
-  const gx = gt[go], gy = gt[go + 1], gw = gt[go + 2], gh = gt[go + 3];
-  const px = p[po], py = p[po + 1], pw = p[po + 2], ph = p[po + 3];
+  const gx = gt[go],
+    gy = gt[go + 1],
+    gw = gt[go + 2],
+    gh = gt[go + 3];
+  const px = p[po],
+    py = p[po + 1],
+    pw = p[po + 2],
+    ph = p[po + 3];
   iou[i] = IOU_GOT10K(px, py, pw, ph, gx, gy, gw, gh);
   ce[i] = CENTRE(px, py, pw, ph, gx, gy, gw, gh);
   nce[i] = NORM_CENTRE(px, py, pw, ph, gx, gy, gw, gh);

@@ -1,7 +1,5 @@
 import type { OtbScores } from './types.ts';
-import {
-  NORM_PRECISION_AT, NORM_PRECISION_THRESHOLDS, OP50_AT, OP75_AT, PRECISION_AT, PRECISION_THRESHOLDS,
-} from './thresholds.ts';
+import { NORM_PRECISION_AT, NORM_PRECISION_THRESHOLDS, OP50_AT, OP75_AT, PRECISION_AT, PRECISION_THRESHOLDS } from './thresholds.ts';
 
 /**
  * Turning per-frame measures into curves. A frame succeeds at overlap threshold t when IoU > t
@@ -77,7 +75,10 @@ export function mean(values: ArrayLike<number>): number {
 
 /** The scores read off the three curves (AUC = mean of the 21 success values, OTB's definition). */
 export function scoresFromCurves(
-  successCurve: number[], precisionCurve: number[], normPrecisionCurve: number[], frames: number,
+  successCurve: number[],
+  precisionCurve: number[],
+  normPrecisionCurve: number[],
+  frames: number,
 ): OtbScores {
   return {
     successCurve,
@@ -94,8 +95,11 @@ export function scoresFromCurves(
 
 /** All scores of one sequence from its per-frame IoU, centre error and normalised centre error. */
 export function sequenceScores(
-  ious: ArrayLike<number>, errors: ArrayLike<number>, normErrors: ArrayLike<number>,
-  successThresholds: Float64Array, denominator: number,
+  ious: ArrayLike<number>,
+  errors: ArrayLike<number>,
+  normErrors: ArrayLike<number>,
+  successThresholds: Float64Array,
+  denominator: number,
 ): OtbScores {
   return scoresFromCurves(
     successCurve(ious, successThresholds, denominator),

@@ -27,7 +27,12 @@ export function compareTrackers(ev: OtbEvaluation, baseline: string, ours: strin
   const o = ev.trackers.find((t) => t.tracker === ours);
   if (!b || !o) throw new Error(`comparison needs both ${baseline} and ${ours} in the evaluation`);
   const rows: ComparisonRow[] = METRICS.map(([metric, get]) => ({
-    scope: 'overall', metric, baseline: get(b.overall), ours: get(o.overall), delta: get(o.overall) - get(b.overall), sequences: o.overall.sequences,
+    scope: 'overall',
+    metric,
+    baseline: get(b.overall),
+    ours: get(o.overall),
+    delta: get(o.overall) - get(b.overall),
+    sequences: o.overall.sequences,
   }));
   for (const [attr, bs] of Object.entries(b.perAttribute)) {
     const os = o.perAttribute[attr];
@@ -40,9 +45,13 @@ export function compareTrackers(ev: OtbEvaluation, baseline: string, ours: strin
 }
 
 export function comparisonCsv(rows: ComparisonRow[], baseline: string, ours: string): string {
-  return stringify(rows.map((r) => [r.scope, r.metric, r.baseline.toFixed(4), r.ours.toFixed(4), r.delta.toFixed(4), r.sequences]), {
-    header: true, columns: ['scope', 'metric', baseline, ours, 'delta', 'sequences'],
-  });
+  return stringify(
+    rows.map((r) => [r.scope, r.metric, r.baseline.toFixed(4), r.ours.toFixed(4), r.delta.toFixed(4), r.sequences]),
+    {
+      header: true,
+      columns: ['scope', 'metric', baseline, ours, 'delta', 'sequences'],
+    },
+  );
 }
 
 /** A Markdown table, for the README and the console. */
@@ -50,7 +59,10 @@ export function comparisonMarkdown(rows: ComparisonRow[], baseline: string, ours
   const lines = [
     `| scope | metric | ${baseline} | ${ours} | delta |`,
     '|---|---|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.scope}${r.scope === 'overall' ? '' : ` (${r.sequences})`} | ${r.metric} | ${r.baseline.toFixed(3)} | ${r.ours.toFixed(3)} | ${r.delta >= 0 ? '+' : ''}${r.delta.toFixed(3)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.scope}${r.scope === 'overall' ? '' : ` (${r.sequences})`} | ${r.metric} | ${r.baseline.toFixed(3)} | ${r.ours.toFixed(3)} | ${r.delta >= 0 ? '+' : ''}${r.delta.toFixed(3)} |`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -54,7 +54,10 @@ export function plotSpec(ev: OtbEvaluation, kind: CurveKind, attribute?: string)
   const series = all.slice(0, MAX_PLOTTED);
   // Up to 10 trackers each keeps its colour in every plot; beyond that colours follow the rank, so
   // the 10 drawn are always 10 distinct colours.
-  if (ev.trackers.length > MAX_PLOTTED) series.forEach((s, rank) => { s.index = rank; });
+  if (ev.trackers.length > MAX_PLOTTED)
+    series.forEach((s, rank) => {
+      s.index = rank;
+    });
   const name = kind === 'success' ? 'Success plots of OPE' : 'Precision plots of OPE';
   let n = 0;
   if (attribute) n = Math.max(0, ...ev.trackers.map((t) => t.perAttribute[attribute]?.sequences ?? 0));
@@ -76,8 +79,14 @@ export function renderCurvePlot(spec: PlotSpec, kind: CurveKind): Uint8Array {
       datasets: spec.series.map((s) => {
         const style = seriesStyle(s.index);
         return {
-          label: s.label, data: s.points, borderColor: style.color, backgroundColor: style.color,
-          borderDash: style.dash, borderWidth: 2, pointRadius: 0, tension: 0,
+          label: s.label,
+          data: s.points,
+          borderColor: style.color,
+          backgroundColor: style.color,
+          borderDash: style.dash,
+          borderWidth: 2,
+          pointRadius: 0,
+          tension: 0,
         };
       }),
     },
@@ -88,17 +97,26 @@ export function renderCurvePlot(spec: PlotSpec, kind: CurveKind): Uint8Array {
         subtitle: { display: true, text: spec.subtitle, font: { family: FONT, size: 12 } },
         // Beside the axes, so no curve hides under it; a line sample shows each tracker's dash pattern.
         legend: {
-          position: 'right', align: 'start',
+          position: 'right',
+          align: 'start',
           labels: { usePointStyle: true, pointStyle: 'line', pointStyleWidth: 30, font: { family: FONT, size: 13 } },
         },
       },
       scales: {
         x: {
-          type: 'linear', min: 0, max: kind === 'success' ? 1 : 50,
+          type: 'linear',
+          min: 0,
+          max: kind === 'success' ? 1 : 50,
           title: { display: true, text: kind === 'success' ? 'Overlap threshold' : 'Location error threshold (px)' },
           ticks: { stepSize: kind === 'success' ? 0.1 : 5 },
         },
-        y: { type: 'linear', min: 0, max: 1, title: { display: true, text: kind === 'success' ? 'Success rate' : 'Precision' }, ticks: { stepSize: 0.1 } },
+        y: {
+          type: 'linear',
+          min: 0,
+          max: 1,
+          title: { display: true, text: kind === 'success' ? 'Success rate' : 'Precision' },
+          ticks: { stepSize: 0.1 },
+        },
       },
     },
   };

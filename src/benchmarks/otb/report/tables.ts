@@ -8,8 +8,10 @@ const fps = (v: number | undefined) => (v === undefined ? '' : v.toFixed(2));
 
 /** Trackers best first (success AUC, then precision), as every table and the console list them. */
 function ranked(ev: OtbEvaluation): OtbTrackerEvaluation[] {
-  return [...ev.trackers].sort((a, b) => b.overall.successAuc - a.overall.successAuc
-    || b.overall.precision20 - a.overall.precision20 || a.tracker.localeCompare(b.tracker));
+  return [...ev.trackers].sort(
+    (a, b) =>
+      b.overall.successAuc - a.overall.successAuc || b.overall.precision20 - a.overall.precision20 || a.tracker.localeCompare(b.tracker),
+  );
 }
 
 function scoreCells(s: OtbScores): string[] {
@@ -21,56 +23,93 @@ const SCORE_COLS = ['success_auc', 'precision_20', 'norm_precision_20', 'op50', 
 export function summaryCsv(ev: OtbEvaluation): string {
   const withFps = ev.trackers.some((t) => t.overall.fps !== undefined);
   const rows = ranked(ev).map((t) => [
-    t.tracker, ...scoreCells(t.overall), t.overall.sequences, t.overall.frames,
-    ...(withFps ? [fps(t.overall.fps)] : []), ev.dataset, ev.convention,
+    t.tracker,
+    ...scoreCells(t.overall),
+    t.overall.sequences,
+    t.overall.frames,
+    ...(withFps ? [fps(t.overall.fps)] : []),
+    ev.dataset,
+    ev.convention,
   ]);
-  return stringify(rows, { header: true, columns: ['tracker', ...SCORE_COLS, 'sequences', 'frames', ...(withFps ? ['fps'] : []), 'dataset', 'convention'] });
+  return stringify(rows, {
+    header: true,
+    columns: ['tracker', ...SCORE_COLS, 'sequences', 'frames', ...(withFps ? ['fps'] : []), 'dataset', 'convention'],
+  });
 }
 
 export function perSequenceCsv(ev: OtbEvaluation): string {
-  const rows = ranked(ev).flatMap((t) => t.perSequence.map((s) => [
-    t.tracker, s.target, s.attributes.join(' '), ...scoreCells(s), s.frames, fps(s.fps), ev.convention,
-  ]));
+  const rows = ranked(ev).flatMap((t) =>
+    t.perSequence.map((s) => [t.tracker, s.target, s.attributes.join(' '), ...scoreCells(s), s.frames, fps(s.fps), ev.convention]),
+  );
   return stringify(rows, { header: true, columns: ['tracker', 'target', 'attributes', ...SCORE_COLS, 'frames', 'fps', 'convention'] });
 }
 
 export function perAttributeCsv(ev: OtbEvaluation): string {
-  const rows = ranked(ev).flatMap((t) => Object.entries(t.perAttribute).map(([code, s]) => [
-    t.tracker, code, ATTRIBUTE_NAMES[code] ?? code, s.sequences, ...scoreCells(s), s.frames, ev.convention,
-  ]));
-  return stringify(rows, { header: true, columns: ['tracker', 'attribute', 'attribute_name', 'sequences', ...SCORE_COLS, 'frames', 'convention'] });
+  const rows = ranked(ev).flatMap((t) =>
+    Object.entries(t.perAttribute).map(([code, s]) => [
+      t.tracker,
+      code,
+      ATTRIBUTE_NAMES[code] ?? code,
+      s.sequences,
+      ...scoreCells(s),
+      s.frames,
+      ev.convention,
+    ]),
+  );
+  return stringify(rows, {
+    header: true,
+    columns: ['tracker', 'attribute', 'attribute_name', 'sequences', ...SCORE_COLS, 'frames', 'convention'],
+  });
 }
 
 /** Everything a script needs to redraw the plots: scores, curves, the rules applied. */
 export function summaryJson(ev: OtbEvaluation): string {
   const scores = (s: OtbScores & { sequences?: number; fps?: number }) => ({
-    success_auc: s.successAuc, precision_20: s.precision20, norm_precision_20: s.normPrecision20,
-    op50: s.op50, op75: s.op75, sequences: s.sequences, frames: s.frames, fps: s.fps,
-    success_curve: s.successCurve, precision_curve: s.precisionCurve, norm_precision_curve: s.normPrecisionCurve,
+    success_auc: s.successAuc,
+    precision_20: s.precision20,
+    norm_precision_20: s.normPrecision20,
+    op50: s.op50,
+    op75: s.op75,
+    sequences: s.sequences,
+    frames: s.frames,
+    fps: s.fps,
+    success_curve: s.successCurve,
+    precision_curve: s.precisionCurve,
+    norm_precision_curve: s.normPrecisionCurve,
   });
-  return `${JSON.stringify({
-    dataset: ev.dataset,
-    convention: ev.convention,
-    rules: ev.rules,
-    trackers: ranked(ev).map((t) => ({
-      tracker: t.tracker,
-      overall: scores(t.overall),
-      per_attribute: Object.fromEntries(Object.entries(t.perAttribute).map(([k, s]) => [k, scores(s)])),
-      warnings: t.warnings.length,
-    })),
-  }, null, 1)}\n`;
+  return `${JSON.stringify(
+    {
+      dataset: ev.dataset,
+      convention: ev.convention,
+      rules: ev.rules,
+      trackers: ranked(ev).map((t) => ({
+        tracker: t.tracker,
+        overall: scores(t.overall),
+        per_attribute: Object.fromEntries(Object.entries(t.perAttribute).map(([k, s]) => [k, scores(s)])),
+        warnings: t.warnings.length,
+      })),
+    },
+    null,
+    1,
+  )}\n`;
 }
 
-const tex = (s: string) => s.replace(/[\\&%$#_{}~^]/g, (c) => (c === '\\' ? '\\textbackslash{}' : c === '~' || c === '^' ? `\\${c}{}` : `\\${c}`));
+const tex = (s: string) =>
+  s.replace(/[\\&%$#_{}~^]/g, (c) => (c === '\\' ? '\\textbackslash{}' : c === '~' || c === '^' ? `\\${c}{}` : `\\${c}`));
 
 /** A booktabs table for a paper; the best value of each column in bold, the rules in a comment. */
 export function latexTable(ev: OtbEvaluation): string {
   const rows = ranked(ev);
   const withFps = rows.some((t) => t.overall.fps !== undefined);
   const cols: [string, (t: OtbTrackerEvaluation) => number | undefined, number][] = [
-    ['AUC', (t) => t.overall.successAuc, 3], ['P@20', (t) => t.overall.precision20, 3],
-    ['NP@0.2', (t) => t.overall.normPrecision20, 3], ['OP50', (t) => t.overall.op50, 3], ['OP75', (t) => t.overall.op75, 3],
-    ...(withFps ? [['FPS', (t: OtbTrackerEvaluation) => t.overall.fps, 1] as [string, (t: OtbTrackerEvaluation) => number | undefined, number]] : []),
+    ['AUC', (t) => t.overall.successAuc, 3],
+    ['P@20', (t) => t.overall.precision20, 3],
+    ['NP@0.2', (t) => t.overall.normPrecision20, 3],
+    ['OP50', (t) => t.overall.op50, 3],
+    ['OP75', (t) => t.overall.op75, 3],
+    ...(withFps
+      ? [['FPS', (t: OtbTrackerEvaluation) => t.overall.fps, 1] as [string, (t: OtbTrackerEvaluation) => number | undefined, number]]
+      : []),
   ];
   const best = cols.map(([, get, d]) => Math.max(...rows.map((t) => Number((get(t) ?? -1).toFixed(d)))));
   const lines = [
@@ -84,12 +123,17 @@ export function latexTable(ev: OtbEvaluation): string {
     '\\toprule',
     `Tracker & ${cols.map(([h]) => h).join(' & ')} \\\\`,
     '\\midrule',
-    ...rows.map((t) => `${tex(t.tracker)} & ${cols.map(([, get, d], i) => {
-      const v = get(t);
-      if (v === undefined) return '--';
-      const s = v.toFixed(d);
-      return Number(s) === best[i] ? `\\textbf{${s}}` : s;
-    }).join(' & ')} \\\\`),
+    ...rows.map(
+      (t) =>
+        `${tex(t.tracker)} & ${cols
+          .map(([, get, d], i) => {
+            const v = get(t);
+            if (v === undefined) return '--';
+            const s = v.toFixed(d);
+            return Number(s) === best[i] ? `\\textbf{${s}}` : s;
+          })
+          .join(' & ')} \\\\`,
+    ),
     '\\bottomrule',
     '\\end{tabular}',
     '\\end{table}',
@@ -112,8 +156,15 @@ export function consoleTable(ev: OtbEvaluation): string {
   const f4 = (v: number, width: number) => v.toFixed(4).padStart(width);
   const body = rows.map((t) => {
     const o = t.overall;
-    return `${t.tracker.padEnd(w)}  ${f4(o.successAuc, 11)}  ${f4(o.precision20, 12)}  ${f4(o.normPrecision20, 12)}  ${f4(o.op50, 6)}  ${f4(o.op75, 6)}` +
-      `  ${String(o.sequences).padStart(4)}  ${String(o.frames).padStart(7)}${withFps ? `  ${fpsCell(o.fps).padStart(7)}` : ''}`;
+    return (
+      `${t.tracker.padEnd(w)}  ${f4(o.successAuc, 11)}  ${f4(o.precision20, 12)}  ${f4(o.normPrecision20, 12)}  ${f4(o.op50, 6)}  ${f4(o.op75, 6)}` +
+      `  ${String(o.sequences).padStart(4)}  ${String(o.frames).padStart(7)}${withFps ? `  ${fpsCell(o.fps).padStart(7)}` : ''}`
+    );
   });
-  return [`${ev.dataset}, convention ${ev.convention} (scores are fractions; AUC = mean of the 21-point success curve)`, head, ...body, ''].join('\n');
+  return [
+    `${ev.dataset}, convention ${ev.convention} (scores are fractions; AUC = mean of the 21-point success curve)`,
+    head,
+    ...body,
+    '',
+  ].join('\n');
 }

@@ -20,7 +20,7 @@ export function boxDefects(boxes: Box[]): string[] {
   if (bad > 0) {
     defects.push(
       `${bad} row(s) with NaN, w <= 0 or h <= 0 (first: row ${first + 1}, ${boxes[first].join(',')}): ` +
-      'otb replaces each by the previous box, pysot and got10k score them as they are',
+        'otb replaces each by the previous box, pysot and got10k score them as they are',
     );
   }
   return defects;
@@ -38,6 +38,8 @@ function cornerFirstLine(boxes: Box[]): string | undefined {
   if (!(w > 0 && h > 0 && c > a && d > b)) return undefined;
   const near = (u: number, v: number) => Math.abs(u - v) <= Math.max(2, 0.1 * v);
   if (!(near(c - a, w) && near(d - b, h)) || (near(c, w) && near(d, h))) return undefined;
-  return `row 1 (${boxes[0].join(',')}) looks like corners x1,y1,x2,y2, not x,y,w,h: ` +
-    'otb and got10k replace frame 1 by the ground truth, pysot scores it as written';
+  return (
+    `row 1 (${boxes[0].join(',')}) looks like corners x1,y1,x2,y2, not x,y,w,h: ` +
+    'otb and got10k replace frame 1 by the ground truth, pysot scores it as written'
+  );
 }

@@ -39,15 +39,22 @@ export interface TrackerResults {
  * taken as they are; their defects are listed, never repaired or dropped silently. A folder with no
  * file named after an OTB or dataset target is not a tracker; a `dir` with no tracker is an error.
  */
-export async function importOtbResults(
-  dir: string, ds: OtbDataset, opts?: { trackers?: string[] },
-): Promise<TrackerResults[]> {
+export async function importOtbResults(dir: string, ds: OtbDataset, opts?: { trackers?: string[] }): Promise<TrackerResults[]> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`${dir}: results folder not found`);
   // Tracker folders that are symbolic links count as the folders they point to.
   const entries = (await listDir(dir)).filter((e) => !e.name.startsWith('.'));
   const folders = entries.filter((e) => e.kind === 'dir').map((e) => e.name);
   const dangling = entries.filter((e) => e.kind === 'dangling');
-  const chosen = opts?.trackers ? opts.trackers.map((t) => pickFolder(dir, folders, t, dangling.map((e) => e.path))) : folders;
+  const chosen = opts?.trackers
+    ? opts.trackers.map((t) =>
+        pickFolder(
+          dir,
+          folders,
+          t,
+          dangling.map((e) => e.path),
+        ),
+      )
+    : folders;
   const groupMeta = await readMetaFile(join(dir, 'ope_meta.json'));
   const resolveTarget = nameResolver(ds.targets.map((t) => t.name));
   const out: TrackerResults[] = [];
@@ -83,7 +90,11 @@ function pickFolder(dir: string, folders: string[], name: string, dangling: stri
 type Resolve = (name: string) => string | undefined;
 
 async function importTracker(
-  tdir: string, tracker: string, ds: OtbDataset, resolveTarget: Resolve, groupMeta: Parameters<typeof metaForTracker>[0],
+  tdir: string,
+  tracker: string,
+  ds: OtbDataset,
+  resolveTarget: Resolve,
+  groupMeta: Parameters<typeof metaForTracker>[0],
 ): Promise<{ results: TrackerResults } | { mats: number }> {
   // Result files that are symbolic links are read through them; a dangling one is named, and its
   // target counts as having no result.
@@ -119,11 +130,14 @@ async function importTracker(
     } else other.push(f);
   }
   const brokenFor = brokenLinks.map((e) => ({
-    path: e.path, target: /_time\.txt$/i.test(e.name) ? undefined : resolveStem(e.name.replace(/\.(txt|json)$/i, '')),
+    path: e.path,
+    target: /_time\.txt$/i.test(e.name) ? undefined : resolveStem(e.name.replace(/\.(txt|json)$/i, '')),
   }));
   if (results.size === 0 && outside === 0 && !brokenFor.some((b) => b.target !== undefined)) return { mats };
   for (const b of brokenFor) {
-    warnings.push(`${danglingLink(b.path)}; ${b.target !== undefined && !results.has(b.target) ? `${b.target} counts as having no result` : 'not read'}`);
+    warnings.push(
+      `${danglingLink(b.path)}; ${b.target !== undefined && !results.has(b.target) ? `${b.target} counts as having no result` : 'not read'}`,
+    );
   }
   const timesDir = join(tdir, 'times');
   if (existsSync(timesDir) && statSync(timesDir).isDirectory()) {
@@ -163,7 +177,8 @@ async function importTracker(
     if (tf) {
       try {
         seq.times = readTimesFile(tf);
-        if (seq.times.length !== seq.boxes.length) seq.defects.push(`times file has ${seq.times.length} rows for ${seq.boxes.length} boxes`);
+        if (seq.times.length !== seq.boxes.length)
+          seq.defects.push(`times file has ${seq.times.length} rows for ${seq.boxes.length} boxes`);
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
         seq.defects.push(`${err.message}; speed not measured`);

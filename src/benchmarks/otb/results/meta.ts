@@ -34,9 +34,7 @@ export async function readMetaFile(file: string): Promise<MetaFile | undefined> 
 }
 
 /** The per-sequence records for one tracker, from the results folder's meta or its own folder's. */
-export async function metaForTracker(
-  groupMeta: MetaFile | undefined, trackerDir: string, tracker: string,
-): Promise<Map<string, RunMeta>> {
+export async function metaForTracker(groupMeta: MetaFile | undefined, trackerDir: string, tracker: string): Promise<Map<string, RunMeta>> {
   const out = new Map<string, RunMeta>();
   const own = await readMetaFile(join(trackerDir, 'ope_meta.json'));
   const t = tracker.toLowerCase();

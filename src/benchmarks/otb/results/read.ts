@@ -72,7 +72,9 @@ function jwlimRecord(text: string, file: string): ParsedResult {
 
 /** A times file: seconds per frame, one per line (got10k `times/<seq>_time.txt`, pytracking `<seq>_time.txt`). */
 export function readTimesFile(file: string): number[] {
-  const lines = readFileSync(file, 'utf8').split('\n').map((l) => l.trim());
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim());
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines.map((l, i) => {
     const t = Number(l.split(/[\s,;]+/)[0]);

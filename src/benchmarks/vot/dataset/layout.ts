@@ -55,7 +55,8 @@ async function sequenceNames(root: string, warnings: string[]): Promise<{ seq: s
   // Sequence folders may be symbolic links (existsSync follows them); dangling ones are named.
   const entries = listDirSync(root);
   const dirs = entries.filter((e) => e.kind === 'dir' && existsSync(join(e.path, 'groundtruth.txt'))).map((e) => e.name);
-  if (dirs.length === 0) throw new UserError(`${root}: not a VOT folder (no list.txt and no <sequence>/groundtruth.txt)${danglingTail(entries)}`);
+  if (dirs.length === 0)
+    throw new UserError(`${root}: not a VOT folder (no list.txt and no <sequence>/groundtruth.txt)${danglingTail(entries)}`);
   warnings.push(`no list.txt in ${root}; using the ${dirs.length} folders holding a groundtruth.txt`);
   for (const e of entries) if (e.kind === 'dangling') warnings.push(`${danglingLink(e.path)}; not a sequence folder, skipped`);
   return dirs.map((seq) => ({ seq, line: 0 }));

@@ -33,7 +33,9 @@ export async function loadVotPysotJson(name: string, file: string): Promise<VotD
     const where = `${file}: sequence '${seq}'`;
     if (!Array.isArray(e?.gt_rect) || e.gt_rect.length === 0) throw new UserError(`${where}: no gt_rect array`);
     const groundtruth: VotRegion[] = e.gt_rect.map((r: unknown, i: number) => {
-      const ok = Array.isArray(r) && (r.length === 4 || (r.length >= 6 && r.length % 2 === 0)) &&
+      const ok =
+        Array.isArray(r) &&
+        (r.length === 4 || (r.length >= 6 && r.length % 2 === 0)) &&
         r.every((v) => typeof v === 'number' && Number.isFinite(v));
       if (!ok) throw new UserError(`${where}: gt_rect[${i}] is not a rectangle (4 numbers) or polygon (even count >= 6)`);
       return (r as number[]).slice();
@@ -55,8 +57,15 @@ export async function loadVotPysotJson(name: string, file: string): Promise<VotD
       raw[tag] = fitTag(v as number[], length, `${seq}/${tag}`, warnings);
     }
     sequences.push({
-      name: seq, length, groundtruth, frames, hasImages, width: size?.width, height: size?.height,
-      tags: withEmpty(raw, length), metadata: {},
+      name: seq,
+      length,
+      groundtruth,
+      frames,
+      hasImages,
+      width: size?.width,
+      height: size?.height,
+      tags: withEmpty(raw, length),
+      metadata: {},
     });
   }
   if (sequences.length === 0) throw new UserError(`${file}: no sequences`);

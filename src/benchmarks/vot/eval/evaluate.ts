@@ -20,7 +20,10 @@ interface SequenceRuns {
  */
 export function evaluateVot(ds: VotDataset, results: readonly VotTrackerResults[], convention: VotConvention): VotEvaluation {
   const rules = VOT_CONVENTIONS[convention];
-  const range = eaoRange(ds.name, ds.sequences.map((s) => s.length));
+  const range = eaoRange(
+    ds.name,
+    ds.sequences.map((s) => s.length),
+  );
   const maxLen = Math.max(...ds.sequences.map((s) => s.length));
   const boundedSequences = ds.sequences.filter((s) => s.width !== undefined).length;
   const trackers = results.map((r) => scoreTracker(ds, r, rules, range, maxLen));
@@ -39,7 +42,9 @@ function scoreTracker(ds: VotDataset, r: VotTrackerResults, rules: VotRules, ran
     if (!runs?.length) continue;
     const used = selectRuns(runs, rules);
     if (used.length < runs.length) {
-      warnings.push(`baseline/${seq.name}: ${runs.length} repetitions; pysot scores only repetition ${used[0].repetition} unless there are exactly 15`);
+      warnings.push(
+        `baseline/${seq.name}: ${runs.length} repetitions; pysot scores only repetition ${used[0].repetition} unless there are exactly 15`,
+      );
     }
     scored.push({ seq, runs: scoreRuns(seq, used, rules) });
   }
@@ -75,10 +80,16 @@ function scoreTracker(ds: VotDataset, r: VotTrackerResults, rules: VotRules, ran
  * trajectory and burn-in applies inside it.
  */
 function selectorScore(
-  scored: readonly SequenceRuns[], tag: VotTag | undefined, rules: VotRules, range: EaoRange, maxLen: number, withEao = true,
+  scored: readonly SequenceRuns[],
+  tag: VotTag | undefined,
+  rules: VotRules,
+  range: EaoRange,
+  maxLen: number,
+  withEao = true,
 ): Omit<VotTagScore, 'tag'> & { curve: Float64Array } {
   const pooled: number[] = [];
-  let failures = 0, frames = 0;
+  let failures = 0,
+    frames = 0;
   const eaoRuns: EaoRunInput[] = [];
   for (const { seq, runs } of scored) {
     const mask = tag ? seq.tags[tag] : undefined;

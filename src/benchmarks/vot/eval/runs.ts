@@ -26,9 +26,10 @@ export function scoreRuns(seq: VotSequence, runs: readonly VotRun[], rules: VotR
   const eaoBounds = sized ? imageBounds(seq.width!, seq.height!, rules.eaoInset) : NO_BOUNDS;
   return runs.map((run) => {
     const arOverlaps = runOverlaps(run.lines, seq.groundtruth, arBounds, rules.rasterization);
-    const eaoOverlaps = sized && rules.accuracyInset !== rules.eaoInset
-      ? runOverlaps(run.lines, seq.groundtruth, eaoBounds, rules.rasterization)
-      : arOverlaps;
+    const eaoOverlaps =
+      sized && rules.accuracyInset !== rules.eaoInset
+        ? runOverlaps(run.lines, seq.groundtruth, eaoBounds, rules.rasterization)
+        : arOverlaps;
     return { lines: run.lines, arOverlaps, eaoOverlaps, failures: failureFrames(run.lines) };
   });
 }

@@ -46,7 +46,8 @@ export function failureFrames(lines: readonly VotResultLine[]): number[] {
 
 /** Mean of the non-NaN values; NaN when there are none. */
 export function nanMean(values: ArrayLike<number>): number {
-  let s = 0, n = 0;
+  let s = 0,
+    n = 0;
   for (let i = 0; i < values.length; i++) {
     if (!Number.isNaN(values[i])) {
       s += values[i];
@@ -64,7 +65,8 @@ export function meanOverRuns(runs: ArrayLike<number>[]): Float64Array {
   const n = Math.max(0, ...runs.map((r) => r.length));
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let s = 0, c = 0;
+    let s = 0,
+      c = 0;
     for (const r of runs) {
       if (i < r.length && !Number.isNaN(r[i])) {
         s += r[i];

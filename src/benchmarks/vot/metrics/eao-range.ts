@@ -47,7 +47,9 @@ export function estimatedEaoRange(lengths: readonly number[], mass = 0.5): EaoRa
   for (let i = 0; i < max; i++) p[i] /= total;
   let peak = 0;
   for (let i = 1; i < max; i++) if (p[i] > p[peak]) peak = i;
-  let low = peak, high = peak, s = p[peak];
+  let low = peak,
+    high = peak,
+    s = p[peak];
   while (s < mass && (low > 0 || high < max - 1)) {
     if (low === 0) s += p[++high];
     else if (high === max - 1) s += p[--low];

@@ -51,7 +51,8 @@ export function eaoFragments(runs: readonly EaoRunInput[], maxLen: number, opts:
   const rows: Float64Array[] = [];
   const weights: number[] = [];
   for (const run of runs) {
-    const o = run.overlaps, n = o.length;
+    const o = run.overlaps,
+      n = o.length;
     if (run.failures.length === 0) {
       const m = Math.min(n, maxLen);
       const row = new Float64Array(maxLen).fill(NaN);
@@ -88,7 +89,8 @@ export function expectedOverlapCurve(fr: Fragments, maxLen: number): Float64Arra
   // Running sums of each row over frames 2..L make the curve O(fragments x maxLen).
   const sums = new Float64Array(fr.rows.length);
   for (let L = 2; L <= maxLen; L++) {
-    let num = 0, den = 0;
+    let num = 0,
+      den = 0;
     for (let r = 0; r < fr.rows.length; r++) {
       const v = fr.rows[r][L - 1];
       sums[r] += v;
@@ -103,7 +105,8 @@ export function expectedOverlapCurve(fr: Fragments, maxLen: number): Float64Arra
 
 /** Mean of Phi(L) over L in [low, high] inclusive, skipping NaN entries (as both toolkits do). */
 export function eaoScore(curve: ArrayLike<number>, low: number, high: number): number {
-  let s = 0, n = 0;
+  let s = 0,
+    n = 0;
   for (let L = Math.max(1, low); L <= Math.min(high, curve.length); L++) {
     const v = curve[L - 1];
     if (Number.isNaN(v)) continue;

@@ -53,7 +53,10 @@ function regionPolygon(r: VotRegion): Poly {
 }
 
 function polyBounds(p: Poly, rounded: boolean): Bounds {
-  let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+  let left = Infinity,
+    top = Infinity,
+    right = -Infinity,
+    bottom = -Infinity;
   for (let i = 0; i < p.x.length; i++) {
     left = Math.min(left, p.x[i]);
     right = Math.max(right, p.x[i]);
@@ -66,8 +69,10 @@ function polyBounds(p: Poly, rounded: boolean): Bounds {
 
 function intersect(a: Bounds, b: Bounds): Bounds {
   return {
-    left: f(Math.max(a.left, b.left)), top: f(Math.max(a.top, b.top)),
-    right: f(Math.min(a.right, b.right)), bottom: f(Math.min(a.bottom, b.bottom)),
+    left: f(Math.max(a.left, b.left)),
+    top: f(Math.max(a.top, b.top)),
+    right: f(Math.min(a.right, b.right)),
+    bottom: f(Math.min(a.bottom, b.bottom)),
   };
 }
 
@@ -98,18 +103,25 @@ function rowSpans(p: Poly, row: number, width: number, rounded: boolean, nodes: 
   const n = p.x.length;
   let count = 0;
   for (let i = 0, j = n - 1; i < n; j = i++) {
-    const yi = p.y[i], yj = p.y[j];
+    const yi = p.y[i],
+      yj = p.y[j];
     if (!rounded) {
       if ((yi < row && yj >= row) || (yj < row && yi >= row)) {
         nodes[count++] = Math.trunc(f(p.x[i] + f(f(f(row - yi) / f(yj - yi)) * f(p.x[j] - p.x[i]))));
       }
     } else {
-      const iy = Math.trunc(yi), jy = Math.trunc(yj);
-      if ((iy <= row && jy > row) || (jy <= row && iy > row) || (iy < row && jy >= row) || (jy < row && iy >= row) ||
-        (iy === jy && iy === row)) {
+      const iy = Math.trunc(yi),
+        jy = Math.trunc(yj);
+      if (
+        (iy <= row && jy > row) ||
+        (jy <= row && iy > row) ||
+        (iy < row && jy >= row) ||
+        (jy < row && iy >= row) ||
+        (iy === jy && iy === row)
+      ) {
         const r = f(yj - yi);
         const k = f(p.x[j] - p.x[i]);
-        if (r !== 0) nodes[count++] = Math.trunc(p.x[i] + f(row - yi) / r * k);
+        if (r !== 0) nodes[count++] = Math.trunc(p.x[i] + (f(row - yi) / r) * k);
       }
     }
   }
@@ -122,7 +134,8 @@ function rowSpans(p: Poly, row: number, width: number, rounded: boolean, nodes: 
   let m = 0;
   if (!rounded) {
     for (let i = 0; i + 1 < count; i += 2) {
-      let a = nodes[i], b = nodes[i + 1];
+      let a = nodes[i],
+        b = nodes[i + 1];
       if (a >= width) break;
       if (b > 0) {
         if (a < 0) a = 0;
@@ -137,7 +150,8 @@ function rowSpans(p: Poly, row: number, width: number, rounded: boolean, nodes: 
         i++;
         continue;
       }
-      let a = nodes[i], b = nodes[i + 1];
+      let a = nodes[i],
+        b = nodes[i + 1];
       if (a >= width) break;
       if (b >= 0) {
         if (a < 0) a = 0;
@@ -168,9 +182,12 @@ function spanLength(s: Int32Array, m: number): number {
 }
 
 function spanIntersection(a: Int32Array, ma: number, b: Int32Array, mb: number): number {
-  let n = 0, i = 0, j = 0;
+  let n = 0,
+    i = 0,
+    j = 0;
   while (i < ma && j < mb) {
-    const lo = Math.max(a[i], b[j]), hi = Math.min(a[i + 1], b[j + 1]);
+    const lo = Math.max(a[i], b[j]),
+      hi = Math.min(a[i + 1], b[j + 1]);
     if (hi > lo) n += hi - lo;
     if (a[i + 1] < b[j + 1]) i += 2;
     else j += 2;
@@ -193,7 +210,8 @@ function offset(p: Poly, dx: number, dy: number, rounded: boolean): Poly {
  */
 export function votOverlap(a: VotRegion, b: VotRegion, bounds: Bounds = NO_BOUNDS, mode: Rasterization = 'legacy'): number {
   const rounded = mode === 'rounded';
-  const p1 = regionPolygon(a), p2 = regionPolygon(b);
+  const p1 = regionPolygon(a),
+    p2 = regionPolygon(b);
   const b1 = intersect(polyBounds(p1, rounded), bounds);
   const b2 = intersect(polyBounds(p2, rounded), bounds);
   const x = f(Math.min(b1.left, b2.left));
@@ -208,9 +226,12 @@ export function votOverlap(a: VotRegion, b: VotRegion, bounds: Bounds = NO_BOUND
   const inter = f(f(bi.right - bi.left) * f(bi.bottom - bi.top));
   if (f(inter / f(f(a1 + a2) - inter)) <= 0) return 0;
 
-  const o1 = offset(p1, -x, -y, rounded), o2 = offset(p2, -x, -y, rounded);
+  const o1 = offset(p1, -x, -y, rounded),
+    o2 = offset(p2, -x, -y, rounded);
   const sc = (shared = scratch(Math.max(o1.x.length, o2.x.length) + 2, shared));
-  let area1 = 0, area2 = 0, both = 0;
+  let area1 = 0,
+    area2 = 0,
+    both = 0;
   for (let row = 0; row < height; row++) {
     const m1 = rowSpans(o1, row, width, rounded, sc.nodes, sc.s1);
     const m2 = rowSpans(o2, row, width, rounded, sc.nodes, sc.s2);
@@ -224,7 +245,10 @@ export function votOverlap(a: VotRegion, b: VotRegion, bounds: Bounds = NO_BOUND
 /** Area-free helper for callers that only need the axis-aligned box of a region (x, y, w, h). */
 export function regionBox(r: VotRegion): [number, number, number, number] {
   if (r.length === 4) return [r[0], r[1], r[2], r[3]];
-  let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+  let left = Infinity,
+    top = Infinity,
+    right = -Infinity,
+    bottom = -Infinity;
   for (let i = 0; i < r.length; i += 2) {
     left = Math.min(left, r[i]);
     right = Math.max(right, r[i]);

@@ -10,29 +10,61 @@ const num = (v: number | undefined, d = 6) => (v === undefined || Number.isNaN(v
 /** Trackers best first by EAO, then accuracy (NaN last). */
 function rankedVot(ev: VotEvaluation): VotTrackerScore[] {
   const key = (v: number) => (Number.isNaN(v) ? -Infinity : v);
-  return [...ev.trackers].sort((a, b) => key(b.eao) - key(a.eao) || key(b.accuracy) - key(a.accuracy) || a.tracker.localeCompare(b.tracker));
+  return [...ev.trackers].sort(
+    (a, b) => key(b.eao) - key(a.eao) || key(b.accuracy) - key(a.accuracy) || a.tracker.localeCompare(b.tracker),
+  );
 }
 
 function votSummaryCsv(ev: VotEvaluation): string {
   const rows = rankedVot(ev).map((t) => [
-    t.tracker, num(t.eao), num(t.accuracy), num(t.robustness), num(t.failures, 3), t.frames, num(t.reliability),
-    t.sequences, t.runs, num(t.ao), t.aoSequences ?? '', ev.dataset, ev.convention,
+    t.tracker,
+    num(t.eao),
+    num(t.accuracy),
+    num(t.robustness),
+    num(t.failures, 3),
+    t.frames,
+    num(t.reliability),
+    t.sequences,
+    t.runs,
+    num(t.ao),
+    t.aoSequences ?? '',
+    ev.dataset,
+    ev.convention,
   ]);
   return stringify(rows, {
     header: true,
-    columns: ['tracker', 'eao', 'accuracy', 'robustness', 'failures', 'frames', 'reliability', 'sequences', 'runs', 'ao', 'ao_sequences', 'dataset', 'convention'],
+    columns: [
+      'tracker',
+      'eao',
+      'accuracy',
+      'robustness',
+      'failures',
+      'frames',
+      'reliability',
+      'sequences',
+      'runs',
+      'ao',
+      'ao_sequences',
+      'dataset',
+      'convention',
+    ],
   });
 }
 
 function votTagsCsv(ev: VotEvaluation): string {
-  const rows = rankedVot(ev).flatMap((t) => t.tags.map((g) => [
-    t.tracker, g.tag, num(g.eao), num(g.accuracy), num(g.robustness), num(g.failures, 3), g.frames, ev.convention,
-  ]));
-  return stringify(rows, { header: true, columns: ['tracker', 'tag', 'eao', 'accuracy', 'robustness', 'failures', 'frames', 'convention'] });
+  const rows = rankedVot(ev).flatMap((t) =>
+    t.tags.map((g) => [t.tracker, g.tag, num(g.eao), num(g.accuracy), num(g.robustness), num(g.failures, 3), g.frames, ev.convention]),
+  );
+  return stringify(rows, {
+    header: true,
+    columns: ['tracker', 'tag', 'eao', 'accuracy', 'robustness', 'failures', 'frames', 'convention'],
+  });
 }
 
 function votSequencesCsv(ev: VotEvaluation): string {
-  const rows = rankedVot(ev).flatMap((t) => t.perSequence.map((s) => [t.tracker, s.sequence, s.runs, num(s.accuracy), num(s.failures, 3), s.frames]));
+  const rows = rankedVot(ev).flatMap((t) =>
+    t.perSequence.map((s) => [t.tracker, s.sequence, s.runs, num(s.accuracy), num(s.failures, 3), s.frames]),
+  );
   return stringify(rows, { header: true, columns: ['tracker', 'sequence', 'runs', 'accuracy', 'failures', 'frames'] });
 }
 
@@ -50,14 +82,27 @@ function renderEaoCurve(ev: VotEvaluation): Uint8Array {
   const datasets = ts.map((t) => {
     const style = seriesStyle(ev.trackers.indexOf(t));
     return {
-      label: `${t.tracker} [${num(t.eao, 3)}]`, data: Array.from(t.curve, (y, i) => ({ x: i + 1, y })),
-      borderColor: style.color, backgroundColor: style.color, borderDash: style.dash, borderWidth: 2, pointRadius: 0,
+      label: `${t.tracker} [${num(t.eao, 3)}]`,
+      data: Array.from(t.curve, (y, i) => ({ x: i + 1, y })),
+      borderColor: style.color,
+      backgroundColor: style.color,
+      borderDash: style.dash,
+      borderWidth: 2,
+      pointRadius: 0,
     };
   });
   for (const x of [ev.range.low, ev.range.high]) {
     datasets.push({
-      label: x === ev.range.low ? `EAO interval ${ev.range.low}-${ev.range.high}` : '', data: [{ x, y: 0 }, { x, y: 1 }],
-      borderColor: 'rgb(120,120,120)', backgroundColor: 'rgb(120,120,120)', borderDash: [4, 4], borderWidth: 1, pointRadius: 0,
+      label: x === ev.range.low ? `EAO interval ${ev.range.low}-${ev.range.high}` : '',
+      data: [
+        { x, y: 0 },
+        { x, y: 1 },
+      ],
+      borderColor: 'rgb(120,120,120)',
+      backgroundColor: 'rgb(120,120,120)',
+      borderDash: [4, 4],
+      borderWidth: 1,
+      pointRadius: 0,
     });
   }
   const maxX = Math.max(ev.range.high, ...ts.map((t) => t.curve.length));
@@ -70,7 +115,8 @@ function renderEaoCurve(ev: VotEvaluation): Uint8Array {
         title: { display: true, text: 'Expected overlap curves', font: { family: FONT, size: 18 } },
         subtitle: { display: true, text: `${ev.dataset}, convention ${ev.convention}; legend: EAO`, font: { family: FONT, size: 12 } },
         legend: {
-          position: 'right', align: 'start',
+          position: 'right',
+          align: 'start',
           labels: { usePointStyle: true, pointStyle: 'line', font: { family: FONT, size: 13 }, filter: (item) => item.text !== '' },
         },
       },
@@ -94,15 +140,23 @@ function renderArPlot(ev: VotEvaluation): Uint8Array {
         const i = ev.trackers.indexOf(t);
         const style = seriesStyle(i);
         return {
-          label: t.tracker, data: [{ x: t.reliability, y: t.accuracy }],
-          borderColor: style.color, backgroundColor: style.color, pointRadius: 7, pointStyle: shapes[Math.floor(i / 10) % shapes.length],
+          label: t.tracker,
+          data: [{ x: t.reliability, y: t.accuracy }],
+          borderColor: style.color,
+          backgroundColor: style.color,
+          pointRadius: 7,
+          pointStyle: shapes[Math.floor(i / 10) % shapes.length],
         };
       }),
     },
     options: {
       plugins: {
         title: { display: true, text: 'Accuracy-robustness plot', font: { family: FONT, size: 18 } },
-        subtitle: { display: true, text: `${ev.dataset}, convention ${ev.convention}; reliability = exp(-30 x failures / frames)`, font: { family: FONT, size: 12 } },
+        subtitle: {
+          display: true,
+          text: `${ev.dataset}, convention ${ev.convention}; reliability = exp(-30 x failures / frames)`,
+          font: { family: FONT, size: 12 },
+        },
         legend: { position: 'right', align: 'start', labels: { usePointStyle: true, font: { family: FONT, size: 13 } } },
       },
       scales: {
@@ -118,13 +172,28 @@ export function formatVotConsoleTable(ev: VotEvaluation): string {
   const ts = rankedVot(ev);
   const w = Math.max(12, ...ts.map((t) => t.tracker.length)) + 2;
   const withAo = ts.some((t) => t.ao !== undefined);
-  const head = ['Tracker'.padEnd(w), 'EAO'.padStart(7), 'Accuracy'.padStart(9), 'Robustness'.padStart(11), 'Failures'.padStart(9),
-    'Frames'.padStart(7), 'Seqs'.padStart(5), ...(withAo ? ['AO'.padStart(7)] : [])].join(' ');
-  const rows = ts.map((t) => [
-    t.tracker.padEnd(w), num(t.eao, 3).padStart(7), num(t.accuracy, 3).padStart(9), num(t.robustness, 3).padStart(11),
-    num(t.failures, 1).padStart(9), String(t.frames).padStart(7), String(t.sequences).padStart(5),
-    ...(withAo ? [num(t.ao, 3).padStart(7)] : []),
-  ].join(' '));
+  const head = [
+    'Tracker'.padEnd(w),
+    'EAO'.padStart(7),
+    'Accuracy'.padStart(9),
+    'Robustness'.padStart(11),
+    'Failures'.padStart(9),
+    'Frames'.padStart(7),
+    'Seqs'.padStart(5),
+    ...(withAo ? ['AO'.padStart(7)] : []),
+  ].join(' ');
+  const rows = ts.map((t) =>
+    [
+      t.tracker.padEnd(w),
+      num(t.eao, 3).padStart(7),
+      num(t.accuracy, 3).padStart(9),
+      num(t.robustness, 3).padStart(11),
+      num(t.failures, 1).padStart(9),
+      String(t.frames).padStart(7),
+      String(t.sequences).padStart(5),
+      ...(withAo ? [num(t.ao, 3).padStart(7)] : []),
+    ].join(' '),
+  );
   const bar = '-'.repeat(head.length);
   return [`${ev.dataset}, convention ${ev.convention} (robustness = failures per 100 frames)`, bar, head, bar, ...rows, bar, ''].join('\n');
 }
@@ -147,8 +216,15 @@ export async function writeVotReport(outDir: string, ev: VotEvaluation): Promise
   await put('tags.csv', votTagsCsv(ev));
   await put('sequences.csv', votSequencesCsv(ev));
   await put('eao_curve.csv', votCurveCsv(ev));
-  await put('rules.txt', [`${ev.dataset}: supervised (and unsupervised) VOT experiments scored with the ${ev.convention} convention.`,
-    'Rules applied:', ...ev.rules.map((r) => `  - ${r}`), ''].join('\n'));
+  await put(
+    'rules.txt',
+    [
+      `${ev.dataset}: supervised (and unsupervised) VOT experiments scored with the ${ev.convention} convention.`,
+      'Rules applied:',
+      ...ev.rules.map((r) => `  - ${r}`),
+      '',
+    ].join('\n'),
+  );
   await put('eao_curve.png', renderEaoCurve(ev));
   await put('ar_plot.png', renderArPlot(ev));
   return written;

@@ -22,17 +22,24 @@ export async function importVotResults(resultsDir: string, ds: VotDataset, opts?
   // Tracker folders (and everything below them) may be symbolic links: isDir follows them.
   const entries = opts?.trackers ? [] : listDirSync(resultsDir);
   for (const e of entries) if (e.kind === 'dangling') ds.warnings.push(`results: ${danglingLink(e.path)}; not a tracker folder, skipped`);
-  const trackers = opts?.trackers ?? entries.filter((e) => e.kind === 'dir')
-    .map((e) => e.name).filter((t) => isDir(join(resultsDir, t, 'baseline')) || isDir(join(resultsDir, t, 'unsupervised')));
+  const trackers =
+    opts?.trackers ??
+    entries
+      .filter((e) => e.kind === 'dir')
+      .map((e) => e.name)
+      .filter((t) => isDir(join(resultsDir, t, 'baseline')) || isDir(join(resultsDir, t, 'unsupervised')));
   const out: VotTrackerResults[] = [];
   for (const tracker of trackers) {
     const dir = join(resultsDir, tracker);
     if (!isDir(dir)) {
-      throw new UserError(isDanglingLink(dir) ? `--trackers: ${tracker}: ${danglingLink(dir)}` : `--trackers: no folder '${tracker}' in ${resultsDir}`);
+      throw new UserError(
+        isDanglingLink(dir) ? `--trackers: ${tracker}: ${danglingLink(dir)}` : `--trackers: no folder '${tracker}' in ${resultsDir}`,
+      );
     }
     const hasBaseline = isDir(join(dir, 'baseline'));
     const hasUnsup = isDir(join(dir, 'unsupervised'));
-    if (!hasBaseline && !hasUnsup) throw new UserError(`${dir}: no baseline/ or unsupervised/ folder (expected <tracker>/baseline/<seq>/<seq>_001.txt)`);
+    if (!hasBaseline && !hasUnsup)
+      throw new UserError(`${dir}: no baseline/ or unsupervised/ folder (expected <tracker>/baseline/<seq>/<seq>_001.txt)`);
     const r: VotTrackerResults = { tracker, baseline: new Map(), unsupervised: new Map(), defects: [] };
     if (hasBaseline) await importExperiment(join(dir, 'baseline'), 'baseline', ds, r);
     if (hasUnsup) await importExperiment(join(dir, 'unsupervised'), 'unsupervised', ds, r);
@@ -44,7 +51,8 @@ export async function importVotResults(resultsDir: string, ds: VotDataset, opts?
 async function importExperiment(dir: string, experiment: VotExperiment, ds: VotDataset, r: VotTrackerResults): Promise<void> {
   const known = new Set(ds.sequences.map((s) => s.name));
   for (const e of listDirSync(dir)) {
-    if (e.kind === 'dangling') r.defects.push(`${experiment}/${e.name}: ${danglingLink(e.path)}; ${known.has(e.name) ? 'no results read' : 'ignored'}`);
+    if (e.kind === 'dangling')
+      r.defects.push(`${experiment}/${e.name}: ${danglingLink(e.path)}; ${known.has(e.name) ? 'no results read' : 'ignored'}`);
     else if (e.kind === 'dir' && !known.has(e.name)) r.defects.push(`${experiment}/${e.name}: not a sequence of ${ds.name}; ignored`);
   }
   for (const seq of ds.sequences) {
@@ -63,10 +71,16 @@ async function importSequence(dir: string, experiment: VotExperiment, seq: VotSe
   const entries = listDirSync(dir);
   const pattern = new RegExp(`^${seq.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}_(\\d{3})\\.txt$`);
   // Result files may be symbolic links; a dangling one is a repetition that cannot be read.
-  for (const e of entries) if (e.kind === 'dangling' && pattern.test(e.name)) defects.push(`${experiment}/${seq.name}: ${danglingLink(e.path)}; repetition ignored`);
+  for (const e of entries)
+    if (e.kind === 'dangling' && pattern.test(e.name))
+      defects.push(`${experiment}/${seq.name}: ${danglingLink(e.path)}; repetition ignored`);
   const files = entries.filter((e) => e.kind === 'file').map((e) => e.name);
-  const reps = files.map((f) => pattern.exec(f)).filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => Number(m[1])).filter((n) => n >= 1).sort((a, b) => a - b);
+  const reps = files
+    .map((f) => pattern.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .filter((n) => n >= 1)
+    .sort((a, b) => a - b);
   const runs: VotRun[] = [];
   for (const rep of reps) {
     if (rep > MAX_REPETITIONS) {
@@ -80,8 +94,10 @@ async function importSequence(dir: string, experiment: VotExperiment, seq: VotSe
     const file = join(dir, `${seq.name}_${String(rep).padStart(3, '0')}.txt`);
     const lines = parseVotResult(await readFile(file, 'utf8'), file);
     if (lines.length !== seq.length) {
-      defects.push(`${experiment}/${seq.name}: repetition ${rep} has ${lines.length} lines for ${seq.length} frames; ` +
-        (lines.length < seq.length ? 'missing frames count as skipped (0)' : 'extra lines ignored'));
+      defects.push(
+        `${experiment}/${seq.name}: repetition ${rep} has ${lines.length} lines for ${seq.length} frames; ` +
+          (lines.length < seq.length ? 'missing frames count as skipped (0)' : 'extra lines ignored'),
+      );
       while (lines.length < seq.length) lines.push(VOT_SKIP);
       lines.length = seq.length;
     }

@@ -3,7 +3,13 @@ import { writeFileAtomic } from '../../../core/fs-atomic.ts';
 import type { VotExperiment, VotResultLine } from './types.ts';
 
 /** `<results>/<tracker>/<experiment>/<seq>/<seq>_<rep:03d>.txt`, the layout every VOT toolkit reads. */
-export function votResultPath(resultsDir: string, tracker: string, experiment: VotExperiment, sequence: string, repetition: number): string {
+export function votResultPath(
+  resultsDir: string,
+  tracker: string,
+  experiment: VotExperiment,
+  sequence: string,
+  repetition: number,
+): string {
   return join(resultsDir, tracker, experiment, sequence, `${sequence}_${String(repetition).padStart(3, '0')}.txt`);
 }
 
@@ -35,7 +41,11 @@ export function formatVotTimes(times: number[]): string {
  * mid-sequence never leaves a half-written result that the importer would then score. Returns the paths.
  */
 export async function writeVotRun(
-  resultsDir: string, tracker: string, experiment: VotExperiment, sequence: string, repetition: number,
+  resultsDir: string,
+  tracker: string,
+  experiment: VotExperiment,
+  sequence: string,
+  repetition: number,
   run: { lines: VotResultLine[]; times?: number[] },
 ): Promise<string[]> {
   if (!Number.isInteger(repetition) || repetition < 1 || repetition > 999) throw new Error(`repetition ${repetition} out of 1..999`);

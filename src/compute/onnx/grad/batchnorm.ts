@@ -40,7 +40,11 @@ export function batchNormTrain(t: Tape, x: string, gamma: string, beta: string, 
       const b = g.op('Mul', [g.op('Mul', [gr, g.op('Mul', [r, r])]), g.op('Mul', [sumDyD, g.constant(-1 / m)])]);
       const cc = g.op('Mul', [gr, g.op('Mul', [sumDy, g.constant(-1 / m)])]);
       // b d + c as a BatchNormalization of d with scale b, offset c, mean 0, variance 1, eps 0.
-      const affine = g.op('BatchNormalization', [d, flat(b), flat(cc), g.constant(new Array(c).fill(0), [c]), g.constant(new Array(c).fill(1), [c])], { epsilon: float(0) });
+      const affine = g.op(
+        'BatchNormalization',
+        [d, flat(b), flat(cc), g.constant(new Array(c).fill(0), [c]), g.constant(new Array(c).fill(1), [c])],
+        { epsilon: float(0) },
+      );
       dx = g.op('Add', [g.op('Mul', [dy, gr]), affine]);
     }
     return [dx, wants[1] ? flat(g.op('Mul', [sumDyD, r])) : undefined, wants[2] ? flat(sumDy) : undefined];

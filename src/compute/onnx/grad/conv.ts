@@ -71,11 +71,22 @@ interface Shapes {
   k: number[];
 }
 
-function weightGradientByConv(t: Tape, x: string, dy: string, { x: [n, , h, w], k: [kh, kw, cg, o] }: Shapes, stride: number, groups: number): string {
+function weightGradientByConv(
+  t: Tape,
+  x: string,
+  dy: string,
+  { x: [n, , h, w], k: [kh, kw, cg, o] }: Shapes,
+  stride: number,
+  groups: number,
+): string {
   const g = t.g;
-  const images = groups === 1
-    ? g.op('Transpose', [x], { perm: [1, 0, 2, 3] })
-    : g.op('Reshape', [g.op('Transpose', [g.op('Reshape', [x, g.ints([n, groups, cg, h, w])])], { perm: [2, 1, 0, 3, 4] }), g.ints([cg, groups * n, h, w])]);
+  const images =
+    groups === 1
+      ? g.op('Transpose', [x], { perm: [1, 0, 2, 3] })
+      : g.op('Reshape', [
+          g.op('Transpose', [g.op('Reshape', [x, g.ints([n, groups, cg, h, w])])], { perm: [2, 1, 0, 3, 4] }),
+          g.ints([cg, groups * n, h, w]),
+        ]);
   const kernel = g.op('Transpose', [dy], { perm: [1, 0, 2, 3] });
   let dw = g.op('Conv', [images, kernel], { group: groups, dilations: [stride, stride] });
   const [ho, wo] = [convOutput(h, kh, stride), convOutput(w, kw, stride)];

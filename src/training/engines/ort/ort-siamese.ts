@@ -54,7 +54,12 @@ export class OrtSiamese implements TrainableSiamese {
     let s = this.sessions.get(key);
     if (!s) {
       const spec: GraphSpec = { cfg: this.cfg, batch };
-      const bytes = kind === 'train' ? trainingGraph(spec, this.lossName, this.settings) : kind === 'loss' ? inferenceLossGraph(spec, this.lossName, this.settings) : batchStatsGraph(spec);
+      const bytes =
+        kind === 'train'
+          ? trainingGraph(spec, this.lossName, this.settings)
+          : kind === 'loss'
+            ? inferenceLossGraph(spec, this.lossName, this.settings)
+            : batchStatsGraph(spec);
       s = createSession(bytes, { device: this.device, threads: this.threads }, `SiamFC ${kind} graph (batch ${batch})`);
       s.catch(() => this.sessions.delete(key));
       this.sessions.set(key, s);
@@ -133,7 +138,13 @@ function featureSides(cfg: NetworkConfig): { z: number[]; x: number[] } {
  * A SiamFC network to train on ORT, starting from exactly the weights network.ts's initParams
  * draws for this seed, so that both engines start from the same arrays.
  */
-export async function createOrtSiamfc(cfg: NetworkConfig, seed: number, loss: LossName, settings: LossSettings, opts: OrtTrainOptions = {}): Promise<OrtSiamese> {
+export async function createOrtSiamfc(
+  cfg: NetworkConfig,
+  seed: number,
+  loss: LossName,
+  settings: LossSettings,
+  opts: OrtTrainOptions = {},
+): Promise<OrtSiamese> {
   await loadOrt();
   // tfjs only draws the weights here: its first CPU-backend use would print an advert for tfjs-node.
   tf.env().set('PROD', true);

@@ -117,7 +117,10 @@ export function inferenceLossGraph(spec: GraphSpec, loss: LossName, settings: Lo
   const net = network(t, spec.cfg, false, true);
   const { z, x } = crops(t, spec);
   const mode: Mode = { kind: 'inference' };
-  t.g.output(lossGraph(t, response(net, spec.cfg, embedding(net, spec.cfg, z, mode), embedding(net, spec.cfg, x, mode)), loss, settings), 'loss');
+  t.g.output(
+    lossGraph(t, response(net, spec.cfg, embedding(net, spec.cfg, z, mode), embedding(net, spec.cfg, x, mode)), loss, settings),
+    'loss',
+  );
   return t.g.toBytes();
 }
 
