@@ -187,8 +187,15 @@ export async function runStudy(req: StudyRequest): Promise<{ files: string[] }> 
   await writeFileAtomic(specFile, `${JSON.stringify(spec.source, null, 2)}\n`);
 
   const data = await trainingData(spec, dataDir, log);
-  const jobs: TrainJob[] = spec.configurations.flatMap((config) =>
-    spec.seeds.map((seed) => ({ config, seed, name: runName(config.name, seed), dir: join(out, 'models', runName(config.name, seed)) })),
+  // Seed-major order: a study stopped part-way (sessions, quotas) holds whole seeds of every
+  // configuration, which pair up, rather than all seeds of the first configurations only.
+  const jobs: TrainJob[] = spec.seeds.flatMap((seed) =>
+    spec.configurations.map((config) => ({
+      config,
+      seed,
+      name: runName(config.name, seed),
+      dir: join(out, 'models', runName(config.name, seed)),
+    })),
   );
   const failedRuns = await trainAll(req, jobs, data);
   const trained = jobs.filter((j) => existsSync(join(j.dir, 'model.json')));
