@@ -167,3 +167,59 @@ test('without onFailure, the first failure rejects runAll with the worker named'
     );
     await assert.rejects(pool.runAll([{ kind: 'throw', message: 'boom' }]), /test worker: Error: boom/);
   }));
+
+/** Issue 12 item 3: a stuck job is killed with its worker, fails with the reason, and the pool goes on. */
+test('a job whose promise never settles misses its quiet deadline: its worker is terminated and replaced, the rest run', () =>
+  withPool(1, async (pool) => {
+    failed.failures = [];
+    const t0 = performance.now();
+    const jobs: TestJob[] = [{ kind: 'square', n: 2 }, { kind: 'hang' }, { kind: 'square', n: 3 }];
+    const results = await pool.runAll(jobs, { onFailure: failed.onFailure.bind(failed), deadline: () => ({ quietMs: 300 }) });
+    assert.deepEqual(
+      results.map((r) => r.value),
+      [4, -1, 9],
+    );
+    assert.deepEqual(failed.failures, [{ kind: 'timeout', deadline: 'quiet', message: 'no progress for 300 ms' }]);
+    assert.notEqual(results[2].threadId, results[0].threadId, 'a new worker after the kill');
+    assert.ok(performance.now() - t0 < 30_000, 'the hang cost about its deadline (plus a worker start-up), not forever');
+  }));
+
+test('a busy loop that never yields is terminated too, by the deadline on the main thread', () =>
+  withPool(2, async (pool) => {
+    failed.failures = [];
+    const jobs: TestJob[] = [{ kind: 'spin', progress: 2 }, { kind: 'square', n: 4 }, { kind: 'spin' }, { kind: 'square', n: 5 }];
+    const results = await pool.runAll(jobs, { onFailure: failed.onFailure.bind(failed), deadline: () => ({ quietMs: 400 }) });
+    assert.deepEqual(
+      results.map((r) => r.value),
+      [-1, 16, -1, 25],
+    );
+    assert.equal(failed.failures.length, 2);
+    for (const f of failed.failures) assert.equal(f.kind, 'timeout');
+  }));
+
+test('progress re-arms the quiet deadline; the total deadline bounds a job that keeps reporting', () =>
+  withPool(1, async (pool) => {
+    failed.failures = [];
+    // 8 steps 100 ms apart: each step well within the 1.5 s quiet deadline, 12 steps' time in all.
+    const steady: TestJob = { kind: 'steady', steps: 8, everyMs: 100 };
+    const ok = await pool.runAll([steady], { onFailure: failed.onFailure.bind(failed), deadline: () => ({ quietMs: 1500 }) });
+    assert.equal(ok[0].value, 64);
+    const cut = await pool.runAll([steady, { kind: 'square', n: 6 }], {
+      onFailure: failed.onFailure.bind(failed),
+      deadline: (job) => (job.kind === 'steady' ? { quietMs: 1500, totalMs: 450 } : undefined),
+    });
+    assert.deepEqual(
+      cut.map((r) => r.value),
+      [-1, 36],
+    );
+    assert.deepEqual(failed.failures, [{ kind: 'timeout', deadline: 'total', message: 'not done after 450 ms' }]);
+  }));
+
+test('without onFailure, a missed deadline rejects runAll naming the timeout', () =>
+  withPool(1, async (pool) => {
+    await assert.rejects(pool.runAll([{ kind: 'hang' }], { deadline: () => ({ totalMs: 200 }) }), (err: unknown) => {
+      assert.ok(err instanceof JobFailedError);
+      assert.equal(err.message, 'test worker timed out: not done after 200 ms');
+      return true;
+    });
+  }));

@@ -15,12 +15,27 @@ export interface PoolOptions<D> {
   name?: string;
 }
 
-/** Why a job has no result. */
+/**
+ * Why a job has no result. 'error': the job threw in the worker, which carries on; 'died': the
+ * worker crashed, exited or ran out of memory; 'timeout': the job missed its deadline and its worker
+ * was terminated (`deadline` says which one).
+ */
 export interface JobFailure {
-  /** 'error': the job threw in the worker, which carries on; 'died': the worker crashed, exited or ran out of memory. */
-  kind: 'error' | 'died';
+  kind: 'error' | 'died' | 'timeout';
   message: string;
   stack?: string;
+  deadline?: 'quiet' | 'total';
+}
+
+/**
+ * A job's deadlines, in milliseconds (absent or not finite: none). `quietMs` bounds the time without
+ * a progress message (from the job's start to its first one, and between any two); `totalMs` bounds
+ * the whole job. A job past either is failed with kind 'timeout' and its worker terminated, which
+ * also stops a busy loop or a promise that never settles; the slot gets a new worker.
+ */
+export interface JobDeadline {
+  quietMs?: number;
+  totalMs?: number;
 }
 
 /** runAll's rejection when a job fails and the caller gave no onFailure. */
@@ -29,7 +44,11 @@ export class JobFailedError extends Error {
     readonly failure: JobFailure,
     workerName: string,
   ) {
-    super(failure.kind === 'died' ? `${workerName} died: ${failure.message}` : `${workerName}: ${failure.stack ?? failure.message}`);
+    super(
+      failure.kind === 'error'
+        ? `${workerName}: ${failure.stack ?? failure.message}`
+        : `${workerName} ${failure.kind === 'died' ? 'died' : 'timed out'}: ${failure.message}`,
+    );
     this.name = 'JobFailedError';
   }
 }
@@ -39,10 +58,60 @@ export interface RunEvents<J, R, P> {
   /** After each job, failed ones included (with onFailure's result), in the order they finish. */
   onDone?(job: J, result: R, index: number): void;
   /** The result of a failed job; without it, runAll rejects with a JobFailedError. */
-  onFailure?(job: J, failure: JobFailure): R;
+  onFailure?(job: J, failure: JobFailure): R | Promise<R>;
+  /** The job's deadlines; none without it. */
+  deadline?(job: J): JobDeadline | undefined;
 }
 
 type Outcome<R> = { ok: true; result: R } | { ok: false; failure: JobFailure };
+
+/** "1.5 s", "2 min": a deadline as the failure message states it. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${Number((ms / 1000).toFixed(1))} s`;
+  if (ms < 7_200_000) return `${Number((ms / 60_000).toFixed(1))} min`;
+  return `${Number((ms / 3_600_000).toFixed(1))} h`;
+}
+
+/** A job's deadline timers: `alive` re-arms the quiet one, `stop` ends both. */
+class Watchdog {
+  private quiet?: NodeJS.Timeout;
+  private total?: NodeJS.Timeout;
+
+  constructor(
+    private readonly limits: JobDeadline | undefined,
+    private readonly expire: (failure: Pick<JobFailure, 'kind' | 'message' | 'deadline'>) => void,
+  ) {
+    const totalMs = limits?.totalMs;
+    if (totalMs !== undefined && Number.isFinite(totalMs)) {
+      this.total = setTimeout(
+        () => this.fire({ kind: 'timeout', deadline: 'total', message: `not done after ${formatDuration(totalMs)}` }),
+        totalMs,
+      );
+    }
+    this.alive();
+  }
+
+  alive(): void {
+    const quietMs = this.limits?.quietMs;
+    if (quietMs === undefined || !Number.isFinite(quietMs)) return;
+    clearTimeout(this.quiet);
+    this.quiet = setTimeout(
+      () => this.fire({ kind: 'timeout', deadline: 'quiet', message: `no progress for ${formatDuration(quietMs)}` }),
+      quietMs,
+    );
+  }
+
+  stop(): void {
+    clearTimeout(this.quiet);
+    clearTimeout(this.total);
+  }
+
+  private fire(failure: Pick<JobFailure, 'kind' | 'message' | 'deadline'>): void {
+    this.stop();
+    this.expire(failure);
+  }
+}
 
 /** One worker thread: its start-up handshake and the job it is running, if any. */
 class Slot<J, R, P, Info> {
@@ -51,7 +120,7 @@ class Slot<J, R, P, Info> {
   private current?: { id: number; settle(o: Outcome<R>): void; progress(p: P): void };
   private exited = false;
   /** The first error the worker raised, or why it was killed: the reason its job failed. */
-  private why?: string;
+  private why?: Pick<JobFailure, 'kind' | 'message' | 'deadline'>;
 
   constructor(
     private readonly worker: Worker,
@@ -59,7 +128,7 @@ class Slot<J, R, P, Info> {
   ) {
     this.ready = new Promise((resolve, reject) => (this.startup = { resolve, reject }));
     worker.on('message', (m: FromWorker<R, P, Info>) => this.onMessage(m));
-    worker.on('error', (err: Error) => (this.why ??= err.message));
+    worker.on('error', (err: Error) => (this.why ??= { kind: 'died', message: err.message }));
     worker.on('exit', (code: number) => this.onExit(code));
   }
 
@@ -75,8 +144,8 @@ class Slot<J, R, P, Info> {
   }
 
   /** Ends the worker; its job, if any, fails with `why` once the thread has exited. */
-  kill(why: string): Promise<number> {
-    this.why ??= why;
+  kill(why: string | Pick<JobFailure, 'kind' | 'message' | 'deadline'>): Promise<number> {
+    this.why ??= typeof why === 'string' ? { kind: 'died', message: why } : why;
     return this.worker.terminate();
   }
 
@@ -106,9 +175,9 @@ class Slot<J, R, P, Info> {
 
   private onExit(code: number): void {
     this.exited = true;
-    const why = this.why ?? `exit code ${code}`;
-    this.started(undefined, new Error(`${this.name} died at start-up: ${why}`));
-    if (this.current) this.settle(this.current.id, { ok: false, failure: { kind: 'died', message: why } });
+    const why = this.why ?? { kind: 'died', message: `exit code ${code}` };
+    this.started(undefined, new Error(`${this.name} died at start-up: ${why.message}`));
+    if (this.current) this.settle(this.current.id, { ok: false, failure: { ...why } });
   }
 }
 
@@ -177,19 +246,29 @@ export class WorkerPool<J, R, P = void, Info = undefined> {
   }
 
   /**
-   * One job on slot `s`, after replacing its worker if that one died. A per-job deadline belongs
-   * here: a timer calling slot.kill(reason), cleared when the outcome arrives; the exit then fails
-   * the job with that reason and the next job on this slot gets a fresh worker.
+   * One job on slot `s`, after replacing its worker if that one died. Its deadlines are timers on
+   * this (main) thread, so a worker stuck in a busy loop cannot hold them off: a missed one
+   * terminates the worker, whose exit fails the job, and the next job on this slot gets a new worker.
    */
   private async runOn(s: number, job: J, index: number, events: RunEvents<J, R, P>): Promise<R> {
     if (!this.slots[s].alive) {
       this.all.delete(this.slots[s]);
       this.slots[s] = await this.spawn();
     }
-    const outcome = await this.slots[s].run(this.nextId++, job, (p) => events.onProgress?.(job, p, index));
+    const slot = this.slots[s];
+    const watch = new Watchdog(events.deadline?.(job), (failure) => void slot.kill(failure));
+    let outcome: Outcome<R>;
+    try {
+      outcome = await slot.run(this.nextId++, job, (p) => {
+        watch.alive();
+        events.onProgress?.(job, p, index);
+      });
+    } finally {
+      watch.stop();
+    }
     let result: R;
     if (outcome.ok) result = outcome.result;
-    else if (events.onFailure) result = events.onFailure(job, outcome.failure);
+    else if (events.onFailure) result = await events.onFailure(job, outcome.failure);
     else throw new JobFailedError(outcome.failure, this.name);
     events.onDone?.(job, result, index);
     return result;

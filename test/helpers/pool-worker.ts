@@ -10,7 +10,13 @@ export type TestJob =
   /** An uncaught exception outside the job's promise: the thread dies with an 'error' event. */
   | { kind: 'crash'; message: string }
   /** Answers, then exits while idle. */
-  | { kind: 'exitAfter'; n: number };
+  | { kind: 'exitAfter'; n: number }
+  /** A promise that never settles (the thread stays idle). */
+  | { kind: 'hang' }
+  /** A busy loop that never yields to the event loop (after `progress` progress messages). */
+  | { kind: 'spin'; progress?: number }
+  /** `steps` progress messages `everyMs` apart, then the square of `steps`. */
+  | { kind: 'steady'; steps: number; everyMs: number };
 
 export interface TestInfo {
   greeting: string;
@@ -40,6 +46,18 @@ void serve<TestJob, { value: number; threadId: number }, number, TestInfo, TestD
       if (job.kind === 'exitAfter') {
         setTimeout(() => process.exit(4), 20);
         return { value: job.n, threadId };
+      }
+      if (job.kind === 'hang') return new Promise<never>(() => {});
+      if (job.kind === 'spin') {
+        for (let i = 1; i <= (job.progress ?? 0); i++) progress(i);
+        for (;;);
+      }
+      if (job.kind === 'steady') {
+        for (let i = 1; i <= job.steps; i++) {
+          await sleep(job.everyMs);
+          progress(i);
+        }
+        return { value: job.steps * job.steps, threadId };
       }
       if (job.kind === 'count') {
         for (let i = 1; i <= job.to; i++) progress(i);
