@@ -33,7 +33,7 @@ export interface CommandHelp {
 }
 
 /** The npm scripts that run a CLI, in package.json's order (this generator aside). */
-export async function cliScripts(): Promise<{ script: string; file: string }[]> {
+async function cliScripts(): Promise<{ script: string; file: string }[]> {
   const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   return Object.entries(pkg.scripts).flatMap(([script, cmd]) => {
     const m = /^tsx (\S+\.ts)$/.exec(cmd);

@@ -1,7 +1,7 @@
 import type { OtbEvaluation, OtbScores } from '../benchmarks/otb/metrics/types.ts';
 
 /** The scores a regression check compares, by their summary.csv names. */
-export const REGRESS_METRICS = ['success_auc', 'precision_20', 'norm_precision_20', 'op50', 'op75'] as const;
+const REGRESS_METRICS = ['success_auc', 'precision_20', 'norm_precision_20', 'op50', 'op75'] as const;
 export type RegressMetric = (typeof REGRESS_METRICS)[number];
 export type MetricSet = Record<RegressMetric, number>;
 

@@ -73,7 +73,7 @@ function serve(dir: string, compute: ComputeChoice): Promise<Served> {
 }
 
 /** What a run record keeps about the model: folder, trained or not, architecture, training record. */
-export function modelRecord(model: ModelInfo): Record<string, unknown> {
+function modelRecord(model: ModelInfo): Record<string, unknown> {
   const rel = relative(REPO, model.dir);
   return {
     model: rel.startsWith('..') ? model.dir : rel,

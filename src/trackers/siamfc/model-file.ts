@@ -10,7 +10,7 @@ import { LAYERS, type NetworkConfig, type Params, STRIDE, layerChannels } from '
  * order). weights.bin is written first and model.json last, so a model is complete exactly when its
  * model.json exists and names its tensors.
  */
-export const MODEL_FORMAT = 'siambench-siamfc-1';
+const MODEL_FORMAT = 'siambench-siamfc-1';
 
 export interface ModelArchitecture extends NetworkConfig {
   name: 'siamfc-alexnet';
@@ -44,7 +44,7 @@ export interface ModelJson {
   weights: { file: 'weights.bin'; dtype: 'float32'; tensors: TensorEntry[] };
 }
 
-export function describeArchitecture(cfg: NetworkConfig): ModelArchitecture {
+function describeArchitecture(cfg: NetworkConfig): ModelArchitecture {
   return { name: 'siamfc-alexnet', ...cfg, channels: layerChannels(cfg.width), instanceSize: 255, stride: STRIDE };
 }
 

@@ -21,7 +21,7 @@ const BUFFER = { data: 0, offset: 1, size: 2 } as const;
 const OPERATOR = { opcodeIndex: 0, inputs: 1, outputs: 2, builtinOptions: 4 } as const;
 
 /** The builtin operators a SiamFC graph uses, by their schema codes; others keep their number. */
-export const BUILTIN: Record<number, string> = {
+const BUILTIN: Record<number, string> = {
   0: 'ADD',
   2: 'CONCATENATION',
   3: 'CONV_2D',
@@ -38,7 +38,7 @@ export const BUILTIN: Record<number, string> = {
 };
 
 /** TensorType codes of the schema. */
-export const TENSOR_TYPE: Record<number, string> = {
+const TENSOR_TYPE: Record<number, string> = {
   0: 'float32',
   1: 'float16',
   2: 'int32',

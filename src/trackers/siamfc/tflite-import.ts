@@ -14,7 +14,7 @@ import { type TfliteGraph, type TfliteOperator, type TfliteTensor, parseTflite, 
  */
 
 /** The original's "adjust" layer, used when no cross-correlation graph is given (shared README, track_config). */
-export const DOCUMENTED_HEAD = { scale: 0.001, bias: -2.14836 } as const;
+const DOCUMENTED_HEAD = { scale: 0.001, bias: -2.14836 } as const;
 
 /** Tensors by model name; `step` is each output channel's quantisation step (the last axis). */
 type Arrays = Map<string, { shape: number[]; data: Float32Array; step?: Float32Array }>;

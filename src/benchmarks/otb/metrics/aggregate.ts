@@ -15,7 +15,7 @@ export interface AggregateOptions {
   dropAllZeroCurves: boolean;
 }
 
-export function meanCurve(curves: number[][], dropAllZero: boolean): number[] {
+function meanCurve(curves: number[][], dropAllZero: boolean): number[] {
   const kept = dropAllZero ? curves.filter((c) => c.reduce((a, b) => a + b, 0) > Number.EPSILON) : curves;
   if (kept.length === 0) return curves.length > 0 ? curves[0].map(() => 0) : [];
   const out = new Array<number>(kept[0].length).fill(0);
@@ -46,7 +46,7 @@ export function aggregateScores(seqs: OtbScores[], opts: AggregateOptions): (Otb
 }
 
 /** The OTB toolkit draws no plot for an attribute carried by fewer than 2 sequences. */
-export const MIN_SEQUENCES_PER_ATTRIBUTE = 2;
+const MIN_SEQUENCES_PER_ATTRIBUTE = 2;
 
 /**
  * Per-attribute aggregates: for each attribute code, the aggregate over the sequences that carry it.

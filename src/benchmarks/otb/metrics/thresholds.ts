@@ -15,7 +15,7 @@ export function matlabColon(a: number, d: number, b: number): Float64Array {
 }
 
 /** numpy's `np.arange(0, 1.05, 0.05)` (pysot) and `np.linspace(0, 1, 21)` (got10k): k * 0.05, last 1. */
-export function numpyGrid(count: number, step: number): Float64Array {
+function numpyGrid(count: number, step: number): Float64Array {
   const out = new Float64Array(count);
   for (let k = 0; k < count; k++) out[k] = k * step;
   return out;
