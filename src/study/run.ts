@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import pLimit from 'p-limit';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
 import type { ComputeRequest } from '../compute/engine.ts';
@@ -40,19 +41,16 @@ const elapsed = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(0)}
 
 /** Runs jobs with at most `limit` in flight, in order; a failed job does not stop the others. Returns the failures. */
 async function pool<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<{ item: T; error: unknown }[]> {
-  let next = 0;
   const failed: { item: T; error: unknown }[] = [];
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      try {
-        await run(item);
-      } catch (error) {
-        failed.push({ item, error });
-      }
+  const slot = pLimit(limit);
+  const settle = async (item: T) => {
+    try {
+      await run(item);
+    } catch (error) {
+      failed.push({ item, error });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await Promise.all(items.map((item) => slot(() => settle(item))));
   return failed;
 }
 
