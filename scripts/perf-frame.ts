@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runMain } from '../src/core/cli-main.ts';
-import type { Box } from '../src/core/types.ts';
+import type { ImageBox } from '../src/core/types.ts';
 import { decodeRgb } from '../src/images/decode.ts';
 import { meanColour, samplePatch } from '../src/images/sample.ts';
 import { FrameReader } from '../src/runner/frames.ts';
@@ -73,7 +73,7 @@ function cpuMs(since: NodeJS.CpuUsage): number {
   return (u.user + u.system) / 1000;
 }
 
-async function oneRun(paths: string[], first: Box, engine: SiamfcEngine): Promise<RunFigures> {
+async function oneRun(paths: string[], first: ImageBox, engine: SiamfcEngine): Promise<RunFigures> {
   let decode = 0;
   let decodeCpu = 0;
   const frames: Frame[] = [];
@@ -141,7 +141,7 @@ function median(v: number[]): number {
 
 const ms = (v: number) => v.toFixed(2).padStart(7);
 
-async function report(label: string, paths: string[], first: Box, runs: number, engine: SiamfcEngine): Promise<void> {
+async function report(label: string, paths: string[], first: ImageBox, runs: number, engine: SiamfcEngine): Promise<void> {
   await oneRun(paths.slice(0, 4), first, engine); // the JIT settles
   process.stdout.write(`\n${label}: ${paths.length} frames per run, ${runs} runs (load average ${loadavg()[0].toFixed(2)} at start)\n`);
   const head = (cells: string[]) =>

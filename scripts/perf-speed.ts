@@ -21,7 +21,7 @@ import { SIAMFC_3S } from '../src/trackers/siamfc/settings.ts';
 import { SiamfcTracker } from '../src/trackers/siamfc/siamfc-tracker.ts';
 import { TfjsEngine } from '../src/trackers/siamfc/tfjs-engine.ts';
 import { existsSync } from 'node:fs';
-import type { Box } from '../src/core/types.ts';
+import type { ImageBox } from '../src/core/types.ts';
 import { REAL_SEQUENCE_PARTS, FRAME_H, FRAME_W, readRealSequence, truth, writeSequence } from './speed-sequence.ts';
 import { realDataOption } from './realdata.ts';
 
@@ -59,7 +59,7 @@ async function trackSequence(
   compute: ComputeChoice,
   modelDir: string,
   paths: string[],
-  box: Box,
+  box: ImageBox,
   go: () => Promise<void> = async () => {},
 ): Promise<RunFigures> {
   const engine = await makeEngine(compute, modelDir);

@@ -7,7 +7,7 @@ import { flattenBoxes } from '../src/benchmarks/otb/eval/align.ts';
 import { CONVENTIONS, measureFrames } from '../src/benchmarks/otb/metrics/conventions.ts';
 import { sequenceScores } from '../src/benchmarks/otb/metrics/curves.ts';
 import { SUCCESS_THRESHOLDS_MATLAB } from '../src/benchmarks/otb/metrics/thresholds.ts';
-import { type Box, imageToOtb, otbToImage } from '../src/core/types.ts';
+import { imageToToolkit, type ToolkitBox, toolkitBox, toolkitToImage, type Xywh } from '../src/core/types.ts';
 import { decodeRgb } from '../src/images/decode.ts';
 import type { Frame } from '../src/trackers/base/tracker.ts';
 import { type ModelWeights, readModelWeights } from '../src/trackers/siamfc/model-weights.ts';
@@ -63,18 +63,18 @@ function arg(name: string): string | undefined {
 }
 
 /** Overlap of two x, y, w, h boxes in the same continuous coordinates. */
-function iou(a: Box, b: Box): number {
+function iou(a: Xywh, b: Xywh): number {
   const iw = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
   const ih = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
   const inter = iw * ih;
   return inter / (a[2] * a[3] + b[2] * b[3] - inter);
 }
 
-const readBoxes = (file: string): Box[] =>
+const readBoxes = (file: string): ToolkitBox[] =>
   readFileSync(file, 'utf8')
     .trim()
     .split(/\r?\n/)
-    .map((l) => l.split(/[,\s]+/).map(Number) as Box);
+    .map((l) => toolkitBox(l.split(/[,\s]+/).map(Number) as Xywh));
 
 interface Row {
   auc: number;
@@ -82,7 +82,7 @@ interface Row {
   iouPub: number;
 }
 
-function score(gt: Box[], boxes: Box[], published: Box[]): Row {
+function score(gt: ToolkitBox[], boxes: ToolkitBox[], published: ToolkitBox[]): Row {
   const m = measureFrames(flattenBoxes(gt), flattenBoxes(boxes), CONVENTIONS.otb);
   const s = sequenceScores(m.iou, m.centre, m.normCentre, SUCCESS_THRESHOLDS_MATLAB, gt.length);
   const n = Math.min(boxes.length, published.length);
@@ -139,10 +139,10 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       for (const s of seqs) {
         const tracker = new SiamfcTracker(engine, settings);
-        const init = otbToImage(s.gt[0]);
+        const init = toolkitToImage(s.gt[0]);
         await tracker.init(s.frames[0], init);
-        const boxes: Box[] = [s.gt[0]];
-        for (let i = 1; i < s.frames.length; i++) boxes.push(imageToOtb((await tracker.update(s.frames[i])).box));
+        const boxes: ToolkitBox[] = [s.gt[0]];
+        for (let i = 1; i < s.frames.length; i++) boxes.push(imageToToolkit((await tracker.update(s.frames[i])).box));
         rows.set(s.name, score(s.gt, boxes, s.published));
       }
       results.set(c.name, rows);

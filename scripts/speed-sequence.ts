@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Box } from '../src/core/types.ts';
+import { type ImageBox, imageBox, toolkitBox, toolkitToImage } from '../src/core/types.ts';
 
 /**
  * The sequence the speed scripts time: a textured box drifting over a smooth background, 640x360
@@ -12,8 +12,8 @@ export const FRAME_W = 640;
 export const FRAME_H = 360;
 
 /** The box in frame i (0-based image coordinates). */
-export function truth(i: number): Box {
-  return [200 + 4 * i, 120 + 2 * i, 64, 48];
+export function truth(i: number): ImageBox {
+  return imageBox([200 + 4 * i, 120 + 2 * i, 64, 48]);
 }
 
 export async function writeSequence(dir: string, n: number): Promise<string[]> {
@@ -46,7 +46,7 @@ export const REAL_SEQUENCE_PARTS = ['frames', 'otb', 'MotorRolling'];
  * box in 0-based image coordinates; undefined when the folder is not there (a user's clone has no
  * ../shared).
  */
-export async function readRealSequence(dir: string, n: number): Promise<{ paths: string[]; box: Box } | undefined> {
+export async function readRealSequence(dir: string, n: number): Promise<{ paths: string[]; box: ImageBox } | undefined> {
   if (!existsSync(join(dir, 'img'))) return undefined;
   const names = (await readdir(join(dir, 'img')))
     .filter((f) => f.endsWith('.jpg'))
@@ -56,6 +56,5 @@ export async function readRealSequence(dir: string, n: number): Promise<{ paths:
     .split('\n')[0]
     .split(/[\s,]+/)
     .map(Number);
-  // OTB boxes are 1-based.
-  return { paths: names.map((f) => join(dir, 'img', f)), box: [g[0] - 1, g[1] - 1, g[2], g[3]] };
+  return { paths: names.map((f) => join(dir, 'img', f)), box: toolkitToImage(toolkitBox([g[0], g[1], g[2], g[3]])) };
 }

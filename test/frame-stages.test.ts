@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Box } from '../src/core/types.ts';
+import { type ImageBox, toolkitBox, toolkitToImage } from '../src/core/types.ts';
 import { decodeRgb, type RgbImage } from '../src/images/decode.ts';
 import { meanColour, samplePatch } from '../src/images/sample.ts';
 import type { FeatureMaps, SiamfcEngine } from '../src/trackers/siamfc/engine.ts';
@@ -227,7 +227,7 @@ test('on real 640x360 frames the tracker makes the crops and boxes of the plain 
     .split('\n')[0]
     .split(/[\s,]+/)
     .map(Number);
-  const first: Box = [g[0] - 1, g[1] - 1, g[2], g[3]];
+  const first: ImageBox = toolkitToImage(toolkitBox([g[0], g[1], g[2], g[3]]));
   const names = (await readdir(join(seq, 'img')))
     .filter((f) => f.endsWith('.jpg'))
     .sort()
@@ -237,7 +237,7 @@ test('on real 640x360 frames the tracker makes the crops and boxes of the plain 
   const engine = new Recording(await OrtEngine.create(await readModelWeights(join(modelsRoot(), 'siamfc')), { device: 'cpu', threads: 1 }));
   const tracker = new SiamfcTracker(engine, SIAMFC_3S);
   await tracker.init(frames[0], first);
-  const boxes: Box[] = [];
+  const boxes: ImageBox[] = [];
   for (const f of frames.slice(1)) boxes.push((await tracker.update(f)).box);
   engine.dispose();
 

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../src/compute/backend.ts';
 import { checkComputeRequest, selectCompute } from '../src/compute/engine.ts';
 import { UserError } from '../src/core/errors.ts';
+import { toolkitBox, toolkitToImage } from '../src/core/types.ts';
 import { decodeRgb } from '../src/images/decode.ts';
 import { meanColour, samplePatch } from '../src/images/sample.ts';
 import { modelsRoot } from '../src/trackers/siamfc/factory.ts';
@@ -128,7 +129,7 @@ test('the tracker follows the same boxes on real frames with either engine', { s
   const boxes = await Promise.all(
     engines.map(async (e) => {
       const t = new SiamfcTracker(e, SIAMFC_3S);
-      await t.init(frames[0], [first[0] - 1, first[1] - 1, first[2], first[3]]);
+      await t.init(frames[0], toolkitToImage(toolkitBox([first[0], first[1], first[2], first[3]])));
       const out = [];
       for (const f of frames.slice(1)) out.push((await t.update(f)).box);
       return out;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Box } from '../src/core/types.ts';
+import { type ToolkitBox, toolkitBox } from '../src/core/types.ts';
 import { CONVENTIONS, measureFrames } from '../src/benchmarks/otb/metrics/conventions.ts';
 import { alignSequence } from '../src/benchmarks/otb/eval/align.ts';
 import { evaluateOtb } from '../src/benchmarks/otb/eval/evaluate.ts';
@@ -104,9 +104,9 @@ const target = (frames: number[], initOmit = 0) => ({
   name: 'T',
   frames,
   initOmit,
-  groundTruth: frames.map((): Box => [1, 1, 10, 10]),
+  groundTruth: frames.map(() => toolkitBox([1, 1, 10, 10])),
 });
-const boxes = (n: number) => Array.from({ length: n }, (): Box => [1, 1, 10, 10]);
+const boxes = (n: number) => Array.from({ length: n }, () => toolkitBox([1, 1, 10, 10]));
 
 test('short result: otb/pysot count uncovered frames as failures, got10k truncates', () => {
   const t = target([1, 2, 3, 4, 5]);
@@ -129,7 +129,7 @@ test('long result: extra rows are ignored and flagged', () => {
 
 test('start frame: recorded, else a result as long as the frames after initOmit starts there', () => {
   const t = target([1, 2, 3, 4, 5, 6], 2);
-  const rows = (n: number) => Array.from({ length: n }, (_, i): Box => [i + 1, 1, 10, 10]);
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => toolkitBox([i + 1, 1, 10, 10]));
   // 4 rows = frames after initOmit: row 0 is image 3.
   const a = alignSequence(t, { boxes: rows(4) }, otb);
   assert.equal(a.startFrame, 3);
@@ -159,7 +159,7 @@ test('evaluateOtb: per-sequence and overall scores, missing targets warned, rule
       { ...target([1, 2]), name: 'C', attributes: ['IV'] },
     ],
   };
-  const far: Box = [100, 100, 10, 10];
+  const far = toolkitBox([100, 100, 10, 10]);
   const res = {
     tracker: 'trk',
     missing: ['C'],
@@ -198,7 +198,7 @@ test("a frame the result misses keeps the toolkit's -1 when its ground truth is 
       [1, 1, 10, 10],
       [1, 1, 10, 10],
       [0, 0, 0, 0],
-    ] as Box[],
+    ] as ToolkitBox[],
   };
   const a = alignSequence(t, { boxes: boxes(2) }, otb);
   assert.deepEqual([...a.missing], [0, 0, 1]);

@@ -6,14 +6,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Box } from '../src/core/types.ts';
+import type { ToolkitBox } from '../src/core/types.ts';
 import { evaluateOtb, type EvalDataset, type EvalTrackerResults } from '../src/benchmarks/otb/eval/evaluate.ts';
 import { real, SKIP_REALDATA } from './helpers/realdata.ts';
 
 const key = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 function dataset(list: string): EvalDataset {
-  const json = JSON.parse(readFileSync(real('otb', 'OTB100.json'), 'utf8')) as Record<string, { img_names: string[]; gt_rect: Box[] }>;
+  type Entry = { img_names: string[]; gt_rect: ToolkitBox[] };
+  const json = JSON.parse(readFileSync(real('otb', 'OTB100.json'), 'utf8')) as Record<string, Entry>;
   const rows = readFileSync(real('otb', 'lists', list), 'utf8')
     .trim()
     .split('\n')
@@ -32,14 +33,14 @@ function dataset(list: string): EvalDataset {
 
 function textResults(dir: string, tracker: string, ds: EvalDataset): EvalTrackerResults {
   const files = readdirSync(real(dir, tracker));
-  const sequences = new Map<string, { boxes: Box[]; defects: string[] }>();
+  const sequences = new Map<string, { boxes: ToolkitBox[]; defects: string[] }>();
   for (const t of ds.targets) {
     const file = files.find((f) => key(f.replace(/\.txt$/, '')) === key(t.name));
     if (!file) continue;
     const lines = readFileSync(real(dir, tracker, file), 'utf8')
       .trim()
       .split(/\r?\n/);
-    sequences.set(t.name, { boxes: lines.map((l) => l.split(/[,\s]+/).map(Number) as Box), defects: [] });
+    sequences.set(t.name, { boxes: lines.map((l) => l.split(/[,\s]+/).map(Number) as ToolkitBox), defects: [] });
   }
   return { tracker, sequences, missing: [], warnings: [] };
 }

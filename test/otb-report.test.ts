@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import sharp from 'sharp';
-import type { Box } from '../src/core/types.ts';
+import { type ToolkitBox, toolkitBox } from '../src/core/types.ts';
 import { evaluateOtb, type EvalDataset, type EvalTrackerResults } from '../src/benchmarks/otb/eval/evaluate.ts';
 import { plotSpec } from '../src/benchmarks/otb/report/plots.ts';
 import { formatOtbConsoleTable, writeOtbReport } from '../src/benchmarks/otb/report/report.ts';
 import { tempDir } from './helpers/files.ts';
 
-const gt = (f: number): Box => [10 * f, 10, 20, 20];
+const gt = (f: number): ToolkitBox => toolkitBox([10 * f, 10, 20, 20]);
 const DS: EvalDataset = {
   name: 'TEST',
   targets: [
@@ -22,7 +22,7 @@ const DS: EvalDataset = {
   ],
 };
 
-function tracker(name: string, box: (f: number) => Box, times?: number[]): EvalTrackerResults {
+function tracker(name: string, box: (f: number) => ToolkitBox, times?: number[]): EvalTrackerResults {
   const seq = () => ({ boxes: [1, 2, 3, 4].map(box), defects: [], ...(times ? { times } : {}) });
   return {
     tracker: name,
@@ -38,7 +38,7 @@ function tracker(name: string, box: (f: number) => Box, times?: number[]): EvalT
 // A: perfect, 0.1 s per frame. Siam_B: 500 px off from frame 2 on (IoU 0, far beyond 50 px).
 const EV = evaluateOtb(
   DS,
-  [tracker('Siam_B', (f) => (f === 1 ? gt(1) : [500, 500, 20, 20])), tracker('A', gt, [0.1, 0.1, 0.1, 0.1])],
+  [tracker('Siam_B', (f) => (f === 1 ? gt(1) : toolkitBox([500, 500, 20, 20]))), tracker('A', gt, [0.1, 0.1, 0.1, 0.1])],
   'otb',
 );
 
@@ -126,7 +126,7 @@ test('plots: legend `Name [0.xxx]` sorted by score (AUC / precision at 20 px), t
 });
 
 test('plots draw the best 10 trackers, as the toolkit does, and say so', () => {
-  const many = Array.from({ length: 12 }, (_, i) => tracker(`T${i}`, (f) => [10 * f + 2 * i, 10, 20, 20]));
+  const many = Array.from({ length: 12 }, (_, i) => tracker(`T${i}`, (f) => toolkitBox([10 * f + 2 * i, 10, 20, 20])));
   const spec = plotSpec(evaluateOtb(DS, many, 'otb'), 'success');
   assert.equal(spec.series.length, 10);
   assert.equal(spec.total, 12);

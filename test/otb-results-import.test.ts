@@ -7,14 +7,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../src/core/errors.ts';
-import type { Box } from '../src/core/types.ts';
+import { type ToolkitBox, toolkitBox } from '../src/core/types.ts';
 import type { OtbDataset } from '../src/benchmarks/otb/dataset/types.ts';
 import { evaluateOtb } from '../src/benchmarks/otb/eval/evaluate.ts';
 import { importOtbResults } from '../src/benchmarks/otb/results/index.ts';
 import { put, tempDir } from './helpers/files.ts';
 
 /** Ground truth of frame f: a 20x20 box at (10f, 10). */
-const gt = (f: number): Box => [10 * f, 10, 20, 20];
+const gt = (f: number): ToolkitBox => toolkitBox([10 * f, 10, 20, 20]);
 const frames = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
 function dataset(): OtbDataset {
@@ -90,7 +90,8 @@ test('got10k, pysot, pytracking and toolkit text forms, every name spelling, tim
 
 test('jwlim JSON records: start frame, recorded fps, several runs, non-rect results', async (t) => {
   const dir = tempDir(t, 'otb-res-');
-  const rec = (res: Box[], extra: object) => JSON.stringify([{ tracker: 'STRUCK', res, evalType: 'OPE', resType: 'rect', ...extra }]);
+  const rec = (res: ToolkitBox[], extra: object) =>
+    JSON.stringify([{ tracker: 'STRUCK', res, evalType: 'OPE', resType: 'rect', ...extra }]);
   put(join(dir, 'STRUCK', 'BasketBall.json'), rec(frames(1, 4).map(gt), { startFrame: 1, endFrame: 4, fps: 20 }));
   put(join(dir, 'STRUCK', 'Tiger1.json'), rec(frames(6, 8).map(gt), { startFrame: 6, endFrame: 8 }));
   put(
@@ -100,7 +101,7 @@ test('jwlim JSON records: start frame, recorded fps, several runs, non-rect resu
       { res: frames(2, 4).map(gt), startFrame: 2, endFrame: 4, evalType: 'TRE' },
     ]),
   );
-  put(join(dir, 'STRUCK', 'Human4-2.json'), rec([[1, 2, 3, 4, 5, 6] as unknown as Box], { resType: 'ivtAff' }));
+  put(join(dir, 'STRUCK', 'Human4-2.json'), rec([[1, 2, 3, 4, 5, 6] as unknown as ToolkitBox], { resType: 'ivtAff' }));
   const ds = dataset();
   const [r] = await importOtbResults(dir, ds);
   const bb = r.sequences.get('Basketball')!;

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { imageBox } from '../src/core/types.ts';
 import {
   boxOfTarget,
   contextSizes,
@@ -28,7 +29,7 @@ import { SIAMFC_3S, SIAMFC_5S } from '../src/trackers/siamfc/settings.ts';
 const close = (a: number, b: number, tol = 1e-9, what = '') => assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b}`);
 
 test('box <-> centre and size in continuous image coordinates', () => {
-  assert.deepEqual(targetOfBox([10, 20, 30, 40]), { cx: 25, cy: 40, w: 30, h: 40 });
+  assert.deepEqual(targetOfBox(imageBox([10, 20, 30, 40])), { cx: 25, cy: 40, w: 30, h: 40 });
   assert.deepEqual(boxOfTarget({ cx: 25, cy: 40, w: 30, h: 40 }), [10, 20, 30, 40]);
 });
 

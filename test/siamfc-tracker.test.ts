@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../src/compute/backend.ts';
-import type { Box } from '../src/core/types.ts';
+import { type ImageBox, imageBox } from '../src/core/types.ts';
 import type { FeatureMaps, SiamfcEngine } from '../src/trackers/siamfc/engine.ts';
 import { modelsRoot } from '../src/trackers/siamfc/factory.ts';
 import { loadModel } from '../src/trackers/siamfc/model-load.ts';
@@ -70,7 +70,7 @@ const H = 240;
  * (integer corners). Smooth: the SSD engine samples shifts 8 search pixels apart, so finer
  * texture would alias between cells.
  */
-function squareFrame(index: number, box: Box): Frame {
+function squareFrame(index: number, box: ImageBox): Frame {
   const d = new Uint8Array(W * H * 3);
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
@@ -90,7 +90,7 @@ function squareFrame(index: number, box: Box): Frame {
   return { index, path: `frame${index}`, width: W, height: H, data: d };
 }
 
-const truth: Box[] = Array.from({ length: 16 }, (_, i) => [60 + 6 * i, 50 + 3 * i, 40, 40]);
+const truth: ImageBox[] = Array.from({ length: 16 }, (_, i) => imageBox([60 + 6 * i, 50 + 3 * i, 40, 40]));
 
 test('the tracker follows a textured square: crops, displacement and box conversion agree', async () => {
   const tracker = new SiamfcTracker(new SsdEngine(), SIAMFC_3S);
@@ -114,7 +114,7 @@ test('crops of a known box sample the hand-computed window, padded with the mean
   const engine = new SsdEngine();
   const tracker = new SiamfcTracker(engine, SIAMFC_3S);
   // Box [100, 80, 40, 40]: centre (120, 100), p = 40, s_z = 80, s_x = 80 * 255/127.
-  await tracker.init(frame, [100, 80, 40, 40]);
+  await tracker.init(frame, imageBox([100, 80, 40, 40]));
   const z = engine.exemplarCrops[0];
   const step = 80 / 127;
   for (const [v, u] of [
@@ -137,7 +137,7 @@ test('crops of a known box sample the hand-computed window, padded with the mean
 
   // A box at the corner: its exemplar crop leaves the frame, and those pixels are the mean colour.
   const corner = new SsdEngine();
-  await new SiamfcTracker(corner, SIAMFC_3S).init(frame, [2, 2, 20, 20]);
+  await new SiamfcTracker(corner, SIAMFC_3S).init(frame, imageBox([2, 2, 20, 20]));
   assert.deepEqual(Array.from(corner.exemplarCrops[0].subarray(0, 3)), [119.5, 119.5, 50]);
 });
 
@@ -168,7 +168,7 @@ test('registered siamfc on real frames: deterministic, finite, within the scale 
   const run = async () => {
     const tracker = await factory.create({ backend: 'wasm', seed: 1 });
     await tracker.init(squareFrame(0, truth[0]), truth[0]);
-    const boxes: Box[] = [];
+    const boxes: ImageBox[] = [];
     for (let i = 1; i < 6; i++) boxes.push((await tracker.update(squareFrame(i, truth[i]))).box);
     return { boxes, record: tracker.describe!() };
   };

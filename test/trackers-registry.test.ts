@@ -4,7 +4,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../src/core/errors.ts';
-import type { Box } from '../src/core/types.ts';
+import { imageBox } from '../src/core/types.ts';
 import { modelsRoot } from '../src/trackers/siamfc/factory.ts';
 import { getTrackerFactory, selectTrackers, trackerNames } from '../src/trackers/registry.ts';
 import type { Frame } from '../src/trackers/base/tracker.ts';
@@ -49,7 +49,7 @@ test('static holds the initial box on every frame without reading pixels', async
   const f = getTrackerFactory('static');
   assert.equal(f.needsPixels, false);
   assert.equal(f.deterministic, true);
-  const init: Box = [10.5, 20.25, 30, 40];
+  const init = imageBox([10.5, 20.25, 30, 40]);
   const tracker = await f.create({ seed: 3 });
   const empty = (index: number): Frame => ({ index, path: `f${index}.jpg`, width: 640, height: 480, data: new Uint8Array(0) });
   await tracker.init(empty(0), init);

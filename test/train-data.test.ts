@@ -9,13 +9,13 @@ import { DEFAULT_PAIR_SETTINGS, PairSampler, holdOut, usableFrames } from '../sr
 import { DEFAULT_CROP_SETTINGS, cropAround, samplePatch, withoutAugmentation, type RgbImage } from '../src/training/crops.ts';
 import { PairBatches } from '../src/training/batches.ts';
 import { Rng } from '../src/core/random.ts';
-import type { Box } from '../src/core/types.ts';
+import { type ImageBox, imageBox } from '../src/core/types.ts';
 
 const W = 96;
 const H = 72;
 
 /** A grey frame with a red square: the box moves 1 px right per frame. */
-function frame(box: Box): Buffer {
+function frame(box: ImageBox): Buffer {
   const px = Buffer.alloc(W * H * 3, 100);
   for (let y = box[1]; y < box[1] + box[3]; y++) {
     for (let x = box[0]; x < box[0] + box[2]; x++) px.set([220, 30, 30], (y * W + x) * 3);
@@ -29,7 +29,7 @@ async function makeSplit(root: string, seqs: { name: string; n: number; absentAt
   for (const s of seqs) {
     const dir = join(root, s.name);
     await mkdir(dir, { recursive: true });
-    const boxes: Box[] = Array.from({ length: s.n }, (_, i) => [20 + i, 24, 16, 16]);
+    const boxes: ImageBox[] = Array.from({ length: s.n }, (_, i) => imageBox([20 + i, 24, 16, 16]));
     await Promise.all(
       boxes.map((b, i) =>
         sharp(frame(b), { raw: { width: W, height: H, channels: 3 } })
@@ -133,7 +133,7 @@ test('bilinear sampling: hand-computed values and the fill colour outside the fr
 });
 
 test('crops: target centred at the exemplar scale; shifts move the crop by whole pixels', () => {
-  const box: Box = [40, 30, 16, 16];
+  const box = imageBox([40, 30, 16, 16]);
   const img: RgbImage = { width: W, height: H, data: new Uint8Array(frame(box)) };
   const fill = [100, 100, 100];
   const s = withoutAugmentation(DEFAULT_CROP_SETTINGS);

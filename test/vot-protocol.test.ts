@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Box } from '../src/core/types.ts';
+import { type ImageBox, imageBox } from '../src/core/types.ts';
 import { withEmpty } from '../src/benchmarks/vot/dataset/tags.ts';
 import type { VotDataset, VotRegion } from '../src/benchmarks/vot/dataset/types.ts';
 import { evaluateVot } from '../src/benchmarks/vot/eval/evaluate.ts';
@@ -21,7 +21,7 @@ import type { Frame, Tracker, TrackerOutput } from '../src/trackers/base/tracker
 // A synthetic sequence: a 10 x 10 target moving 2 px right per frame in a 200 x 100 image, annotated
 // as a polygon. Frames carry no pixels: none of the reference trackers below reads them.
 const LENGTH = 40;
-const targetBox = (i: number): Box => [10 + 2 * i, 20, 10, 10];
+const targetBox = (i: number): ImageBox => imageBox([10 + 2 * i, 20, 10, 10]);
 const groundtruth: VotRegion[] = Array.from({ length: LENGTH }, (_, i) => {
   const [x, y, w, h] = targetBox(i);
   return [x, y, x + w, y, x + w, y + h, x, y + h];
@@ -42,25 +42,25 @@ function sequence(seen: number[] = []): VotProtocolSequence {
 
 /** Holds the initial box still: loses the moving target 5 frames after each (re)initialisation. */
 class HoldStill implements Tracker {
-  box: Box = [0, 0, 0, 0];
-  async init(_f: Frame, box: Box) {
-    this.box = [...box];
+  box = imageBox([0, 0, 0, 0]);
+  async init(_f: Frame, box: ImageBox) {
+    this.box = imageBox([box[0], box[1], box[2], box[3]]);
   }
   async update(): Promise<TrackerOutput> {
-    return { box: [...this.box] };
+    return { box: imageBox([this.box[0], this.box[1], this.box[2], this.box[3]]) };
   }
 }
 
 /** Reports the true target, except on the frames in `misses` where it looks 100 px away. */
 class TruthWithMisses implements Tracker {
-  inits: { frame: number; box: Box }[] = [];
+  inits: { frame: number; box: ImageBox }[] = [];
   constructor(private misses: Set<number>) {}
-  async init(f: Frame, box: Box) {
+  async init(f: Frame, box: ImageBox) {
     this.inits.push({ frame: f.index, box });
   }
   async update(f: Frame): Promise<TrackerOutput> {
     const [x, y, w, h] = targetBox(f.index);
-    return { box: this.misses.has(f.index) ? [x + 100, y, w, h] : [x, y, w, h] };
+    return { box: imageBox(this.misses.has(f.index) ? [x + 100, y, w, h] : [x, y, w, h]) };
   }
 }
 
@@ -77,7 +77,7 @@ class Jitter implements Tracker {
   async init() {}
   async update(f: Frame): Promise<TrackerOutput> {
     const [x, y, w, h] = targetBox(f.index);
-    return { box: [x + this.rand() - 0.5, y + this.rand() - 0.5, w, h] };
+    return { box: imageBox([x + this.rand() - 0.5, y + this.rand() - 0.5, w, h]) };
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ComputeRequest } from '../compute/engine.ts';
-import type { Box } from '../core/types.ts';
+import type { ImageBox } from '../core/types.ts';
 
 /** One tracker on one sequence, one-pass (OTB protocol). Everything a worker needs, as plain data. */
 export interface OpeJob {
@@ -9,7 +9,7 @@ export interface OpeJob {
   /** Absolute frame paths from the first evaluated frame to the last. */
   images: string[];
   /** Initial image box (0-based) on images[0]. */
-  init: Box;
+  init: ImageBox;
   /** Raw results folder: <rawDir>/<tracker>/<target>.txt. */
   rawDir: string;
   recordFile: string;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.ts';
-import { otbToImage } from '../core/types.ts';
+import { toolkitToImage } from '../core/types.ts';
 import type { OtbDataset } from '../benchmarks/otb/dataset/types.ts';
 import type { VotDataset } from '../benchmarks/vot/dataset/types.ts';
 import { MAX_REPETITIONS } from '../benchmarks/vot/results/import.ts';
@@ -54,7 +54,7 @@ export function planOpeJobs(ds: OtbDataset, trackers: string[], outDir: string, 
         tracker,
         target: target.name,
         images: target.images.slice(from),
-        init: otbToImage(target.groundTruth[from]),
+        init: toolkitToImage(target.groundTruth[from]),
         rawDir: raw,
         recordFile,
         seed,

@@ -1,4 +1,4 @@
-import type { Box } from '../core/types.ts';
+import type { ImageBox } from '../core/types.ts';
 import type { VotRegion } from '../benchmarks/vot/dataset/types.ts';
 import { NO_BOUNDS, imageBounds, regionBox, votOverlap, type Bounds, type Rasterization } from '../benchmarks/vot/metrics/overlap.ts';
 import { VOT_FAILURE, VOT_INIT, VOT_SKIP, type VotResultLine } from '../benchmarks/vot/results/types.ts';
@@ -39,7 +39,7 @@ export interface VotProtocolRun {
 /** A tracker instance (re-initialised for every run) or a factory giving one per repetition. */
 export type VotTrackerSource = Tracker | ((repetition: number) => Promise<Tracker>);
 
-const usable = (b: Box) => b.every(Number.isFinite) && b[2] > 0 && b[3] > 0;
+const usable = (b: ImageBox) => b.every(Number.isFinite) && b[2] > 0 && b[3] > 0;
 
 function bounds(seq: VotProtocolSequence): Bounds {
   return seq.width !== undefined && seq.height !== undefined ? imageBounds(seq.width, seq.height, 1) : NO_BOUNDS;

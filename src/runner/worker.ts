@@ -1,4 +1,4 @@
-import { imageToOtb } from '../core/types.ts';
+import { imageToToolkit } from '../core/types.ts';
 import { type ComputeChoice, selectCompute } from '../compute/engine.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
 import { writeOtbResult } from '../benchmarks/otb/results/write.ts';
@@ -35,7 +35,7 @@ async function runOpe(job: OpeJob, factory: TrackerFactory, compute: ComputeChoi
   const tracker = await factory.create({ backend: compute.backend, compute, seed: job.seed });
   try {
     const run = await runOnePass(tracker, new FrameReader(job.images, factory.needsPixels), job.init, onFrames);
-    await writeOtbResult(job.rawDir, job.tracker, job.target, run.boxes.map(imageToOtb), run.times);
+    await writeOtbResult(job.rawDir, job.tracker, job.target, run.boxes.map(imageToToolkit), run.times);
     return { frames: run.boxes.length, trackerSeconds: sum(run.times), trackerRecord: tracker.describe?.() };
   } finally {
     tracker.dispose?.();

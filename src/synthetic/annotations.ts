@@ -1,4 +1,4 @@
-import type { Box, Polygon } from '../core/types.ts';
+import { type ImageBox, imageBox, imageToToolkit, type Polygon, type ToolkitBox } from '../core/types.ts';
 import type { Rendered } from './render.ts';
 import type { Scene } from './scene.ts';
 import { corners, poseBox, visibleBox } from './shape.ts';
@@ -6,9 +6,9 @@ import { corners, poseBox, visibleBox } from './shape.ts';
 /** What the annotation files say about one frame, from the script (pose) and the render (pixels). */
 export interface FrameTruth {
   /** Axis-aligned image box of the whole target (0-based continuous), not clipped to the image. */
-  box: Box;
-  /** Box of the part of the target inside the image (occluders aside): the OTB and GOT-10k box. */
-  clipped: Box;
+  box: ImageBox;
+  /** ImageBox of the part of the target inside the image (occluders aside): the OTB and GOT-10k box. */
+  clipped: ImageBox;
   /** The target's rotated rectangle, VOT polygon order (see `corners`). */
   polygon: Polygon;
   /** Fraction of the target's pixels that are visible: inside the image and not hidden by an occluder. */
@@ -75,14 +75,14 @@ export function coverLevel(visible: number): number {
 
 /**
  * OTB row: the clipped box snapped to whole pixels (edges rounded, so the centre stays where it
- * is), then 1-based as OTB files are: image box (x0, y0, w, h) -> x0 + 1, y0 + 1, w, h.
+ * is), then 1-based as OTB files are.
  */
-export function otbRow(clipped: Box): Box {
+export function otbRow(clipped: ImageBox): ToolkitBox {
   const x0 = Math.round(clipped[0]);
   const y0 = Math.round(clipped[1]);
   const x1 = Math.max(x0 + 1, Math.round(clipped[0] + clipped[2]));
   const y1 = Math.max(y0 + 1, Math.round(clipped[1] + clipped[3]));
-  return [x0 + 1, y0 + 1, x1 - x0, y1 - y0];
+  return imageToToolkit(imageBox([x0, y0, x1 - x0, y1 - y0]));
 }
 
 const fixed = (v: number, digits: number) => {

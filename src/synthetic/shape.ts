@@ -1,4 +1,4 @@
-import type { Box, Polygon } from '../core/types.ts';
+import { type ImageBox, imageBox, type Polygon } from '../core/types.ts';
 import type { Rng } from '../core/random.ts';
 import type { Attribute } from './attributes.ts';
 
@@ -49,9 +49,9 @@ export function corners(p: Pose): Polygon {
 }
 
 /** Axis-aligned image box (x, y, w, h) of the whole object, unclipped. */
-export function poseBox(p: Pose): Box {
+export function poseBox(p: Pose): ImageBox {
   const [ex, ey] = halfExtents(p.w, p.h, p.angle);
-  return [p.cx - ex, p.cy - ey, 2 * ex, 2 * ey];
+  return imageBox([p.cx - ex, p.cy - ey, 2 * ex, 2 * ey]);
 }
 
 /**
@@ -60,7 +60,7 @@ export function poseBox(p: Pose): Box {
  * this is tighter than clipping its whole box: a corner that has left no longer counts. Zero size
  * when nothing is inside.
  */
-export function visibleBox(poly: Polygon, width: number, height: number): Box {
+export function visibleBox(poly: Polygon, width: number, height: number): ImageBox {
   let pts: [number, number][] = [];
   for (let i = 0; i < poly.length; i += 2) pts.push([poly[i], poly[i + 1]]);
   const edges: [0 | 1, number, 1 | -1][] = [
@@ -82,12 +82,12 @@ export function visibleBox(poly: Polygon, width: number, height: number): Box {
     });
     pts = out;
   }
-  if (pts.length === 0) return [Math.min(width, Math.max(0, poly[0])), Math.min(height, Math.max(0, poly[1])), 0, 0];
+  if (pts.length === 0) return imageBox([Math.min(width, Math.max(0, poly[0])), Math.min(height, Math.max(0, poly[1])), 0, 0]);
   const xs = pts.map((p) => p[0]);
   const ys = pts.map((p) => p[1]);
   const x0 = Math.min(...xs);
   const y0 = Math.min(...ys);
-  return [x0, y0, Math.max(...xs) - x0, Math.max(...ys) - y0];
+  return imageBox([x0, y0, Math.max(...xs) - x0, Math.max(...ys) - y0]);
 }
 
 export function smoothstep(t: number): number {

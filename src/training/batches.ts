@@ -1,4 +1,4 @@
-import type { Box } from '../core/types.ts';
+import type { ImageBox } from '../core/types.ts';
 import type { PairSampler } from '../benchmarks/got10k/pairs.ts';
 import { decodeRgb, type RgbImage } from '../images/decode.ts';
 import { type CropDraw, type CropSettings, cropAround, drawCrop, meanColour, toGray } from './crops.ts';
@@ -13,10 +13,10 @@ export interface PairBatch {
 
 interface PlannedPair {
   zPath: string;
-  zBox: Box;
+  zBox: ImageBox;
   zDraw: CropDraw;
   xPath: string;
-  xBox: Box;
+  xBox: ImageBox;
   xDraw: CropDraw;
   gray: boolean;
 }

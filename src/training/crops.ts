@@ -1,4 +1,4 @@
-import type { Box } from '../core/types.ts';
+import type { ImageBox } from '../core/types.ts';
 import type { RgbImage } from '../images/decode.ts';
 import { samplePatch } from '../images/sample.ts';
 import type { Rng } from '../core/random.ts';
@@ -45,7 +45,7 @@ export function withoutAugmentation(s: CropSettings): CropSettings {
 }
 
 /** The exemplar context square side s_z for an image box (0-based x, y, w, h). */
-function exemplarSide(box: Box, context: number): number {
+function exemplarSide(box: ImageBox, context: number): number {
   const p = context * (box[2] + box[3]);
   return Math.sqrt((box[2] + p) * (box[3] + p));
 }
@@ -68,7 +68,7 @@ export function drawCrop(rng: Rng, s: CropSettings): CropDraw {
 export function cropAround(
   img: RgbImage,
   fill: readonly number[],
-  box: Box,
+  box: ImageBox,
   size: number,
   draw: CropDraw,
   s: CropSettings,

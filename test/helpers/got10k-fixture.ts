@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { Box } from '../../src/core/types.ts';
+import { type ImageBox, imageBox } from '../../src/core/types.ts';
 import { frameName } from '../../src/benchmarks/got10k/layout.ts';
 
 /**
@@ -16,9 +16,9 @@ export async function writeDriftingSquares(split: string, sequences = 8): Promis
   await writeFile(join(split, 'list.txt'), names.join('\n') + '\n');
   for (const [s, name] of names.entries()) {
     await mkdir(join(split, name), { recursive: true });
-    const boxes: Box[] = [];
+    const boxes: ImageBox[] = [];
     for (let f = 0; f < 6; f++) {
-      const box: Box = [20 + 5 * s + 3 * f, 15 + 4 * s + 2 * f, 16 + s, 16];
+      const box = imageBox([20 + 5 * s + 3 * f, 15 + 4 * s + 2 * f, 16 + s, 16]);
       boxes.push(box);
       const px = Buffer.alloc(W * H * 3);
       for (let y = 0; y < H; y++)

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError, atLine } from '../../core/errors.ts';
-import type { Box } from '../../core/types.ts';
+import { type ImageBox, imageBox } from '../../core/types.ts';
 
 /**
  * One sequence of a GOT-10k style training split: `<split>/list.txt` names the sequences,
@@ -15,7 +15,7 @@ export interface Got10kSequence {
   name: string;
   dir: string;
   frames: string[];
-  boxes: Box[];
+  boxes: ImageBox[];
   absent: Uint8Array;
   /** Visible fraction in eighths (0..8); 8 everywhere when cover.label is missing. */
   cover: Uint8Array;
@@ -27,14 +27,14 @@ function lines(text: string): string[] {
   return out;
 }
 
-function parseBoxes(file: string, text: string): Box[] {
+function parseBoxes(file: string, text: string): ImageBox[] {
   return lines(text).map((line, i) => {
     const parts = line.trim().split(/[\s,]+/);
     const v = parts.map(Number);
     if (v.length !== 4 || v.some((x) => !Number.isFinite(x))) {
       throw atLine(file, i + 1, `expected 4 numbers x,y,w,h, got '${line.trim()}'`);
     }
-    return v as Box;
+    return imageBox([v[0], v[1], v[2], v[3]]);
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Box } from '../../core/types.ts';
+import { type ImageBox, imageBox } from '../../core/types.ts';
 import type { Frame, Tracker, TrackerFactory, TrackerOutput } from './tracker.ts';
 
 /**
@@ -6,15 +6,15 @@ import type { Frame, Tracker, TrackerFactory, TrackerOutput } from './tracker.ts
  * gets a floor that costs nothing to compute and depends only on how far targets move.
  */
 class StaticTracker implements Tracker {
-  private box: Box | undefined;
+  private box: ImageBox | undefined;
 
-  async init(_frame: Frame, box: Box): Promise<void> {
-    this.box = [box[0], box[1], box[2], box[3]];
+  async init(_frame: Frame, box: ImageBox): Promise<void> {
+    this.box = imageBox([box[0], box[1], box[2], box[3]]);
   }
 
   async update(_frame: Frame): Promise<TrackerOutput> {
     if (!this.box) throw new Error('static: update before init');
-    return { box: [this.box[0], this.box[1], this.box[2], this.box[3]], confidence: 1 };
+    return { box: imageBox([this.box[0], this.box[1], this.box[2], this.box[3]]), confidence: 1 };
   }
 
   describe(): Record<string, unknown> {

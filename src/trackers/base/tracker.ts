@@ -1,5 +1,5 @@
 import type { ComputeChoice } from '../../compute/engine.ts';
-import type { Box } from '../../core/types.ts';
+import type { ImageBox } from '../../core/types.ts';
 
 /**
  * One decoded video frame. Pixels are interleaved RGB, row-major, 8 bits per channel (what sharp
@@ -15,13 +15,13 @@ export interface Frame {
 
 export interface TrackerOutput {
   /** Image box: continuous, 0-based (see core/types.ts). */
-  box: Box;
+  box: ImageBox;
   confidence?: number;
 }
 
 /** A tracker follows one target through one sequence; a new instance serves each sequence. */
 export interface Tracker {
-  init(frame: Frame, box: Box): Promise<void>;
+  init(frame: Frame, box: ImageBox): Promise<void>;
   update(frame: Frame): Promise<TrackerOutput>;
   dispose?(): void;
   /** What the run record keeps about this tracker: model file, width, trained or not, settings. */

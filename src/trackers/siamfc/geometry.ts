@@ -1,4 +1,4 @@
-import type { Box } from '../../core/types.ts';
+import { type ImageBox, imageBox } from '../../core/types.ts';
 import type { SiamfcSettings } from './settings.ts';
 
 /**
@@ -12,13 +12,13 @@ export interface Target {
   h: number;
 }
 
-export function targetOfBox(box: Box): Target {
+export function targetOfBox(box: ImageBox): Target {
   const [x, y, w, h] = box;
   return { cx: x + w / 2, cy: y + h / 2, w, h };
 }
 
-export function boxOfTarget(t: Target): Box {
-  return [t.cx - t.w / 2, t.cy - t.h / 2, t.w, t.h];
+export function boxOfTarget(t: Target): ImageBox {
+  return imageBox([t.cx - t.w / 2, t.cy - t.h / 2, t.w, t.h]);
 }
 
 /** Exemplar side s_z = sqrt((w + p)(h + p)), p = context (w + h); search side s_x = s_z * 255/127. */

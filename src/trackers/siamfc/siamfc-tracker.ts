@@ -1,4 +1,4 @@
-import type { Box } from '../../core/types.ts';
+import type { ImageBox } from '../../core/types.ts';
 import { meanColour } from '../../images/sample.ts';
 import type { Frame, Tracker, TrackerOutput } from '../base/tracker.ts';
 import type { FeatureMaps, SiamfcEngine } from './engine.ts';
@@ -66,7 +66,7 @@ export class SiamfcTracker implements Tracker {
     this.crops = new Float32Array(settings.numScales * settings.instanceSize ** 2 * 3);
   }
 
-  async init(frame: Frame, box: Box): Promise<void> {
+  async init(frame: Frame, box: ImageBox): Promise<void> {
     checkFrame(frame);
     if (!box.every(Number.isFinite) || box[2] <= 0 || box[3] <= 0) throw new Error(`SiamFC: initial box [${box}] has no area`);
     const s = this.settings;

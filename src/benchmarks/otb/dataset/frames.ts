@@ -1,4 +1,4 @@
-import type { Box } from '../../../core/types.ts';
+import type { ToolkitBox } from '../../../core/types.ts';
 
 /**
  * Image numbers of the ground-truth rows. Every toolkit evaluates these ranges; the files of the
@@ -23,7 +23,7 @@ export const OPE_START: Readonly<Record<string, number>> = { Tiger1: 6 };
 
 export interface FramedRows {
   frames: number[];
-  groundTruth: Box[];
+  groundTruth: ToolkitBox[];
 }
 
 /**
@@ -31,7 +31,7 @@ export interface FramedRows {
  * starts at the range's first image; a file that also holds the rows before the range (rows from
  * image 1) is cut to the range; anything else keeps its rows from the range's start, with a warning.
  */
-export function frameRows(name: string, rows: Box[], file: string, warnings: string[]): FramedRows {
+export function frameRows(name: string, rows: ToolkitBox[], file: string, warnings: string[]): FramedRows {
   const range = FRAME_RANGES[name];
   if (!range) return { frames: rows.map((_, i) => i + 1), groundTruth: rows };
   const len = range.end - range.start + 1;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UserError } from '../../../core/errors.ts';
-import type { Box } from '../../../core/types.ts';
+import { type ToolkitBox, toolkitBox, type Xywh } from '../../../core/types.ts';
 import { imageNumber } from './frames.ts';
 import { nameResolver, resolveOtbName } from './names.ts';
 import { attributeCode, TARGET_INFO } from './sets.ts';
@@ -88,10 +88,10 @@ export async function loadJsonRoot(file: string, wanted: readonly string[] | nul
   return out;
 }
 
-function box(row: unknown, where: string): Box {
+function box(row: unknown, where: string): ToolkitBox {
   if (!Array.isArray(row) || row.length !== 4 || !row.every((v) => typeof v === 'number' || v === null)) {
     throw new UserError(`${where}: expected [x, y, w, h], got ${JSON.stringify(row)?.slice(0, 60)}`);
   }
   // JSON has no NaN: writers that had one wrote null.
-  return row.map((v) => (v === null ? NaN : v)) as Box;
+  return toolkitBox(row.map((v) => (v === null ? NaN : v)) as Xywh);
 }

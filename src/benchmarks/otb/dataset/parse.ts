@@ -1,5 +1,5 @@
 import { atLine } from '../../../core/errors.ts';
-import type { Box } from '../../../core/types.ts';
+import { type ToolkitBox, toolkitBox } from '../../../core/types.ts';
 
 /**
  * Rows of x, y, w, h from OTB-style text (ground truth and raw results alike). Delimiters vary per
@@ -8,11 +8,11 @@ import type { Box } from '../../../core/types.ts';
  * is a UserError `file:line: ...`. Blank lines are only allowed at the end, since a gap in the
  * middle would shift every later row by one frame.
  */
-export function parseBoxText(text: string, file: string): Box[] {
+export function parseBoxText(text: string, file: string): ToolkitBox[] {
   const lines = text.split('\n');
   let last = lines.length - 1;
   while (last >= 0 && isBlank(lines[last])) last--;
-  const rows: Box[] = new Array(last + 1);
+  const rows: ToolkitBox[] = new Array(last + 1);
   const v = [0, 0, 0, 0];
   for (let i = 0; i <= last; i++) {
     const line = lines[i];
@@ -68,7 +68,7 @@ export function parseBoxText(text: string, file: string): Box[] {
         n === 0 ? 'empty line before the end of the file (expected x,y,w,h)' : `expected 4 values x,y,w,h, got ${n}: '${line.trim()}'`,
       );
     }
-    rows[i] = [v[0], v[1], v[2], v[3]];
+    rows[i] = toolkitBox([v[0], v[1], v[2], v[3]]);
   }
   return rows;
 }

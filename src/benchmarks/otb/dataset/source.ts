@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { danglingLink, isDanglingLink, listDir } from '../../../core/dir-entries.ts';
-import type { Box } from '../../../core/types.ts';
+import type { ToolkitBox } from '../../../core/types.ts';
 import { imageNumber } from './frames.ts';
 
 /**
@@ -12,7 +12,7 @@ export interface SourceTarget {
   name: string;
   sequence: string;
   frames: number[];
-  groundTruth: Box[];
+  groundTruth: ToolkitBox[];
   initOmit?: number;
   attributes?: string[];
   images?: string[];

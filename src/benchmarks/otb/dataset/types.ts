@@ -1,4 +1,4 @@
-import type { Box } from '../../../core/types.ts';
+import type { ToolkitBox } from '../../../core/types.ts';
 
 /**
  * One OTB target (a sequence folder holds one, Jogging and Skating2 hold two). Rows are the
@@ -12,7 +12,7 @@ export interface OtbTarget {
   /** Image number of each ground-truth row (1-based, as in 0001.jpg). */
   frames: number[];
   /** OTB boxes (1-based x, y, w, h), one per row. */
-  groundTruth: Box[];
+  groundTruth: ToolkitBox[];
   /** Leading rows that otb/pysot never evaluate (Tiger1: 5 when the rows start at image 1). */
   initOmit: number;
   /** Attribute codes: IV, SV, OCC, DEF, MB, FM, IPR, OPR, OV, BC, LR. */

@@ -1,17 +1,17 @@
-import type { Box } from '../../../core/types.ts';
+import type { ToolkitBox } from '../../../core/types.ts';
 import type { ConventionRules } from '../metrics/conventions.ts';
 
 /** What alignment needs of a target (a structural subset of the dataset's OtbTarget). */
 export interface AlignTarget {
   name: string;
   frames: number[]; // image number of each ground-truth row
-  groundTruth: Box[];
+  groundTruth: ToolkitBox[];
   initOmit: number; // leading rows otb/pysot never evaluate (Tiger1: 5 when the rows start at image 1)
 }
 
 /** What alignment needs of a result (a structural subset of SequenceResult). */
 export interface AlignResult {
-  boxes: Box[];
+  boxes: ToolkitBox[];
   startFrame?: number; // image number of row 0, when the source says so
 }
 
@@ -104,7 +104,7 @@ export function alignSequence(
 }
 
 /** Boxes as one Float64Array of 4 values per row (what the metrics read). */
-export function flattenBoxes(boxes: Box[]): Float64Array {
+export function flattenBoxes(boxes: ToolkitBox[]): Float64Array {
   const out = new Float64Array(4 * boxes.length);
   for (let i = 0; i < boxes.length; i++) {
     const b = boxes[i];

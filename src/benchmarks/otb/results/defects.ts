@@ -1,10 +1,10 @@
-import type { Box } from '../../../core/types.ts';
+import type { ToolkitBox } from '../../../core/types.ts';
 
 /**
  * Box defects found in a result file. They are not repaired here: each convention treats them its
  * own way (see src/benchmarks/otb/metrics/conventions.ts), and the report names them so nobody is surprised.
  */
-export function boxDefects(boxes: Box[]): string[] {
+export function boxDefects(boxes: ToolkitBox[]): string[] {
   const defects: string[] = [];
   const corner = cornerFirstLine(boxes);
   if (corner) defects.push(corner);
@@ -31,7 +31,7 @@ export function boxDefects(boxes: Box[]): string[] {
  * other row is x,y,w,h. Recognised when the first row's x2-x1, y2-y1 match the second row's size
  * and its own w, h do not.
  */
-function cornerFirstLine(boxes: Box[]): string | undefined {
+function cornerFirstLine(boxes: ToolkitBox[]): string | undefined {
   if (boxes.length < 2) return undefined;
   const [a, b, c, d] = boxes[0];
   const [, , w, h] = boxes[1];

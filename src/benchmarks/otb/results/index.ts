@@ -80,8 +80,11 @@ export async function importOtbResults(dir: string, ds: OtbDataset, opts?: { tra
 }
 
 function pickFolder(dir: string, folders: string[], name: string, dangling: string[]): string {
-  const f = folders.find((x) => x === name) ?? folders.find((x) => x.toLowerCase() === name.toLowerCase());
-  if (f) return f;
+  // Exact first; a case-insensitive match only when it is the only one (KCF and Kcf are two trackers).
+  if (folders.includes(name)) return name;
+  const alike = folders.filter((x) => x.toLowerCase() === name.toLowerCase());
+  if (alike.length > 1) throw new UserError(`--trackers: '${name}' matches ${alike.join(', ')} in ${dir} but none exactly; name one`);
+  if (alike.length === 1) return alike[0];
   const link = dangling.find((p) => basename(p) === name) ?? dangling.find((p) => basename(p).toLowerCase() === name.toLowerCase());
   if (link) throw new UserError(`--trackers: ${name}: ${danglingLink(link)}`);
   throw new UserError(`${dir}: no tracker folder '${name}' (found: ${folders.join(', ') || 'none'})`);

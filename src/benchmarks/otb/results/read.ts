@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../../../core/errors.ts';
-import type { Box } from '../../../core/types.ts';
+import { type ToolkitBox, toolkitBox, type Xywh } from '../../../core/types.ts';
 import { parseBoxText } from '../dataset/parse.ts';
 
 export interface ParsedResult {
-  boxes: Box[];
+  boxes: ToolkitBox[];
   /** Image number of row 0, when the file records one. */
   startFrame?: number;
   /** Seconds per frame, when the file records a speed (jwlim's `fps`). */
@@ -55,7 +55,7 @@ function jwlimRecord(text: string, file: string): ParsedResult {
     if (!Array.isArray(row) || row.length !== 4 || !row.every((v) => typeof v === 'number' || v === null)) {
       throw new UserError(`${file}: res row ${i + 1}: expected [x, y, w, h], got ${JSON.stringify(row)?.slice(0, 60)}`);
     }
-    return row.map((v) => (v === null ? NaN : v)) as Box;
+    return toolkitBox(row.map((v) => (v === null ? NaN : v)) as Xywh);
   });
   const out: ParsedResult = { boxes, defects };
   const { startFrame: s, endFrame: e } = rec;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../../core/fs-atomic.ts';
-import type { Box } from '../../../core/types.ts';
+import type { ToolkitBox } from '../../../core/types.ts';
 
 /**
  * Writes one target's one-pass result in the got10k-toolkit layout, which pysot and this project's
@@ -8,7 +8,7 @@ import type { Box } from '../../../core/types.ts';
  * `<dir>/<tracker>/times/<target>_time.txt` (seconds per frame). The times go first and the boxes
  * last, so a result file on disk always has its times beside it.
  */
-export async function writeOtbResult(dir: string, tracker: string, target: string, otbBoxes: Box[], times: number[]): Promise<string> {
+export async function writeOtbResult(dir: string, tracker: string, target: string, otbBoxes: ToolkitBox[], times: number[]): Promise<string> {
   await writeFileAtomic(join(dir, tracker, 'times', `${target}_time.txt`), times.map((t) => t.toFixed(8)).join('\n') + '\n');
   const file = join(dir, tracker, `${target}.txt`);
   await writeFileAtomic(file, otbBoxes.map((b) => b.map((v) => v.toFixed(3)).join(',')).join('\n') + '\n');

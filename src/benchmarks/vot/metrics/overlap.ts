@@ -1,3 +1,4 @@
+import { type ImageBox, imageBox } from '../../../core/types.ts';
 import type { VotRegion } from '../dataset/types.ts';
 
 /**
@@ -243,8 +244,8 @@ export function votOverlap(a: VotRegion, b: VotRegion, bounds: Bounds = NO_BOUND
 }
 
 /** Area-free helper for callers that only need the axis-aligned box of a region (x, y, w, h). */
-export function regionBox(r: VotRegion): [number, number, number, number] {
-  if (r.length === 4) return [r[0], r[1], r[2], r[3]];
+export function regionBox(r: VotRegion): ImageBox {
+  if (r.length === 4) return imageBox([r[0], r[1], r[2], r[3]]);
   let left = Infinity,
     top = Infinity,
     right = -Infinity,
@@ -255,5 +256,5 @@ export function regionBox(r: VotRegion): [number, number, number, number] {
     top = Math.min(top, r[i + 1]);
     bottom = Math.max(bottom, r[i + 1]);
   }
-  return [left, top, right - left, bottom - top];
+  return imageBox([left, top, right - left, bottom - top]);
 }
