@@ -23,7 +23,7 @@ test('TB-100 attribute counts match the paper: IV 38, SV 65, OCC 49, DEF 44, MB 
   for (const t of TARGETS) for (const a of t.attributes) assert.ok((ATTRIBUTES as readonly string[]).includes(a), `${t.name}: ${a}`);
 });
 
-test('frame ranges: the special sequences of the evaluation rules', () => {
+test('frame ranges: the special sequences docs/scoring.md lists', () => {
   assert.deepEqual(FRAME_RANGES, {
     David: { start: 300, end: 770 },
     Football1: { start: 1, end: 74 },
