@@ -75,6 +75,24 @@ test('global similarity loss on raw scores: variance, mean-gap and hardest-pair 
   close(value(globalSimilarityLoss(hard, plus)), 0.04 + 0.05 + 0.15 + 0.5 * value(balancedLogisticLoss(hard, SMALL)));
 });
 
+test('global similarity loss with a soft maximum over the hardest few: hand-computed log-sum-exp', () => {
+  const logits: LossSettings = { ...SMALL, global: { ...SMALL.global, scores: 'logits' } };
+  const soft = (tau: number): LossSettings => ({ ...logits, global: { ...logits.global, hard: 'softmax', tau } });
+  const hard = map([0.3, 0.3, 0.3, 0.3, 0.8], 0.35);
+  for (const tau of [0.05, 0.2]) {
+    // 20 negatives at 0.35: tau log(20 e^(0.35/tau)) = 0.35 + tau ln 20; positives 4 x 0.3 and 0.8:
+    // -tau log(4 e^(-0.3/tau) + e^(-0.8/tau)) = 0.3 - tau ln(4 + e^(-0.5/tau)).
+    const softNeg = 0.35 + tau * Math.log(20);
+    const softPos = 0.3 - tau * Math.log(4 + Math.exp(-0.5 / tau));
+    close(value(globalSimilarityLoss(hard, soft(tau))), 0.04 + 0.05 + Math.max(0, softNeg - softPos + 0.1));
+  }
+  // Well separated maps: the soft extremes sit within tau ln n of the hard ones, so a small tau
+  // leaves the hinge at 0 as the hardest pair does.
+  close(value(globalSimilarityLoss(map(1, 0), soft(0.01))), 0);
+  // 'max' (or absent) is the hardest pair, unchanged.
+  close(value(globalSimilarityLoss(hard, { ...logits, global: { ...logits.global, hard: 'max' } })), 0.04 + 0.05 + 0.15);
+});
+
 test('global similarity loss: sigmoid scores by default, per-map or pooled statistics', () => {
   // All scores 0.5: no variance, the whole delta and alpha are missing.
   close(value(globalSimilarityLoss(map(0, 0), SMALL)), 0.1 + 0.1);

@@ -233,6 +233,39 @@ test('mean, population variance, max and min, over one axis and over everything'
   }
 });
 
+test('log-sum-exp: softmax times the upstream gradient, over one axis, over everything, with kept axes', async () => {
+  // Inputs spread over [-3, 3), as scores divided by a temperature are: the softmax weights are
+  // then far from uniform, so a rule that passed the mean or the max gradient would fail.
+  const x = () => feed('x', [3, 7], uniform(21, 41, -3, 3));
+  const ref = (a: tf.Tensor, axis?: number, keep = false) => tf.logSumExp(a, axis, keep);
+  // Smooth (no kink to step over), so a larger step keeps float32 rounding out of the quotient.
+  const eps = 0.01;
+  expectClose(
+    'logsumexp axis 1',
+    await check({ inputs: [x()], build: (t, [v]) => d.reduceLogSumExp(t, v, [1]), tfjs: ([v]) => ref(v, 1), eps }),
+  );
+  expectClose('logsumexp all', await check({ inputs: [x()], build: (t, [v]) => d.reduceLogSumExp(t, v), tfjs: ([v]) => ref(v), eps }));
+  expectClose(
+    'logsumexp axis 0 kept',
+    await check({ inputs: [x()], build: (t, [v]) => d.reduceLogSumExp(t, v, [0], true), tfjs: ([v]) => ref(v, 0, true), eps }),
+  );
+});
+
+test('log-sum-exp stays finite and exact where exp overflows float32 (hand-computed)', async () => {
+  const g = new OnnxGraph('lse', 16);
+  const t = new d.Tape(g);
+  const x = t.param('x', [2, 2]);
+  const y = d.reduceLogSumExp(t, x, [1]);
+  g.output(y, 'y');
+  g.output(t.gradients(d.reduceMean(t, y), [x])[0], 'dx');
+  const [ys, dx] = await run(await session(g.toBytes()), [feed('x', [2, 2], new Float32Array([1000, 999, -1000, -1000]))], ['y', 'dx']);
+  // log(e^1000 + e^999) = 1000 + log(1 + e^-1), softmax (1, e^-1) / (1 + e^-1); the mean halves dy.
+  const w = 1 / (1 + Math.exp(-1));
+  assert.ok(Math.abs(ys[0] - (1000 + Math.log1p(Math.exp(-1)))) <= 1e-4, `y ${ys[0]}`);
+  assert.ok(Math.abs(ys[1] - (-1000 + Math.log(2))) <= 1e-4, `y ${ys[1]}`);
+  [w / 2, (1 - w) / 2, 0.25, 0.25].forEach((want, i) => assert.ok(Math.abs(dx[i] - want) <= 1e-6, `dx[${i}] ${dx[i]} vs ${want}`));
+});
+
 test('ties: max and min give every tied position the full gradient, as TensorFlow.js does; ReLU gives 0 at 0', async () => {
   const data = Float32Array.from([3, 1, 3, -2, 0, -2, 0.5, 3]);
   for (const [rule, ref] of [

@@ -67,6 +67,7 @@ const cases: [string, LossName, LossSettings][] = [
   ['global (logits)', 'global', global({ scores: 'logits', delta: 3, alpha: 2 })],
   ['global (batch pooling)', 'global', global({ pooling: 'batch' })],
   ['global plus logistic', 'global', global({ logisticWeight: 0.5 })],
+  ['global (soft maximum)', 'global', global({ hard: 'softmax', tau: 0.02 })],
   ['ranking', 'ranking', DEFAULT_LOSS_SETTINGS],
 ];
 

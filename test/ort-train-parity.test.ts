@@ -62,6 +62,13 @@ const cases: [string, LossName, LossSettings, boolean][] = [
   ['global, logits', 'global', settings({ scores: 'logits', delta: 2, alpha: 1 }), true],
   ['global, pooled over the batch', 'global', settings({ pooling: 'batch', eta: 0.5, lambda: 2 }), false],
   ['global plus the logistic loss', 'global', settings({ logisticWeight: 0.5 }), false],
+  ['global, soft maximum over the hardest few', 'global', settings({ hard: 'softmax', tau: 0.02 }), false],
+  [
+    'global, soft maximum pooled over the batch, logits',
+    'global',
+    settings({ hard: 'softmax', tau: 0.4, scores: 'logits', pooling: 'batch' }),
+    true,
+  ],
   ['ranking', 'ranking', DEFAULT_LOSS_SETTINGS, true],
 ];
 

@@ -44,7 +44,18 @@ export interface GlobalSettings {
    * absent: the global loss alone (issue 11's ablation: alone vs added to the logistic loss).
    */
   logisticWeight?: number;
+  /**
+   * The hard-sample term's extremes: 'max' (absent) the hardest pair, max s_neg - min s_pos;
+   * 'softmax' a soft maximum over the hardest few, tau logsumexp(s_neg / tau) + tau logsumexp(-s_pos / tau)
+   * (issue 11's ablation; docs/training.md says how tau sets how many cells carry the weight).
+   */
+  hard?: 'max' | 'softmax';
+  /** Temperature of the soft maximum, in score units; only with hard 'softmax'. */
+  tau?: number;
 }
+
+/** Default temperature of the soft maximum for sigmoid scores (x20 on logits, as delta and alpha). */
+export const DEFAULT_SOFT_TAU = 0.02;
 
 export interface LossSettings {
   labels: LabelSettings;
@@ -154,6 +165,27 @@ function moments(x: tf.Tensor2D, pooled: boolean): { mean: tf.Tensor; variance: 
   return { mean: pooled ? m : tf.reshape(m, [x.shape[0]]), variance };
 }
 
+function hardest(pos: tf.Tensor2D, neg: tf.Tensor2D, pooled: boolean): { hardNeg: tf.Tensor; hardPos: tf.Tensor } {
+  return { hardNeg: pooled ? tf.max(neg) : tf.max(neg, 1), hardPos: pooled ? tf.min(pos) : tf.min(pos, 1) };
+}
+
+export function softTau(g: GlobalSettings): number {
+  const tau = g.tau ?? DEFAULT_SOFT_TAU;
+  if (!(tau > 0)) throw new UserError(`--gs-tau: expected a temperature > 0, got ${tau}`);
+  return tau;
+}
+
+/**
+ * Smooth maximum of the negatives, tau logsumexp(s / tau) (>= their max, by at most tau ln n), and
+ * smooth minimum of the positives, -tau logsumexp(-s / tau): each cell weighs exp(-gap / tau),
+ * gap its distance to the extreme, so the hardest few carry the gradient rather than one cell.
+ */
+function softExtremes(pos: tf.Tensor2D, neg: tf.Tensor2D, pooled: boolean, tau: number): { hardNeg: tf.Tensor; hardPos: tf.Tensor } {
+  const axis = pooled ? undefined : 1;
+  const lse = (x: tf.Tensor, sign: number) => tf.mul(tf.logSumExp(tf.mul(x, sign / tau), axis), sign * tau);
+  return { hardNeg: lse(neg, 1), hardPos: lse(pos, -1) };
+}
+
 /**
  * Global similarity loss l_dis + eta * l_hard: the positive and negative score distributions are
  * pulled apart as two Gaussians (small variances, means at least delta apart), and the hardest
@@ -172,8 +204,7 @@ export function globalSimilarityLoss(scores: tf.Tensor, settings: LossSettings =
     const n = moments(neg, pooled);
     const gap = tf.relu(tf.sub(g.delta, tf.sub(p.mean, n.mean)));
     const lDis = tf.add(tf.add(p.variance, n.variance), tf.mul(gap, g.lambda));
-    const hardNeg = pooled ? tf.max(neg) : tf.max(neg, 1);
-    const hardPos = pooled ? tf.min(pos) : tf.min(pos, 1);
+    const { hardNeg, hardPos } = g.hard === 'softmax' ? softExtremes(pos, neg, pooled, softTau(g)) : hardest(pos, neg, pooled);
     const lHard = tf.relu(tf.add(tf.sub(hardNeg, hardPos), g.alpha));
     const total = tf.mean(tf.add(lDis, tf.mul(lHard, g.eta))) as tf.Scalar;
     return g.logisticWeight ? (tf.add(total, tf.mul(balancedLogisticLoss(scores, settings), g.logisticWeight)) as tf.Scalar) : total;

@@ -63,3 +63,24 @@ function extreme(op: 'ReduceMax' | 'ReduceMin', t: Tape, x: string, axes: number
 
 export const reduceMax = (t: Tape, x: string, axes?: number[], keepdims = false) => extreme('ReduceMax', t, x, axes, keepdims);
 export const reduceMin = (t: Tape, x: string, axes?: number[], keepdims = false) => extreme('ReduceMin', t, x, axes, keepdims);
+
+/**
+ * log(sum(exp(x))) over some axes, the smooth maximum of the global loss's soft hard-sample term.
+ * Computed as m + log(sum(exp(x - m))) with m the maximum, so that no exp overflows (the loss feeds
+ * it scores divided by a small temperature). m carries no gradient of its own: the derivative of
+ * the whole is exactly softmax(x) = exp(x - y) whatever m is, so the backward is that times the
+ * upstream gradient (TensorFlow.js's logSumExp differentiates through its max as well, which adds
+ * (1 - sum softmax) dy at the maximum: zero up to rounding).
+ */
+export function reduceLogSumExp(t: Tape, x: string, axes?: number[], keepdims = false): string {
+  const s = t.shape(x);
+  const r = reduced(s, axes, keepdims);
+  const m = t.g.op('ReduceMax', [x], { axes: r.axes, keepdims: 1 });
+  const e = t.g.op('Exp', [t.g.op('Sub', [x, m])]);
+  const sum = t.g.op('ReduceSum', [e, t.g.ints(r.axes)], { keepdims: 1 });
+  const yk = t.g.op('Add', [m, t.g.op('Log', [sum])]);
+  const y = keepdims ? yk : t.g.op('Reshape', [yk, t.g.ints(r.out)]);
+  // The weights as exp(x - m) / sum rather than exp(x - y): y rounds at its own magnitude (6e-5 at
+  // 1000), which x - y would carry into every weight.
+  return t.record(y, r.out, [x], (dy) => [t.g.op('Mul', [t.g.op('Div', [e, sum]), spread(t, dy, r)])]);
+}

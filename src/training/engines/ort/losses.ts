@@ -1,5 +1,5 @@
 import * as d from '../../../compute/onnx/grad/index.ts';
-import { type LossName, type LossSettings, selectionMatrices } from '../../../trackers/siamfc/losses.ts';
+import { type LossName, type LossSettings, selectionMatrices, softTau } from '../../../trackers/siamfc/losses.ts';
 import { UserError } from '../../../core/errors.ts';
 
 /**
@@ -26,7 +26,9 @@ export function lossGraph(t: d.Tape, r: string, name: LossName, settings: LossSe
       const axes = g.pooling === 'batch' ? undefined : [1];
       const gap = d.relu(t, d.shift(t, d.neg(t, d.sub(t, d.reduceMean(t, pos, axes), d.reduceMean(t, neg, axes))), g.delta));
       const lDis = d.add(t, d.add(t, d.reduceVariance(t, pos, axes), d.reduceVariance(t, neg, axes)), d.scale(t, gap, g.lambda));
-      const lHard = d.relu(t, d.shift(t, d.sub(t, d.reduceMax(t, neg, axes), d.reduceMin(t, pos, axes)), g.alpha));
+      const [hardNeg, hardPos] =
+        g.hard === 'softmax' ? softExtremes(t, pos, neg, axes, softTau(g)) : [d.reduceMax(t, neg, axes), d.reduceMin(t, pos, axes)];
+      const lHard = d.relu(t, d.shift(t, d.sub(t, hardNeg, hardPos), g.alpha));
       const total = d.add(t, lDis, d.scale(t, lHard, g.eta));
       const mean = axes ? d.reduceMean(t, total) : total;
       return g.logisticWeight ? d.add(t, mean, d.scale(t, lossGraph(t, r, 'logistic', settings), g.logisticWeight)) : mean;
@@ -39,4 +41,10 @@ export function lossGraph(t: d.Tape, r: string, name: LossName, settings: LossSe
     default:
       throw new UserError(`--loss: unknown loss '${String(name)}'`);
   }
+}
+
+/** losses.ts's softExtremes: tau logsumexp(s_neg / tau) and -tau logsumexp(-s_pos / tau). */
+function softExtremes(t: d.Tape, pos: string, neg: string, axes: number[] | undefined, tau: number): [string, string] {
+  const lse = (x: string, sign: number) => d.scale(t, d.reduceLogSumExp(t, d.scale(t, x, sign / tau), axes), sign * tau);
+  return [lse(neg, 1), lse(pos, -1)];
 }
