@@ -19,6 +19,8 @@ const cases: [string[], RegExp][] = [
   ],
   [['--loss', 'logistic', '--backend', 'webgl'], /^error: --backend: 'webgl' is not one of node-gpu, node, wasm, cpu$/],
   [['--loss', 'logistic', '--engine', 'torch'], /^error: --engine: 'torch' is not one of ort, tfjs$/],
+  [['--loss', 'global', '--gs-tau', '0.1'], /^error: --gs-tau: the temperature of --gs-hard softmax, which is not set$/],
+  [['--loss', 'global', '--gs-hard', 'softmax', '--gs-tau', '0'], /^error: --gs-tau: expected a positive number, got '0'$/],
   [['--loss', 'logistic', '--threads', '0'], /^error: --threads: expected a whole number >= 1, got '0'$/],
   [['--loss', 'logistic', '--engine', 'tfjs', '--device', 'cpu'], /^error: --device chooses the ONNX Runtime provider/],
   [['--loss', 'logistic', '--engine', 'ort', '--backend', 'wasm'], /^error: --backend chooses a TensorFlow.js backend/],
@@ -66,6 +68,10 @@ test('train CLI: --engine ort trains end to end and records engine, provider and
     'ort',
     '--threads',
     '1',
+    '--gs-hard',
+    'softmax',
+    '--gs-tau',
+    '0.05',
   ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /training 'global' on ort\/cpu x1 threads/);
@@ -75,5 +81,8 @@ test('train CLI: --engine ort trains end to end and records engine, provider and
   assert.equal(json.meta.backend, 'ort/cpu/1t');
   assert.equal(json.meta.engine, 'ort/cpu x1 threads');
   assert.equal(json.meta.steps, 2);
+  const settings = json.meta.lossSettings as { global: { hard?: string; tau?: number } };
+  assert.equal(settings.global.hard, 'softmax');
+  assert.equal(settings.global.tau, 0.05);
   assert.equal(json.trained, true);
 });

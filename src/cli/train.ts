@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { DEFAULT_PAIR_SETTINGS } from '../benchmarks/got10k/pairs.ts';
-import { DEFAULT_LOSS_SETTINGS, LOSS_NAMES, type LossName, type LossSettings } from '../trackers/siamfc/losses.ts';
+import { DEFAULT_LOSS_SETTINGS, DEFAULT_SOFT_TAU, LOSS_NAMES, type LossName, type LossSettings } from '../trackers/siamfc/losses.ts';
 import { selectCompute } from '../compute/engine.ts';
 import { saveModelArrays } from '../trackers/siamfc/model-file.ts';
 import type { NetworkConfig } from '../trackers/siamfc/network.ts';
@@ -96,6 +96,17 @@ async function main(): Promise<void> {
       nonNegative('--gs-logistic'),
       0,
     )
+    .addOption(
+      new Option('--gs-hard <kind>', 'global loss: hard-sample term over the hardest pair (max) or a soft maximum over the hardest few')
+        .choices(['max', 'softmax'])
+        .default('max'),
+    )
+    .option(
+      '--gs-tau <t>',
+      'global loss: temperature of the soft maximum (--gs-hard softmax), in score units',
+      positive('--gs-tau'),
+      DEFAULT_SOFT_TAU,
+    )
     .option('--resume', 'continue from <out>/training/checkpoint if present', false)
     .option('--keep-checkpoint', 'keep the last checkpoint after the model is saved', false)
     .showHelpAfterError();
@@ -109,6 +120,8 @@ async function main(): Promise<void> {
   const o = program.opts();
   const loss = o.loss as LossName;
   const outDir: string = o.out ?? DEFAULT_OUT[loss];
+  if (o.gsHard !== 'softmax' && program.getOptionValueSource('gsTau') === 'cli')
+    throw new UserError('--gs-tau: the temperature of --gs-hard softmax, which is not set');
   if (o.searchSize <= o.exemplarSize)
     throw new UserError(`--search-size (${o.searchSize}) must exceed --exemplar-size (${o.exemplarSize})`);
 
@@ -128,7 +141,7 @@ async function main(): Promise<void> {
   const lossSettings: LossSettings = {
     labels: { radiusPx: o.posRadius, stride: 8 },
     logistic: DEFAULT_LOSS_SETTINGS.logistic,
-    // logisticWeight only when set, so that the records of models trained before it stay as they were.
+    // logisticWeight and the soft maximum only when set, so that the records of models trained before them stay as they were.
     global: {
       eta: o.eta,
       alpha: o.alpha,
@@ -137,6 +150,7 @@ async function main(): Promise<void> {
       scores: o.gsScores,
       pooling: o.gsPooling,
       ...(o.gsLogistic > 0 ? { logisticWeight: o.gsLogistic } : {}),
+      ...(o.gsHard === 'softmax' ? { hard: 'softmax' as const, tau: o.gsTau } : {}),
     },
   };
   const cfg: NetworkConfig = {

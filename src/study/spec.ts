@@ -33,6 +33,12 @@ const SETTINGS: Record<string, { option: string; losses: readonly LossName[]; ch
     check: (v) => (v === 'sigmoid' || v === 'logits' ? undefined : "'sigmoid' or 'logits'"),
   },
   logisticWeight: { option: '--gs-logistic', losses: ['global'], check: (v) => nonNegative(v) },
+  hard: { option: '--gs-hard', losses: ['global'], check: (v) => (v === 'max' || v === 'softmax' ? undefined : "'max' or 'softmax'") },
+  tau: {
+    option: '--gs-tau',
+    losses: ['global'],
+    check: (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? undefined : 'a number > 0'),
+  },
   pooling: { option: '--gs-pooling', losses: ['global'], check: (v) => (v === 'map' || v === 'batch' ? undefined : "'map' or 'batch'") },
 };
 
@@ -168,6 +174,7 @@ export function parseSpec(json: unknown, file: string): StudySpec {
         settings[k] = v as number | string;
       }
     }
+    if (settings.tau !== undefined && settings.hard !== 'softmax') c.fail(`${f}.settings.tau`, "is the temperature of hard 'softmax' only");
     return { name: cname, loss, settings };
   });
   const twiceConfig = configurations.find((x, i) => configurations.findIndex((y) => y.name === x.name) !== i);

@@ -54,8 +54,12 @@ export interface GlobalSettings {
   tau?: number;
 }
 
-/** Default temperature of the soft maximum for sigmoid scores (x20 on logits, as delta and alpha). */
-export const DEFAULT_SOFT_TAU = 0.02;
+/**
+ * Default temperature of the soft maximum, for sigmoid scores: on held-out training pairs the
+ * committed global-loss model's maps then give about 9 negatives and 3 positives the weight
+ * (scripts/gs-tau.ts; docs/training.md).
+ */
+export const DEFAULT_SOFT_TAU = 0.003;
 
 export interface LossSettings {
   labels: LabelSettings;
