@@ -1,8 +1,10 @@
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { runMain } from '../core/cli-main.ts';
+import { assertWritable, holdsAny, inspectOutputDir } from '../core/out-dir.ts';
 import { preflightCompute } from '../compute/engine.ts';
 import { conventionChoices, datasetChoices, resolveConvention } from '../benchmarks/registry/index.ts';
+import { type Timeouts, TIMEOUT_HELP, parseTimeout } from '../runner/deadline.ts';
 import { addComputeOptions, computeRequest, concurrencyOption, parseCommand, positiveInt } from './options.ts';
 
 interface BenchOptions {
@@ -19,6 +21,7 @@ interface BenchOptions {
   seed: number;
   repetitions: number;
   experiment: 'baseline' | 'unsupervised';
+  timeout?: Timeouts;
 }
 
 function parseArgs(argv: string[]): BenchOptions {
@@ -49,7 +52,8 @@ function parseArgs(argv: string[]): BenchOptions {
       'VOT: repetitions at most (deterministic trackers stop after 3 identical runs)',
       positiveInt('--repetitions'),
       15,
-    );
+    )
+    .option('--timeout <deadlines>', TIMEOUT_HELP, parseTimeout);
   return parseCommand<BenchOptions>(addComputeOptions(program), argv);
 }
 
@@ -63,20 +67,26 @@ async function main(): Promise<void> {
   const trackers = selectTrackers(opts.trackers ?? builtInTrackerNames());
 
   const { benchDatasetKind, loadBenchDataset } = await import('../runner/bench-dataset.ts');
-  const { kind } = benchDatasetKind(opts.dataset);
+  const { name, kind } = benchDatasetKind(opts.dataset);
   const convention = resolveConvention(kind, opts.convention);
+  // Refused before the dataset is read, let alone workers started: runBench checks again and marks it.
+  const out = resolve(opts.out ?? join('results', name));
+  const claim = { dir: out, option: '--out', command: 'bench', legacy: holdsAny('run.json', 'records') };
+  inspectOutputDir(claim);
+  assertWritable(claim);
   const data = await loadBenchDataset(opts.dataset, opts.root, log);
   const { runBench } = await import('../runner/bench.ts');
   const outcome = await runBench({
     data,
     trackers,
-    out: resolve(opts.out ?? join('results', data.ds.name)),
+    out,
     concurrency: opts.concurrency,
     compute,
     convention,
     seed: opts.seed,
     maxRepetitions: opts.repetitions,
     experiment: opts.experiment,
+    timeouts: opts.timeout,
     log,
   });
   process.stdout.write(outcome.text);

@@ -1,4 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../core/errors.ts';
@@ -45,6 +46,8 @@ function pretrained(): TrackerFactory[] {
 }
 
 const external: TrackerFactory[] = [];
+/** The module each external tracker came from, for its fingerprint. */
+const externalModules = new Map<string, string>();
 let externalLoaded: Promise<void> | undefined;
 
 /** Model folders named on the command line, by tracker name. */
@@ -165,6 +168,7 @@ export function loadExternalTrackers(): Promise<void> {
           throw new UserError(`SIAMBENCH_TRACKERS: ${path} registers '${f.name}', a name already taken`);
         }
         external.push(f);
+        externalModules.set(f.name, path);
       }
     }
   })();
@@ -194,4 +198,25 @@ export function getTrackerFactory(name: string): TrackerFactory {
   }
   if (!f) throw new UserError(`unknown tracker '${name}'; registered trackers: ${trackerNames().join(', ')}`);
   return f;
+}
+
+function sha256(files: string[]): string {
+  const h = createHash('sha256');
+  for (const f of files) h.update(readFileSync(f));
+  return h.digest('hex');
+}
+
+/**
+ * What a tracker runs, as a string that changes when its results may: the sha256 of a SiamFC
+ * model's model.json and weights.bin, of an external tracker's module file, or 'built-in' for code
+ * of this repository. A bench run folder keeps these so that a resume after a model changed is
+ * refused instead of mixing two models' results under one name.
+ */
+export function trackerFingerprint(name: string): string | null {
+  const module = externalModules.get(name);
+  if (module) return `module sha256:${sha256([module])}`;
+  const dir = folderOf(name);
+  if (dir === undefined) return 'built-in';
+  const files = ['model.json', 'weights.bin'].map((f) => join(dir, f));
+  return files.every((f) => existsSync(f)) ? `model sha256:${sha256(files)}` : null;
 }

@@ -1,0 +1,161 @@
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { UserError } from './errors.ts';
+import { writeFileAtomic } from './fs-atomic.ts';
+
+/**
+ * Output folders: no command deletes or overwrites what it did not create. A command claims its
+ * output folder before writing anything: a new or empty folder is taken and marked; a folder the
+ * same command (or one it accepts) marked, or one it recognises as its own from before the marker
+ * existed, is resumed or refreshed; anything else is refused with one line, unless the command has
+ * a --force for exactly this and the user gave it.
+ */
+export const MARKER = '.siambench.json';
+const FORMAT = 'siambench-output-1';
+
+export interface OutputMarker {
+  format: typeof FORMAT;
+  /** The command that made the folder: bench, regress, eval, generate, train, study, reproduce, import-model. */
+  command: string;
+  created: string;
+  /** What decides the folder's results, for resume checks (bench: see runner/settings.ts). */
+  settings?: Record<string, unknown>;
+}
+
+export interface OutputClaim {
+  dir: string;
+  /** The option that named the folder, for messages: '--out'. */
+  option: string;
+  command: string;
+  /** Other commands whose folders this one may write into (eval into a bench run folder, say). */
+  accepts?: readonly string[];
+  /** Recognises the command's own folders made before markers existed (a bench run's run.json, say). */
+  legacy?: (dir: string) => boolean;
+  /** The user gave --force: a folder of foreign files is written into (its files are never deleted). */
+  force?: boolean;
+  /** How to get past a refusal, e.g. 'pass --force to replace it'; default: choose another folder. */
+  hint?: string;
+}
+
+export interface ClaimedOutput {
+  dir: string;
+  /** new: created or empty; ours: made by this command (or one it accepts); forced: foreign, --force given. */
+  state: 'new' | 'ours' | 'forced';
+  marker?: OutputMarker;
+}
+
+const CAUSES: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'a part of the path is a file, not a folder',
+  ENOENT: 'no such folder',
+  ENOSPC: 'no space left on the device',
+  EISDIR: 'is a folder',
+};
+
+/** `--out: cannot write to <dir> (EACCES: permission denied)`: the real cause, not what it later breaks. */
+export function unwritable(option: string, dir: string, err: unknown): UserError {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (!code) return new UserError(`${option}: cannot write to ${dir} (${(err as Error)?.message ?? String(err)})`);
+  return new UserError(`${option}: cannot write to ${dir} (${code}: ${CAUSES[code] ?? (err as Error).message})`);
+}
+
+export function readMarker(dir: string): OutputMarker | undefined {
+  try {
+    const m = JSON.parse(readFileSync(join(dir, MARKER), 'utf8')) as OutputMarker;
+    return m?.format === FORMAT && typeof m.command === 'string' ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function entriesOf(c: OutputClaim, dir: string): string[] | undefined {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw unwritable(c.option, dir, err);
+  }
+  if (!st.isDirectory()) throw new UserError(`${c.option}: ${dir} is a file, not a folder`);
+  try {
+    return readdirSync(dir);
+  } catch (err) {
+    throw unwritable(c.option, dir, err);
+  }
+}
+
+/**
+ * Classifies the folder without writing anything (so that a refused resume leaves it untouched);
+ * claimOutputDir then marks it.
+ */
+export function inspectOutputDir(c: OutputClaim): ClaimedOutput {
+  const dir = resolve(c.dir);
+  // A marker's temporary (a run killed while writing it) is ours too: the folder is still new.
+  const entries = entriesOf(c, dir)?.filter((e) => !(e.startsWith(`${MARKER}.`) && e.endsWith('.tmp')));
+  if (entries === undefined || entries.length === 0) return { dir, state: 'new' };
+  const marker = readMarker(dir);
+  if (marker && (marker.command === c.command || c.accepts?.includes(marker.command))) return { dir, state: 'ours', marker };
+  if (!marker && c.legacy?.(dir)) return { dir, state: 'ours' };
+  if (c.force) return { dir, state: 'forced', marker };
+  const what = marker ? `a ${marker.command} folder` : `files siambench did not write there`;
+  const shown = entries.filter((e) => e !== MARKER).slice(0, 3);
+  const more = entries.length > shown.length + (marker ? 1 : 0) ? ', ...' : '';
+  throw new UserError(
+    `${c.option}: ${dir} already holds ${what} (${shown.join(', ')}${more}); ${c.hint ?? 'choose a new or empty folder'}`,
+  );
+}
+
+/**
+ * Writes the marker (creating the folder): also the up-front test that the folder is writable, so
+ * that an unwritable --out is one line naming the path and the cause before any work starts.
+ * `settings` replaces the marker's settings; without it they are kept.
+ */
+export async function markOutputDir(c: OutputClaim, claimed: ClaimedOutput, settings?: Record<string, unknown>): Promise<OutputMarker> {
+  const marker: OutputMarker = {
+    format: FORMAT,
+    command: claimed.state === 'ours' && claimed.marker ? claimed.marker.command : c.command,
+    created: claimed.state === 'ours' && claimed.marker ? claimed.marker.created : new Date().toISOString(),
+    ...((settings ?? claimed.marker?.settings) ? { settings: settings ?? claimed.marker?.settings } : {}),
+  };
+  try {
+    await writeFileAtomic(join(claimed.dir, MARKER), `${JSON.stringify(marker, null, 1)}\n`);
+  } catch (err) {
+    throw unwritable(c.option, claimed.dir, err);
+  }
+  return marker;
+}
+
+/**
+ * An early, read-only look: the folder (or, before it exists, its nearest existing parent) must be
+ * writable, so that a command refuses before its real work, not when it first writes.
+ */
+export function assertWritable(c: OutputClaim): void {
+  let dir = resolve(c.dir);
+  for (;;) {
+    if (existsSync(dir)) break;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  try {
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw unwritable(c.option, resolve(c.dir), err);
+  }
+}
+
+/** inspectOutputDir then markOutputDir: for commands with nothing to compare before writing. */
+export async function claimOutputDir(c: OutputClaim): Promise<ClaimedOutput> {
+  const claimed = inspectOutputDir(c);
+  claimed.marker = await markOutputDir(c, claimed);
+  return claimed;
+}
+
+/** A legacy test: the folder holds one of these names. */
+export function holdsAny(...names: string[]): (dir: string) => boolean {
+  return (dir) => names.some((n) => existsSync(join(dir, n)));
+}
