@@ -6,7 +6,7 @@ import { danglingTail, listDirSync, missingPath } from '../core/dir-entries.ts';
 import { UserError } from '../core/errors.ts';
 import { conventionChoices, datasetChoices, findDataset, resolveConvention, resolveDataset } from '../benchmarks/registry/index.ts';
 import type { VotEvalOptions } from './eval-vot.ts';
-import { parseCommand } from './options.ts';
+import { claimReportDir, parseCommand } from './options.ts';
 
 // One option set for both families; a type-only import, so OTB runs never load the VOT module.
 type EvalOptions = VotEvalOptions;
@@ -60,7 +60,9 @@ async function main(): Promise<void> {
 
   // Loaded after the options are checked: a typo is answered at once, without loading the plotting stack.
   const { otb } = (await import('../benchmarks/index.ts')).BENCHMARKS;
-  const { text } = await otb.score(await otb.load(dataset, root), resultsDir, resolve(opts.out), {
+  const ds = await otb.load(dataset, root);
+  await claimReportDir(opts.out);
+  const { text } = await otb.score(ds, resultsDir, resolve(opts.out), {
     convention,
     ...(opts.trackers ? { trackers: opts.trackers } : {}),
   });

@@ -3,6 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, Option } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
+import { claimOutputDir, holdsAny } from '../core/out-dir.ts';
 import {
   ensureSynthetic,
   PRESETS,
@@ -71,6 +72,8 @@ async function main(): Promise<void> {
   const splits = new Set<SplitName>(o.splits ?? ['test']);
   if (o.train) splits.add('train');
   const dir = resolve(o.out ?? preset.dir);
+  // A folder of other files is refused (--force regenerates a set, it does not take over a folder).
+  await claimOutputDir({ dir, option: '--out', command: 'generate', legacy: holdsAny('synthetic.json') });
   const picked: SyntheticOptions = Object.fromEntries(
     Object.entries({
       seed: o.seed,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
+import { claimOutputDir } from '../core/out-dir.ts';
 import { parseCommand } from './options.ts';
 
 interface ImportOptions {
@@ -28,6 +29,13 @@ async function main(): Promise<void> {
   // A model folder may be a committed or trained model: never replaced silently.
   if (existsSync(join(opts.out, 'model.json')) && !opts.force)
     throw new UserError(`--out: ${opts.out} already holds a model (model.json); pass --force to replace it`);
+  await claimOutputDir({
+    dir: opts.out,
+    option: '--out',
+    command: 'import-model',
+    force: opts.force,
+    hint: 'pass --force to write the model into it',
+  });
   const { importTflite } = await import('../trackers/siamfc/tflite-import.ts');
   const s = await importTflite(opts.tflite, opts.out);
   const lines = [

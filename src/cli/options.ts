@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { type Command, CommanderError, Option } from 'commander';
 import { type ComputeRequest, checkComputeRequest } from '../compute/engine.ts';
 import { UserError } from '../core/errors.ts';
+import { claimOutputDir, holdsAny } from '../core/out-dir.ts';
 
 /**
  * Parses with commander but turns its errors into UserErrors (one line, exit 1, no usage dump);
@@ -51,4 +52,18 @@ export function addComputeOptions(program: Command): Command {
 
 export function computeRequest(o: { engine?: string; device?: string; threads?: number; backend?: string }): ComputeRequest {
   return checkComputeRequest({ engine: o.engine, device: o.device, threads: o.threads, backend: o.backend });
+}
+
+/**
+ * eval's report folder: new, empty, an earlier eval's, or a bench run folder (whose report eval
+ * rewrites); never a folder of files siambench did not write, such as a results folder.
+ */
+export async function claimReportDir(out: string): Promise<void> {
+  await claimOutputDir({
+    dir: out,
+    option: '--out',
+    command: 'eval',
+    accepts: ['bench', 'regress', 'reproduce'],
+    legacy: holdsAny('summary.csv', 'run.json'),
+  });
 }

@@ -5,7 +5,10 @@ import { Command } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
+import { holdsAny, inspectOutputDir, markOutputDir } from '../core/out-dir.ts';
 import { preflightCompute } from '../compute/engine.ts';
+import type { TrackerMetrics } from '../regress/metrics.ts';
+import type { BenchOutcome } from '../runner/bench.ts';
 import { addComputeOptions, computeRequest, concurrencyOption, parseCommand } from './options.ts';
 
 interface RegressOptions {
@@ -30,8 +33,10 @@ interface Baseline {
   backend: string;
   convention: 'otb';
   models: Record<string, string | null>;
-  metrics: Record<string, import('../regress/metrics.ts').TrackerMetrics>;
+  metrics: Metrics;
 }
+
+type Metrics = Record<string, TrackerMetrics>;
 
 function parseArgs(argv: string[]): RegressOptions {
   const tolerance = (raw: string) => {
@@ -42,7 +47,11 @@ function parseArgs(argv: string[]): RegressOptions {
   const program = new Command('npm run regress --')
     .description('Re-run the committed trackers on the fixed regression set and compare every metric with the committed baseline')
     .option('--baseline <file>', 'baseline metrics and model fingerprints', 'regress/baseline.json')
-    .option('--out <dir>', 'where the fresh run goes (emptied first)', 'results/regress')
+    .option(
+      '--out <dir>',
+      'where the fresh run goes: a new or empty folder, or one an earlier regress run made (its results are replaced, nothing else)',
+      'results/regress',
+    )
     .option('--results <dir>', 'compare an existing regress run folder instead of running the trackers again')
     .option('--update', 'write the baseline from this run (after an intended change of models or metrics)', false)
     .option('--tolerance <t>', 'largest accepted change of any metric, absolute', tolerance, 0.01)
@@ -64,68 +73,46 @@ function readBaseline(file: string): Baseline {
   return b;
 }
 
-async function main(): Promise<void> {
-  const opts = parseArgs(process.argv);
-  const log = (line: string) => process.stderr.write(`${line}\n`);
-  const baselineFile = resolve(opts.baseline);
-  const baseline = opts.update ? undefined : readBaseline(baselineFile);
-  const compute = computeRequest(opts);
-  await preflightCompute(compute);
+/**
+ * A regression run never resumes stale results, but only a folder an earlier regress run made is
+ * cleared, and only of what that run wrote: any other folder holding files is refused.
+ */
+async function clearRegressRun(out: string): Promise<void> {
+  const claim = { dir: out, option: '--out', command: 'regress', legacy: holdsAny('run.json', 'records') };
+  const claimed = inspectOutputDir(claim);
+  if (claimed.state !== 'ours') return;
+  for (const own of ['raw', 'records', 'run.json']) await rm(join(out, own), { recursive: true, force: true });
+  await markOutputDir(claim, { dir: claimed.dir, state: 'new' }, {});
+}
 
-  const [
-    { loadBenchDataset },
-    { runBench },
-    { builtInTrackerNames, selectTrackers },
-    { modelsRoot },
-    { metricsOf, compareMetrics, formatDifferences },
-    { modelFingerprint },
-  ] = await Promise.all([
-    import('../runner/bench-dataset.ts'),
-    import('../runner/bench.ts'),
-    import('../trackers/registry.ts'),
-    import('../trackers/siamfc/factory.ts'),
-    import('../regress/metrics.ts'),
-    import('../regress/fingerprint.ts'),
-  ]);
-  const trackers = builtInTrackerNames();
-  const data = await loadBenchDataset('synthetic', undefined, log, 'regress');
+/** The run folder: --results as it is (a bench run folder), or --out cleared of an earlier regress run. */
+async function runFolder(opts: RegressOptions): Promise<string> {
   const out = resolve(opts.results ?? opts.out);
   if (opts.results) {
     if (!existsSync(join(out, 'run.json'))) throw new UserError(`--results: ${opts.results} is not a bench run folder (no run.json)`);
-  } else {
-    await rm(out, { recursive: true, force: true }); // a regression run never resumes stale results
-  }
-  const outcome = await runBench({
-    data,
-    trackers: selectTrackers(trackers),
-    out,
-    concurrency: opts.concurrency,
-    compute,
-    convention: 'otb',
-    seed: 1,
-    log,
-  });
-  if (outcome.evaluation.kind !== 'otb') throw new Error('regression set is one-pass');
-  const current = metricsOf(outcome.evaluation.ev);
-  const models = Object.fromEntries(trackers.map((t) => [t, modelFingerprint(join(modelsRoot(), t))]));
+  } else await clearRegressRun(out);
+  return out;
+}
 
-  if (opts.update) {
-    const b: Baseline = {
-      format: BASELINE_FORMAT,
-      created: new Date().toISOString(),
-      dataset: { preset: 'regress', root: 'data/synthetic-regress', sequences: data.kind === 'otb' ? data.ds.targets.length : 0 },
-      backend: outcome.backend,
-      convention: 'otb',
-      models,
-      metrics: current,
-    };
-    await writeFileAtomic(baselineFile, `${JSON.stringify(b, null, 1)}\n`);
-    process.stdout.write(`${outcome.text}\nbaseline written: ${baselineFile}\n`);
-    return;
-  }
-  const b = baseline!;
+async function writeBaseline(file: string, outcome: BenchOutcome, sequences: number, models: Baseline['models'], current: Metrics) {
+  const b: Baseline = {
+    format: BASELINE_FORMAT,
+    created: new Date().toISOString(),
+    dataset: { preset: 'regress', root: 'data/synthetic-regress', sequences },
+    backend: outcome.backend,
+    convention: 'otb',
+    models,
+    metrics: current,
+  };
+  await writeFileAtomic(file, `${JSON.stringify(b, null, 1)}\n`);
+  process.stdout.write(`${outcome.text}\nbaseline written: ${file}\n`);
+}
+
+/** Prints every metric and model against the baseline; a regression is a one-line error. */
+async function compareWithBaseline(opts: RegressOptions, b: Baseline, outcome: BenchOutcome, models: Baseline['models'], current: Metrics) {
+  const { compareMetrics, formatDifferences } = await import('../regress/metrics.ts');
   const diffs = compareMetrics(b.metrics, current, opts.tolerance);
-  const modelLines = trackers.map((t) => {
+  const modelLines = Object.keys(models).map((t) => {
     const same = (b.models[t] ?? null) === models[t];
     return {
       t,
@@ -152,6 +139,45 @@ async function main(): Promise<void> {
     throw new UserError(`regression: ${why} (if intended, update the baseline: npm run regress -- --update)`);
   }
   process.stdout.write('regression check passed\n');
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const baselineFile = resolve(opts.baseline);
+  const baseline = opts.update ? undefined : readBaseline(baselineFile);
+  const compute = computeRequest(opts);
+  await preflightCompute(compute);
+  const out = await runFolder(opts);
+
+  const [{ loadBenchDataset }, { runBench }, { builtInTrackerNames, selectTrackers }, { modelsRoot }, { metricsOf }, { modelFingerprint }] =
+    await Promise.all([
+      import('../runner/bench-dataset.ts'),
+      import('../runner/bench.ts'),
+      import('../trackers/registry.ts'),
+      import('../trackers/siamfc/factory.ts'),
+      import('../regress/metrics.ts'),
+      import('../regress/fingerprint.ts'),
+    ]);
+  const trackers = builtInTrackerNames();
+  const data = await loadBenchDataset('synthetic', undefined, log, 'regress');
+  const outcome = await runBench({
+    data,
+    trackers: selectTrackers(trackers),
+    out,
+    command: 'regress',
+    ...(opts.results ? { accepts: ['bench'] } : {}),
+    concurrency: opts.concurrency,
+    compute,
+    convention: 'otb',
+    seed: 1,
+    log,
+  });
+  if (outcome.evaluation.kind !== 'otb') throw new Error('regression set is one-pass');
+  const current = metricsOf(outcome.evaluation.ev);
+  const models = Object.fromEntries(trackers.map((t) => [t, modelFingerprint(join(modelsRoot(), t))]));
+  if (opts.update) await writeBaseline(baselineFile, outcome, data.kind === 'otb' ? data.ds.targets.length : 0, models, current);
+  else await compareWithBaseline(opts, baseline!, outcome, models, current);
 }
 
 runMain(main);

@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
+import { claimOutputDir, holdsAny } from '../core/out-dir.ts';
 import { datasetChoices } from '../benchmarks/registry/index.ts';
 import { PAPER_MODELS, PAPER_RECIPE, recipeArgs, type Recipe } from '../training/recipe.ts';
 import { type ComputeRequest, preflightCompute } from '../compute/engine.ts';
@@ -99,6 +100,8 @@ async function main(): Promise<void> {
     throw new UserError(`--dataset: the paper's comparison is one-pass (success and precision plots); ${opts.dataset} is a VOT set`);
   if (opts.retrain && opts.models)
     throw new UserError('--retrain and --models exclude each other (--retrain writes its models into <out>/models)');
+  // Its own earlier output is replaced (models may have changed); a folder of other files is refused.
+  await claimOutputDir({ dir: out, option: '--out', command: 'reproduce', legacy: holdsAny('comparison', 'comparison.md') });
   let modelsDir = opts.models ? resolve(opts.models) : undefined;
   if (modelsDir) {
     for (const m of PAPER_MODELS) {
@@ -139,6 +142,7 @@ async function main(): Promise<void> {
     data,
     trackers: selectTrackers([...PAPER_MODELS.map((m) => m.tracker), 'static']),
     out: benchOut,
+    command: 'reproduce',
     concurrency: opts.concurrency,
     compute,
     convention: 'otb',

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
+import { claimOutputDir, holdsAny } from '../core/out-dir.ts';
 import { preflightCompute } from '../compute/engine.ts';
 import { addComputeOptions, computeRequest, concurrencyOption, parseCommand } from './options.ts';
 
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
   if (opts.out === undefined) throw new UserError('--out: required');
   const { loadSpec } = await import('../study/spec.ts');
   const spec = await loadSpec(opts.spec);
+  // A killed study resumes in its folder; a folder of other files is refused.
+  await claimOutputDir({ dir: opts.out, option: '--out', command: 'study', legacy: holdsAny('spec.json', 'per_run.csv') });
   const compute = computeRequest(opts);
   await preflightCompute(compute);
   const { runStudy } = await import('../study/run.ts');
