@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { danglingLink, listDir } from '../../../core/dir-entries.ts';
 import { UserError } from '../../../core/errors.ts';
-import type { Box } from '../../../core/types.ts';
+import type { ToolkitBox } from '../../../core/types.ts';
 import { nameResolver, resolveOtbName } from '../dataset/names.ts';
 import type { OtbDataset } from '../dataset/types.ts';
 import { boxDefects } from './defects.ts';
@@ -12,7 +12,7 @@ import { readResultFile, readTimesFile } from './read.ts';
 /** One tracker's result for one target. */
 export interface SequenceResult {
   file: string;
-  boxes: Box[];
+  boxes: ToolkitBox[];
   /** Image number of row 0, when the source records it (jwlim JSON, ope_meta.json). */
   startFrame?: number;
   /** Seconds per frame, from a times file (or a recorded fps). */
