@@ -12,6 +12,7 @@ import { runMain } from '../src/core/cli-main.ts';
 import { UserError } from '../src/core/errors.ts';
 import type { OtbConvention } from '../src/core/types.ts';
 import { loadOtb } from '../src/benchmarks/otb/dataset/index.ts';
+import type { OtbDataset } from '../src/benchmarks/otb/dataset/types.ts';
 import { evaluateOtb } from '../src/benchmarks/otb/eval/evaluate.ts';
 import { conventionRules } from '../src/benchmarks/otb/metrics/conventions.ts';
 import { writeOtbReport } from '../src/benchmarks/otb/report/report.ts';
@@ -20,6 +21,41 @@ import { realDataOption } from './realdata.ts';
 
 const ms = (t0: number) => performance.now() - t0;
 const f = (v: number) => v.toFixed(1).padStart(8);
+
+/** Each tracker of each result set read and scored alone: its row of the table and the summed times. */
+async function timeEachTracker(ds: OtbDataset, results: string, convention: OtbConvention) {
+  const groups = readdirSync(results).filter(
+    (g) => g !== 'toolkit-mat' && !g.endsWith('-reports') && statSync(join(results, g)).isDirectory(),
+  );
+  const all: TrackerResults[] = [];
+  const rows: string[] = [];
+  let tParse = 0;
+  let tMetricsSum = 0;
+  for (const g of groups) {
+    const dir = join(results, g);
+    const names = readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory());
+    for (const name of names) {
+      let t0 = performance.now();
+      const [tr] = await importOtbResults(dir, ds, { trackers: [name] });
+      const tp = ms(t0);
+      tParse += tp;
+      if (!tr) continue;
+      tr.tracker = `${g}/${tr.tracker}`;
+      all.push(tr);
+      t0 = performance.now();
+      const ev = evaluateOtb(ds, [tr], convention);
+      const tm = ms(t0);
+      tMetricsSum += tm;
+      const o = ev.trackers[0].overall;
+      const boxes = [...tr.sequences.values()].reduce((n, s) => n + s.boxes.length, 0);
+      rows.push(
+        `${tr.tracker.padEnd(36)} ${String(o.sequences).padStart(4)} ${String(boxes).padStart(7)} ` +
+          `${o.successAuc.toFixed(3)} ${o.precision20.toFixed(3)} ${f(tp)} ${f(tm)} ${String(ev.trackers[0].warnings.length).padStart(5)}`,
+      );
+    }
+  }
+  return { all, rows, tParse, tMetricsSum };
+}
 
 async function main(): Promise<void> {
   const opts = new Command('npm run perf:eval --')
@@ -35,36 +71,7 @@ async function main(): Promise<void> {
   const ds = await loadOtb('OTB100', opts.root);
   const tDataset = ms(t0);
 
-  const groups = readdirSync(opts.results).filter(
-    (g) => g !== 'toolkit-mat' && !g.endsWith('-reports') && statSync(join(opts.results, g)).isDirectory(),
-  );
-  const all: TrackerResults[] = [];
-  const rows: string[] = [];
-  let tParse = 0;
-  let tMetricsSum = 0;
-  for (const g of groups) {
-    const dir = join(opts.results, g);
-    const names = readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory());
-    for (const name of names) {
-      t0 = performance.now();
-      const [tr] = await importOtbResults(dir, ds, { trackers: [name] });
-      const tp = ms(t0);
-      tParse += tp;
-      if (!tr) continue;
-      tr.tracker = `${g}/${tr.tracker}`;
-      all.push(tr);
-      t0 = performance.now();
-      const ev = evaluateOtb(ds, [tr], opts.convention as OtbConvention);
-      const tm = ms(t0);
-      tMetricsSum += tm;
-      const o = ev.trackers[0].overall;
-      const boxes = [...tr.sequences.values()].reduce((n, s) => n + s.boxes.length, 0);
-      rows.push(
-        `${tr.tracker.padEnd(36)} ${String(o.sequences).padStart(4)} ${String(boxes).padStart(7)} ` +
-          `${o.successAuc.toFixed(3)} ${o.precision20.toFixed(3)} ${f(tp)} ${f(tm)} ${String(ev.trackers[0].warnings.length).padStart(5)}`,
-      );
-    }
-  }
+  const { all, rows, tParse, tMetricsSum } = await timeEachTracker(ds, opts.results, opts.convention as OtbConvention);
 
   t0 = performance.now();
   const evAll = evaluateOtb(ds, all, opts.convention as OtbConvention);

@@ -5,7 +5,6 @@ import { basename, join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../src/compute/backend.ts';
 import { type ComputeChoice, type ComputeRequest, checkComputeRequest, selectCompute } from '../src/compute/engine.ts';
-import { createSession, loadOrt } from '../src/compute/onnx/session.ts';
 import { runMain } from '../src/core/cli-main.ts';
 import { decodeRgb } from '../src/images/decode.ts';
 import { FrameReader } from '../src/runner/frames.ts';
@@ -14,15 +13,15 @@ import type { SiamfcEngine } from '../src/trackers/siamfc/engine.ts';
 import { modelsRoot } from '../src/trackers/siamfc/factory.ts';
 import { loadModel } from '../src/trackers/siamfc/model-load.ts';
 import { readModelWeights } from '../src/trackers/siamfc/model-weights.ts';
-import { featureSize, initParams, layerChannels, saveModel } from '../src/trackers/siamfc/network.ts';
+import { initParams, saveModel } from '../src/trackers/siamfc/network.ts';
 import { OrtEngine } from '../src/trackers/siamfc/ort-engine.ts';
-import { foldedLayers, responseGraph } from '../src/trackers/siamfc/ort-graphs.ts';
 import { SIAMFC_3S } from '../src/trackers/siamfc/settings.ts';
 import { SiamfcTracker } from '../src/trackers/siamfc/siamfc-tracker.ts';
 import { TfjsEngine } from '../src/trackers/siamfc/tfjs-engine.ts';
 import { existsSync } from 'node:fs';
 import type { ImageBox } from '../src/core/types.ts';
 import { REAL_SEQUENCE_PARTS, FRAME_H, FRAME_W, readRealSequence, truth, writeSequence } from './speed-sequence.ts';
+import { engineOverhead } from './ort-overhead.ts';
 import { realDataOption } from './realdata.ts';
 
 /**
@@ -96,48 +95,6 @@ async function trackSequence(
 }
 
 /**
- * The ORT engine's respond() against a bare onnxruntime-node session of the same graph on the same
- * inputs, in alternating blocks so that both see the same load on a shared machine. Only one
- * session is alive at a time: two thread pools spinning on the same cores would slow both.
- */
-async function engineOverhead(modelDir: string, threads: number, runs: number): Promise<{ bare: number; engine: number }> {
-  const ort = await loadOrt();
-  const m = await readModelWeights(modelDir);
-  const a = m.json.architecture;
-  const w = { tensors: m.tensors, bnEps: a.bnEps, headScale: a.headScale, folded: a.folded === true };
-  const fz = featureSize(a.exemplarSize);
-  const c = layerChannels(a.width).at(-1)!;
-  const graph = responseGraph(foldedLayers(w), a.instanceSize, [fz, fz, c], w);
-  const crops = new Float32Array(3 * a.instanceSize ** 2 * 3).map((_, i) => i % 251);
-  const exemplar = {
-    data: new Float32Array(fz * fz * c).map((_, i) => (i % 13) / 13),
-    shape: [1, fz, fz, c] as [number, number, number, number],
-  };
-  const feeds = {
-    crops: new ort.Tensor('float32', crops, [3, a.instanceSize, a.instanceSize, 3]),
-    exemplar: new ort.Tensor('float32', exemplar.data, exemplar.shape),
-  };
-  const block = async (run: () => Promise<unknown>) => {
-    for (let i = 0; i < 3; i++) await run();
-    const t0 = performance.now();
-    for (let i = 0; i < runs; i++) await run();
-    return (performance.now() - t0) / runs;
-  };
-  const rounds = 3;
-  let bare = 0;
-  let mine = 0;
-  for (let r = 0; r < rounds; r++) {
-    const session = await createSession(graph, { device: 'cpu', threads }, 'bare');
-    bare += await block(() => session.run(feeds));
-    await session.release();
-    const engine = await OrtEngine.create(m, { device: 'cpu', threads });
-    mine += await block(() => engine.respond(exemplar, crops, 3));
-    engine.dispose();
-  }
-  return { bare: bare / rounds, engine: mine / rounds };
-}
-
-/**
  * Runs `threads` workers, each tracking the whole sequence with its own engine; once all have
  * loaded and warmed up they start together, and the figure is all frames over the time until the
  * last one finishes.
@@ -167,7 +124,18 @@ async function workerThroughput(threads: number, modelDir: string, paths: string
 
 const ms = (v: number) => v.toFixed(1).padStart(8);
 
-async function main(): Promise<void> {
+interface SpeedOptions {
+  engine?: string;
+  device?: string;
+  threads?: number;
+  backend?: string;
+  frames: number;
+  workers: boolean;
+  real: string;
+  model?: string;
+}
+
+function parseOptions(): SpeedOptions {
   const program = addComputeOptions(
     new Command()
       .name('npm run perf:speed --')
@@ -179,29 +147,80 @@ async function main(): Promise<void> {
       )
       .option('--model <dir>', 'a model folder to time as well (default: models/siamfc-pretrained when imported)'),
   ).parse();
-  const o = program.opts<{
-    engine?: string;
-    device?: string;
-    threads?: number;
-    backend?: string;
-    frames: number;
-    workers: boolean;
-    real: string;
-    model?: string;
-  }>();
+  return program.opts<SpeedOptions>();
+}
+
+type Model = { label: string; dir: string };
+type Sequence = { label: string; paths: string[]; box: ImageBox; models: Model[] };
+
+/** Full width: seeded weights saved like a trained model (speed does not depend on the values). */
+async function fullWidthModel(dir: string, computes: ComputeChoice[]): Promise<void> {
+  if (!computes.some((c) => c.engine === 'tfjs')) await selectBackend('cpu'); // initParams draws with tfjs
+  const cfg = { width: 1, exemplarSize: 127, searchSize: 239, headScale: 0.001, bnEps: 1e-6, bnMomentum: 0.05 };
+  const params = initParams(cfg, 1);
+  await saveModel(dir, params, cfg, { trained: false });
+  for (const v of params.values()) v.dispose();
+}
+
+/** Per-stage times of every model on every engine for each sequence; returns the network stage on synthetic frames by model and engine. */
+async function stageTables(sequences: Sequence[], computes: ComputeChoice[], synthetic: string[]): Promise<Map<string, number>> {
+  process.stdout.write('decode: awaited alone | wait: for frames read ahead, as bench runs | ms/frame = wait + crop + network + post\n');
+  const network = new Map<string, number>();
+  for (const q of sequences) {
+    process.stdout.write(
+      `\n${q.label}\nmodel              engine           decode     wait     crop  network     post  ms/frame    fps   rest (wait+crop+post)\n`,
+    );
+    for (const m of q.models) {
+      for (const c of computes) {
+        const f = await trackSequence(c, m.dir, q.paths, q.box);
+        const total = f.decodeWait + f.crop + f.network + f.post;
+        if (q.paths === synthetic) network.set(`${m.label}|${c.engine}`, f.network);
+        process.stdout.write(
+          `${m.label.padEnd(19)}${c.label.padEnd(14)}${ms(f.decode)} ${ms(f.decodeWait)} ${ms(f.crop)} ${ms(f.network)} ${ms(f.post)}  ${ms(total)} ${(1000 / total).toFixed(2).padStart(6)}  ${ms(total - f.network)}\n`,
+        );
+      }
+    }
+  }
+  return network;
+}
+
+async function overheadLines(ort: ComputeChoice, models: Model[], network: Map<string, number>, frames: number): Promise<void> {
+  process.stdout.write(
+    `\nORT engine's respond() against a bare onnxruntime-node session of the same graph, in alternating blocks (${ort.threads} threads):\n`,
+  );
+  for (const m of models) {
+    const d = await engineOverhead(m.dir, ort.threads, Math.max(10, frames));
+    const tfjs = network.get(`${m.label}|tfjs`);
+    const tracked = network.get(`${m.label}|ort`)!;
+    process.stdout.write(
+      `${m.label.padEnd(16)} bare ${d.bare.toFixed(1)} ms, engine ${d.engine.toFixed(1)} ms (${((d.engine / d.bare - 1) * 100).toFixed(1)}% over bare)${tfjs ? `; tfjs network stage = ${(tfjs / tracked).toFixed(1)}x ORT's` : ''}\n`,
+    );
+  }
+}
+
+async function workerLines(models: Model[], requests: ComputeRequest[], paths: string[]): Promise<void> {
+  process.stdout.write('\nworker threads (each its own engine and sequence; ORT threads = cores / workers), frames per second overall:\n');
+  for (const m of models) {
+    for (const r of requests) {
+      const one = await workerThroughput(1, m.dir, paths, r);
+      const two = await workerThroughput(2, m.dir, paths, r);
+      process.stdout.write(
+        `${m.label.padEnd(16)}${(r.engine ?? '').padEnd(6)} 1 worker ${one.toFixed(2)} fps, 2 workers ${two.toFixed(2)} fps (x${(two / one).toFixed(2)})\n`,
+      );
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions();
   const req = checkComputeRequest({ engine: o.engine, device: o.device, threads: o.threads, backend: o.backend });
   const requests: ComputeRequest[] = req.engine ? [req] : [{ engine: 'ort', threads: o.threads }, { engine: 'tfjs' }];
   const computes = await Promise.all(requests.map((r) => selectCompute(r, 1)));
   const tmp = await mkdtemp(join(tmpdir(), 'siambench-speed-'));
   try {
     const paths = await writeSequence(join(tmp, 'img'), o.frames);
-    // Full width: seeded weights saved like a trained model (speed does not depend on the values).
     const fullDir = join(tmp, 'siamfc-w1');
-    if (!computes.some((c) => c.engine === 'tfjs')) await selectBackend('cpu'); // initParams draws with tfjs
-    const cfg = { width: 1, exemplarSize: 127, searchSize: 239, headScale: 0.001, bnEps: 1e-6, bnMomentum: 0.05 };
-    const params = initParams(cfg, 1);
-    await saveModel(fullDir, params, cfg, { trained: false });
-    for (const v of params.values()) v.dispose();
+    await fullWidthModel(fullDir, computes);
     const models = [
       { label: 'width 1 (full)', dir: fullDir },
       { label: 'width 0.25', dir: join(modelsRoot(), 'siamfc') },
@@ -210,7 +229,7 @@ async function main(): Promise<void> {
     const extra = o.model ?? join(modelsRoot(), 'siamfc-pretrained');
     const imported = existsSync(join(extra, 'model.json')) ? { label: basename(extra), dir: extra } : undefined;
     const real = await readRealSequence(o.real, o.frames);
-    const sequences = [
+    const sequences: Sequence[] = [
       { label: `synthetic ${FRAME_W}x${FRAME_H} JPEG`, paths, box: truth(0), models: imported ? [...models, imported] : models },
     ];
     if (real)
@@ -225,51 +244,10 @@ async function main(): Promise<void> {
     if (!imported)
       process.stdout.write(`(no model at ${extra}: npm run import-model imports the original SiamFC weights, see docs/trackers.md)\n`);
     if (!real) process.stdout.write(`(no real sequence at ${o.real}: synthetic frames only)\n`);
-    process.stdout.write('decode: awaited alone | wait: for frames read ahead, as bench runs | ms/frame = wait + crop + network + post\n');
-    const network = new Map<string, number>();
-    for (const q of sequences) {
-      process.stdout.write(
-        `\n${q.label}\nmodel              engine           decode     wait     crop  network     post  ms/frame    fps   rest (wait+crop+post)\n`,
-      );
-      for (const m of q.models) {
-        for (const c of computes) {
-          const f = await trackSequence(c, m.dir, q.paths, q.box);
-          const total = f.decodeWait + f.crop + f.network + f.post;
-          if (q.paths === paths) network.set(`${m.label}|${c.engine}`, f.network);
-          process.stdout.write(
-            `${m.label.padEnd(19)}${c.label.padEnd(14)}${ms(f.decode)} ${ms(f.decodeWait)} ${ms(f.crop)} ${ms(f.network)} ${ms(f.post)}  ${ms(total)} ${(1000 / total).toFixed(2).padStart(6)}  ${ms(total - f.network)}\n`,
-          );
-        }
-      }
-    }
+    const network = await stageTables(sequences, computes, paths);
     const ort = computes.find((c) => c.engine === 'ort' && c.provider === 'cpu');
-    if (ort) {
-      process.stdout.write(
-        `\nORT engine's respond() against a bare onnxruntime-node session of the same graph, in alternating blocks (${ort.threads} threads):\n`,
-      );
-      for (const m of models) {
-        const d = await engineOverhead(m.dir, ort.threads, Math.max(10, o.frames));
-        const tfjs = network.get(`${m.label}|tfjs`);
-        const tracked = network.get(`${m.label}|ort`)!;
-        process.stdout.write(
-          `${m.label.padEnd(16)} bare ${d.bare.toFixed(1)} ms, engine ${d.engine.toFixed(1)} ms (${((d.engine / d.bare - 1) * 100).toFixed(1)}% over bare)${tfjs ? `; tfjs network stage = ${(tfjs / tracked).toFixed(1)}x ORT's` : ''}\n`,
-        );
-      }
-    }
-    if (o.workers) {
-      process.stdout.write(
-        '\nworker threads (each its own engine and sequence; ORT threads = cores / workers), frames per second overall:\n',
-      );
-      for (const m of models) {
-        for (const r of requests) {
-          const one = await workerThroughput(1, m.dir, paths, r);
-          const two = await workerThroughput(2, m.dir, paths, r);
-          process.stdout.write(
-            `${m.label.padEnd(16)}${(r.engine ?? '').padEnd(6)} 1 worker ${one.toFixed(2)} fps, 2 workers ${two.toFixed(2)} fps (x${(two / one).toFixed(2)})\n`,
-          );
-        }
-      }
-    }
+    if (ort) await overheadLines(ort, models, network, o.frames);
+    if (o.workers) await workerLines(models, requests, paths);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

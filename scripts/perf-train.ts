@@ -101,7 +101,22 @@ async function torchStep(
 
 const ms = (v: number) => v.toFixed(0).padStart(9);
 
-async function main(): Promise<void> {
+interface PerfOptions {
+  engine?: string;
+  device?: string;
+  threads?: number;
+  backend?: string;
+  widths: string;
+  batch: number;
+  exemplarSize: number;
+  searchSize: number;
+  warmup: number;
+  steps: number;
+  loss: LossName;
+  torch: boolean;
+}
+
+function parseOptions(): PerfOptions {
   const program = addComputeOptions(
     new Command()
       .name('npm run perf:train --')
@@ -115,20 +130,77 @@ async function main(): Promise<void> {
       .addOption(new Option('--loss <name>', 'training loss').choices([...LOSS_NAMES]).default('logistic'))
       .option('--no-torch', 'skip the PyTorch CPU reference (run when a python3 here imports torch)'),
   ).parse();
-  const o = program.opts<{
-    engine?: string;
-    device?: string;
-    threads?: number;
-    backend?: string;
-    widths: string;
-    batch: number;
-    exemplarSize: number;
-    searchSize: number;
-    warmup: number;
-    steps: number;
-    loss: LossName;
-    torch: boolean;
-  }>();
+  return program.opts<PerfOptions>();
+}
+
+type EngineRow = { label: string; pps: number; grads: number };
+
+/** Each engine's timed steps at one width, a line each; an engine missing here is a line, not an error, unless --engine named it. */
+async function engineRows(
+  width: number,
+  o: PerfOptions,
+  requests: ComputeRequest[],
+  named: boolean,
+  batch: PairBatch,
+): Promise<EngineRow[]> {
+  const cfg: NetworkConfig = {
+    width,
+    exemplarSize: o.exemplarSize,
+    searchSize: o.searchSize,
+    headScale: 0.001,
+    bnEps: 1e-6,
+    bnMomentum: 0.05,
+  };
+  const rows: EngineRow[] = [];
+  for (const r of requests) {
+    let result: { label: string; t: StepTimes };
+    try {
+      result = await timeSteps(r, cfg, o.loss, batch, o.warmup, o.steps);
+    } catch (err) {
+      // One engine missing here (no ORT trainer, no backend) must not hide the other's figures.
+      if (!(err instanceof UserError) || named) throw err;
+      process.stdout.write(`${String(width).padEnd(8)}${(r.engine ?? '').padEnd(24)} not available: ${err.message}\n`);
+      continue;
+    }
+    const { label, t } = result;
+    const step = t.grads + t.sgd + t.stats;
+    const pps = o.batch / (step / 1000);
+    rows.push({ label, pps, grads: o.batch / (t.grads / 1000) });
+    process.stdout.write(
+      `${String(width).padEnd(8)}${label.padEnd(24)}${ms(t.grads)} ${ms(t.sgd)} ${ms(t.stats)} ${ms(step)} ${pps.toFixed(2).padStart(9)} ${(o.batch / (t.grads / 1000)).toFixed(2).padStart(9)}\n`,
+    );
+  }
+  if (rows.length === 2)
+    process.stdout.write(`${''.padEnd(8)}${rows[1].label} = ${(rows[1].pps / rows[0].pps).toFixed(1)}x ${rows[0].label}\n`);
+  return rows;
+}
+
+/** PyTorch's line at one width and each engine's ratio to it. */
+function torchLines(
+  width: number,
+  o: PerfOptions,
+  torch: { python: string; ms: number } | undefined,
+  threads: number,
+  rows: EngineRow[],
+): void {
+  if (!torch) {
+    process.stdout.write(
+      `${String(width).padEnd(8)}${'pytorch'.padEnd(24)} not available: no python3 here imports torch (Debian: apt install python3-torch; or set SIAMBENCH_PYTHON)\n`,
+    );
+    return;
+  }
+  const pps = o.batch / (torch.ms / 1000);
+  process.stdout.write(
+    `${String(width).padEnd(8)}${`pytorch-cpu x${threads} threads`.padEnd(24)}${''.padStart(9)} ${''.padStart(9)} ${''.padStart(9)} ${ms(torch.ms)} ${pps.toFixed(2).padStart(9)}   (forward updates the statistics; ${torch.python})\n`,
+  );
+  for (const r of rows)
+    process.stdout.write(
+      `${''.padEnd(8)}${r.label} = ${(r.pps / pps).toFixed(2)}x pytorch (step), ${(r.grads / pps).toFixed(2)}x (gradient pass alone)\n`,
+    );
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions();
   const widths = o.widths.split(',').map((w) => Number(w.trim()));
   if (widths.some((w) => !(w > 0))) throw new UserError(`--widths: expected positive numbers separated by commas, got '${o.widths}'`);
   const req = checkComputeRequest({ engine: o.engine, device: o.device, threads: o.threads, backend: o.backend });
@@ -150,51 +222,8 @@ async function main(): Promise<void> {
   const torchMs = new Map<number, { python: string; ms: number } | undefined>();
   if (o.torch && o.loss === 'logistic') for (const width of widths) torchMs.set(width, await torchStep(width, o, threads));
   for (const width of widths) {
-    const cfg: NetworkConfig = {
-      width,
-      exemplarSize: o.exemplarSize,
-      searchSize: o.searchSize,
-      headScale: 0.001,
-      bnEps: 1e-6,
-      bnMomentum: 0.05,
-    };
-    const rows: { label: string; pps: number; grads: number }[] = [];
-    for (const r of requests) {
-      let result: { label: string; t: StepTimes };
-      try {
-        result = await timeSteps(r, cfg, o.loss, batch, o.warmup, o.steps);
-      } catch (err) {
-        // One engine missing here (no ORT trainer, no backend) must not hide the other's figures.
-        if (!(err instanceof UserError) || req.engine) throw err;
-        process.stdout.write(`${String(width).padEnd(8)}${(r.engine ?? '').padEnd(24)} not available: ${err.message}\n`);
-        continue;
-      }
-      const { label, t } = result;
-      const step = t.grads + t.sgd + t.stats;
-      const pps = o.batch / (step / 1000);
-      rows.push({ label, pps, grads: o.batch / (t.grads / 1000) });
-      process.stdout.write(
-        `${String(width).padEnd(8)}${label.padEnd(24)}${ms(t.grads)} ${ms(t.sgd)} ${ms(t.stats)} ${ms(step)} ${pps.toFixed(2).padStart(9)} ${(o.batch / (t.grads / 1000)).toFixed(2).padStart(9)}\n`,
-      );
-    }
-    if (rows.length === 2)
-      process.stdout.write(`${''.padEnd(8)}${rows[1].label} = ${(rows[1].pps / rows[0].pps).toFixed(1)}x ${rows[0].label}\n`);
-    if (!torchMs.has(width)) continue;
-    const torch = torchMs.get(width);
-    if (!torch) {
-      process.stdout.write(
-        `${String(width).padEnd(8)}${'pytorch'.padEnd(24)} not available: no python3 here imports torch (Debian: apt install python3-torch; or set SIAMBENCH_PYTHON)\n`,
-      );
-      continue;
-    }
-    const pps = o.batch / (torch.ms / 1000);
-    process.stdout.write(
-      `${String(width).padEnd(8)}${`pytorch-cpu x${threads} threads`.padEnd(24)}${''.padStart(9)} ${''.padStart(9)} ${''.padStart(9)} ${ms(torch.ms)} ${pps.toFixed(2).padStart(9)}   (forward updates the statistics; ${torch.python})\n`,
-    );
-    for (const r of rows)
-      process.stdout.write(
-        `${''.padEnd(8)}${r.label} = ${(r.pps / pps).toFixed(2)}x pytorch (step), ${(r.grads / pps).toFixed(2)}x (gradient pass alone)\n`,
-      );
+    const rows = await engineRows(width, o, requests, req.engine !== undefined, batch);
+    if (torchMs.has(width)) torchLines(width, o, torchMs.get(width), threads, rows);
   }
 }
 

@@ -99,6 +99,60 @@ function withZeroBias(w: ModelWeights): ModelWeights {
   return { ...w, tensors };
 }
 
+type Sequence = { name: string; gt: ToolkitBox[]; frames: Frame[]; published: ToolkitBox[] };
+
+/** The four sequences' frames, ground truth and the published SiamFC-3s boxes. */
+async function loadSequences(): Promise<Sequence[]> {
+  const ds = await loadOtb('OTB100', join(REALDATA, 'frames', 'otb'));
+  const pubDir = join(REALDATA, 'results', 'OTB100', 'cfnet-release', 'SiamFC-3s');
+  return Promise.all(
+    SEQUENCES.map(async (name) => {
+      const target = ds.targets.find((t) => t.name === name);
+      if (!target?.images) throw new Error(`${name}: no images under ${ds.root}`);
+      const frames: Frame[] = await Promise.all(target.images.map(async (path, index) => ({ index, path, ...(await decodeRgb(path)) })));
+      return { name, gt: target.groundTruth, frames, published: readBoxes(join(pubDir, `${name}.txt`)) };
+    }),
+  );
+}
+
+/** One configuration over every sequence, from the first ground-truth box; a line of progress on stderr. */
+async function trackConfig(engine: OrtEngine, c: (typeof CONFIGS)[number], seqs: Sequence[]): Promise<Map<string, Row>> {
+  const settings: SiamfcSettings = { ...SIAMFC_3S, ...c.settings };
+  const rows = new Map<string, Row>();
+  const t0 = performance.now();
+  for (const s of seqs) {
+    const tracker = new SiamfcTracker(engine, settings);
+    await tracker.init(s.frames[0], toolkitToImage(s.gt[0]));
+    const boxes: ToolkitBox[] = [s.gt[0]];
+    for (let i = 1; i < s.frames.length; i++) boxes.push(imageToToolkit((await tracker.update(s.frames[i])).box));
+    rows.set(s.name, score(s.gt, boxes, s.published));
+  }
+  const line = SEQUENCES.map((n) => {
+    const r = rows.get(n)!;
+    return `${r.auc.toFixed(3)}/${r.precision.toFixed(3)}/${r.iouPub.toFixed(3)}`;
+  }).join('  ');
+  process.stderr.write(`${c.name.padEnd(14)} ${line}  (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+  return rows;
+}
+
+/** The markdown table of docs/siamfc-tracker.md: the published boxes first, then each configuration. */
+function table(pub: Map<string, Row>, results: Map<string, Map<string, Row>>): string {
+  const head = `| configuration | ${SEQUENCES.map((n) => `${n} AUC / P@20 / IoU pub`).join(' | ')} | mean AUC | mean IoU pub |`;
+  const out = [head, `|${'---|'.repeat(SEQUENCES.length + 3)}`];
+  const fmt = (name: string, rows: Map<string, Row>, iouToo = true) => {
+    const cells = SEQUENCES.map((n) => {
+      const r = rows.get(n)!;
+      return `${r.auc.toFixed(3)} / ${r.precision.toFixed(3)} / ${iouToo ? r.iouPub.toFixed(3) : '-'}`;
+    });
+    const meanAuc = SEQUENCES.reduce((a, n) => a + rows.get(n)!.auc, 0) / SEQUENCES.length;
+    const meanIou = SEQUENCES.reduce((a, n) => a + rows.get(n)!.iouPub, 0) / SEQUENCES.length;
+    return `| ${name} | ${cells.join(' | ')} | ${meanAuc.toFixed(3)} | ${iouToo ? meanIou.toFixed(3) : '-'} |`;
+  };
+  out.push(fmt('published SiamFC-3s', pub, false));
+  for (const [name, rows] of results) out.push(fmt(name, rows));
+  return out.join('\n');
+}
+
 async function main(): Promise<void> {
   if (!existsSync(join(REALDATA, 'README.md'))) {
     console.log(`siamfc-details: skipped, real data not found at ${REALDATA} (set SIAMBENCH_REALDATA to its path)`);
@@ -118,55 +172,12 @@ async function main(): Promise<void> {
         engines.set(zeroBias, await OrtEngine.create(zeroBias ? withZeroBias(weights) : weights, { device: 'cpu', threads }));
       return engines.get(zeroBias)!;
     };
-    const ds = await loadOtb('OTB100', join(REALDATA, 'frames', 'otb'));
-    const pubDir = join(REALDATA, 'results', 'OTB100', 'cfnet-release', 'SiamFC-3s');
-    const seqs = await Promise.all(
-      SEQUENCES.map(async (name) => {
-        const target = ds.targets.find((t) => t.name === name);
-        if (!target?.images) throw new Error(`${name}: no images under ${ds.root}`);
-        const frames: Frame[] = await Promise.all(target.images.map(async (path, index) => ({ index, path, ...(await decodeRgb(path)) })));
-        return { name, gt: target.groundTruth, frames, published: readBoxes(join(pubDir, `${name}.txt`)) };
-      }),
-    );
-
-    const results = new Map<string, Map<string, Row>>();
+    const seqs = await loadSequences();
     const pub = new Map<string, Row>();
     for (const s of seqs) pub.set(s.name, score(s.gt, s.published, s.published));
-    for (const c of configs) {
-      const engine = await engineFor(c.zeroBias === true);
-      const settings: SiamfcSettings = { ...SIAMFC_3S, ...c.settings };
-      const rows = new Map<string, Row>();
-      const t0 = performance.now();
-      for (const s of seqs) {
-        const tracker = new SiamfcTracker(engine, settings);
-        const init = toolkitToImage(s.gt[0]);
-        await tracker.init(s.frames[0], init);
-        const boxes: ToolkitBox[] = [s.gt[0]];
-        for (let i = 1; i < s.frames.length; i++) boxes.push(imageToToolkit((await tracker.update(s.frames[i])).box));
-        rows.set(s.name, score(s.gt, boxes, s.published));
-      }
-      results.set(c.name, rows);
-      const line = SEQUENCES.map((n) => {
-        const r = rows.get(n)!;
-        return `${r.auc.toFixed(3)}/${r.precision.toFixed(3)}/${r.iouPub.toFixed(3)}`;
-      }).join('  ');
-      process.stderr.write(`${c.name.padEnd(14)} ${line}  (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
-    }
-
-    const head = `| configuration | ${SEQUENCES.map((n) => `${n} AUC / P@20 / IoU pub`).join(' | ')} | mean AUC | mean IoU pub |`;
-    const out = [head, `|${'---|'.repeat(SEQUENCES.length + 3)}`];
-    const fmt = (name: string, rows: Map<string, Row>, iouToo = true) => {
-      const cells = SEQUENCES.map((n) => {
-        const r = rows.get(n)!;
-        return `${r.auc.toFixed(3)} / ${r.precision.toFixed(3)} / ${iouToo ? r.iouPub.toFixed(3) : '-'}`;
-      });
-      const meanAuc = SEQUENCES.reduce((a, n) => a + rows.get(n)!.auc, 0) / SEQUENCES.length;
-      const meanIou = SEQUENCES.reduce((a, n) => a + rows.get(n)!.iouPub, 0) / SEQUENCES.length;
-      return `| ${name} | ${cells.join(' | ')} | ${meanAuc.toFixed(3)} | ${iouToo ? meanIou.toFixed(3) : '-'} |`;
-    };
-    out.push(fmt('published SiamFC-3s', pub, false));
-    for (const c of configs) out.push(fmt(c.name, results.get(c.name)!));
-    console.log(out.join('\n'));
+    const results = new Map<string, Map<string, Row>>();
+    for (const c of configs) results.set(c.name, await trackConfig(await engineFor(c.zeroBias === true), c, seqs));
+    console.log(table(pub, results));
     console.log('');
     for (const c of configs) console.log(`${c.name}: ${c.what}`);
     for (const e of engines.values()) e.dispose();

@@ -49,39 +49,13 @@ export function alignSequence(
   const { start, guess } = startImage(target, rows, n, result.startFrame);
   if (guess) defects.push(guess);
 
-  // Image numbers increase along the rows, so the rows a result covers form one run [c0, c1).
-  let c0 = rows;
-  let c1 = from;
-  let covered = 0;
-  for (let r = from; r < rows; r++) {
-    const j = frames[r] - start;
-    if (j >= 0 && j < n) {
-      covered++;
-      if (r < c0) c0 = r;
-      c1 = r + 1;
-    }
-  }
+  const { c0, c1, covered } = coveredRows(frames, from, rows, start, n);
   const evaluated = rows - from;
   const truncate = rules.shortResult === 'truncate';
   const r0 = truncate ? Math.min(c0, c1) : from;
   const r1 = truncate ? c1 : rows;
-  const m = r1 - r0;
-  const pred = new Float64Array(4 * m);
-  const missing = new Uint8Array(m);
-  for (let i = 0; i < m; i++) {
-    const j = frames[r0 + i] - start;
-    if (!(j >= 0 && j < n)) {
-      missing[i] = 1;
-      pred.fill(NaN, 4 * i, 4 * i + 4);
-      continue;
-    }
-    const b = result.boxes[j];
-    const o = 4 * i;
-    pred[o] = b[0];
-    pred[o + 1] = b[1];
-    pred[o + 2] = b[2];
-    pred[o + 3] = b[3];
-  }
+  const images = frames.slice(r0, r1);
+  const { pred, missing } = resultRows(result.boxes, images, start);
   if (covered < evaluated) {
     defects.push(
       truncate
@@ -100,7 +74,49 @@ export function alignSequence(
 
   // The ground truth is shared by every tracker: a view, not a copy.
   const gt = gtFlat.subarray(4 * r0, 4 * r1);
-  return { gt, pred, missing, frames: frames.slice(r0, r1), startFrame: start, defects };
+  return { gt, pred, missing, frames: images, startFrame: start, defects };
+}
+
+/**
+ * The ground-truth rows in [from, rows) that result row (image number - start) exists for. Image
+ * numbers increase along the rows, so they form one run [c0, c1).
+ */
+function coveredRows(frames: number[], from: number, rows: number, start: number, n: number): { c0: number; c1: number; covered: number } {
+  let c0 = rows;
+  let c1 = from;
+  let covered = 0;
+  for (let r = from; r < rows; r++) {
+    const j = frames[r] - start;
+    if (j >= 0 && j < n) {
+      covered++;
+      if (r < c0) c0 = r;
+      c1 = r + 1;
+    }
+  }
+  return { c0, c1, covered };
+}
+
+/** The result's box for each image number in `images` (4 values each), NaN and marked missing where it has no row. */
+function resultRows(boxes: ToolkitBox[], images: number[], start: number): { pred: Float64Array; missing: Uint8Array } {
+  const n = boxes.length;
+  const m = images.length;
+  const pred = new Float64Array(4 * m);
+  const missing = new Uint8Array(m);
+  for (let i = 0; i < m; i++) {
+    const j = images[i] - start;
+    if (!(j >= 0 && j < n)) {
+      missing[i] = 1;
+      pred.fill(NaN, 4 * i, 4 * i + 4);
+      continue;
+    }
+    const b = boxes[j];
+    const o = 4 * i;
+    pred[o] = b[0];
+    pred[o + 1] = b[1];
+    pred[o + 2] = b[2];
+    pred[o + 3] = b[3];
+  }
+  return { pred, missing };
 }
 
 /** Boxes as one Float64Array of 4 values per row (what the metrics read). */
