@@ -146,6 +146,22 @@ test('every command that writes refuses an --out folder holding foreign files, i
   assert.equal(readFileSync(join(dir, 'thesis.tex'), 'utf8'), 'three years of work\n');
 });
 
+test('a command that fails on its options or inputs leaves no output folder behind', async () => {
+  const cases: [string, string[]][] = [
+    ['train', ['--loss', 'logistic', '--device', 'cuda', '--data', join(tmp, 'nowhere')]],
+    ['generate', ['--frames', '5']],
+    ['eval', ['--dataset', 'synthetic', '--root', join(syn, 'otb'), '--results', join(tmp, 'results-for-eval'), '--trackers', 'nope']],
+    ['bench', ['--dataset', 'OTB100', '--root', join(syn, 'otb'), '--trackers', 'static']],
+  ];
+  mkdirSync(join(tmp, 'results-for-eval', 'static'), { recursive: true });
+  for (const [cli, args] of cases) {
+    const out = join(tmp, `left-behind-${cli}`);
+    const r = runCli(cli, [...args, '--out', out]);
+    assert.equal(r.code, 1, `${cli}: ${r.stderr}`);
+    assert.ok(!existsSync(out), `${cli}: no ${out}`);
+  }
+});
+
 test('eval writes its report into a bench run folder (its own kind of output) and into an earlier eval report', () => {
   const out = join(tmp, 'eval-into-bench');
   assert.equal(bench(out, ['--trackers', 'static']).code, 0);

@@ -5,7 +5,7 @@ import { UserError } from '../core/errors.ts';
 import { loadVot } from '../benchmarks/vot/dataset/index.ts';
 import { findDataset, resolveConvention, resolveDataset } from '../benchmarks/registry/index.ts';
 import { scoreVotResults } from '../benchmarks/vot/benchmark.ts';
-import { claimReportDir } from './options.ts';
+import { reportInto } from './options.ts';
 
 export interface VotEvalOptions {
   dataset: string;
@@ -48,11 +48,12 @@ export async function runVotEval(opts: VotEvalOptions): Promise<void> {
   const t0 = performance.now();
   const ds = await loadVot(dataset, root);
   const t1 = performance.now();
-  await claimReportDir(opts.out);
-  const { text, seconds } = await scoreVotResults(ds, resultsDir, resolve(opts.out), {
-    convention,
-    ...(opts.trackers ? { trackers: opts.trackers } : {}),
-  });
+  const { text, seconds } = await reportInto(opts.out, () =>
+    scoreVotResults(ds, resultsDir, resolve(opts.out), {
+      convention,
+      ...(opts.trackers ? { trackers: opts.trackers } : {}),
+    }),
+  );
   const s = (v: number) => v.toFixed(2);
   const total = (performance.now() - t0) / 1000;
   process.stdout.write(

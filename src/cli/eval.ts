@@ -6,7 +6,7 @@ import { danglingTail, listDirSync, missingPath } from '../core/dir-entries.ts';
 import { UserError } from '../core/errors.ts';
 import { conventionChoices, datasetChoices, findDataset, resolveConvention, resolveDataset } from '../benchmarks/registry/index.ts';
 import type { VotEvalOptions } from './eval-vot.ts';
-import { claimReportDir, parseCommand } from './options.ts';
+import { parseCommand, reportInto } from './options.ts';
 
 // One option set for both families; a type-only import, so OTB runs never load the VOT module.
 type EvalOptions = VotEvalOptions;
@@ -61,11 +61,12 @@ async function main(): Promise<void> {
   // Loaded after the options are checked: a typo is answered at once, without loading the plotting stack.
   const { otb } = (await import('../benchmarks/index.ts')).BENCHMARKS;
   const ds = await otb.load(dataset, root);
-  await claimReportDir(opts.out);
-  const { text } = await otb.score(ds, resultsDir, resolve(opts.out), {
-    convention,
-    ...(opts.trackers ? { trackers: opts.trackers } : {}),
-  });
+  const { text } = await reportInto(opts.out, () =>
+    otb.score(ds, resultsDir, resolve(opts.out), {
+      convention,
+      ...(opts.trackers ? { trackers: opts.trackers } : {}),
+    }),
+  );
   process.stdout.write(text);
 }
 

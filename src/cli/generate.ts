@@ -3,7 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, Option } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
-import { claimOutputDir, holdsAny } from '../core/out-dir.ts';
+import { claimOutputDir, holdsAny, releaseNewOutputDir } from '../core/out-dir.ts';
 import {
   ensureSynthetic,
   PRESETS,
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   if (o.train) splits.add('train');
   const dir = resolve(o.out ?? preset.dir);
   // A folder of other files is refused (--force regenerates a set, it does not take over a folder).
-  await claimOutputDir({ dir, option: '--out', command: 'generate', legacy: holdsAny('synthetic.json') });
+  const claimed = await claimOutputDir({ dir, option: '--out', command: 'generate', legacy: holdsAny('synthetic.json') });
   const picked: SyntheticOptions = Object.fromEntries(
     Object.entries({
       seed: o.seed,
@@ -128,6 +128,7 @@ async function main(): Promise<void> {
     },
   }).catch((err: unknown) => {
     bar?.stop();
+    releaseNewOutputDir(claimed);
     // The library names its options; the user typed flags.
     if (err instanceof UserError) throw new UserError(err.message.replace(/^synthetic option (\w+)/, (_, k: string) => option[k] ?? k));
     throw err;

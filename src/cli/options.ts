@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { type Command, CommanderError, Option } from 'commander';
 import { type ComputeRequest, checkComputeRequest } from '../compute/engine.ts';
 import { UserError } from '../core/errors.ts';
-import { claimOutputDir, holdsAny } from '../core/out-dir.ts';
+import { holdsAny, withOutputDir } from '../core/out-dir.ts';
 
 /**
  * Parses with commander but turns its errors into UserErrors (one line, exit 1, no usage dump);
@@ -56,14 +56,16 @@ export function computeRequest(o: { engine?: string; device?: string; threads?: 
 
 /**
  * eval's report folder: new, empty, an earlier eval's, or a bench run folder (whose report eval
- * rewrites); never a folder of files siambench did not write, such as a results folder.
+ * rewrites); never a folder of files siambench did not write, such as a results folder. A new
+ * folder is removed again when scoring fails before writing anything.
  */
-export async function claimReportDir(out: string): Promise<void> {
-  await claimOutputDir({
+export function reportInto<T>(out: string, body: () => Promise<T>): Promise<T> {
+  const claim = {
     dir: out,
     option: '--out',
     command: 'eval',
     accepts: ['bench', 'regress', 'reproduce'],
     legacy: holdsAny('summary.csv', 'run.json'),
-  });
+  };
+  return withOutputDir(claim, body);
 }

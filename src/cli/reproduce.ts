@@ -100,8 +100,6 @@ async function main(): Promise<void> {
     throw new UserError(`--dataset: the paper's comparison is one-pass (success and precision plots); ${opts.dataset} is a VOT set`);
   if (opts.retrain && opts.models)
     throw new UserError('--retrain and --models exclude each other (--retrain writes its models into <out>/models)');
-  // Its own earlier output is replaced (models may have changed); a folder of other files is refused.
-  await claimOutputDir({ dir: out, option: '--out', command: 'reproduce', legacy: holdsAny('comparison', 'comparison.md') });
   let modelsDir = opts.models ? resolve(opts.models) : undefined;
   if (modelsDir) {
     for (const m of PAPER_MODELS) {
@@ -109,6 +107,8 @@ async function main(): Promise<void> {
         throw new UserError(`--models: ${join(modelsDir, m.tracker, 'model.json')} is missing`);
     }
   }
+  // Its own earlier output is replaced (models may have changed); a folder of other files is refused.
+  await claimOutputDir({ dir: out, option: '--out', command: 'reproduce', legacy: holdsAny('comparison', 'comparison.md') });
 
   if (opts.retrain) {
     const recipe: Recipe = { ...PAPER_RECIPE, epochs: opts.epochs, pairsPerEpoch: opts.pairsPerEpoch };

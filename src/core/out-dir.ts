@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from './errors.ts';
 import { writeFileAtomic } from './fs-atomic.ts';
@@ -153,6 +153,32 @@ export async function claimOutputDir(c: OutputClaim): Promise<ClaimedOutput> {
   const claimed = inspectOutputDir(c);
   claimed.marker = await markOutputDir(c, claimed);
   return claimed;
+}
+
+/**
+ * Undoes the claim of a folder that was new, when the command failed before writing anything but
+ * the marker (a bad option found late, say): the folder goes. Once it holds more, it stays marked.
+ */
+export function releaseNewOutputDir(claimed: ClaimedOutput): void {
+  if (claimed.state !== 'new') return;
+  try {
+    if (readdirSync(claimed.dir).join() !== MARKER) return;
+    rmSync(join(claimed.dir, MARKER), { force: true });
+    rmdirSync(claimed.dir);
+  } catch {
+    // best effort: the command's own error is the one to report
+  }
+}
+
+/** Runs `body` in a claimed folder; a failure releases the claim of a folder that was new. */
+export async function withOutputDir<T>(c: OutputClaim, body: (claimed: ClaimedOutput) => Promise<T>): Promise<T> {
+  const claimed = await claimOutputDir(c);
+  try {
+    return await body(claimed);
+  } catch (err) {
+    releaseNewOutputDir(claimed);
+    throw err;
+  }
 }
 
 /** A legacy test: the folder holds one of these names. */

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { ComputeRequest } from '../compute/engine.ts';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
-import { type ClaimedOutput, type OutputClaim, holdsAny, inspectOutputDir, markOutputDir } from '../core/out-dir.ts';
+import { type ClaimedOutput, type OutputClaim, holdsAny, inspectOutputDir, markOutputDir, releaseNewOutputDir } from '../core/out-dir.ts';
 import { type Evaluation, datasetSize, scoreResults } from '../benchmarks/index.ts';
 import type { TrackerFactory } from '../trackers/base/tracker.ts';
 import { trackerFingerprint } from '../trackers/registry.ts';
@@ -146,7 +146,14 @@ export async function runBench(request: BenchRequest): Promise<BenchOutcome> {
   };
   const { out } = req;
   const { claim, claimed, before } = await claimRun(req);
-  const { jobs, done } = plan(req);
+  let planned: ReturnType<typeof plan>;
+  try {
+    planned = plan(req);
+  } catch (err) {
+    releaseNewOutputDir(claimed); // a dataset without images, say: leave no folder behind
+    throw err;
+  }
+  const { jobs, done } = planned;
   if (done.length > 0) req.log(`resuming: ${done.length} of ${done.length + jobs.length} sequence run(s) already done in ${out}`);
 
   const started = new Date().toISOString();
