@@ -9,6 +9,7 @@ import type { OtbEvaluation } from './metrics/types.ts';
 import { countOtbWarnings, formatOtbWarnings } from './eval/warnings.ts';
 import { formatOtbConsoleTable, writeOtbReport } from './report/report.ts';
 import { importOtbResults } from './results/index.ts';
+import { alertLines } from '../common/alerts.ts';
 
 export interface OtbScoreRequest {
   convention: OtbConvention;
@@ -34,7 +35,7 @@ export async function scoreOtbResults(
   await mkdir(out, { recursive: true });
   const written = await writeOtbReport(out, ev);
   const warningsFile = join(out, 'warnings.txt');
-  const datasetWarnings = [...ds.warnings, ...(req.extraWarnings ?? [])];
+  const datasetWarnings = [...ds.warnings, ...(ev.alerts ?? []), ...(req.extraWarnings ?? [])];
   await writeFileAtomic(warningsFile, formatOtbWarnings(ev, datasetWarnings));
   const text = [
     formatOtbConsoleTable(ev).trimEnd(),
@@ -43,6 +44,7 @@ export async function scoreOtbResults(
     ...ev.rules.map((r) => `  - ${r}`),
     '',
     `${countOtbWarnings(ev, datasetWarnings)} warning(s): ${warningsFile}`,
+    ...alertLines([...(ds.alerts ?? []), ...(ev.alerts ?? [])], ev.trackers),
     `report: ${written.length + 1} file(s) in ${out}`,
     '',
   ].join('\n');

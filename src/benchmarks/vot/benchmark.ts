@@ -8,11 +8,34 @@ import { evaluateVot } from './eval/evaluate.ts';
 import type { VotEvaluation } from './eval/types.ts';
 import { formatVotConsoleTable, formatVotWarnings, writeVotReport } from './report/report.ts';
 import { importVotResults } from './results/import.ts';
+import type { VotTrackerResults } from './results/types.ts';
+import { alertLines } from '../common/alerts.ts';
 
 export interface VotScoreRequest {
   convention: VotConvention;
   trackers?: string[];
   extraWarnings?: string[];
+}
+
+/**
+ * Trackers with a result for at least one sequence. One with none (an empty baseline/, results of
+ * another dataset) would be a row of blank scores: it is left out and named; when no tracker is
+ * left, the folder does not hold results for this dataset, which is an error.
+ */
+function withResults(results: VotTrackerResults[], ds: VotDataset, resultsDir: string): VotTrackerResults[] {
+  const kept = results.filter((r) => r.baseline.size > 0 || r.unsupervised.size > 0);
+  if (kept.length === 0) {
+    throw new UserError(
+      `--results: no tracker in ${resultsDir} has a result for any of the ${ds.sequences.length} sequences of ${ds.name} (${results.map((r) => r.tracker).join(', ')}); wrong --dataset or --root?`,
+    );
+  }
+  for (const r of results) {
+    if (kept.includes(r)) continue;
+    const text = `results: ${r.tracker}: no result for any sequence of ${ds.name}; left out of the report`;
+    ds.warnings.push(text);
+    (ds.alerts ??= []).push(text);
+  }
+  return kept;
 }
 
 /** Raw VOT result files on disk -> metrics -> report, shared by `eval` and `bench`. */
@@ -23,8 +46,9 @@ export async function scoreVotResults(
   req: VotScoreRequest,
 ): Promise<{ ev: VotEvaluation; text: string; seconds: { import: number; scoring: number; report: number } }> {
   const t0 = performance.now();
-  const results = await importVotResults(resultsDir, ds, req.trackers ? { trackers: req.trackers } : undefined);
-  if (results.length === 0) throw new UserError(`--results: no tracker in ${resultsDir} has a baseline/ or unsupervised/ folder`);
+  const imported = await importVotResults(resultsDir, ds, req.trackers ? { trackers: req.trackers } : undefined);
+  if (imported.length === 0) throw new UserError(`--results: no tracker in ${resultsDir} has a baseline/ or unsupervised/ folder`);
+  const results = withResults(imported, ds, resultsDir);
   const t1 = performance.now();
   const ev = evaluateVot(ds, results, req.convention);
   const t2 = performance.now();
@@ -42,6 +66,7 @@ export async function scoreVotResults(
     ...ev.rules.map((r) => `  - ${r}`),
     '',
     `${nWarn} warning(s): ${warningsFile}`,
+    ...alertLines(ds.alerts ?? [], []),
     `report: ${written.length + 1} file(s) in ${out}`,
     '',
   ].join('\n');

@@ -39,10 +39,14 @@ export async function loadOtb(dataset: string, root: string): Promise<OtbDataset
   const byName = new Map(found.map((t) => [t.name, t]));
   const targets: OtbTarget[] = [];
   const missing: string[] = [];
+  const alerts: string[] = [];
   for (const n of wanted ?? found.map((t) => t.name)) {
     const src = byName.get(n);
-    if (src) targets.push(finish(src, wanted !== null, warnings));
-    else missing.push(n);
+    if (!src) missing.push(n);
+    else if (src.groundTruth.length === 0) {
+      // Kept, it would score no frame: left out of every average while summary.csv still counted it.
+      alerts.push(`${n}: empty ground truth (no rows); left out of the dataset, every tracker is scored without it`);
+    } else targets.push(finish(src, wanted !== null, warnings, alerts));
   }
   if (targets.length === 0) {
     throw new UserError(`${root}: holds none of the ${wanted ? `${wanted.length} ${name} targets` : 'sequences'} (no ground truth found)`);
@@ -50,7 +54,8 @@ export async function loadOtb(dataset: string, root: string): Promise<OtbDataset
   if (missing.length > 0) {
     warnings.push(`${missing.length} of ${wanted!.length} ${name} target(s) not in ${root}, left out: ${missing.join(', ')}`);
   }
-  return { name, root: abs, targets, warnings };
+  warnings.push(...alerts);
+  return { name, root: abs, targets, warnings, alerts };
 }
 
 async function loadSource(abs: string, given: string, wanted: readonly string[] | null, warnings: string[]): Promise<SourceTarget[]> {
@@ -67,7 +72,8 @@ async function loadSource(abs: string, given: string, wanted: readonly string[] 
 }
 
 /** Fills what the root did not record from the built-in definition, and checks the frame range. */
-function finish(src: SourceTarget, builtin: boolean, warnings: string[]): OtbTarget {
+function finish(src: SourceTarget, builtin: boolean, warnings: string[], alerts: string[]): OtbTarget {
+  invalidRows(src, warnings, alerts);
   const info = builtin ? TARGET_INFO.get(src.name) : undefined;
   const range = builtin ? FRAME_RANGES[src.name] : undefined;
   const n = src.frames.length;
@@ -91,4 +97,29 @@ function finish(src: SourceTarget, builtin: boolean, warnings: string[]): OtbTar
   };
   if (src.images) target.images = src.images;
   return target;
+}
+
+/** Beyond this share of invalid rows a target's scores say more about its annotation than about a tracker. */
+const INVALID_ALERT = 0.1;
+
+/**
+ * Ground-truth rows with x, y, w or h <= 0 (or NaN): the otb and pysot rules mask them (IoU -1, centre
+ * error -1, i.e. every distance threshold passed), so a target of all-zero rows scores precision 1.
+ * The toolkits' rule stands; the rows are named, and loudly when they are more than a few.
+ */
+function invalidRows(src: SourceTarget, warnings: string[], alerts: string[]): void {
+  let bad = 0;
+  let first = -1;
+  for (const [i, [x, y, w, h]] of src.groundTruth.entries()) {
+    if (x > 0 && y > 0 && w > 0 && h > 0) continue;
+    bad++;
+    if (first < 0) first = i;
+  }
+  if (bad === 0) return;
+  const n = src.groundTruth.length;
+  const text =
+    `${src.name}: ${bad} of ${n} ground-truth row(s) with x, y, w or h <= 0 or NaN (first: image ${src.frames[first]}, ` +
+    `${src.groundTruth[first].join(',')}): otb and pysot count them as distance successes and overlap failures, got10k scores them as they are`;
+  if (bad > INVALID_ALERT * n) alerts.push(text);
+  else warnings.push(text);
 }

@@ -1,14 +1,20 @@
 import { atLine } from '../../../core/errors.ts';
 import { type ToolkitBox, toolkitBox } from '../../../core/types.ts';
+import { clip, toNumber } from '../../common/numbers.ts';
 
 /**
  * Rows of x, y, w, h from OTB-style text (ground truth and raw results alike). Delimiters vary per
  * file and even per line (commas, tabs, spaces: BlurCar1 line 496), CRLF occurs, and files end in
  * blank lines; `NaN` is a value (trackers write it when they lose the target). A malformed line
  * is a UserError `file:line: ...`. Blank lines are only allowed at the end, since a gap in the
- * middle would shift every later row by one frame.
+ * middle would shift every later row by one frame. A value that is no finite number (`Inf`,
+ * `1e309`, a digit string too long for a double) is an error unless `onNonFinite` is given: then it is
+ * read as NaN (a lost target, as trackers write it) and reported through the handler. Only decimal
+ * numbers are read: `0x2`, `0b1` and `1_0` are errors, not 2, 1 and 10 as Number() would have them.
  */
-export function parseBoxText(text: string, file: string): ToolkitBox[] {
+export type NonFiniteHandler = (line: number, token: string) => void;
+
+export function parseBoxText(text: string, file: string, onNonFinite?: NonFiniteHandler): ToolkitBox[] {
   const lines = text.split('\n');
   let last = lines.length - 1;
   while (last >= 0 && isBlank(lines[last])) last--;
@@ -54,8 +60,14 @@ export function parseBoxText(text: string, file: string): ToolkitBox[] {
         x = frac > 0 ? mant / POW10[frac] : mant;
         if (neg) x = -x;
       } else {
-        x = toNumber(line.slice(start, j));
-        if (x === undefined) throw atLine(file, i + 1, `not a number: '${line.slice(start, j)}' (expected x,y,w,h)`);
+        const tok = line.slice(start, j);
+        x = toNumber(tok);
+        if (x === undefined) throw atLine(file, i + 1, `not a number: '${clip(tok)}' (expected x,y,w,h)`);
+        if (x === Infinity || x === -Infinity) {
+          if (!onNonFinite) throw atLine(file, i + 1, `not a finite number: '${clip(tok)}'`);
+          onNonFinite(i + 1, tok);
+          x = NaN;
+        }
       }
       start = -1;
       if (n < 4) v[n] = x;
@@ -77,12 +89,6 @@ const POW10 = Array.from({ length: 16 }, (_, k) => Number(`1e${k}`));
 
 function isBlank(line: string): boolean {
   return line.trim() === '';
-}
-
-function toNumber(tok: string): number | undefined {
-  const x = Number(tok);
-  if (!Number.isNaN(x)) return x;
-  return /^[+-]?nan$/i.test(tok) ? NaN : undefined;
 }
 
 /** Attribute codes from a comma-, space- or tab-separated list ('SV, DEF, FM'). */

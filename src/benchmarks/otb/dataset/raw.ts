@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { UserError } from '../../../core/errors.ts';
 import { danglingLink, isDanglingLink, listDir, type DirEntry } from '../../../core/dir-entries.ts';
+import { isNonRegular, readTextFile } from '../../common/read-file.ts';
 import { frameRows } from './frames.ts';
 import { nameKey } from './names.ts';
 import { parseAttributeList, parseBoxText } from './parse.ts';
@@ -30,7 +31,13 @@ export async function loadRawLayout(root: string, wanted: readonly string[] | nu
   const entries = await listDir(root);
   for (const e of entries) if (e.kind === 'dangling') warnings.push(`${danglingLink(e.path)}; not a sequence folder, skipped`);
   const dirs = entries.filter((e) => e.kind === 'dir').map((e) => e.name);
-  const byKey = new Map(dirs.map((d) => [nameKey(d), d]));
+  const byKey = new Map<string, string>();
+  for (const d of dirs) {
+    // Couple/ beside couple/: one would silently stand for both.
+    const other = byKey.get(nameKey(d));
+    if (other !== undefined && wanted) throw new UserError(`${root}: folders ${other} and ${d} both name one sequence; keep one`);
+    byKey.set(nameKey(d), d);
+  }
   const out: SourceTarget[] = [];
   if (wanted) {
     for (const name of wanted) {
@@ -49,7 +56,7 @@ export async function loadRawLayout(root: string, wanted: readonly string[] | nu
   for (const dir of dirs) {
     for (const file of (await gtFiles(join(root, dir), warnings)).filter((f) => GT_FILE.test(f))) {
       const k = GT_FILE.exec(file)![1];
-      const text = await readFile(join(root, dir, file), 'utf8');
+      const text = await readTextFile(join(root, dir, file));
       if (text.trim() === '') {
         warnings.push(`${join(root, dir, file)}: empty ground truth, no target`);
         continue;
@@ -68,6 +75,8 @@ async function gtFiles(dir: string, warnings: string[]): Promise<string[]> {
   const entries: DirEntry[] = await listDir(dir);
   for (const e of entries) {
     if (e.kind === 'dangling' && GT_FILE.test(e.name)) warnings.push(`${danglingLink(e.path)}; no ground truth read from it`);
+    if ((e.kind === 'other' || e.kind === 'dir') && GT_FILE.test(e.name))
+      warnings.push(`${e.path}: not a regular file; no ground truth read from it`);
   }
   return entries.filter((e) => e.kind === 'file').map((e) => e.name);
 }
@@ -86,11 +95,13 @@ async function rawTarget(
   text?: string,
 ): Promise<SourceTarget> {
   const path = join(dir, file);
-  const rows = parseBoxText(text ?? (await readFile(path, 'utf8')), path);
+  const rows = parseBoxText(text ?? (await readTextFile(path)), path);
   const framed = builtinRanges ? frameRows(name, rows, path, warnings) : { frames: rows.map((_, i) => i + 1), groundTruth: rows };
   const target: SourceTarget = { name, sequence, ...framed };
   const attrsFile = join(dir, 'attrs.txt');
-  if (existsSync(attrsFile)) target.attributes = parseAttributeList(await readFile(attrsFile, 'utf8'));
+  // A folder or FIFO named attrs.txt would end in EISDIR or block the read: named, and the attributes come from the built-in list.
+  if (isNonRegular(attrsFile)) warnings.push(`${attrsFile}: not a regular file; attributes not read from it`);
+  else if (existsSync(attrsFile)) target.attributes = parseAttributeList(await readTextFile(attrsFile));
   else if (isDanglingLink(attrsFile)) warnings.push(`${danglingLink(attrsFile)}; attributes not read from it`);
   const images = await imagesFor(join(dir, 'img'), framed.frames, warnings);
   if (images) target.images = images;

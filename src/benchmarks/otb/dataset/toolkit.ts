@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { danglingLink, listDir } from '../../../core/dir-entries.ts';
-import { atLine } from '../../../core/errors.ts';
+import { atLine, UserError } from '../../../core/errors.ts';
+import { readTextFile } from '../../common/read-file.ts';
 import { frameRows, initOmitFromRanges } from './frames.ts';
 import { nameKey, resolveOtbName } from './names.ts';
 import { parseBoxText } from './parse.ts';
@@ -41,7 +41,7 @@ export async function loadToolkit(
     const key = keys.find((k) => annoFiles.has(k));
     if (!key) continue;
     const file = join(dirs.anno, annoFiles.get(key)!);
-    const rows = parseBoxText(await readFile(file, 'utf8'), file);
+    const rows = parseBoxText(await readTextFile(file), file);
     const framed = frameRows(name, rows, file, warnings);
     const target: SourceTarget = { name, sequence: TARGET_INFO.get(name)?.sequence ?? name, ...framed };
     if (attFiles.has(key)) target.attributes = await readAtt(join(dirs.anno, 'att', attFiles.get(key)!));
@@ -64,14 +64,19 @@ async function txtFiles(dir: string, warnings: string[]): Promise<Map<string, st
   for (const e of await listDir(dir)) {
     if (!/\.txt$/i.test(e.name)) continue;
     if (e.kind === 'dangling') warnings.push(`${danglingLink(e.path)}; ignored`);
-    if (e.kind === 'file' && !map.has(nameKey(stem(e.name)))) map.set(nameKey(stem(e.name)), e.name);
+    if (e.kind === 'other' || e.kind === 'dir') warnings.push(`${e.path}: not a regular file; ignored`);
+    if (e.kind !== 'file') continue;
+    const key = nameKey(stem(e.name));
+    // couple.txt beside Couple.txt: which one is the ground truth is not for the loader to guess.
+    if (map.has(key)) throw new UserError(`${dir}: ${map.get(key)} and ${e.name} both name one target; keep one`);
+    map.set(key, e.name);
   }
   return map;
 }
 
 /** `1,1,0,...` (11 flags, toolkit order IV, OPR, SV, OCC, ...) -> attribute codes. */
 async function readAtt(file: string): Promise<string[]> {
-  const flags = (await readFile(file, 'utf8')).trim().split(/[\s,;]+/);
+  const flags = (await readTextFile(file)).trim().split(/[\s,;]+/);
   if (flags.length !== TOOLKIT_ATT_ORDER.length || flags.some((f) => f !== '0' && f !== '1')) {
     throw atLine(file, 1, `expected ${TOOLKIT_ATT_ORDER.length} flags 0/1 in the order ${TOOLKIT_ATT_ORDER.join(', ')}`);
   }
@@ -81,7 +86,7 @@ async function readAtt(file: string): Promise<string[]> {
 /** initOmit lines `first last` (image numbers; spaces or tabs, stray trailing blanks). */
 async function readRanges(file: string): Promise<[number, number][]> {
   const ranges: [number, number][] = [];
-  const lines = (await readFile(file, 'utf8')).split('\n');
+  const lines = (await readTextFile(file)).split('\n');
   for (const [i, line] of lines.entries()) {
     if (line.trim() === '') continue;
     const v = line

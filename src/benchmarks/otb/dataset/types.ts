@@ -29,4 +29,9 @@ export interface OtbDataset {
   targets: OtbTarget[];
   /** Defects found while loading (padded rows, odd delimiters, ...): reported, never fatal. */
   warnings: string[];
+  /**
+   * The subset of `warnings` that changes what the scores mean (a target left out, ground truth that
+   * passes every distance threshold): eval prints these on the console as well.
+   */
+  alerts?: string[];
 }

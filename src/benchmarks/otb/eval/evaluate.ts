@@ -1,6 +1,6 @@
 import type { OtbConvention } from '../../../core/types.ts';
 import { aggregateByAttribute, aggregateScores } from '../metrics/aggregate.ts';
-import { CONVENTIONS, measureFrames } from '../metrics/conventions.ts';
+import { type ConventionRules, CONVENTIONS, measureFrames } from '../metrics/conventions.ts';
 import { sequenceScores } from '../metrics/curves.ts';
 import { meanFps } from '../metrics/speed.ts';
 import { alignSequence, flattenBoxes, type AlignResult, type AlignTarget } from './align.ts';
@@ -15,6 +15,8 @@ export interface EvalDataset {
 /** The parts of one tracker's imported results the evaluation reads (TrackerResults satisfies it). */
 export interface EvalTrackerResults {
   tracker: string;
+  /** Import defects that change what the scores mean (printed on the console too). */
+  alerts?: string[];
   sequences: Map<string, AlignResult & { times?: number[]; defects: string[] }>;
   missing: string[];
   warnings: string[];
@@ -34,49 +36,102 @@ const EMPTY_CURVES: OtbScores = {
 
 /**
  * Scores every tracker on every target of the dataset under one convention. Pure: no I/O. A target
- * a tracker has no result for is left out of that tracker's averages and named in its warnings.
+ * a tracker has no result for is left out of that tracker's averages and named in its warnings; a
+ * target with no frame to evaluate under the convention (initOmit covering every row) is left out
+ * for every tracker and named in `alerts`.
  */
 export function evaluateOtb(dataset: EvalDataset, results: EvalTrackerResults[], convention: OtbConvention = 'otb'): OtbEvaluation {
   const rules = CONVENTIONS[convention];
-  const agg = { dropAllZeroCurves: rules.dropAllZeroCurves };
-  // Flattened once per target: every tracker reads the same ground truth.
-  const gtFlat = dataset.targets.map((t) => flattenBoxes(t.groundTruth));
-  const trackers: OtbTrackerEvaluation[] = results.map((res) => {
-    const warnings = [...res.warnings];
-    const perSequence: OtbSequenceScores[] = [];
-    const notScored: string[] = [];
-    for (const [ti, target] of dataset.targets.entries()) {
-      const seq = res.sequences.get(target.name);
-      if (!seq) {
-        notScored.push(target.name);
-        continue;
-      }
-      for (const d of seq.defects) warnings.push(`${target.name}: ${d}`);
-      const al = alignSequence(target, seq, rules, gtFlat[ti]);
-      for (const d of al.defects) warnings.push(`${target.name}: ${d}`);
-      const m = measureFrames(al.gt, al.pred, rules, al.missing);
-      if (m.replaced > 0) {
-        warnings.push(`${target.name}: ${m.replaced} prediction(s) with w <= 0, h <= 0 or NaN replaced by the previous box`);
-      }
-      const frames = al.gt.length / 4;
-      const scores = sequenceScores(m.iou, m.centre, m.normCentre, rules.successThresholds, frames);
-      const fps = seq.times && seq.times.length > 0 ? rules.sequenceFps(seq.times) : undefined;
-      perSequence.push({ ...scores, target: target.name, attributes: target.attributes, ...(fps !== undefined ? { fps } : {}) });
-    }
-    if (notScored.length > 0) {
-      warnings.push(`no result for ${notScored.length} target(s), left out of the averages: ${notScored.join(', ')}`);
-    }
-    const overall = aggregateScores(perSequence, agg) ?? { ...EMPTY_CURVES, sequences: 0 };
-    const fps = meanFps(perSequence.map((s) => s.fps));
-    return {
-      tracker: res.tracker,
-      overall: { ...overall, ...(fps !== undefined ? { fps } : {}) },
-      perSequence,
-      perAttribute: aggregateByAttribute(perSequence, agg, attributeOrder(dataset)),
-      warnings,
-    };
+  const alerts: string[] = [];
+  const targets = dataset.targets.filter((t) => {
+    const rows = Math.min(t.frames.length, t.groundTruth.length);
+    const from = rules.name === 'got10k' ? 0 : Math.max(0, t.initOmit);
+    if (rows > from) return true;
+    alerts.push(`${t.name}: no frame to evaluate (initOmit ${t.initOmit} covers all ${rows} row(s)); left out for every tracker`);
+    return false;
   });
-  return { kind: 'otb', dataset: dataset.name, convention, rules: [...rules.rules], trackers };
+  // Flattened once per target: every tracker reads the same ground truth.
+  const gtFlat = targets.map((t) => flattenBoxes(t.groundTruth));
+  const order = attributeOrder(dataset);
+  const trackers = results.map((res) => scoreTracker(targets, gtFlat, res, rules, order));
+  return { kind: 'otb', dataset: dataset.name, convention, rules: [...rules.rules], trackers, ...(alerts.length ? { alerts } : {}) };
+}
+
+function scoreTracker(
+  targets: EvalDataset['targets'],
+  gtFlat: Float64Array[],
+  res: EvalTrackerResults,
+  rules: ConventionRules,
+  order: string[],
+): OtbTrackerEvaluation {
+  const agg = { dropAllZeroCurves: rules.dropAllZeroCurves };
+  const warnings = [...res.warnings];
+  const alerts = [...(res.alerts ?? [])];
+  const perSequence: OtbSequenceScores[] = [];
+  const notScored: string[] = [];
+  const copy = { equal: 0, frames: 0 };
+  for (const [ti, target] of targets.entries()) {
+    const seq = res.sequences.get(target.name);
+    if (!seq) {
+      notScored.push(target.name);
+      continue;
+    }
+    for (const d of seq.defects) warnings.push(`${target.name}: ${d}`);
+    const al = alignSequence(target, seq, rules, gtFlat[ti]);
+    for (const d of al.defects) warnings.push(`${target.name}: ${d}`);
+    countEqualRows(al.gt, al.pred, copy);
+    const m = measureFrames(al.gt, al.pred, rules, al.missing);
+    if (m.replaced > 0) {
+      warnings.push(`${target.name}: ${m.replaced} prediction(s) with w <= 0, h <= 0 or NaN replaced by the previous box`);
+    }
+    const frames = al.gt.length / 4;
+    const scores = sequenceScores(m.iou, m.centre, m.normCentre, rules.successThresholds, frames);
+    if (rules.dropAllZeroCurves) zeroCurveNotes(target.name, scores, warnings);
+    const fps = seq.times && seq.times.length > 0 ? rules.sequenceFps(seq.times) : undefined;
+    perSequence.push({ ...scores, target: target.name, attributes: target.attributes, ...(fps !== undefined ? { fps } : {}) });
+  }
+  if (notScored.length > 0) {
+    warnings.push(`no result for ${notScored.length} target(s), left out of the averages: ${notScored.join(', ')}`);
+  }
+  if (perSequence.length === 0) alerts.push('no target scored: every score of this tracker is 0');
+  if (copy.frames > 0 && copy.equal >= GT_COPY_SHARE * copy.frames && perSequence.length >= 2) {
+    alerts.push(
+      `its boxes equal the ground truth on ${copy.equal} of ${copy.frames} frames: a copy of the annotations (an anno/ folder?), not a tracker's output`,
+    );
+  }
+  warnings.push(...alerts);
+  const overall = aggregateScores(perSequence, agg) ?? { ...EMPTY_CURVES, sequences: 0 };
+  const fps = meanFps(perSequence.map((s) => s.fps));
+  return {
+    tracker: res.tracker,
+    overall: { ...overall, ...(fps !== undefined ? { fps } : {}) },
+    perSequence,
+    perAttribute: aggregateByAttribute(perSequence, agg, order),
+    warnings,
+    ...(alerts.length ? { alerts } : {}),
+  };
+}
+
+/** Share of frames (after each sequence's first) equal to the ground truth that marks a results folder as a copy of it. */
+const GT_COPY_SHARE = 0.9;
+
+/** Frames after the first whose predicted box is the ground truth exactly (the first is the initial box anyway). */
+function countEqualRows(gt: Float64Array, pred: Float64Array, acc: { equal: number; frames: number }): void {
+  for (let o = 4; o + 3 < gt.length; o += 4) {
+    acc.frames++;
+    if (gt[o] === pred[o] && gt[o + 1] === pred[o + 1] && gt[o + 2] === pred[o + 2] && gt[o + 3] === pred[o + 3]) acc.equal++;
+  }
+}
+
+/** perfPlot leaves a sequence whose curve is zero at every threshold out of that curve's mean: say so per sequence. */
+function zeroCurveNotes(target: string, s: OtbScores, warnings: string[]): void {
+  const zero = (c: number[]) => c.reduce((a, b) => a + b, 0) <= Number.EPSILON;
+  const curves = [zero(s.successCurve) ? 'success' : '', zero(s.precisionCurve) ? 'precision' : ''].filter(Boolean);
+  if (curves.length > 0) {
+    warnings.push(
+      `${target}: ${curves.join(' and ')} curve zero at every threshold: left out of that mean, as the toolkit's perfPlot does`,
+    );
+  }
 }
 
 /** Attribute codes in the order they first appear in the dataset, so reports list them stably. */

@@ -26,6 +26,8 @@ export interface OtbTrackerEvaluation {
   /** Attribute code (IV, SV, ...) -> aggregate over the targets that carry it. */
   perAttribute: Record<string, OtbScores & { sequences: number }>;
   warnings: string[];
+  /** The subset of `warnings` that changes what the scores mean, printed on the console too. */
+  alerts?: string[];
 }
 
 export interface OtbEvaluation {
@@ -35,4 +37,6 @@ export interface OtbEvaluation {
   /** Human-readable statement of the rules applied, printed on every report. */
   rules: string[];
   trackers: OtbTrackerEvaluation[];
+  /** Targets left out for every tracker, and why (also printed on the console). */
+  alerts?: string[];
 }

@@ -1,12 +1,12 @@
-import { existsSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { danglingLink, listDir } from '../../../core/dir-entries.ts';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { danglingLink, type DirEntry, listDir } from '../../../core/dir-entries.ts';
 import { UserError } from '../../../core/errors.ts';
 import type { ToolkitBox } from '../../../core/types.ts';
 import { nameResolver, resolveOtbName } from '../dataset/names.ts';
 import type { OtbDataset } from '../dataset/types.ts';
 import { boxDefects } from './defects.ts';
-import { metaForTracker, readMetaFile } from './meta.ts';
+import { metaForTracker, readMetaFile, type RunMeta } from './meta.ts';
 import { readResultFile, readTimesFile } from './read.ts';
 
 /** One tracker's result for one target. */
@@ -55,18 +55,31 @@ export async function importOtbResults(dir: string, ds: OtbDataset, opts?: { tra
         ),
       )
     : folders;
+  const rootIsGt = groundTruthFolder(dir, ds);
+  if (rootIsGt) throw new UserError(`--results: ${dir} ${rootIsGt}, not tracker results`);
   const groupMeta = await readMetaFile(join(dir, 'ope_meta.json'));
   const resolveTarget = nameResolver(ds.targets.map((t) => t.name));
   const out: TrackerResults[] = [];
   const skipped: string[] = [];
   let mats = 0;
   for (const name of chosen) {
+    const isGt = groundTruthFolder(join(dir, name), ds);
+    if (isGt) {
+      // Scored, the annotations rank first (AUC 0.95 for the toolkit's anno/ against OTB100.json).
+      const text = `results: ${join(dir, name)} ${isGt}, not a tracker; skipped`;
+      (ds.alerts ??= []).push(text);
+      ds.warnings.push(text);
+      continue;
+    }
     const r = await importTracker(join(dir, name), name, ds, resolveTarget, groupMeta);
     if ('results' in r) out.push(r.results);
     else {
       skipped.push(name);
       mats += r.mats;
     }
+  }
+  if (out.length === 0 && chosen.length > 0 && chosen.every((n) => groundTruthFolder(join(dir, n), ds))) {
+    throw new UserError(`--results: ${dir} holds ground truth (the toolkit's anno/ folder), not tracker results`);
   }
   if (out.length === 0) {
     const why = mats > 0 ? `; ${mats} .mat file(s) seen: the toolkit's MATLAB results are not read, convert them to text` : '';
@@ -90,7 +103,45 @@ function pickFolder(dir: string, folders: string[], name: string, dangling: stri
   throw new UserError(`${dir}: no tracker folder '${name}' (found: ${folders.join(', ') || 'none'})`);
 }
 
+/**
+ * Why a folder is ground truth rather than results, or undefined: the dataset root itself (or its
+ * anno/), or a toolkit annotation folder (`att/` of attribute flags beside the .txt files, or an
+ * `anno` folder with `initOmit/` beside it).
+ */
+function groundTruthFolder(path: string, ds: OtbDataset): string | undefined {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return undefined;
+    }
+  };
+  const here = real(path);
+  if (here === undefined) return undefined;
+  const root = real(ds.root);
+  if (here === root || here === real(join(ds.root, 'anno'))) return 'is the dataset root given as --root';
+  const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
+  if (isDir(join(path, 'att'))) return "holds att/: it is the OTB toolkit's annotation folder";
+  if (basename(here).toLowerCase() === 'anno' && isDir(join(dirname(here), 'initOmit'))) {
+    return "is the OTB toolkit's annotation folder (anno/ beside initOmit/)";
+  }
+  if (isDir(join(path, 'anno')) && isDir(join(path, 'initOmit'))) return "holds the OTB toolkit's anno/ and initOmit/ folders";
+  return undefined;
+}
+
 type Resolve = (name: string) => string | undefined;
+
+/** What one tracker folder's listing holds: result and times files per target, and what was odd. */
+interface FolderScan {
+  results: Map<string, string>;
+  times: Map<string, string>;
+  warnings: string[];
+  /** Files named after an OTB target that is not in the dataset (OTB100 results scored on OTB2013). */
+  outside: number;
+  mats: number;
+  /** Targets whose result file cannot be read at all (dangling link, FIFO, folder). */
+  unreadable: string[];
+}
 
 async function importTracker(
   tdir: string,
@@ -99,100 +150,119 @@ async function importTracker(
   resolveTarget: Resolve,
   groupMeta: Parameters<typeof metaForTracker>[0],
 ): Promise<{ results: TrackerResults } | { mats: number }> {
-  // Result files that are symbolic links are read through them; a dangling one is named, and its
-  // target counts as having no result.
-  const entries = await listDir(tdir);
-  const files = entries.filter((e) => e.kind === 'file').map((e) => e.name);
-  const brokenLinks = entries.filter((e) => e.kind === 'dangling' && /\.(txt|json)$/i.test(e.name));
-  const warnings: string[] = [];
   const resolveStem = (stem: string): string | undefined => {
     // Some conversions keep the toolkit's `<Seq>_<Tracker>` file names.
     const suffix = `_${tracker}`.toLowerCase();
     const bare = stem.toLowerCase().endsWith(suffix) ? stem.slice(0, -suffix.length) : undefined;
     return resolveTarget(stem) ?? (bare !== undefined ? resolveTarget(bare) : undefined);
   };
-  const results = new Map<string, string>();
-  const times = new Map<string, string>();
-  const unknown: string[] = [];
-  const other: string[] = [];
-  let outside = 0;
-  let mats = 0;
-  for (const f of files) {
-    if (f.startsWith('.') || f === 'ope_meta.json') continue;
-    if (/\.mat$/i.test(f)) mats++;
-    else if (/_time\.txt$/i.test(f)) addTimes(times, resolveStem(f.slice(0, -9)), join(tdir, f));
-    else if (/\.(txt|json)$/i.test(f)) {
-      const stem = f.replace(/\.(txt|json)$/i, '');
-      const target = resolveStem(stem);
-      if (target === undefined) {
-        if (resolveOtbName(stem) !== undefined) outside++;
-        else unknown.push(f);
-      } else if (results.has(target)) {
-        warnings.push(`${f}: a second file for ${target} (after ${basename(results.get(target)!)}); ignored`);
-      } else results.set(target, join(tdir, f));
-    } else other.push(f);
-  }
-  const brokenFor = brokenLinks.map((e) => ({
-    path: e.path,
-    target: /_time\.txt$/i.test(e.name) ? undefined : resolveStem(e.name.replace(/\.(txt|json)$/i, '')),
-  }));
-  if (results.size === 0 && outside === 0 && !brokenFor.some((b) => b.target !== undefined)) return { mats };
-  for (const b of brokenFor) {
-    warnings.push(
-      `${danglingLink(b.path)}; ${b.target !== undefined && !results.has(b.target) ? `${b.target} counts as having no result` : 'not read'}`,
-    );
-  }
-  const timesDir = join(tdir, 'times');
-  if (existsSync(timesDir) && statSync(timesDir).isDirectory()) {
-    for (const e of await listDir(timesDir)) {
-      if (!/_time\.txt$/i.test(e.name)) continue;
-      if (e.kind === 'file') addTimes(times, resolveStem(e.name.slice(0, -9)), e.path);
-      else if (e.kind === 'dangling') warnings.push(`${danglingLink(e.path)}; not read`);
-    }
-  }
-  if (mats > 0) warnings.push(`${mats} .mat file(s) skipped: the toolkit's MATLAB results are not read (convert them to text)`);
-  if (unknown.length > 0) warnings.push(`${unknown.length} file(s) named after no OTB target, ignored: ${unknown.join(', ')}`);
-  if (other.length > 0) warnings.push(`${other.length} file(s) that are not results (.txt/.json), ignored: ${other.join(', ')}`);
-
-  const meta = new Map<string, { startFrame?: number; len?: number }>();
+  const scan = await scanFolder(tdir, resolveStem);
+  if (scan.results.size === 0 && scan.outside === 0 && scan.unreadable.length === 0) return { mats: scan.mats };
+  await scanTimesFolder(join(tdir, 'times'), resolveStem, scan);
+  const meta = new Map<string, RunMeta>();
   for (const [seq, m] of await metaForTracker(groupMeta, tdir, tracker)) {
     const t = resolveTarget(seq);
     if (t !== undefined) meta.set(t, m);
   }
   const sequences = new Map<string, SequenceResult>();
-  for (const [target, file] of results) {
-    let parsed;
-    try {
-      parsed = readResultFile(file);
-    } catch (err) {
-      if (!(err instanceof UserError)) throw err;
-      warnings.push(`${err.message}; file skipped, ${target} counts as having no result`);
-      continue;
-    }
-    const seq: SequenceResult = { file, boxes: parsed.boxes, defects: [...parsed.defects, ...boxDefects(parsed.boxes)] };
-    const m = meta.get(target);
-    const start = parsed.startFrame ?? m?.startFrame;
-    if (start !== undefined) seq.startFrame = start;
-    if (m?.len !== undefined && m.len !== parsed.boxes.length) {
-      seq.defects.push(`ope_meta.json says ${m.len} rows, the file has ${parsed.boxes.length}`);
-    }
-    const tf = times.get(target);
-    if (tf) {
-      try {
-        seq.times = readTimesFile(tf);
-        if (seq.times.length !== seq.boxes.length)
-          seq.defects.push(`times file has ${seq.times.length} rows for ${seq.boxes.length} boxes`);
-      } catch (err) {
-        if (!(err instanceof UserError)) throw err;
-        seq.defects.push(`${err.message}; speed not measured`);
-      }
-    } else if (parsed.times) seq.times = parsed.times;
-    sequences.set(target, seq);
+  for (const [target, file] of scan.results) {
+    const seq = readSequence(file, target, meta.get(target), scan.times.get(target), scan.warnings);
+    if (seq) sequences.set(target, seq);
   }
   // Files come in name order; reports read better in dataset order.
   const ordered = new Map(ds.targets.filter((t) => sequences.has(t.name)).map((t) => [t.name, sequences.get(t.name)!]));
   const missing = ds.targets.filter((t) => !sequences.has(t.name)).map((t) => t.name);
-  return { results: { tracker, dir: tdir, sequences: ordered, missing, warnings } };
+  return { results: { tracker, dir: tdir, sequences: ordered, missing, warnings: scan.warnings } };
+}
+
+/**
+ * The tracker folder's entries. Result files that are symbolic links are read through them; one
+ * that cannot be read (a dangling link, a FIFO that would block the read, a folder) is named, and
+ * its target counts as having no result.
+ */
+async function scanFolder(tdir: string, resolveStem: Resolve): Promise<FolderScan> {
+  const scan: FolderScan = { results: new Map(), times: new Map(), warnings: [], outside: 0, mats: 0, unreadable: [] };
+  const unknown: string[] = [];
+  const other: string[] = [];
+  const unreadable: { e: DirEntry; target: string | undefined }[] = [];
+  for (const e of await listDir(tdir)) {
+    const f = e.name;
+    if (f.startsWith('.') || f === 'ope_meta.json' || (e.kind === 'dir' && f === 'times')) continue;
+    const isTimes = /_time\.txt$/i.test(f);
+    const isResult = !isTimes && /\.(txt|json)$/i.test(f);
+    if (e.kind !== 'file') {
+      if (isTimes || isResult) unreadable.push({ e, target: isResult ? resolveStem(f.replace(/\.(txt|json)$/i, '')) : undefined });
+      continue;
+    }
+    if (/\.mat$/i.test(f)) scan.mats++;
+    else if (isTimes) addTimes(scan.times, resolveStem(f.slice(0, -9)), e.path);
+    else if (isResult) {
+      const stem = f.replace(/\.(txt|json)$/i, '');
+      const target = resolveStem(stem);
+      if (target === undefined) {
+        if (resolveOtbName(stem) !== undefined) scan.outside++;
+        else unknown.push(f);
+      } else if (scan.results.has(target)) {
+        scan.warnings.push(`${f}: a second file for ${target} (after ${basename(scan.results.get(target)!)}); ignored`);
+      } else scan.results.set(target, e.path);
+    } else other.push(f);
+  }
+  // After the loop: a target whose other file was read does not count as having no result.
+  for (const { e, target } of unreadable) unreadableEntry(e, target !== undefined && !scan.results.has(target) ? target : undefined, scan);
+  if (scan.mats > 0) scan.warnings.push(`${scan.mats} .mat file(s) skipped: the toolkit's MATLAB results are not read (convert them to text)`);
+  if (unknown.length > 0) scan.warnings.push(`${unknown.length} file(s) named after no OTB target, ignored: ${unknown.join(', ')}`);
+  if (other.length > 0) scan.warnings.push(`${other.length} file(s) that are not results (.txt/.json), ignored: ${other.join(', ')}`);
+  return scan;
+}
+
+/** A result or times entry that is no readable file: named, never read (a FIFO would block forever). */
+function unreadableEntry(e: DirEntry, target: string | undefined, scan: FolderScan): void {
+  const what = e.kind === 'dangling' ? danglingLink(e.path) : `${e.path}: ${e.kind === 'dir' ? 'a directory' : 'not a regular file'}`;
+  if (target === undefined) {
+    scan.warnings.push(`${what}; not read`);
+    return;
+  }
+  scan.unreadable.push(target);
+  scan.warnings.push(`${what}; ${target} counts as having no result`);
+}
+
+/** got10k's `times/<target>_time.txt`; entries that are not regular files are named and skipped. */
+async function scanTimesFolder(timesDir: string, resolveStem: Resolve, scan: FolderScan): Promise<void> {
+  if (!existsSync(timesDir) || !statSync(timesDir).isDirectory()) return;
+  for (const e of await listDir(timesDir)) {
+    if (!/_time\.txt$/i.test(e.name)) continue;
+    if (e.kind === 'file') addTimes(scan.times, resolveStem(e.name.slice(0, -9)), e.path);
+    else if (e.kind === 'dangling') scan.warnings.push(`${danglingLink(e.path)}; not read`);
+    else scan.warnings.push(`${e.path}: ${e.kind === 'dir' ? 'a directory' : 'not a regular file'}; not read, speed not measured`);
+  }
+}
+
+/** One target's result file with its times and recorded start frame; undefined (and a warning) when unreadable. */
+function readSequence(file: string, target: string, m: RunMeta | undefined, timesFile: string | undefined, warnings: string[]) {
+  let parsed;
+  try {
+    parsed = readResultFile(file);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    warnings.push(`${err.message}; file skipped, ${target} counts as having no result`);
+    return undefined;
+  }
+  const seq: SequenceResult = { file, boxes: parsed.boxes, defects: [...parsed.defects, ...boxDefects(parsed.boxes)] };
+  const start = parsed.startFrame ?? m?.startFrame;
+  if (start !== undefined) seq.startFrame = start;
+  if (m?.len !== undefined && m.len !== parsed.boxes.length) {
+    seq.defects.push(`ope_meta.json says ${m.len} rows, the file has ${parsed.boxes.length}`);
+  }
+  if (timesFile) {
+    try {
+      seq.times = readTimesFile(timesFile);
+      if (seq.times.length !== seq.boxes.length) seq.defects.push(`times file has ${seq.times.length} rows for ${seq.boxes.length} boxes`);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      seq.defects.push(`${err.message}; speed not measured`);
+    }
+  } else if (parsed.times) seq.times = parsed.times;
+  return seq;
 }
 
 function addTimes(times: Map<string, string>, target: string | undefined, file: string): void {

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { UserError } from '../../../core/errors.ts';
+import { atLine, UserError } from '../../../core/errors.ts';
+import { readTextFileSync } from '../../common/read-file.ts';
 import { type ToolkitBox, toolkitBox, type Xywh } from '../../../core/types.ts';
+import { clip, toNumber } from '../../common/numbers.ts';
 import { parseBoxText } from '../dataset/parse.ts';
 
 export interface ParsedResult {
@@ -19,10 +20,21 @@ export interface ParsedResult {
  * Synchronous on purpose: a full import reads ~3,500 small files, which fs/promises reads 2-5x slower.
  */
 export function readResultFile(file: string): ParsedResult {
-  const text = readFileSync(file, 'utf8');
+  const text = readTextFileSync(file);
   if (/\.json$/i.test(file)) return jwlimRecord(text, file);
-  const boxes = parseBoxText(text, file);
-  return { boxes, defects: boxes.length === 0 ? ['empty file: no frame covered'] : [] };
+  const nonFinite: string[] = [];
+  const boxes = parseBoxText(text, file, (line, tok) => nonFinite.push(`line ${line} '${clip(tok)}'`));
+  const defects = boxes.length === 0 ? ['empty file: no frame covered'] : [];
+  if (nonFinite.length > 0) defects.push(nonFiniteDefect(nonFinite));
+  return { boxes, defects };
+}
+
+/**
+ * Inf, 1e309 or a digit string too long for a double is no box a tracker meant: the value is read as
+ * NaN (how trackers mark a lost target, so each convention treats it as it treats NaN) and named.
+ */
+function nonFiniteDefect(where: string[]): string {
+  return `${where.length} value(s) that are not finite numbers (first: ${where[0]}), read as NaN`;
 }
 
 interface JwlimRecord {
@@ -51,14 +63,28 @@ function jwlimRecord(text: string, file: string): ParsedResult {
   if (rec.resType !== undefined && rec.resType !== 'rect') {
     throw new UserError(`${file}: resType '${rec.resType}' (only 'rect' x,y,w,h results are read)`);
   }
+  const nonFinite: string[] = [];
   const boxes = rec.res.map((row, i) => {
     if (!Array.isArray(row) || row.length !== 4 || !row.every((v) => typeof v === 'number' || v === null)) {
-      throw new UserError(`${file}: res row ${i + 1}: expected [x, y, w, h], got ${JSON.stringify(row)?.slice(0, 60)}`);
+      throw new UserError(`${file}: res row ${i + 1}: expected [x, y, w, h], got ${clip(JSON.stringify(row) ?? String(row))}`);
     }
-    return toolkitBox(row.map((v) => (v === null ? NaN : v)) as Xywh);
+    // JSON.parse reads 1e309 as Infinity.
+    const bad = row.find((v) => typeof v === 'number' && !Number.isFinite(v));
+    if (bad !== undefined) nonFinite.push(`res row ${i + 1} '${bad}'`);
+    return toolkitBox(row.map((v) => (v === null || !Number.isFinite(v) ? NaN : v)) as Xywh);
   });
+  if (nonFinite.length > 0) defects.push(nonFiniteDefect(nonFinite));
   const out: ParsedResult = { boxes, defects };
   const { startFrame: s, endFrame: e } = rec;
+  // An image number of 2.5 indexes no row: every later row would be misaligned.
+  for (const [k, v] of [
+    ['startFrame', s],
+    ['endFrame', e],
+  ] as const) {
+    if (v !== undefined && !(typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)) {
+      throw new UserError(`${file}: ${k} ${clip(JSON.stringify(v) ?? String(v))} is not an image number`);
+    }
+  }
   if (typeof s === 'number' && typeof e === 'number' && e - s + 1 !== boxes.length) {
     defects.push(`record says frames ${s}-${e} (${e - s + 1}) but holds ${boxes.length} boxes`);
   }
@@ -66,19 +92,19 @@ function jwlimRecord(text: string, file: string): ParsedResult {
   // so only a larger value is an image number; for 1 the alignment decides from the row count.
   if (typeof s === 'number' && s > 1) out.startFrame = s;
   // Only the mean speed is recorded: as per-frame times it gives the same fps under every convention.
-  if (typeof rec.fps === 'number' && rec.fps > 0) out.times = boxes.map(() => 1 / rec.fps!);
+  if (typeof rec.fps === 'number' && Number.isFinite(rec.fps) && rec.fps > 0) out.times = boxes.map(() => 1 / rec.fps!);
   return out;
 }
 
 /** A times file: seconds per frame, one per line (got10k `times/<seq>_time.txt`, pytracking `<seq>_time.txt`). */
 export function readTimesFile(file: string): number[] {
-  const lines = readFileSync(file, 'utf8')
+  const lines = readTextFileSync(file)
     .split('\n')
     .map((l) => l.trim());
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines.map((l, i) => {
-    const t = Number(l.split(/[\s,;]+/)[0]);
-    if (l === '' || !Number.isFinite(t)) throw new UserError(`${file}:${i + 1}: not a time in seconds: '${l}'`);
+    const t = toNumber(l.split(/[\s,;]+/)[0]);
+    if (t === undefined || !Number.isFinite(t)) throw atLine(file, i + 1, `not a time in seconds: '${clip(l)}'`);
     return t;
   });
 }

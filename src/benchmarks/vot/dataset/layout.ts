@@ -1,9 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { danglingLink, danglingTail, isDanglingLink, listDirSync } from '../../../core/dir-entries.ts';
 import { atLine, UserError } from '../../../core/errors.ts';
 import { imageSize } from '../../../images/decode.ts';
+import { clip, toNumber } from '../../common/numbers.ts';
+import { isNonRegular, readTextFile } from '../../common/read-file.ts';
 import { parseGroundtruth } from './region-text.ts';
 import { fitTag, withEmpty } from './tags.ts';
 import { VOT_TAGS, type VotDataset, type VotSequence } from './types.ts';
@@ -24,12 +25,13 @@ export async function loadVotLayout(name: string, root: string): Promise<VotData
       const link = [dir, gtFile].find(isDanglingLink);
       throw atLine(join(root, 'list.txt'), line, `sequence '${seq}' has no ${gtFile}${link ? ` (${danglingLink(link)})` : ''}`);
     }
-    const groundtruth = parseGroundtruth(await readFile(gtFile, 'utf8'), gtFile);
+    const groundtruth = parseGroundtruth(await readTextFile(gtFile), gtFile);
     if (groundtruth.length === 0) throw new UserError(`${gtFile}: no ground-truth rows`);
     const length = groundtruth.length;
     const metadata = await readMetadata(join(dir, 'sequence'));
     const frames = framePaths(dir, metadata, length);
-    const hasImages = existsSync(frames[0]);
+    // A folder or FIFO where the first image should be would stall or fail the size probe.
+    const hasImages = existsSync(frames[0]) && !isNonRegular(frames[0]);
     let width: number | undefined, height: number | undefined;
     if (hasImages) {
       ({ width, height } = await imageSize(frames[0]));
@@ -46,7 +48,7 @@ async function sequenceNames(root: string, warnings: string[]): Promise<{ seq: s
   const list = join(root, 'list.txt');
   if (existsSync(list)) {
     const out: { seq: string; line: number }[] = [];
-    (await readFile(list, 'utf8')).split(/\r?\n/).forEach((l, i) => {
+    (await readTextFile(list)).split(/\r?\n/).forEach((l, i) => {
       if (l.trim() !== '') out.push({ seq: l.trim(), line: i + 1 });
     });
     if (out.length === 0) throw new UserError(`${list}: no sequence names`);
@@ -65,7 +67,7 @@ async function sequenceNames(root: string, warnings: string[]): Promise<{ seq: s
 async function readMetadata(file: string): Promise<Record<string, string>> {
   if (!existsSync(file)) return {};
   const out: Record<string, string> = {};
-  for (const l of (await readFile(file, 'utf8')).split(/\r?\n/)) {
+  for (const l of (await readTextFile(file)).split(/\r?\n/)) {
     const k = l.indexOf('=');
     if (k > 0) out[l.slice(0, k).trim()] = l.slice(k + 1).trim();
   }
@@ -92,11 +94,12 @@ async function readTag(dir: string, tag: string, length: number, seq: string, wa
     if (link) warnings.push(`${danglingLink(link)}; ${seq}/${tag}: no frame tagged`);
     return new Uint8Array(length);
   }
-  const lines = (await readFile(file, 'utf8')).split(/\r?\n/);
+  const lines = (await readTextFile(file)).split(/\r?\n/);
   while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
+  // 0 or 1 as decimals ('1', '1.0'); Number() would also take '0x1', ' ' and '1e0'.
   const values = lines.map((l, i) => {
-    const v = Number(l.trim());
-    if (l.trim() === '' || !Number.isFinite(v)) throw atLine(file, i + 1, `'${l.trim()}' is not 0 or 1`);
+    const v = toNumber(l.trim());
+    if (v !== 0 && v !== 1) throw atLine(file, i + 1, `'${clip(l.trim())}' is not 0 or 1`);
     return v;
   });
   return fitTag(values, length, `${seq}/${tag}`, warnings);

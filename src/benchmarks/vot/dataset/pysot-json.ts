@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UserError } from '../../../core/errors.ts';
 import { imageSize } from '../../../images/decode.ts';
+import { clip } from '../../common/numbers.ts';
+import { isNonRegular, readTextFile } from '../../common/read-file.ts';
 import { fitTag, withEmpty } from './tags.ts';
 import { VOT_TAGS, type VotDataset, type VotRegion, type VotSequence } from './types.ts';
 
@@ -19,13 +20,18 @@ interface PysotEntry {
  * 0/1 array per tag. It has no image sizes; they are read from the images when those exist.
  */
 export async function loadVotPysotJson(name: string, file: string): Promise<VotDataset> {
+  const text = await readTextFile(file);
   let data: Record<string, PysotEntry>;
   try {
-    data = JSON.parse(await readFile(file, 'utf8'));
+    data = JSON.parse(text);
   } catch (err) {
-    throw new UserError(`${file}: not valid JSON (${(err as Error).message})`);
+    throw new UserError(`${file}: not valid JSON (${(err as Error).message.split('\n')[0]})`);
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new UserError(`${file}: expected an object keyed by sequence name`);
+  if (looksLikeOtb(data)) {
+    // Read as VOT, OTB's rectangles load fine and match no VOT result: every EAO row came out blank.
+    throw new UserError(`${file}: an OTB description (4-value gt_rect, attr lists, no VOT tags), not a VOT one; use --dataset OTB100`);
+  }
   const base = dirname(file);
   const warnings: string[] = [];
   const sequences: VotSequence[] = [];
@@ -41,10 +47,11 @@ export async function loadVotPysotJson(name: string, file: string): Promise<VotD
       return (r as number[]).slice();
     });
     const length = groundtruth.length;
-    const names = Array.isArray(e.img_names) ? (e.img_names as unknown[]).map(String) : [];
+    const names = Array.isArray(e.img_names) ? imageNames(e.img_names as unknown[], where) : [];
     if (names.length && names.length !== length) warnings.push(`${seq}: ${names.length} image names for ${length} ground-truth rows`);
     const frames = names.slice(0, length).map((n) => join(base, n));
-    const hasImages = frames.length > 0 && existsSync(frames[0]);
+    // A folder or FIFO where the first image should be would stall or fail the size probe.
+    const hasImages = frames.length > 0 && existsSync(frames[0]) && !isNonRegular(frames[0]);
     const size = hasImages ? await imageSize(frames[0]) : undefined;
     const raw = {} as Record<(typeof VOT_TAGS)[number], Uint8Array>;
     for (const tag of VOT_TAGS) {
@@ -70,4 +77,31 @@ export async function loadVotPysotJson(name: string, file: string): Promise<VotD
   }
   if (sequences.length === 0) throw new UserError(`${file}: no sequences`);
   return { name, root: file, format: 'pysot-json', sequences, warnings };
+}
+
+/** Image names are file names: a number or null has no file behind it. */
+function imageNames(v: unknown[], where: string): string[] {
+  const bad = v.findIndex((x) => typeof x !== 'string');
+  if (bad >= 0) throw new UserError(`${where}: img_names[${bad}] is not a file name: ${clip(JSON.stringify(v[bad]) ?? String(v[bad]))}`);
+  return v as string[];
+}
+
+/**
+ * pysot's OTB100.json has the same shape as its VOT2019.json; what tells them apart is that no OTB
+ * entry carries a VOT tag, every one carries an `attr` list, and every region is a rectangle.
+ */
+function looksLikeOtb(data: Record<string, PysotEntry>): boolean {
+  const entries = Object.values(data);
+  return (
+    entries.length > 0 &&
+    entries.every(
+      (e) =>
+        !!e &&
+        typeof e === 'object' &&
+        Array.isArray(e.attr) &&
+        VOT_TAGS.every((t) => e[t] === undefined) &&
+        Array.isArray(e.gt_rect) &&
+        e.gt_rect.every((r) => Array.isArray(r) && r.length === 4),
+    )
+  );
 }

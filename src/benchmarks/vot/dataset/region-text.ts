@@ -1,4 +1,5 @@
 import { atLine } from '../../../core/errors.ts';
+import { clip, toNumber } from '../../common/numbers.ts';
 import type { VotRegion } from './types.ts';
 
 /**
@@ -10,9 +11,13 @@ export function splitNumbers(text: string, file: string, line: number): number[]
   if (t === '') return undefined;
   if (/^m\d/i.test(t)) throw atLine(file, line, 'mask regions (VOT2020 and later) are not supported; expected a rectangle or polygon');
   const parts = t.split(/\s*,\s*|\s+/);
-  const values = parts.map(Number);
-  const bad = values.findIndex((v, i) => parts[i] === '' || !Number.isFinite(v));
-  if (bad >= 0) throw atLine(file, line, `'${parts[bad]}' is not a number`);
+  // Decimal numbers only: Number() would read '0x2' as 2 and '' as 0.
+  const values = parts.map((p) => toNumber(p) ?? NaN);
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    const v = toNumber(parts[bad]);
+    throw atLine(file, line, `'${clip(parts[bad])}' is not ${v === undefined || Number.isNaN(v) ? 'a number' : 'a finite number'}`);
+  }
   return values;
 }
 

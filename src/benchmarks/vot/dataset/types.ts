@@ -37,4 +37,6 @@ export interface VotDataset {
   sequences: VotSequence[];
   /** Defects found while loading that did not stop it (short tag files, ...). */
   warnings: string[];
+  /** The subset of `warnings` that changes what the scores mean (a tracker skipped), printed on the console too. */
+  alerts?: string[];
 }

@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { danglingLink, isDanglingLink, listDirSync } from '../../../core/dir-entries.ts';
 import { UserError } from '../../../core/errors.ts';
 import type { VotDataset, VotSequence } from '../dataset/types.ts';
+import { readTextFile } from '../../common/read-file.ts';
 import { parseVotResult, parseVotTimes } from './parse.ts';
 import { VOT_SKIP, type VotExperiment, type VotRun, type VotTrackerResults } from './types.ts';
 
@@ -27,7 +27,7 @@ export async function importVotResults(resultsDir: string, ds: VotDataset, opts?
     entries
       .filter((e) => e.kind === 'dir')
       .map((e) => e.name)
-      .filter((t) => isDir(join(resultsDir, t, 'baseline')) || isDir(join(resultsDir, t, 'unsupervised')));
+      .filter((t) => isDir(join(resultsDir, t, 'baseline')) || isDir(join(resultsDir, t, 'unsupervised')) || notFolders(join(resultsDir, t), ds));
   const out: VotTrackerResults[] = [];
   for (const tracker of trackers) {
     const dir = join(resultsDir, tracker);
@@ -38,8 +38,10 @@ export async function importVotResults(resultsDir: string, ds: VotDataset, opts?
     }
     const hasBaseline = isDir(join(dir, 'baseline'));
     const hasUnsup = isDir(join(dir, 'unsupervised'));
-    if (!hasBaseline && !hasUnsup)
+    if (!hasBaseline && !hasUnsup) {
+      if (!opts?.trackers) continue; // notFolders named what is wrong
       throw new UserError(`${dir}: no baseline/ or unsupervised/ folder (expected <tracker>/baseline/<seq>/<seq>_001.txt)`);
+    }
     const r: VotTrackerResults = { tracker, baseline: new Map(), unsupervised: new Map(), defects: [] };
     if (hasBaseline) await importExperiment(join(dir, 'baseline'), 'baseline', ds, r);
     if (hasUnsup) await importExperiment(join(dir, 'unsupervised'), 'unsupervised', ds, r);
@@ -74,6 +76,10 @@ async function importSequence(dir: string, experiment: VotExperiment, seq: VotSe
   for (const e of entries)
     if (e.kind === 'dangling' && pattern.test(e.name))
       defects.push(`${experiment}/${seq.name}: ${danglingLink(e.path)}; repetition ignored`);
+  // A FIFO would block the read forever and a folder fail it: named, and the repetition left out.
+  for (const e of entries)
+    if ((e.kind === 'other' || e.kind === 'dir') && pattern.test(e.name))
+      defects.push(`${experiment}/${seq.name}: ${e.path}: not a regular file; repetition ignored`);
   const files = entries.filter((e) => e.kind === 'file').map((e) => e.name);
   const reps = files
     .map((f) => pattern.exec(f))
@@ -92,7 +98,7 @@ async function importSequence(dir: string, experiment: VotExperiment, seq: VotSe
       continue;
     }
     const file = join(dir, `${seq.name}_${String(rep).padStart(3, '0')}.txt`);
-    const lines = parseVotResult(await readFile(file, 'utf8'), file);
+    const lines = parseVotResult(await readTextFile(file), file);
     if (lines.length !== seq.length) {
       defects.push(
         `${experiment}/${seq.name}: repetition ${rep} has ${lines.length} lines for ${seq.length} frames; ` +
@@ -101,19 +107,39 @@ async function importSequence(dir: string, experiment: VotExperiment, seq: VotSe
       while (lines.length < seq.length) lines.push(VOT_SKIP);
       lines.length = seq.length;
     }
-    runs.push({ repetition: rep, lines, times: await readTimes(dir, seq.name, rep), file });
+    runs.push({ repetition: rep, lines, times: await readTimes(dir, seq.name, rep, defects), file });
   }
   return runs;
 }
 
 /** `<seq>_<rep>_time.txt` (one value per line), vot-toolkit-python's `.value`, or the legacy matrix. */
-async function readTimes(dir: string, seq: string, rep: number): Promise<number[] | undefined> {
+async function readTimes(dir: string, seq: string, rep: number, defects: string[]): Promise<number[] | undefined> {
   const r3 = String(rep).padStart(3, '0');
-  for (const name of [`${seq}_${r3}_time.txt`, `${seq}_${r3}_time.value`]) {
-    const f = join(dir, name);
-    if (existsSync(f)) return parseVotTimes(await readFile(f, 'utf8'), f);
+  const candidates = [`${seq}_${r3}_time.txt`, `${seq}_${r3}_time.value`, `${seq}_time.txt`].map((n) => join(dir, n));
+  const f = candidates.find((p) => existsSync(p));
+  if (f === undefined) return undefined;
+  try {
+    // A FIFO named like a time file blocked eval forever: readTextFile refuses anything but a regular file.
+    return parseVotTimes(await readTextFile(f), f, f === candidates[2] ? rep - 1 : 0);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    defects.push(`${err.message}; speed of repetition ${rep} not measured`);
+    return undefined;
   }
-  const matrix = join(dir, `${seq}_time.txt`);
-  if (existsSync(matrix)) return parseVotTimes(await readFile(matrix, 'utf8'), matrix, rep - 1);
-  return undefined;
+}
+
+/**
+ * A tracker folder whose baseline/ or unsupervised/ exists but is no folder (a file, a FIFO) is named
+ * rather than dropped without a word; returns false so the listing skips it.
+ */
+function notFolders(dir: string, ds: VotDataset): boolean {
+  for (const exp of ['baseline', 'unsupervised']) {
+    const p = join(dir, exp);
+    if (existsSync(p) && !isDir(p)) {
+      const text = `results: ${p}: not a folder; tracker skipped`;
+      ds.warnings.push(text);
+      (ds.alerts ??= []).push(text);
+    }
+  }
+  return false;
 }

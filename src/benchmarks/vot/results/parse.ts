@@ -1,5 +1,6 @@
 import { atLine } from '../../../core/errors.ts';
 import { splitNumbers, toRegion } from '../dataset/region-text.ts';
+import { clip, toNumber } from '../../common/numbers.ts';
 import type { VotResultLine } from './types.ts';
 
 /**
@@ -33,8 +34,9 @@ export function parseVotTimes(text: string, file: string, column = 0): number[] 
     const cells = l.trim().split(/\s*,\s*|\s+/);
     if (column >= cells.length) throw atLine(file, i + 1, `no column ${column + 1} (repetition ${column + 1})`);
     const c = cells[column];
-    const v = /^nan$/i.test(c) ? NaN : Number(c);
-    if (c === '' || (Number.isNaN(v) && !/^nan$/i.test(c))) throw atLine(file, i + 1, `'${c}' is not a time in seconds`);
+    // NaN marks a frame not processed; Inf, '0x2' or '' would be scored as a speed.
+    const v = toNumber(c);
+    if (v === undefined || v === Infinity || v === -Infinity) throw atLine(file, i + 1, `'${clip(c)}' is not a time in seconds`);
     return v;
   });
 }
