@@ -95,11 +95,118 @@ export interface PathResult {
  * events, a walk out over the nearest border until `outside` of the box has left, then back in.
  * `safe` are the bounds for the largest the target ever gets, used to aim bursts.
  */
+/** Where the target is and how it moves, carried from frame to frame of the path. */
+interface PathState {
+  p: [number, number];
+  v: [number, number];
+  /** Walking back inside after an out-of-view event. */
+  returning: boolean;
+  burst?: { d: [number, number]; step: number };
+  goal?: [number, number];
+  exitSpeed: number;
+}
+
+type Safe = { lo: [number, number]; hi: [number, number] };
+
+/** Fast motion or blur: a straight burst into open space, shortened when the space is short; blur opens the shutter. */
+function burstStep(rng: Rng, st: PathState, e: SceneEvent, t: number, safe: Safe, shutter: Float64Array): void {
+  if (t === e.start) {
+    const [lo, hi] = e.kind === 'fast' ? FAST_STEP : BLUR_STEP;
+    const { d, room } = openDirection(rng, st.p, safe.lo, safe.hi);
+    // Fewer steps rather than slower ones when the open space is short.
+    const step = rng.uniform(lo, hi);
+    e.length = Math.max(1, Math.min(e.length, Math.floor(room / step)));
+    st.burst = { d, step };
+  }
+  if (t < e.start + e.length && st.burst) {
+    st.p[0] += st.burst.d[0] * st.burst.step;
+    st.p[1] += st.burst.d[1] * st.burst.step;
+    st.v[0] = st.burst.d[0] * 1.5;
+    st.v[1] = st.burst.d[1] * 1.5;
+    if (e.kind === 'blur') shutter[t] = 1;
+  }
+}
+
+/** Out of view: head for the nearest border until part of the box is past it. */
+function exitStep(
+  rng: Rng,
+  st: PathState,
+  e: SceneEvent,
+  t: number,
+  size: [number, number],
+  halfExtent: (t: number, axis: 0 | 1) => number,
+): void {
+  const p = st.p;
+  if (t === e.start || !st.goal) {
+    // The nearest border; the centre goes to where 35-60% of the box is past it.
+    const dist = [p[0], size[0] - p[0], p[1], size[1] - p[1]];
+    const side = dist.indexOf(Math.min(...dist));
+    const axis = (side < 2 ? 0 : 1) as 0 | 1;
+    const f = rng.uniform(0.35, 0.6);
+    const ext = halfExtent(e.start + e.length - 1, axis);
+    const edge = side % 2 === 0 ? ext * (1 - 2 * f) : size[axis] - ext * (1 - 2 * f);
+    st.goal = axis === 0 ? [edge, p[1]] : [p[0], edge];
+    // Arrive with a fifth of the window left, never at fast-motion speed.
+    st.exitSpeed = Math.min(EXIT_SPEED_MAX, Math.max(3, Math.abs(edge - p[axis]) / Math.max(1, e.length * 0.8)));
+  }
+  const dx = st.goal[0] - p[0];
+  const dy = st.goal[1] - p[1];
+  const dl = Math.hypot(dx, dy);
+  const move = Math.min(dl, st.exitSpeed);
+  if (dl > 0) {
+    p[0] += (dx / dl) * move;
+    p[1] += (dy / dl) * move;
+  }
+  st.returning = true;
+}
+
+/** Walk back inside at calm speed instead of jumping to the bounds. */
+function returnStep(st: PathState, t: number, bounds: Bounds): void {
+  const p = st.p;
+  const target = [0, 1].map((k) => Math.min(bounds.hi(t, k as 0 | 1), Math.max(bounds.lo(t, k as 0 | 1), p[k])));
+  const dx = target[0] - p[0];
+  const dy = target[1] - p[1];
+  const dl = Math.hypot(dx, dy);
+  if (dl <= CALM_SPEED) {
+    st.returning = false;
+    st.goal = undefined;
+    st.v[0] = st.v[1] = 0;
+  }
+  const move = Math.min(dl, CALM_SPEED);
+  if (dl > 0) {
+    p[0] += (dx / dl) * move;
+    p[1] += (dy / dl) * move;
+  }
+}
+
+/** Calm motion: a damped random walk of the velocity, capped, bouncing off the bounds. */
+function wanderStep(rng: Rng, st: PathState, t: number, bounds: Bounds): void {
+  const { p, v } = st;
+  for (const k of [0, 1] as const) v[k] = v[k] * 0.97 + rng.uniform(-0.6, 0.6);
+  const speed = Math.hypot(v[0], v[1]);
+  if (speed > CALM_SPEED) {
+    v[0] *= CALM_SPEED / speed;
+    v[1] *= CALM_SPEED / speed;
+  }
+  for (const k of [0, 1] as const) {
+    p[k] += v[k];
+    const lo = bounds.lo(t, k);
+    const hi = bounds.hi(t, k);
+    if (p[k] < lo) {
+      p[k] = Math.min(lo, hi);
+      v[k] = Math.abs(v[k]);
+    } else if (p[k] > hi) {
+      p[k] = Math.max(lo, hi);
+      v[k] = -Math.abs(v[k]);
+    }
+  }
+}
+
 export function targetPath(
   rng: Rng,
   frames: number,
   bounds: Bounds,
-  safe: { lo: [number, number]; hi: [number, number] },
+  safe: Safe,
   events: SceneEvent[],
   halfExtent: (t: number, axis: 0 | 1) => number,
   size: [number, number],
@@ -114,89 +221,14 @@ export function targetPath(
   }) as [number, number];
   const a0 = rng.uniform(0, 2 * Math.PI);
   const v: [number, number] = [Math.cos(a0), Math.sin(a0)].map((c) => c * rng.uniform(0.5, 2.5)) as [number, number];
-  let returning = false;
+  const st: PathState = { p, v, returning: false, exitSpeed: CALM_SPEED };
   const eventAt = (t: number) => events.find((e) => t >= e.start && t < e.start + e.length);
-  let burst: { d: [number, number]; step: number } | undefined;
-  let goal: [number, number] | undefined;
-  let exitSpeed = CALM_SPEED;
   for (let t = 0; t < frames; t++) {
     const e = eventAt(t);
-    if (t > 0 && e && (e.kind === 'fast' || e.kind === 'blur')) {
-      if (t === e.start) {
-        const [lo, hi] = e.kind === 'fast' ? FAST_STEP : BLUR_STEP;
-        const { d, room } = openDirection(rng, p, safe.lo, safe.hi);
-        // Fewer steps rather than slower ones when the open space is short.
-        const step = rng.uniform(lo, hi);
-        e.length = Math.max(1, Math.min(e.length, Math.floor(room / step)));
-        burst = { d, step };
-      }
-      if (t < e.start + e.length && burst) {
-        p[0] += burst.d[0] * burst.step;
-        p[1] += burst.d[1] * burst.step;
-        v[0] = burst.d[0] * 1.5;
-        v[1] = burst.d[1] * 1.5;
-        if (e.kind === 'blur') shutter[t] = 1;
-      }
-    } else if (t > 0 && e && e.kind === 'out-of-view') {
-      if (t === e.start || !goal) {
-        // The nearest border; the centre goes to where 35-60% of the box is past it.
-        const dist = [p[0], size[0] - p[0], p[1], size[1] - p[1]];
-        const side = dist.indexOf(Math.min(...dist));
-        const axis = (side < 2 ? 0 : 1) as 0 | 1;
-        const f = rng.uniform(0.35, 0.6);
-        const ext = halfExtent(e.start + e.length - 1, axis);
-        const edge = side % 2 === 0 ? ext * (1 - 2 * f) : size[axis] - ext * (1 - 2 * f);
-        goal = axis === 0 ? [edge, p[1]] : [p[0], edge];
-        // Arrive with a fifth of the window left, never at fast-motion speed.
-        exitSpeed = Math.min(EXIT_SPEED_MAX, Math.max(3, Math.abs(edge - p[axis]) / Math.max(1, e.length * 0.8)));
-      }
-      const dx = goal[0] - p[0];
-      const dy = goal[1] - p[1];
-      const dl = Math.hypot(dx, dy);
-      const move = Math.min(dl, exitSpeed);
-      if (dl > 0) {
-        p[0] += (dx / dl) * move;
-        p[1] += (dy / dl) * move;
-      }
-      returning = true;
-    } else if (t > 0) {
-      if (returning) {
-        // Walk back inside at calm speed instead of jumping to the bounds.
-        const target = [0, 1].map((k) => Math.min(bounds.hi(t, k as 0 | 1), Math.max(bounds.lo(t, k as 0 | 1), p[k])));
-        const dx = target[0] - p[0];
-        const dy = target[1] - p[1];
-        const dl = Math.hypot(dx, dy);
-        if (dl <= CALM_SPEED) {
-          returning = false;
-          goal = undefined;
-          v[0] = v[1] = 0;
-        }
-        const move = Math.min(dl, CALM_SPEED);
-        if (dl > 0) {
-          p[0] += (dx / dl) * move;
-          p[1] += (dy / dl) * move;
-        }
-      } else {
-        for (const k of [0, 1] as const) v[k] = v[k] * 0.97 + rng.uniform(-0.6, 0.6);
-        const speed = Math.hypot(v[0], v[1]);
-        if (speed > CALM_SPEED) {
-          v[0] *= CALM_SPEED / speed;
-          v[1] *= CALM_SPEED / speed;
-        }
-        for (const k of [0, 1] as const) {
-          p[k] += v[k];
-          const lo = bounds.lo(t, k);
-          const hi = bounds.hi(t, k);
-          if (p[k] < lo) {
-            p[k] = Math.min(lo, hi);
-            v[k] = Math.abs(v[k]);
-          } else if (p[k] > hi) {
-            p[k] = Math.max(lo, hi);
-            v[k] = -Math.abs(v[k]);
-          }
-        }
-      }
-    }
+    if (t > 0 && e && (e.kind === 'fast' || e.kind === 'blur')) burstStep(rng, st, e, t, safe, shutter);
+    else if (t > 0 && e && e.kind === 'out-of-view') exitStep(rng, st, e, t, size, halfExtent);
+    else if (t > 0 && st.returning) returnStep(st, t, bounds);
+    else if (t > 0) wanderStep(rng, st, t, bounds);
     cx[t] = p[0];
     cy[t] = p[1];
   }

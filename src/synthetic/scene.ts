@@ -2,7 +2,7 @@ import { Rng } from '../core/random.ts';
 import { orbitingDistractor, sweepingOccluder, wanderer, type SceneObject } from './actors.ts';
 import type { Attribute } from './attributes.ts';
 import { cameraPan, placeEvents, smooth, targetPath, type EventKind, type SceneEvent } from './motion.ts';
-import { halfExtents, profileSize, shapeProfile, smoothstep, type Pose } from './shape.ts';
+import { halfExtents, profileSize, shapeProfile, smoothstep, type Pose, type ShapeProfile } from './shape.ts';
 import { fadePalette, lookAlike, makeTexture, randomPalette, randomSpec, type TextureSpec } from './textures.ts';
 
 /** Objects sample a square tile of this side; features are sized relative to it. */
@@ -66,20 +66,15 @@ function illumination(rng: Rng, iv: boolean, T: number): { gain: Float64Array; t
   return { gain, tilt };
 }
 
-export function buildScene(seed: number, attributes: readonly Attribute[], frames: number, width: number, height: number): Scene {
-  const rng = new Rng(seed);
-  const attrs = [...attributes];
-  const has = (a: Attribute) => attrs.includes(a);
-  const T = frames;
-  const size: [number, number] = [width, height];
-
+/** The target's shape over time, the scripted events and the path that honours them: its pose per frame. */
+function targetMotion(rng: Rng, attrs: Attribute[], T: number, size: [number, number]) {
   const profile = shapeProfile(rng, attrs, T);
   const dims = Array.from({ length: T }, (_, t) => profileSize(profile, t));
   const ext = dims.map(([w, h], t) => halfExtents(w, h, profile.angle[t]));
   const maxExt = [0, 1].map((k) => Math.max(...ext.map((e) => e[k])));
   const safe = {
     lo: [maxExt[0] + 2, maxExt[1] + 2] as [number, number],
-    hi: [width - maxExt[0] - 2, height - maxExt[1] - 2] as [number, number],
+    hi: [size[0] - maxExt[0] - 2, size[1] - maxExt[1] - 2] as [number, number],
   };
   const bounds = {
     lo: (t: number, k: 0 | 1) => ext[t][k] + 2,
@@ -87,7 +82,7 @@ export function buildScene(seed: number, attributes: readonly Attribute[], frame
   };
   const events = placeEvents(rng, wantedEvents(rng, attrs, T), T);
   const path = targetPath(rng, T, bounds, safe, events, (t, k) => ext[t][k], size);
-  const targetPoses: Pose[] = dims.map(([w, h], t) => ({
+  const poses: Pose[] = dims.map(([w, h], t) => ({
     cx: path.cx[t],
     cy: path.cy[t],
     w,
@@ -97,20 +92,25 @@ export function buildScene(seed: number, attributes: readonly Attribute[], frame
     warp: profile.warp[t],
     warpAmp: profile.warpAmp,
   }));
+  return { profile, events, path, poses };
+}
 
-  const hue = rng.next();
+const tile = (spec: TextureSpec) => makeTexture(spec, OBJECT_TILE, OBJECT_TILE);
+
+/** The target's texture spec. */
+function targetTexture(rng: Rng, hue: number, lowResolution: boolean, profile: ShapeProfile): TextureSpec {
   // Features (stripe periods, check sides, noise cells) of 6-14 px on screen at the first frame's
   // size, 5-7 px on a low-resolution target: finer ones alias and drown in JPEG's chroma
   // subsampling. The tile stretches over the object.
   const side = Math.sqrt(profile.w0 * profile.h0);
-  const featurePx = has('LR') ? rng.uniform(5, 7) : rng.uniform(6, 14);
+  const featurePx = lowResolution ? rng.uniform(5, 7) : rng.uniform(6, 14);
   const tileScale = (featurePx * OBJECT_TILE) / side;
-  const targetSpec = randomSpec(rng, randomPalette(rng, hue), [tileScale, tileScale]);
-  const tile = (spec: TextureSpec) => makeTexture(spec, OBJECT_TILE, OBJECT_TILE);
-  const target: SceneObject = { role: 'target', texture: tile(targetSpec), poses: targetPoses, present: new Uint8Array(T).fill(1) };
+  return randomSpec(rng, randomPalette(rng, hue), [tileScale, tileScale]);
+}
 
-  // Clutter: a busy background in the target's own colours; otherwise a calm one in other colours.
-  const bgSpec = has('BC')
+/** Clutter: a busy background in the target's own colours; otherwise a calm one in other colours. */
+function backgroundSpec(rng: Rng, clutter: boolean, targetSpec: TextureSpec, hue: number): TextureSpec {
+  return clutter
     ? randomSpec(rng, fadePalette(lookAlike(targetSpec, rng).palette, 0.3), [8, 20])
     : randomSpec(
         rng,
@@ -118,8 +118,19 @@ export function buildScene(seed: number, attributes: readonly Attribute[], frame
         [20, 50],
         rng.next() < 0.5 ? 'noise' : 'blobs',
       );
-  const background = makeTexture(bgSpec, width + 2 * PAN_MARGIN, height + 2 * PAN_MARGIN);
+}
 
+/** Objects drawn behind the target: up to two wanderers, and look-alikes orbiting it under clutter. */
+function objectsBehind(
+  rng: Rng,
+  has: (a: Attribute) => boolean,
+  motion: ReturnType<typeof targetMotion>,
+  targetSpec: TextureSpec,
+  hue: number,
+  size: [number, number],
+): SceneObject[] {
+  const { profile, path, poses } = motion;
+  const T = poses.length;
   const behind: SceneObject[] = [];
   for (let i = rng.int(0, 2); i > 0; i--) {
     const spec = randomSpec(rng, randomPalette(rng, hue + rng.uniform(0.25, 0.75)), [10, 24]);
@@ -129,9 +140,26 @@ export function buildScene(seed: number, attributes: readonly Attribute[], frame
     const anchor = { x: smooth(path.cx, 6), y: smooth(path.cy, 6) };
     const scaled = (t: number): [number, number] => [profile.w0 * profile.scale[t], profile.h0 * profile.scale[t]];
     for (let i = rng.int(2, 3); i > 0; i--) {
-      behind.push(orbitingDistractor(rng, tile(lookAlike(targetSpec, rng)), targetPoses, anchor, has('IPR'), scaled));
+      behind.push(orbitingDistractor(rng, tile(lookAlike(targetSpec, rng)), poses, anchor, has('IPR'), scaled));
     }
   }
+  return behind;
+}
+
+export function buildScene(seed: number, attributes: readonly Attribute[], frames: number, width: number, height: number): Scene {
+  const rng = new Rng(seed);
+  const attrs = [...attributes];
+  const has = (a: Attribute) => attrs.includes(a);
+  const T = frames;
+  const size: [number, number] = [width, height];
+
+  const motion = targetMotion(rng, attrs, T, size);
+  const { profile, events, path, poses: targetPoses } = motion;
+  const hue = rng.next();
+  const targetSpec = targetTexture(rng, hue, has('LR'), profile);
+  const target: SceneObject = { role: 'target', texture: tile(targetSpec), poses: targetPoses, present: new Uint8Array(T).fill(1) };
+  const background = makeTexture(backgroundSpec(rng, has('BC'), targetSpec, hue), width + 2 * PAN_MARGIN, height + 2 * PAN_MARGIN);
+  const behind = objectsBehind(rng, has, motion, targetSpec, hue, size);
   const front: SceneObject[] = events
     .filter((e) => e.kind === 'occlusion')
     .map((e) => {

@@ -116,58 +116,73 @@ export function profileSize(p: ShapeProfile, t: number): [number, number] {
 /** Scale-variation factor range: at least 1.7x linear, so the box area changes by more than 2.8x. */
 export const SV_FACTOR: [number, number] = [1.7, 2.2];
 
+/** A smooth 0 -> 1 ramp starting between lo and hi of the sequence and lasting 35-55% of it. */
+function ramp(rng: Rng, T: number, lo: number, hi: number): (t: number) => number {
+  const a = rng.uniform(lo, hi) * T;
+  const b = Math.min(0.95 * T, a + rng.uniform(0.35, 0.55) * T);
+  return (t: number) => smoothstep((t - a) / Math.max(1, b - a));
+}
+
+/** SV: the size grows or shrinks by SV_FACTOR, and sometimes comes back. */
+function scaleVariation(rng: Rng, T: number): Float64Array {
+  const scale = new Float64Array(T).fill(1);
+  const lnF = Math.log(rng.uniform(...SV_FACTOR)) * (rng.next() < 0.5 ? 1 : -1);
+  const r = ramp(rng, T, 0.1, 0.3);
+  const back = rng.next() < 0.3;
+  for (let t = 0; t < T; t++) scale[t] = Math.exp(lnF * (back ? Math.sin(Math.PI * r(t)) : r(t)));
+  return scale;
+}
+
+/** IPR: a turn in the image plane, once or back and forth. */
+function inPlaneRotation(rng: Rng, T: number): Float64Array {
+  const angle = new Float64Array(T);
+  const R = rng.uniform(1.1, 2.6) * (rng.next() < 0.5 ? 1 : -1);
+  if (rng.next() < 0.5) {
+    const r = ramp(rng, T, 0.05, 0.25);
+    for (let t = 0; t < T; t++) angle[t] = R * r(t);
+  } else {
+    const P = rng.uniform(0.5, 1) * T;
+    for (let t = 0; t < T; t++) angle[t] = R * Math.sin((2 * Math.PI * t) / P);
+  }
+  return angle;
+}
+
+/** OPR: a turn out of the plane, foreshortening the width and showing the back (mirrored) past 90 degrees. */
+function outOfPlaneRotation(rng: Rng, T: number, turn: Float64Array, flip: Uint8Array): void {
+  const phi = rng.uniform(2.4, 3.4);
+  const r = ramp(rng, T, 0.1, 0.3);
+  for (let t = 0; t < T; t++) {
+    const c = Math.cos(phi * r(t));
+    turn[t] = Math.max(0.5, Math.abs(c));
+    flip[t] = c < 0 ? 1 : 0;
+  }
+}
+
+/** DEF: the aspect ratio breathes and the outline warps; returns the warp's amplitude. */
+function deformation(rng: Rng, T: number, lowResolution: boolean, aspect: Float64Array, warp: Float64Array): number {
+  const A = lowResolution ? 0.12 : 0.22;
+  const P = rng.uniform(16, 32);
+  const P2 = rng.uniform(10, 20);
+  const phase = rng.uniform(0, 2 * Math.PI);
+  // Start undeformed: the first frame is what a tracker initialises on.
+  for (let t = 0; t < T; t++) {
+    aspect[t] = Math.exp(A * Math.sin((2 * Math.PI * t) / P) * smoothstep(t / 6));
+    warp[t] = phase + (2 * Math.PI * t) / P2;
+  }
+  return rng.uniform(0.05, 0.09);
+}
+
 export function shapeProfile(rng: Rng, attrs: readonly Attribute[], frames: number): ShapeProfile {
   const has = (a: Attribute) => attrs.includes(a);
   const T = frames;
-  const ramp = (lo: number, hi: number) => {
-    const a = rng.uniform(lo, hi) * T;
-    const b = Math.min(0.95 * T, a + rng.uniform(0.35, 0.55) * T);
-    return (t: number) => smoothstep((t - a) / Math.max(1, b - a));
-  };
-  const scale = new Float64Array(T).fill(1);
-  if (has('SV')) {
-    const lnF = Math.log(rng.uniform(...SV_FACTOR)) * (rng.next() < 0.5 ? 1 : -1);
-    const r = ramp(0.1, 0.3);
-    const back = rng.next() < 0.3;
-    for (let t = 0; t < T; t++) scale[t] = Math.exp(lnF * (back ? Math.sin(Math.PI * r(t)) : r(t)));
-  }
-  const angle = new Float64Array(T);
-  if (has('IPR')) {
-    const R = rng.uniform(1.1, 2.6) * (rng.next() < 0.5 ? 1 : -1);
-    if (rng.next() < 0.5) {
-      const r = ramp(0.05, 0.25);
-      for (let t = 0; t < T; t++) angle[t] = R * r(t);
-    } else {
-      const P = rng.uniform(0.5, 1) * T;
-      for (let t = 0; t < T; t++) angle[t] = R * Math.sin((2 * Math.PI * t) / P);
-    }
-  }
+  const scale = has('SV') ? scaleVariation(rng, T) : new Float64Array(T).fill(1);
+  const angle = has('IPR') ? inPlaneRotation(rng, T) : new Float64Array(T);
   const turn = new Float64Array(T).fill(1);
   const flip = new Uint8Array(T);
-  if (has('OPR')) {
-    const phi = rng.uniform(2.4, 3.4);
-    const r = ramp(0.1, 0.3);
-    for (let t = 0; t < T; t++) {
-      const c = Math.cos(phi * r(t));
-      turn[t] = Math.max(0.5, Math.abs(c));
-      flip[t] = c < 0 ? 1 : 0;
-    }
-  }
+  if (has('OPR')) outOfPlaneRotation(rng, T, turn, flip);
   const aspect = new Float64Array(T).fill(1);
   const warp = new Float64Array(T);
-  let warpAmp = 0;
-  if (has('DEF')) {
-    const A = has('LR') ? 0.12 : 0.22;
-    const P = rng.uniform(16, 32);
-    const P2 = rng.uniform(10, 20);
-    const phase = rng.uniform(0, 2 * Math.PI);
-    // Start undeformed: the first frame is what a tracker initialises on.
-    for (let t = 0; t < T; t++) {
-      aspect[t] = Math.exp(A * Math.sin((2 * Math.PI * t) / P) * smoothstep(t / 6));
-      warp[t] = phase + (2 * Math.PI * t) / P2;
-    }
-    warpAmp = rng.uniform(0.05, 0.09);
-  }
+  const warpAmp = has('DEF') ? deformation(rng, T, has('LR'), aspect, warp) : 0;
   const profile: ShapeProfile = { w0: 0, h0: 0, scale, aspect, angle, turn, flip, warp, warpAmp };
   if (has('LR')) {
     // Sides <= 12 (13 after deformation): even at 45 degrees the box stays under 400 px.

@@ -101,6 +101,13 @@ let shared = scratch(16);
  * early `break` at the right edge.
  */
 function rowSpans(p: Poly, row: number, width: number, rounded: boolean, nodes: Int32Array, out: Int32Array): number {
+  const count = edgeCrossings(p, row, rounded, nodes);
+  sortNodes(nodes, count);
+  return spansBetween(nodes, count, width, rounded, out);
+}
+
+/** The x of each polygon edge crossing the row (truncated to a pixel) into `nodes`; returns how many. */
+function edgeCrossings(p: Poly, row: number, rounded: boolean, nodes: Int32Array): number {
   const n = p.x.length;
   let count = 0;
   for (let i = 0, j = n - 1; i < n; j = i++) {
@@ -126,12 +133,21 @@ function rowSpans(p: Poly, row: number, width: number, rounded: boolean, nodes: 
       }
     }
   }
+  return count;
+}
+
+/** Insertion sort: a row crosses a handful of edges. */
+function sortNodes(nodes: Int32Array, count: number): void {
   for (let i = 1; i < count; i++) {
     const v = nodes[i];
     let j = i - 1;
     for (; j >= 0 && nodes[j] > v; j--) nodes[j + 1] = nodes[j];
     nodes[j + 1] = v;
   }
+}
+
+/** Pairs of sorted crossings as spans inside [0, width), each toolkit with its own edge rules. */
+function spansBetween(nodes: Int32Array, count: number, width: number, rounded: boolean, out: Int32Array): number {
   let m = 0;
   if (!rounded) {
     for (let i = 0; i + 1 < count; i += 2) {
