@@ -288,6 +288,8 @@ test('eval --trackers picks the exact folder; a case-insensitive match only when
       join(tmp, dir),
     ]);
   assertOneLineError(evaluate('KCf', 'case-a'), /^error: --trackers: 'KCf' matches KCF, Kcf in .* but none exactly; name one$/);
+  assertOneLineError(evaluate('Staple,Staple', 'case-b'), /^error: --trackers: 'Staple' is named twice$/);
+  assertOneLineError(evaluate('Staple,staple', 'case-c'), /^error: --trackers: two names pick the folder 'Staple'$/);
   for (const [name, want] of [
     ['Kcf', 'Kcf'],
     ['KCF', 'KCF'],

@@ -11,6 +11,17 @@ import { parseCommand, reportInto } from './options.ts';
 // One option set for both families; a type-only import, so OTB runs never load the VOT module.
 type EvalOptions = VotEvalOptions;
 
+/** --trackers: a name given twice would score one tracker twice, as two rows. */
+function trackerList(raw: string): string[] {
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new UserError(`--trackers: '${twice}' is named twice`);
+  return names;
+}
+
 function parseArgs(argv: string[]): EvalOptions {
   const program = new Command('npm run eval --')
     .description('Score tracker results on OTB (or VOT) with the rules of a named toolkit convention')
@@ -18,12 +29,7 @@ function parseArgs(argv: string[]): EvalOptions {
     .requiredOption('--root <path>', 'dataset root: raw OTB folder, pysot/DaSiamRPN JSON, or toolkit anno folder')
     .requiredOption('--results <dir>', 'folder with one subfolder of result files per tracker')
     .requiredOption('--out <dir>', 'where to write the report and warnings.txt')
-    .option('--trackers <names>', 'comma-separated tracker folders to evaluate (default: all)', (v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
+    .option('--trackers <names>', 'comma-separated tracker folders to evaluate (default: all)', trackerList)
     .option('--convention <name>', conventionChoices());
   return parseCommand<EvalOptions>(program, argv);
 }

@@ -55,6 +55,9 @@ export async function importOtbResults(dir: string, ds: OtbDataset, opts?: { tra
         ),
       )
     : folders;
+  // static,Static: two names, one folder, which would be scored twice.
+  const twice = chosen.find((n, i) => chosen.indexOf(n) !== i);
+  if (twice !== undefined) throw new UserError(`--trackers: two names pick the folder '${twice}'`);
   const rootIsGt = groundTruthFolder(dir, ds);
   if (rootIsGt) throw new UserError(`--results: ${dir} ${rootIsGt}, not tracker results`);
   const groupMeta = await readMetaFile(join(dir, 'ope_meta.json'));
