@@ -152,6 +152,7 @@ test('a command that fails on its options or inputs leaves no output folder behi
     ['generate', ['--frames', '5']],
     ['eval', ['--dataset', 'synthetic', '--root', join(syn, 'otb'), '--results', join(tmp, 'results-for-eval'), '--trackers', 'nope']],
     ['bench', ['--dataset', 'OTB100', '--root', join(syn, 'otb'), '--trackers', 'static']],
+    ['import-model', ['--tflite', join(tmp, 'nowhere.tflite')]],
   ];
   mkdirSync(join(tmp, 'results-for-eval', 'static'), { recursive: true });
   for (const [cli, args] of cases) {

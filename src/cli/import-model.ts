@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
-import { claimOutputDir } from '../core/out-dir.ts';
+import { withOutputDir } from '../core/out-dir.ts';
 import { parseCommand } from './options.ts';
 
 interface ImportOptions {
@@ -29,15 +29,16 @@ async function main(): Promise<void> {
   // A model folder may be a committed or trained model: never replaced silently.
   if (existsSync(join(opts.out, 'model.json')) && !opts.force)
     throw new UserError(`--out: ${opts.out} already holds a model (model.json); pass --force to replace it`);
-  await claimOutputDir({
+  const { importTflite } = await import('../trackers/siamfc/tflite-import.ts');
+  // A folder of other files only with --force (beside them); a new one goes again if the import fails.
+  const claim = {
     dir: opts.out,
     option: '--out',
     command: 'import-model',
     force: opts.force,
     hint: 'pass --force to write the model into it',
-  });
-  const { importTflite } = await import('../trackers/siamfc/tflite-import.ts');
-  const s = await importTflite(opts.tflite, opts.out);
+  };
+  const s = await withOutputDir(claim, () => importTflite(opts.tflite, opts.out));
   const lines = [
     ...s.sources.map((src) => `  ${src.role.padEnd(9)} ${src.file}  sha256 ${src.sha256.slice(0, 16)}`),
     `  head      response = ${s.head.scale} * xcorr + ${s.head.bias}  (${s.head.from})`,
