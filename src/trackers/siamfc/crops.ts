@@ -92,8 +92,13 @@ export function resamplePatch(
   xt: AxisTaps,
   yt: AxisTaps,
 ): void {
-  const { width: W, data } = img;
-  const ow = xt.size;
+  const { lo, rows } = rowsRead(yt);
+  const tmp = resampleRows(img, fill, xt, lo, rows);
+  resampleColumns(tmp, fill, out, offset, xt.size, yt, lo);
+}
+
+/** The source rows the vertical taps read with a nonzero weight: [lo, lo + rows). */
+function rowsRead(yt: AxisTaps): { lo: number; rows: number } {
   let lo = Infinity;
   let hi = -Infinity;
   for (let t = 0; t < yt.index.length; t++) {
@@ -103,7 +108,13 @@ export function resamplePatch(
       hi = Math.max(hi, i);
     }
   }
-  const rows = hi >= lo ? hi - lo + 1 : 0;
+  return { lo, rows: hi >= lo ? hi - lo + 1 : 0 };
+}
+
+/** The horizontal pass over those rows, kept in float64 for the vertical one. */
+function resampleRows(img: FloatImage | RgbImage, fill: readonly number[], xt: AxisTaps, lo: number, rows: number): Float64Array {
+  const { width: W, data } = img;
+  const ow = xt.size;
   const tmp = new Float64Array(rows * ow * 3);
   for (let r = 0; r < rows; r++) {
     const src = (lo + r) * W * 3;
@@ -132,6 +143,19 @@ export function resamplePatch(
       tmp[o + 2] = c;
     }
   }
+  return tmp;
+}
+
+/** The vertical pass from the row-resampled buffer (row lo first) into the crop. */
+function resampleColumns(
+  tmp: Float64Array,
+  fill: readonly number[],
+  out: Float32Array,
+  offset: number,
+  ow: number,
+  yt: AxisTaps,
+  lo: number,
+): void {
   for (let v = 0; v < yt.size; v++) {
     const row = offset + v * ow * 3;
     for (let u = 0; u < ow; u++) {
