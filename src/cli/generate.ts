@@ -12,6 +12,8 @@ import {
   type PresetName,
   type SplitName,
   type SyntheticOptions,
+  type GenerateProgress,
+  type SyntheticManifest,
 } from '../synthetic/index.ts';
 
 function whole(option: string, min: number) {
@@ -34,9 +36,9 @@ function splitList(raw: string): SplitName[] {
   return names as SplitName[];
 }
 
-async function main(): Promise<void> {
+function buildProgram(): Command {
   const d = SYNTHETIC_DEFAULTS;
-  const program = new Command()
+  return new Command()
     .name('npm run generate --')
     .description('Generate the synthetic benchmark (cached: an up-to-date set is left alone).')
     .addOption(new Option('--preset <name>', 'settings to start from').choices(Object.keys(PRESETS)).default('default'))
@@ -57,6 +59,10 @@ async function main(): Promise<void> {
       whole('--workers', 1),
     )
     .option('--force', 'regenerate even when the cached set matches', false);
+}
+
+/** Parses argv; --help exits, and commander's errors become one line. */
+function parseArgs(program: Command): ReturnType<Command['opts']> {
   program.exitOverride().configureOutput({ writeErr: () => {} });
   try {
     program.parse();
@@ -67,14 +73,25 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const o = program.opts();
-  const preset = PRESETS[o.preset as PresetName];
-  const splits = new Set<SplitName>(o.splits ?? ['test']);
-  if (o.train) splits.add('train');
-  const dir = resolve(o.out ?? preset.dir);
-  // A folder of other files is refused (--force regenerates a set, it does not take over a folder).
-  const claimed = await claimOutputDir({ dir, option: '--out', command: 'generate', legacy: holdsAny('synthetic.json') });
-  const picked: SyntheticOptions = Object.fromEntries(
+  return program.opts();
+}
+
+/** The flag each library option came from, so that the library's errors name what the user typed. */
+const FLAG: Record<string, string> = {
+  seed: '--seed',
+  testSequences: '--sequences',
+  testFrames: '--frames',
+  trainSequences: '--train-sequences',
+  trainFrames: '--train-frames',
+  width: '--width',
+  height: '--height',
+  quality: '--quality',
+  workers: '--workers',
+};
+
+/** The settings given on the command line (the preset supplies the rest). */
+function pickedOptions(o: ReturnType<Command['opts']>): SyntheticOptions {
+  return Object.fromEntries(
     Object.entries({
       seed: o.seed,
       testSequences: o.sequences,
@@ -86,54 +103,41 @@ async function main(): Promise<void> {
       quality: o.quality,
     }).filter(([, v]) => v !== undefined),
   );
-  const option: Record<string, string> = {
-    seed: '--seed',
-    testSequences: '--sequences',
-    testFrames: '--frames',
-    trainSequences: '--train-sequences',
-    trainFrames: '--train-frames',
-    width: '--width',
-    height: '--height',
-    quality: '--quality',
-    workers: '--workers',
-  };
+}
 
+/** A progress bar per split on a terminal, and each split's outcome for the summary. */
+function progress() {
   const bar = process.stderr.isTTY
     ? new SingleBar({ format: '{split} [{bar}] {value}/{total} frames | {sequence} | eta {eta_formatted}', hideCursor: true })
     : null;
   let barSplit: string | undefined;
-  const started = performance.now();
   const status = new Map<SplitName, string>();
-  const manifest = await ensureSynthetic(dir, {
-    ...preset.options,
-    ...picked,
-    splits: SPLITS.filter((s) => splits.has(s)),
-    force: o.force,
-    workers: o.workers,
-    onProgress: (p) => {
-      if (!bar) return;
-      if (barSplit !== p.split) {
-        if (barSplit) bar.stop();
-        bar.start(p.framesTotal, 0, { split: p.split, sequence: p.sequence });
-        barSplit = p.split;
-      }
-      bar.update(p.framesDone, { sequence: p.sequence });
-    },
-    onSplit: (split, st, seconds) => {
-      if (barSplit === split) {
-        bar?.stop();
-        barSplit = undefined;
-      }
-      status.set(split, st === 'cached' ? 'up to date' : `generated in ${seconds.toFixed(1)} s`);
-    },
-  }).catch((err: unknown) => {
-    bar?.stop();
-    releaseNewOutputDir(claimed);
-    // The library names its options; the user typed flags.
-    if (err instanceof UserError) throw new UserError(err.message.replace(/^synthetic option (\w+)/, (_, k: string) => option[k] ?? k));
-    throw err;
-  });
+  const onProgress = (p: GenerateProgress) => {
+    if (!bar) return;
+    if (barSplit !== p.split) {
+      if (barSplit) bar.stop();
+      bar.start(p.framesTotal, 0, { split: p.split, sequence: p.sequence });
+      barSplit = p.split;
+    }
+    bar.update(p.framesDone, { sequence: p.sequence });
+  };
+  const onSplit = (split: SplitName, st: string, seconds: number) => {
+    if (barSplit === split) {
+      bar?.stop();
+      barSplit = undefined;
+    }
+    status.set(split, st === 'cached' ? 'up to date' : `generated in ${seconds.toFixed(1)} s`);
+  };
+  return { status, onProgress, onSplit, stop: () => bar?.stop() };
+}
 
+function printSummary(
+  manifest: SyntheticManifest,
+  splits: Set<SplitName>,
+  dir: string,
+  status: Map<SplitName, string>,
+  started: number,
+): void {
   for (const split of SPLITS.filter((s) => splits.has(s))) {
     const s = manifest.splits[split]!;
     const where = Object.entries(s.layouts)
@@ -145,6 +149,34 @@ async function main(): Promise<void> {
     );
   }
   process.stdout.write(`manifest ${resolve(dir, 'synthetic.json')}; ${((performance.now() - started) / 1000).toFixed(1)} s in all\n`);
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(buildProgram());
+  const preset = PRESETS[o.preset as PresetName];
+  const splits = new Set<SplitName>(o.splits ?? ['test']);
+  if (o.train) splits.add('train');
+  const dir = resolve(o.out ?? preset.dir);
+  // A folder of other files is refused (--force regenerates a set, it does not take over a folder).
+  const claimed = await claimOutputDir({ dir, option: '--out', command: 'generate', legacy: holdsAny('synthetic.json') });
+  const started = performance.now();
+  const { status, onProgress, onSplit, stop } = progress();
+  const manifest = await ensureSynthetic(dir, {
+    ...preset.options,
+    ...pickedOptions(o),
+    splits: SPLITS.filter((s) => splits.has(s)),
+    force: o.force,
+    workers: o.workers,
+    onProgress,
+    onSplit,
+  }).catch((err: unknown) => {
+    stop();
+    releaseNewOutputDir(claimed);
+    // The library names its options; the user typed flags.
+    if (err instanceof UserError) throw new UserError(err.message.replace(/^synthetic option (\w+)/, (_, k: string) => FLAG[k] ?? k));
+    throw err;
+  });
+  printSummary(manifest, splits, dir, status, started);
 }
 
 runMain(main);
