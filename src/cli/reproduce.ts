@@ -89,42 +89,52 @@ function trainChild(args: string[], label: string, log: (line: string) => void):
   });
 }
 
-async function main(): Promise<void> {
-  const opts = parseArgs(process.argv);
-  const log = (line: string) => process.stderr.write(`${line}\n`);
-  const out = resolve(opts.out);
-  const compute = computeRequest(opts);
-  await preflightCompute(compute);
+/** What the options cannot be together, checked before any folder is touched; returns the --models folder. */
+async function checkOptions(opts: ReproduceOptions): Promise<string | undefined> {
   const { benchDatasetKind } = await import('../runner/bench-dataset.ts');
   if (benchDatasetKind(opts.dataset).kind !== 'otb')
     throw new UserError(`--dataset: the paper's comparison is one-pass (success and precision plots); ${opts.dataset} is a VOT set`);
   if (opts.retrain && opts.models)
     throw new UserError('--retrain and --models exclude each other (--retrain writes its models into <out>/models)');
-  let modelsDir = opts.models ? resolve(opts.models) : undefined;
+  const modelsDir = opts.models ? resolve(opts.models) : undefined;
   if (modelsDir) {
     for (const m of PAPER_MODELS) {
       if (!existsSync(join(modelsDir, m.tracker, 'model.json')))
         throw new UserError(`--models: ${join(modelsDir, m.tracker, 'model.json')} is missing`);
     }
   }
+  return modelsDir;
+}
+
+/** --retrain: the synthetic training split, then both models trained side by side into <out>/models. */
+async function retrain(opts: ReproduceOptions, out: string, compute: ComputeRequest, log: (line: string) => void): Promise<string> {
+  const recipe: Recipe = { ...PAPER_RECIPE, epochs: opts.epochs, pairsPerEpoch: opts.pairsPerEpoch };
+  const { ensureSynthetic } = await import('../synthetic/index.ts');
+  await ensureSynthetic(resolve('data/synthetic'), {
+    splits: ['train'],
+    onSplit: (split, status, s) => log(`synthetic ${split} split: ${status}${status === 'generated' ? ` (${s.toFixed(0)} s)` : ''}`),
+  });
+  const modelsDir = join(out, 'models');
+  log(`training both models in parallel (recipe: ${JSON.stringify(recipe)}); an interrupted run resumes from its checkpoints`);
+  // One process per model, side by side: ORT gets half the cores each, tfjs WASM uses one anyway.
+  const computeArgs = trainComputeArgs(compute, PAPER_MODELS.length);
+  await Promise.all(
+    PAPER_MODELS.map((m) => trainChild([...recipeArgs(recipe, m.loss, join(modelsDir, m.tracker)), ...computeArgs], m.tracker, log)),
+  );
+  return modelsDir;
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const out = resolve(opts.out);
+  const compute = computeRequest(opts);
+  await preflightCompute(compute);
+  let modelsDir = await checkOptions(opts);
   // Its own earlier output is replaced (models may have changed); a folder of other files is refused.
   await claimOutputDir({ dir: out, option: '--out', command: 'reproduce', legacy: holdsAny('comparison', 'comparison.md') });
 
-  if (opts.retrain) {
-    const recipe: Recipe = { ...PAPER_RECIPE, epochs: opts.epochs, pairsPerEpoch: opts.pairsPerEpoch };
-    const { ensureSynthetic } = await import('../synthetic/index.ts');
-    await ensureSynthetic(resolve('data/synthetic'), {
-      splits: ['train'],
-      onSplit: (split, status, s) => log(`synthetic ${split} split: ${status}${status === 'generated' ? ` (${s.toFixed(0)} s)` : ''}`),
-    });
-    modelsDir = join(out, 'models');
-    log(`training both models in parallel (recipe: ${JSON.stringify(recipe)}); an interrupted run resumes from its checkpoints`);
-    // One process per model, side by side: ORT gets half the cores each, tfjs WASM uses one anyway.
-    const computeArgs = trainComputeArgs(compute, PAPER_MODELS.length);
-    await Promise.all(
-      PAPER_MODELS.map((m) => trainChild([...recipeArgs(recipe, m.loss, join(modelsDir!, m.tracker)), ...computeArgs], m.tracker, log)),
-    );
-  }
+  if (opts.retrain) modelsDir = await retrain(opts, out, compute, log);
   // Worker threads read the models root from the environment.
   if (modelsDir) process.env.SIAMBENCH_MODELS = modelsDir;
 
