@@ -19,4 +19,32 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // A file a reader can hold in mind and a function that fits on a screen (issue 10): over the
+    // limits, split by meaning, a function per step named for the step. Tests may be longer.
+    files: ['src/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 250, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
+    // Files still over the limits, each with whoever is splitting it; a warning until then, so CI
+    // stays green and `npm run lint` lists what remains. Remove an entry once its file is split.
+    files: [
+      // split by the issue-11 helper in progress (study and training)
+      'src/cli/train.ts',
+      'src/study/outputs.ts',
+      'src/study/run.ts',
+      'src/study/spec.ts',
+      'src/training/engines/tfjs-siamese.ts',
+      'src/training/loop.ts',
+      // split by the issue-12 helper in progress (parseBoxText grew with the parser hardening)
+      'src/benchmarks/otb/dataset/parse.ts',
+    ],
+    rules: {
+      'max-lines': ['warn', { max: 250, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['warn', { max: 60, skipBlankLines: true, skipComments: true }],
+    },
+  },
 );
