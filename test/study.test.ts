@@ -58,7 +58,8 @@ test('a study trains every (configuration, seed), tracks every model and writes 
   assert.equal(perRun.length, 4 * 4, 'one row per (run, sequence)');
   assert.deepEqual(
     csv(join(out, 'training.csv')).map((r) => `${r.config}/${r.seed}/${r.steps}`),
-    ['logistic/1/20', 'logistic/2/20', 'global/1/20', 'global/2/20'],
+    // Seed-major, the order the runs train in (a study stopped part-way holds whole seeds).
+    ['logistic/1/20', 'global/1/20', 'logistic/2/20', 'global/2/20'],
   );
 });
 

@@ -1,18 +1,20 @@
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
-import { holdsAny, inspectOutputDir, markOutputDir } from '../core/out-dir.ts';
+import { claimOutputDir, holdsAny } from '../core/out-dir.ts';
 import { DEFAULT_PAIR_SETTINGS } from '../benchmarks/got10k/pairs.ts';
 import { DEFAULT_LOSS_SETTINGS, DEFAULT_SOFT_TAU, LOSS_NAMES, type LossName, type LossSettings } from '../trackers/siamfc/losses.ts';
 import { selectCompute } from '../compute/engine.ts';
 import { saveModelArrays } from '../trackers/siamfc/model-file.ts';
 import type { NetworkConfig } from '../trackers/siamfc/network.ts';
-import { PairBatches } from '../training/batches.ts';
-import { type CropSettings, DEFAULT_CROP_SETTINGS } from '../training/crops.ts';
-import { prepareData } from '../training/data.ts';
+import { type PairBatch, PairBatches } from '../training/batches.ts';
+import { hasCheckpoint } from '../training/checkpoint.ts';
+import { type CropSettings, DEFAULT_CROP_SETTINGS, withoutAugmentation } from '../training/crops.ts';
+import { prepareData, type TrainingData } from '../training/data.ts';
+import { initFrom, initRecord, readInitSource } from '../training/init-from.ts';
 import { type Schedule, train } from '../training/loop.ts';
-import { deriveSeed } from '../core/random.ts';
+import { deriveSeed, Rng } from '../core/random.ts';
 import { createSiamfcTrainable } from '../training/engines/siamfc-trainable.ts';
 import { addComputeOptions, computeRequest } from './options.ts';
 
@@ -43,7 +45,7 @@ const positive = (o: string) => num(o, (v) => v > 0, 'a positive number');
 const count = (o: string) => num(o, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
 const nonNegative = (o: string) => num(o, (v) => v >= 0, 'a number >= 0');
 
-async function main(): Promise<void> {
+function buildProgram(): Command {
   const program = new Command()
     .name('npm run train --')
     .description('Train SiamFC on GOT-10k-layout data with the balanced logistic, global similarity or ranking loss.')
@@ -108,6 +110,10 @@ async function main(): Promise<void> {
       positive('--gs-tau'),
       DEFAULT_SOFT_TAU,
     )
+    .option(
+      '--init-from <dir>',
+      "start from this model folder's weights (fine-tuning; same --width; a folded import is unfolded, see docs/training.md)",
+    )
     .option('--resume', 'continue from <out>/training/checkpoint if present', false)
     .option('--keep-checkpoint', 'keep the last checkpoint after the model is saved', false)
     .showHelpAfterError();
@@ -117,24 +123,25 @@ async function main(): Promise<void> {
     throw new UserError(err.message.replace(/^error: /, ''));
   });
   program.configureOutput({ writeErr: () => {} });
+  return program;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- commander's parsed options
+type Options = Record<string, any>;
+
+function parseOptions(): Options {
+  const program = buildProgram();
   program.parse();
   const o = program.opts();
-  const loss = o.loss as LossName;
-  const outDir: string = o.out ?? DEFAULT_OUT[loss];
   if (o.gsHard !== 'softmax' && program.getOptionValueSource('gsTau') === 'cli')
     throw new UserError('--gs-tau: the temperature of --gs-hard softmax, which is not set');
   if (o.searchSize <= o.exemplarSize)
     throw new UserError(`--search-size (${o.searchSize}) must exceed --exemplar-size (${o.exemplarSize})`);
+  return o;
+}
 
-  // A model folder of someone else's (an imported model, say) is never written over; a study's or an
-  // earlier training's (its training/ folder) is, and --resume continues it. Refused here, marked
-  // only once training starts, so that an option or engine error leaves no folder behind.
-  const outClaim = { dir: outDir, option: '--out', command: 'train', legacy: holdsAny('training') };
-  const claimed = inspectOutputDir(outClaim);
-  // The engine before any data: a bad request or a missing CUDA provider fails at once, in one line.
-  const request = computeRequest(o);
-  const compute = await selectCompute(request, 1);
-  const crops: CropSettings = {
+function cropSettings(o: Options): CropSettings {
+  return {
     ...DEFAULT_CROP_SETTINGS,
     exemplarSize: o.exemplarSize,
     searchSize: o.searchSize,
@@ -144,7 +151,10 @@ async function main(): Promise<void> {
     maxShift: Math.round(o.shift),
     grayProb: o.gray,
   };
-  const lossSettings: LossSettings = {
+}
+
+function lossSettingsOf(o: Options): LossSettings {
+  return {
     labels: { radiusPx: o.posRadius, stride: 8 },
     logistic: DEFAULT_LOSS_SETTINGS.logistic,
     // logisticWeight and the soft maximum only when set, so that the records of models trained before them stay as they were.
@@ -159,6 +169,38 @@ async function main(): Promise<void> {
       ...(o.gsHard === 'softmax' ? { hard: 'softmax' as const, tau: o.gsTau } : {}),
     },
   };
+}
+
+/** What model.json records of the loss: only the settings the loss uses. */
+function recordedLossSettings(loss: LossName, lossSettings: LossSettings, o: Options): Record<string, unknown> {
+  if (loss === 'logistic') return { labels: lossSettings.labels, logistic: lossSettings.logistic };
+  if (loss === 'global')
+    return { labels: lossSettings.labels, global: lossSettings.global, ...(o.gsLogistic > 0 ? { logistic: lossSettings.logistic } : {}) };
+  return { labels: lossSettings.labels };
+}
+
+/** Pairs that calibrate the batch norm of a folded --init-from model: a stream of their own, unaugmented. */
+const CALIBRATION_BATCHES = 4;
+
+async function calibrationBatches(data: TrainingData, o: Options, crops: CropSettings): Promise<PairBatch[]> {
+  const source = new PairBatches(data.sampler, new Rng(deriveSeed(o.seed, 'init-from')), o.batch, withoutAugmentation(crops));
+  const out: PairBatch[] = [];
+  for (let i = 0; i < CALIBRATION_BATCHES; i++) out.push(await source.next());
+  return out;
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions();
+  const loss = o.loss as LossName;
+  const outDir: string = o.out ?? DEFAULT_OUT[loss];
+  // A model folder of someone else's (an imported model, say) is never written over; a study's or an
+  // earlier training's (its training/ folder) is, and --resume continues it.
+  await claimOutputDir({ dir: outDir, option: '--out', command: 'train', legacy: holdsAny('training') });
+  // The engine before any data: a bad request or a missing CUDA provider fails at once, in one line.
+  const request = computeRequest(o);
+  const compute = await selectCompute(request, 1);
+  const crops = cropSettings(o);
+  const lossSettings = lossSettingsOf(o);
   const cfg: NetworkConfig = {
     width: o.width,
     exemplarSize: o.exemplarSize,
@@ -167,6 +209,7 @@ async function main(): Promise<void> {
     bnEps: 1e-6,
     bnMomentum: 0.05,
   };
+  const init = o.initFrom === undefined ? undefined : await readInitSource(o.initFrom, cfg);
   // The network first: an engine that cannot build it fails before any data is read.
   const model = await createSiamfcTrainable(compute, cfg, deriveSeed(o.seed, 'weights'), loss, lossSettings);
   const pairs = { ...DEFAULT_PAIR_SETTINGS, maxGap: o.maxGap };
@@ -178,6 +221,10 @@ async function main(): Promise<void> {
     pairs,
     crops,
   });
+  // A resumed run continues from its checkpoint, which already holds the fine-tuned weights.
+  if (init && !(o.resume && hasCheckpoint(join(outDir, 'training', 'checkpoint')))) {
+    await initFrom(model, init, cfg, () => calibrationBatches(data, o, crops), cfg.bnMomentum);
+  }
   const schedule: Schedule = {
     epochs: o.epochs,
     stepsPerEpoch: Math.max(1, Math.round(o.pairsPerEpoch / o.batch)),
@@ -192,7 +239,6 @@ async function main(): Promise<void> {
   log(
     `training '${loss}' on ${model.engine}: ${data.trainSequences} sequences from ${data.splitDir}, ${data.valSequences.length} held out; ${schedule.epochs} epochs x ${schedule.stepsPerEpoch} steps of ${schedule.batchSize}`,
   );
-  await markOutputDir(outClaim, claimed);
   const result = await train({
     model,
     batches: (rng) => new PairBatches(data.sampler, rng, o.batch, crops),
@@ -205,12 +251,8 @@ async function main(): Promise<void> {
     keepCheckpoint: o.keepCheckpoint,
     record: {
       loss,
-      lossSettings:
-        loss === 'logistic'
-          ? { labels: lossSettings.labels, logistic: lossSettings.logistic }
-          : loss === 'global'
-            ? { labels: lossSettings.labels, global: lossSettings.global, ...(o.gsLogistic > 0 ? { logistic: lossSettings.logistic } : {}) }
-            : { labels: lossSettings.labels },
+      lossSettings: recordedLossSettings(loss, lossSettings, o),
+      ...(init ? { initFrom: initRecord(init, CALIBRATION_BATCHES * o.batch) } : {}),
       data: {
         dir: data.splitDir,
         trainSequences: data.trainSequences,

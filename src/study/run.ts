@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import pLimit from 'p-limit';
 import { UserError } from '../core/errors.ts';
@@ -15,7 +15,7 @@ import { PAPER_RECIPE, recipeArgs } from '../training/recipe.ts';
 import { runBench } from '../runner/bench.ts';
 import { writeConfigCurves } from './curves.ts';
 import { type PerRunRow, perRunCsv, readPerRun, writeStatistics } from './outputs.ts';
-import { parseSpec, runName, settingsArgs, specConflict, type StudySpec } from './spec.ts';
+import { parseSpec, runName, settingsArgs, specConflict, type StudySpec, type TestSetSpec } from './spec.ts';
 
 export interface StudyRequest {
   spec: StudySpec;
@@ -122,7 +122,7 @@ async function trainingData(spec: StudySpec, dataDir: string, log: (line: string
 }
 
 /** Trains what is not trained yet; returns the runs that failed (the others go on). */
-async function trainAll(req: StudyRequest, jobs: TrainJob[], data: string): Promise<string[]> {
+async function trainAll(req: StudyRequest, jobs: TrainJob[], data: string, initFrom: string | undefined): Promise<string[]> {
   const { spec, log } = req;
   const pending = jobs.filter((j) => !existsSync(join(j.dir, 'model.json')));
   if (pending.length < jobs.length) log(`[study] ${jobs.length - pending.length} of ${jobs.length} training run(s) already done`);
@@ -139,7 +139,8 @@ async function trainAll(req: StudyRequest, jobs: TrainJob[], data: string): Prom
     const started = performance.now();
     log(`[study] training ${job.name} (${job.config.loss})`);
     const recipe = { ...spec.recipe, data, seed: job.seed };
-    const args = [...recipeArgs(recipe, job.config.loss, job.dir), ...settingsArgs(job.config), ...engine];
+    const init = initFrom === undefined ? [] : ['--init-from', initFrom];
+    const args = [...recipeArgs(recipe, job.config.loss, job.dir), ...init, ...settingsArgs(job.config), ...engine];
     await trainChild(req.trainCli, args, job, join(req.out, 'logs', `${job.name}.log`), log);
     log(`[study] trained ${job.name} in ${elapsed(started)} (${++done}/${jobs.length} runs, ${elapsed(t0)} so far)`);
   });
@@ -148,6 +149,28 @@ async function trainAll(req: StudyRequest, jobs: TrainJob[], data: string): Prom
     log(`[study] ${error.message}`);
   }
   return failed.map((f) => f.item.name);
+}
+
+/**
+ * The model every run fine-tunes from (recipe.initFrom): a model folder as it is, or a folder of
+ * TFLite files (the original SiamFC of ../shared) imported once into <data>/pretrained. Undefined
+ * when the recipe trains from seeded weights, null when the source is absent (a clone without
+ * ../shared), which skips the study with a message.
+ */
+async function initSource(spec: StudySpec, dataDir: string, log: (line: string) => void): Promise<string | null | undefined> {
+  if (spec.recipe.initFrom === undefined) return undefined;
+  const src = resolve(spec.recipe.initFrom);
+  if (existsSync(join(src, 'model.json'))) return src;
+  const tflite =
+    existsSync(src) && (src.endsWith('.tflite') || (statSync(src).isDirectory() && readdirSync(src).some((f) => f.endsWith('.tflite'))));
+  if (!tflite) return null;
+  const out = join(dataDir, 'pretrained', basename(src).replace(/\.tflite$/, ''));
+  if (!existsSync(join(out, 'model.json'))) {
+    const { importTflite } = await import('../trackers/siamfc/tflite-import.ts');
+    await importTflite(src, out);
+    log(`[study] recipe.initFrom: imported ${src} into ${out}`);
+  }
+  return out;
 }
 
 /** Training record of each run, read from its model.json. */
@@ -161,6 +184,67 @@ async function writeTrainingTable(out: string, jobs: TrainJob[]): Promise<void> 
     join(out, 'training.csv'),
     `config,loss,seed,steps,seconds,final_train_loss,final_val_loss\n${rows.map((r) => `${r}\n`).join('')}`,
   );
+}
+
+/** Tracks every trained model on one test set (one bench run, resumable); its per_run.csv rows. */
+async function evaluateTestSet(req: StudyRequest, set: TestSetSpec, trained: TrainJob[], dataDir: string): Promise<PerRunRow[]> {
+  const { spec, log } = req;
+  const out = resolve(req.out);
+  const byTracker = new Map(trained.map((j) => [j.name, j]));
+  const rows: PerRunRow[] = [];
+  let loaded;
+  if (set.kind === 'synthetic') {
+    const dir = join(dataDir, set.name);
+    const m = await ensureSynthetic(dir, {
+      splits: ['test'],
+      testSequences: set.sequences,
+      testFrames: set.frames,
+      seed: set.seed,
+      onSplit: (_s, status, s) =>
+        log(
+          `[study] test set ${set.name} (${set.sequences} synthetic sequences): ${status}${status === 'generated' ? ` in ${s.toFixed(0)} s` : ''} in ${dir}`,
+        ),
+    });
+    loaded = await loadDataset('otb', 'synthetic', join(dir, m.splits.test!.layouts.otb!));
+  } else {
+    const root = resolve(set.root);
+    if (!existsSync(root)) {
+      log(`[study] test set ${set.name}: ${root} is absent, skipped`);
+      return [];
+    }
+    loaded = await loadDataset('otb', set.dataset, root);
+  }
+  const t0 = performance.now();
+  log(`[study] test set ${set.name}: ${trained.length} model(s) on ${loaded.kind === 'otb' ? loaded.ds.targets.length : 0} sequences`);
+  const outcome = await runBench({
+    data: loaded,
+    trackers: selectTrackers(trained.map((j) => j.dir)),
+    out: join(out, 'eval', set.name),
+    concurrency: req.concurrency,
+    compute: req.compute,
+    convention: 'otb',
+    seed: 1,
+    log: (l) => log(`[study] ${set.name}: ${l}`),
+  });
+  if (outcome.evaluation.kind !== 'otb') throw new Error('study test sets are one-pass');
+  for (const t of outcome.evaluation.ev.trackers) {
+    const job = byTracker.get(t.tracker)!;
+    for (const q of t.perSequence) {
+      rows.push({
+        config: job.config.name,
+        seed: job.seed,
+        testSet: set.name,
+        sequence: q.target,
+        auc: q.successAuc,
+        precision: q.precision20,
+        loss: job.config.loss,
+        baseline: job.config.name === spec.baseline,
+        attributes: q.attributes,
+      });
+    }
+  }
+  log(`[study] test set ${set.name}: scored in ${elapsed(t0)}`);
+  return rows;
 }
 
 /**
@@ -184,6 +268,11 @@ export async function runStudy(req: StudyRequest): Promise<{ files: string[] }> 
   }
   await writeFileAtomic(specFile, `${JSON.stringify(spec.source, null, 2)}\n`);
 
+  const initFrom = await initSource(spec, dataDir, log);
+  if (initFrom === null) {
+    log(`[study] recipe.initFrom: ${resolve(spec.recipe.initFrom!)} is absent (no model.json, no .tflite): nothing to fine-tune, skipped`);
+    return { files: [] };
+  }
   const data = await trainingData(spec, dataDir, log);
   // Seed-major order: a study stopped part-way (sessions, quotas) holds whole seeds of every
   // configuration, which pair up, rather than all seeds of the first configurations only.
@@ -195,7 +284,7 @@ export async function runStudy(req: StudyRequest): Promise<{ files: string[] }> 
       dir: join(out, 'models', runName(config.name, seed)),
     })),
   );
-  const failedRuns = await trainAll(req, jobs, data);
+  const failedRuns = await trainAll(req, jobs, data, initFrom);
   const trained = jobs.filter((j) => existsSync(join(j.dir, 'model.json')));
   if (trained.length === 0) throw new UserError(`no training run succeeded; logs in ${join(out, 'logs')}`);
   await writeTrainingTable(out, trained);
@@ -207,62 +296,8 @@ export async function runStudy(req: StudyRequest): Promise<{ files: string[] }> 
     );
   }
 
-  const byTracker = new Map(trained.map((j) => [j.name, j]));
   const rows: PerRunRow[] = [];
-  for (const set of spec.testSets) {
-    let loaded;
-    if (set.kind === 'synthetic') {
-      const dir = join(dataDir, set.name);
-      const m = await ensureSynthetic(dir, {
-        splits: ['test'],
-        testSequences: set.sequences,
-        testFrames: set.frames,
-        seed: set.seed,
-        onSplit: (_s, status, s) =>
-          log(
-            `[study] test set ${set.name} (${set.sequences} synthetic sequences): ${status}${status === 'generated' ? ` in ${s.toFixed(0)} s` : ''} in ${dir}`,
-          ),
-      });
-      loaded = await loadDataset('otb', 'synthetic', join(dir, m.splits.test!.layouts.otb!));
-    } else {
-      const root = resolve(set.root);
-      if (!existsSync(root)) {
-        log(`[study] test set ${set.name}: ${root} is absent, skipped`);
-        continue;
-      }
-      loaded = await loadDataset('otb', set.dataset, root);
-    }
-    const t0 = performance.now();
-    log(`[study] test set ${set.name}: ${trained.length} model(s) on ${loaded.kind === 'otb' ? loaded.ds.targets.length : 0} sequences`);
-    const outcome = await runBench({
-      data: loaded,
-      trackers: selectTrackers(trained.map((j) => j.dir)),
-      out: join(out, 'eval', set.name),
-      concurrency: req.concurrency,
-      compute: req.compute,
-      convention: 'otb',
-      seed: 1,
-      log: (l) => log(`[study] ${set.name}: ${l}`),
-    });
-    if (outcome.evaluation.kind !== 'otb') throw new Error('study test sets are one-pass');
-    for (const t of outcome.evaluation.ev.trackers) {
-      const job = byTracker.get(t.tracker)!;
-      for (const q of t.perSequence) {
-        rows.push({
-          config: job.config.name,
-          seed: job.seed,
-          testSet: set.name,
-          sequence: q.target,
-          auc: q.successAuc,
-          precision: q.precision20,
-          loss: job.config.loss,
-          baseline: job.config.name === spec.baseline,
-          attributes: q.attributes,
-        });
-      }
-    }
-    log(`[study] test set ${set.name}: scored in ${elapsed(t0)}`);
-  }
+  for (const set of spec.testSets) rows.push(...(await evaluateTestSet(req, set, trained, dataDir)));
   if (rows.length === 0) throw new UserError(`${spec.file}: no test set could be run`);
   const perRun = join(out, 'per_run.csv');
   await writeFileAtomic(perRun, perRunCsv(rows));

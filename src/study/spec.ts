@@ -9,6 +9,7 @@ import { PAPER_RECIPE, type Recipe } from '../training/recipe.ts';
  *
  *   { "name": "smoke", "baseline": "logistic", "seeds": [1, 2],
  *     "recipe": { "epochs": 2, "pairsPerEpoch": 64 },            // PAPER_RECIPE fields; the rest as committed
+ *                                                                 // (+ initFrom: a model folder to fine-tune)
  *     "trainSplit": { "sequences": 8, "frames": 30, "seed": 1 }, // optional: generate the train data
  *     "configurations": [ { "name": "logistic", "loss": "logistic" },
  *                         { "name": "gs-eta0", "loss": "global", "settings": { "eta": 0 } } ],
@@ -64,7 +65,8 @@ export interface StudySpec {
   description: string;
   baseline: string;
   seeds: number[];
-  recipe: Omit<Recipe, 'seed'>;
+  /** initFrom: a model folder (or a folder of TFLite files to import) every run fine-tunes from. */
+  recipe: Omit<Recipe, 'seed'> & { initFrom?: string };
   trainSplit?: { sequences: number; frames: number; seed: number };
   configurations: StudyConfiguration[];
   testSets: TestSetSpec[];
@@ -134,10 +136,11 @@ export function parseSpec(json: unknown, file: string): StudySpec {
   if (twiceSeed !== undefined) c.fail('seeds', `seed ${twiceSeed} is listed twice`);
 
   const { seed: _seed, ...base } = PAPER_RECIPE;
-  const recipe: Omit<Recipe, 'seed'> = { ...base };
+  const recipe: StudySpec['recipe'] = { ...base };
   if (top.recipe !== undefined) {
-    const r = c.object(top.recipe, 'recipe', Object.keys(base));
+    const r = c.object(top.recipe, 'recipe', [...Object.keys(base), 'initFrom']);
     if (r.data !== undefined) recipe.data = c.string(r.data, 'recipe.data');
+    if (r.initFrom !== undefined) recipe.initFrom = c.string(r.initFrom, 'recipe.initFrom');
     for (const k of RECIPE_INTS) if (r[k] !== undefined) recipe[k] = c.int(r[k], `recipe.${k}`, 1);
     for (const k of RECIPE_NUMS) if (r[k] !== undefined) recipe[k] = c.positive(r[k], `recipe.${k}`);
   }
