@@ -15,7 +15,7 @@ import { type Arrays, fail, Graph } from './tflite-graph.ts';
  * result is a folded model folder (model-file.ts) that both engines load.
  */
 
-/** The original's "adjust" layer, used when no cross-correlation graph is given (shared README, track_config). */
+/** The original's "adjust" layer (its track_config), used when no cross-correlation graph is given; docs/trackers.md. */
 const DOCUMENTED_HEAD = { scale: 0.001, bias: -2.14836 } as const;
 
 interface Source {
