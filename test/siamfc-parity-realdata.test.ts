@@ -12,8 +12,8 @@ import { real, SKIP_REALDATA } from './helpers/realdata.ts';
  * the shared TFLite files, tracked by `npm run bench` over the four real OTB sequences, against the
  * published SiamFC-3s boxes on exactly those frames (cfnet-release). Crossing and Couple must reach
  * a success AUC within 0.05 of the published one and a mean per-frame IoU >= 0.7 with the published
- * boxes; Football1 and MotorRolling are reported, not asserted (the shared README: dequantised
- * weights do not follow the original frame for frame on harder sequences).
+ * boxes; Football1 and MotorRolling are reported, not asserted (dequantised weights do not follow
+ * the original frame for frame on harder sequences: see docs/trackers.md).
  */
 const SEQUENCES = ['Couple', 'Crossing', 'Football1', 'MotorRolling'];
 const ASSERTED = ['Couple', 'Crossing'];
