@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.ts';
+import { checkRegular } from '../../benchmarks/common/read-file.ts';
 import { writeFileAtomic } from '../../core/fs-atomic.ts';
 import { LAYERS, type NetworkConfig, type Params, STRIDE, layerChannels } from './network.ts';
 
@@ -141,13 +143,15 @@ async function writeModel(
 export async function readModelJson(dir: string): Promise<ModelJson> {
   const file = join(dir, 'model.json');
   let json: ModelJson;
+  // A FIFO named model.json would block the read forever; a folder fail it with EISDIR.
+  if (existsSync(file)) checkRegular(file);
   try {
     json = JSON.parse(await readFile(file, 'utf8')) as ModelJson;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new UserError(
-      `${file}: ${e.code === 'ENOENT' ? 'missing (no SiamFC model in this directory)' : `not readable JSON (${e.message})`}`,
-    );
+    // JSON.parse quotes the text around the error, newlines included: one line only.
+    const why = e.message.replace(/\s+/g, ' ').slice(0, 200);
+    throw new UserError(`${file}: ${e.code === 'ENOENT' ? 'missing (no SiamFC model in this directory)' : `not readable JSON (${why})`}`);
   }
   if (json?.format !== MODEL_FORMAT)
     throw new UserError(`${file}: unknown model format '${String(json?.format)}' (expected ${MODEL_FORMAT})`);

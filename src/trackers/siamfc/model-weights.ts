@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.ts';
+import { checkRegular } from '../../benchmarks/common/read-file.ts';
 import { type ModelJson, foldedShapes, readModelJson } from './model-file.ts';
 import { LAYERS, layerChannels } from './network.ts';
 
@@ -40,12 +42,12 @@ export function inferenceShapes(width: number, folded = false): Map<string, numb
 export async function readModelWeights(dir: string): Promise<ModelWeights> {
   const json = await readModelJson(dir);
   const binFile = join(dir, 'weights.bin');
-  let raw: Buffer;
-  try {
-    raw = await readFile(binFile);
-  } catch {
-    throw new UserError(`${binFile}: missing (model.json names it)`);
-  }
+  if (!existsSync(binFile)) throw new UserError(`${binFile}: missing (model.json names it)`);
+  // A FIFO would block the read and a folder fail it with EISDIR: one line instead.
+  checkRegular(binFile);
+  const raw = await readFile(binFile);
+  // Float32Array throws a RangeError on a length that is no multiple of 4: a cut file.
+  if (raw.length % 4 !== 0) throw new UserError(`${binFile}: ${raw.length} bytes, not a whole number of float32 values (a cut file?)`);
   const values = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
   const byName = new Map(json.weights.tensors.map((e) => [e.name, e]));
   const tensors = new Map<string, WeightArray>();
@@ -58,7 +60,11 @@ export async function readModelWeights(dir: string): Promise<ModelWeights> {
     }
     const size = shape.reduce((a, b) => a * b, 1);
     if (e.offset + size > values.length) throw new UserError(`${binFile}: shorter than model.json says (tensor ${name})`);
-    tensors.set(name, { shape, data: values.slice(e.offset, e.offset + size) });
+    const data = values.slice(e.offset, e.offset + size);
+    // A NaN or Inf weight turns every response into NaN: the tracker would fail silently on every frame.
+    const bad = data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new UserError(`${binFile}: tensor ${name} holds ${data[bad]} at index ${bad} (damaged weights)`);
+    tensors.set(name, { shape, data });
   }
   // Training's step counter of the moving statistics: not needed to track, kept for a faithful reload.
   const updates = byName.get('bn/updates');

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { danglingLink, isDanglingLink } from '../../../core/dir-entries.ts';
 import { UserError } from '../../../core/errors.ts';
 import { datasetChoices, findDataset } from '../../registry/index.ts';
+import { fileKind } from '../../common/read-file.ts';
 import { builtinInitOmit, FRAME_RANGES } from './frames.ts';
 import { loadJsonRoot } from './json.ts';
 import { isRawLayout, loadRawLayout } from './raw.ts';
@@ -59,7 +60,10 @@ export async function loadOtb(dataset: string, root: string): Promise<OtbDataset
 }
 
 async function loadSource(abs: string, given: string, wanted: readonly string[] | null, warnings: string[]): Promise<SourceTarget[]> {
-  if (statSync(abs).isFile()) {
+  const st = statSync(abs);
+  // A FIFO or device as the root: reading would block or fail with ENOTDIR.
+  if (!st.isFile() && !st.isDirectory()) throw new UserError(`${given}: ${fileKind(st)}, not an OTB root (a folder or a JSON file)`);
+  if (st.isFile()) {
     if (/\.json$/i.test(abs)) return loadJsonRoot(abs, wanted, warnings);
   } else {
     const tk = toolkitDirs(abs);

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { missingPath } from '../../../core/dir-entries.ts';
 import { UserError } from '../../../core/errors.ts';
+import { fileKind } from '../../common/read-file.ts';
 import { loadVotLayout } from './layout.ts';
 import { loadVotPysotJson } from './pysot-json.ts';
 import type { VotDataset } from './types.ts';
@@ -17,7 +18,10 @@ export { VOT_TAGS, VOT_TAGS_WITH_EMPTY } from './types.ts';
 export async function loadVot(dataset: string, root: string): Promise<VotDataset> {
   const abs = resolve(root);
   if (!existsSync(abs)) throw new UserError(`--root: ${missingPath(root, abs)}`);
-  if (statSync(abs).isFile()) {
+  const st = statSync(abs);
+  // A FIFO or device as the root: reading would block or fail with ENOTDIR.
+  if (!st.isFile() && !st.isDirectory()) throw new UserError(`--root: ${root}: ${fileKind(st)}, not a VOT root (a folder or a JSON file)`);
+  if (st.isFile()) {
     if (!abs.toLowerCase().endsWith('.json')) throw new UserError(`--root: ${root} is a file but not a pysot .json description`);
     return loadVotPysotJson(dataset, abs);
   }
