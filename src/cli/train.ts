@@ -2,7 +2,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
-import { claimOutputDir, holdsAny } from '../core/out-dir.ts';
+import { holdsAny, inspectOutputDir, markOutputDir } from '../core/out-dir.ts';
 import { DEFAULT_PAIR_SETTINGS } from '../benchmarks/got10k/pairs.ts';
 import { DEFAULT_LOSS_SETTINGS, DEFAULT_SOFT_TAU, LOSS_NAMES, type LossName, type LossSettings } from '../trackers/siamfc/losses.ts';
 import { selectCompute } from '../compute/engine.ts';
@@ -194,8 +194,10 @@ async function main(): Promise<void> {
   const loss = o.loss as LossName;
   const outDir: string = o.out ?? DEFAULT_OUT[loss];
   // A model folder of someone else's (an imported model, say) is never written over; a study's or an
-  // earlier training's (its training/ folder) is, and --resume continues it.
-  await claimOutputDir({ dir: outDir, option: '--out', command: 'train', legacy: holdsAny('training') });
+  // earlier training's (its training/ folder) is, and --resume continues it. Refused here, marked
+  // only once training starts, so that an option or engine error leaves no folder behind.
+  const outClaim = { dir: outDir, option: '--out', command: 'train', legacy: holdsAny('training') };
+  const claimed = inspectOutputDir(outClaim);
   // The engine before any data: a bad request or a missing CUDA provider fails at once, in one line.
   const request = computeRequest(o);
   const compute = await selectCompute(request, 1);
@@ -239,6 +241,7 @@ async function main(): Promise<void> {
   log(
     `training '${loss}' on ${model.engine}: ${data.trainSequences} sequences from ${data.splitDir}, ${data.valSequences.length} held out; ${schedule.epochs} epochs x ${schedule.stepsPerEpoch} steps of ${schedule.batchSize}`,
   );
+  await markOutputDir(outClaim, claimed);
   const result = await train({
     model,
     batches: (rng) => new PairBatches(data.sampler, rng, o.batch, crops),
