@@ -120,6 +120,83 @@ class Checker {
 const RECIPE_INTS = ['exemplarSize', 'searchSize', 'epochs', 'pairsPerEpoch', 'batch'] as const;
 const RECIPE_NUMS = ['width', 'lr', 'lrEnd'] as const;
 
+function parseRecipe(c: Checker, raw: unknown): StudySpec['recipe'] {
+  const { seed: _seed, ...base } = PAPER_RECIPE;
+  const recipe: StudySpec['recipe'] = { ...base };
+  if (raw !== undefined) {
+    const r = c.object(raw, 'recipe', [...Object.keys(base), 'initFrom']);
+    if (r.data !== undefined) recipe.data = c.string(r.data, 'recipe.data');
+    if (r.initFrom !== undefined) recipe.initFrom = c.string(r.initFrom, 'recipe.initFrom');
+    for (const k of RECIPE_INTS) if (r[k] !== undefined) recipe[k] = c.int(r[k], `recipe.${k}`, 1);
+    for (const k of RECIPE_NUMS) if (r[k] !== undefined) recipe[k] = c.positive(r[k], `recipe.${k}`);
+  }
+  if (recipe.searchSize <= recipe.exemplarSize)
+    c.fail('recipe.searchSize', `must exceed recipe.exemplarSize (${recipe.exemplarSize})`, recipe.searchSize);
+  return recipe;
+}
+
+function parseTrainSplit(c: Checker, top: Record<string, unknown>): StudySpec['trainSplit'] {
+  let trainSplit: StudySpec['trainSplit'];
+  if (top.trainSplit !== undefined) {
+    const t = c.object(top.trainSplit, 'trainSplit', ['sequences', 'frames', 'seed'], ['sequences', 'frames']);
+    trainSplit = {
+      sequences: c.int(t.sequences, 'trainSplit.sequences', 2),
+      frames: c.int(t.frames, 'trainSplit.frames', 30),
+      seed: t.seed === undefined ? 1 : c.int(t.seed, 'trainSplit.seed', 0),
+    };
+    if (top.recipe !== undefined && (top.recipe as Record<string, unknown>).data !== undefined)
+      c.fail('trainSplit', 'excludes recipe.data (the split is generated into the study folder and trained on)');
+  }
+  return trainSplit;
+}
+
+function parseConfiguration(c: Checker, raw: unknown, i: number): StudyConfiguration {
+  const f = `configurations[${i}]`;
+  const o = c.object(raw, f, ['name', 'loss', 'settings', 'note'], ['name', 'loss']);
+  const cname = c.name(o.name, `${f}.name`);
+  if (typeof o.loss !== 'string' || !(LOSS_NAMES as readonly string[]).includes(o.loss))
+    c.fail(`${f}.loss`, `expected one of ${LOSS_NAMES.join(', ')}`, o.loss);
+  const loss = o.loss as LossName;
+  const settings: Record<string, number | string> = {};
+  if (o.settings !== undefined) {
+    const s = c.object(o.settings, `${f}.settings`, Object.keys(SETTINGS));
+    for (const [k, v] of Object.entries(s)) {
+      const def = SETTINGS[k];
+      if (!def.losses.includes(loss)) c.fail(`${f}.settings.${k}`, `a setting of the ${def.losses.join('/')} loss, not of ${loss}`);
+      const bad = def.check(v);
+      if (bad) c.fail(`${f}.settings.${k}`, `expected ${bad}`, v);
+      settings[k] = v as number | string;
+    }
+  }
+  if (settings.tau !== undefined && settings.hard !== 'softmax') c.fail(`${f}.settings.tau`, "is the temperature of hard 'softmax' only");
+  return { name: cname, loss, settings };
+}
+
+function parseTestSet(c: Checker, raw: unknown, i: number): TestSetSpec {
+  const f = `testSets[${i}]`;
+  const kind = (raw as Record<string, unknown> | null)?.kind;
+  if (kind === 'synthetic') {
+    const o = c.object(raw, f, ['name', 'kind', 'sequences', 'frames', 'seed'], ['name', 'sequences']);
+    return {
+      name: c.name(o.name, `${f}.name`),
+      kind,
+      sequences: c.int(o.sequences, `${f}.sequences`, 1),
+      frames: o.frames === undefined ? 80 : c.int(o.frames, `${f}.frames`, 30),
+      seed: o.seed === undefined ? 1 : c.int(o.seed, `${f}.seed`, 0),
+    };
+  }
+  if (kind === 'otb') {
+    const o = c.object(raw, f, ['name', 'kind', 'dataset', 'root'], ['name', 'root']);
+    return {
+      name: c.name(o.name, `${f}.name`),
+      kind,
+      dataset: o.dataset === undefined ? 'OTB100' : c.string(o.dataset, `${f}.dataset`),
+      root: c.string(o.root, `${f}.root`),
+    };
+  }
+  return c.fail(`${f}.kind`, "expected 'synthetic' or 'otb'", kind);
+}
+
 export function parseSpec(json: unknown, file: string): StudySpec {
   const c = new Checker(file);
   const top = c.object(
@@ -135,81 +212,16 @@ export function parseSpec(json: unknown, file: string): StudySpec {
   const twiceSeed = seeds.find((s, i) => seeds.indexOf(s) !== i);
   if (twiceSeed !== undefined) c.fail('seeds', `seed ${twiceSeed} is listed twice`);
 
-  const { seed: _seed, ...base } = PAPER_RECIPE;
-  const recipe: StudySpec['recipe'] = { ...base };
-  if (top.recipe !== undefined) {
-    const r = c.object(top.recipe, 'recipe', [...Object.keys(base), 'initFrom']);
-    if (r.data !== undefined) recipe.data = c.string(r.data, 'recipe.data');
-    if (r.initFrom !== undefined) recipe.initFrom = c.string(r.initFrom, 'recipe.initFrom');
-    for (const k of RECIPE_INTS) if (r[k] !== undefined) recipe[k] = c.int(r[k], `recipe.${k}`, 1);
-    for (const k of RECIPE_NUMS) if (r[k] !== undefined) recipe[k] = c.positive(r[k], `recipe.${k}`);
-  }
-  if (recipe.searchSize <= recipe.exemplarSize)
-    c.fail('recipe.searchSize', `must exceed recipe.exemplarSize (${recipe.exemplarSize})`, recipe.searchSize);
-
-  let trainSplit: StudySpec['trainSplit'];
-  if (top.trainSplit !== undefined) {
-    const t = c.object(top.trainSplit, 'trainSplit', ['sequences', 'frames', 'seed'], ['sequences', 'frames']);
-    trainSplit = {
-      sequences: c.int(t.sequences, 'trainSplit.sequences', 2),
-      frames: c.int(t.frames, 'trainSplit.frames', 30),
-      seed: t.seed === undefined ? 1 : c.int(t.seed, 'trainSplit.seed', 0),
-    };
-    if (top.recipe !== undefined && (top.recipe as Record<string, unknown>).data !== undefined)
-      c.fail('trainSplit', 'excludes recipe.data (the split is generated into the study folder and trained on)');
-  }
-
-  const configurations = c.array(top.configurations, 'configurations').map((raw, i): StudyConfiguration => {
-    const f = `configurations[${i}]`;
-    const o = c.object(raw, f, ['name', 'loss', 'settings', 'note'], ['name', 'loss']);
-    const cname = c.name(o.name, `${f}.name`);
-    if (typeof o.loss !== 'string' || !(LOSS_NAMES as readonly string[]).includes(o.loss))
-      c.fail(`${f}.loss`, `expected one of ${LOSS_NAMES.join(', ')}`, o.loss);
-    const loss = o.loss as LossName;
-    const settings: Record<string, number | string> = {};
-    if (o.settings !== undefined) {
-      const s = c.object(o.settings, `${f}.settings`, Object.keys(SETTINGS));
-      for (const [k, v] of Object.entries(s)) {
-        const def = SETTINGS[k];
-        if (!def.losses.includes(loss)) c.fail(`${f}.settings.${k}`, `a setting of the ${def.losses.join('/')} loss, not of ${loss}`);
-        const bad = def.check(v);
-        if (bad) c.fail(`${f}.settings.${k}`, `expected ${bad}`, v);
-        settings[k] = v as number | string;
-      }
-    }
-    if (settings.tau !== undefined && settings.hard !== 'softmax') c.fail(`${f}.settings.tau`, "is the temperature of hard 'softmax' only");
-    return { name: cname, loss, settings };
-  });
+  const recipe = parseRecipe(c, top.recipe);
+  const trainSplit = parseTrainSplit(c, top);
+  const configurations = c.array(top.configurations, 'configurations').map((raw, i) => parseConfiguration(c, raw, i));
   const twiceConfig = configurations.find((x, i) => configurations.findIndex((y) => y.name === x.name) !== i);
   if (twiceConfig) c.fail('configurations', `'${twiceConfig.name}' is named twice`);
   const baseline = c.string(top.baseline, 'baseline');
   if (!configurations.some((x) => x.name === baseline))
     c.fail('baseline', `names no configuration (${configurations.map((x) => x.name).join(', ')})`, baseline);
 
-  const testSets = c.array(top.testSets, 'testSets').map((raw, i): TestSetSpec => {
-    const f = `testSets[${i}]`;
-    const kind = (raw as Record<string, unknown> | null)?.kind;
-    if (kind === 'synthetic') {
-      const o = c.object(raw, f, ['name', 'kind', 'sequences', 'frames', 'seed'], ['name', 'sequences']);
-      return {
-        name: c.name(o.name, `${f}.name`),
-        kind,
-        sequences: c.int(o.sequences, `${f}.sequences`, 1),
-        frames: o.frames === undefined ? 80 : c.int(o.frames, `${f}.frames`, 30),
-        seed: o.seed === undefined ? 1 : c.int(o.seed, `${f}.seed`, 0),
-      };
-    }
-    if (kind === 'otb') {
-      const o = c.object(raw, f, ['name', 'kind', 'dataset', 'root'], ['name', 'root']);
-      return {
-        name: c.name(o.name, `${f}.name`),
-        kind,
-        dataset: o.dataset === undefined ? 'OTB100' : c.string(o.dataset, `${f}.dataset`),
-        root: c.string(o.root, `${f}.root`),
-      };
-    }
-    return c.fail(`${f}.kind`, "expected 'synthetic' or 'otb'", kind);
-  });
+  const testSets = c.array(top.testSets, 'testSets').map((raw, i) => parseTestSet(c, raw, i));
   const twiceSet = testSets.find((x, i) => testSets.findIndex((y) => y.name === x.name) !== i);
   if (twiceSet) c.fail('testSets', `'${twiceSet.name}' is named twice`);
 
