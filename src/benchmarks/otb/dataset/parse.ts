@@ -55,19 +55,12 @@ export function parseBoxText(text: string, file: string, onNonFinite?: NonFinite
         continue;
       }
       if (start < 0) continue;
-      let x: number | undefined;
+      let x: number;
       if (simple && digits > 0 && digits <= 15) {
         x = frac > 0 ? mant / POW10[frac] : mant;
         if (neg) x = -x;
       } else {
-        const tok = line.slice(start, j);
-        x = toNumber(tok);
-        if (x === undefined) throw atLine(file, i + 1, `not a number: '${clip(tok)}' (expected x,y,w,h)`);
-        if (x === Infinity || x === -Infinity) {
-          if (!onNonFinite) throw atLine(file, i + 1, `not a finite number: '${clip(tok)}'`);
-          onNonFinite(i + 1, tok);
-          x = NaN;
-        }
+        x = slowToken(line.slice(start, j), file, i + 1, onNonFinite);
       }
       start = -1;
       if (n < 4) v[n] = x;
@@ -83,6 +76,16 @@ export function parseBoxText(text: string, file: string, onNonFinite?: NonFinite
     rows[i] = toolkitBox([v[0], v[1], v[2], v[3]]);
   }
   return rows;
+}
+
+/** A token the fast path does not build (NaN, exponents, long numbers, junk): Number() semantics, decimals only. */
+function slowToken(tok: string, file: string, line: number, onNonFinite: NonFiniteHandler | undefined): number {
+  const x = toNumber(tok);
+  if (x === undefined) throw atLine(file, line, `not a number: '${clip(tok)}' (expected x,y,w,h)`);
+  if (x !== Infinity && x !== -Infinity) return x;
+  if (!onNonFinite) throw atLine(file, line, `not a finite number: '${clip(tok)}'`);
+  onNonFinite(line, tok);
+  return NaN;
 }
 
 const POW10 = Array.from({ length: 16 }, (_, k) => Number(`1e${k}`));
