@@ -49,6 +49,15 @@ export async function readModelWeights(dir: string): Promise<ModelWeights> {
   // Float32Array throws a RangeError on a length that is no multiple of 4: a cut file.
   if (raw.length % 4 !== 0) throw new UserError(`${binFile}: ${raw.length} bytes, not a whole number of float32 values (a cut file?)`);
   const values = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
+  const list: unknown = json.weights?.tensors;
+  // model.json edited by hand: a missing or malformed tensor list is a one-line error, not a TypeError.
+  const okEntry = (e: unknown) => {
+    const t = e as { name?: unknown; shape?: unknown; offset?: unknown } | null;
+    return !!t && typeof t.name === 'string' && Array.isArray(t.shape) && Number.isSafeInteger(t.offset) && (t.offset as number) >= 0;
+  };
+  if (!Array.isArray(list) || !list.every(okEntry)) {
+    throw new UserError(`${join(dir, 'model.json')}: weights.tensors must list {name, shape, offset} for every tensor`);
+  }
   const byName = new Map(json.weights.tensors.map((e) => [e.name, e]));
   const tensors = new Map<string, WeightArray>();
   for (const [name, shape] of inferenceShapes(json.architecture.width, json.architecture.folded === true)) {

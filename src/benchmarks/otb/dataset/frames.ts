@@ -72,5 +72,6 @@ export function initOmitFromRanges(ranges: [number, number][], frames: number[])
 /** Image number from an image file name or path ('Board/img/00001.jpg' -> 1). */
 export function imageNumber(path: string): number | undefined {
   const m = /(\d+)\.[A-Za-z]+$/.exec(path);
-  return m ? Number(m[1]) : undefined;
+  // 0000...0001.jpg with a 400-digit number is no frame number (Infinity would misalign every row).
+  return m && Number.isSafeInteger(Number(m[1])) ? Number(m[1]) : undefined;
 }

@@ -70,7 +70,9 @@ export function parseBoxText(text: string, file: string, onNonFinite?: NonFinite
       throw atLine(
         file,
         i + 1,
-        n === 0 ? 'empty line before the end of the file (expected x,y,w,h)' : `expected 4 values x,y,w,h, got ${n}: '${line.trim()}'`,
+        n === 0
+          ? 'empty line before the end of the file (expected x,y,w,h)'
+          : `expected 4 values x,y,w,h, got ${n}: '${clip(line.trim())}'`,
       );
     }
     rows[i] = toolkitBox([v[0], v[1], v[2], v[3]]);

@@ -16,7 +16,8 @@ export function fpsMeanOfRates(times: ArrayLike<number>): number | undefined {
       n++;
     }
   }
-  return n > 0 ? s / n : undefined;
+  // A time of 1e-320 s gives an infinite rate: no speed rather than Infinity fps.
+  return n > 0 && Number.isFinite(s / n) ? s / n : undefined;
 }
 
 /** Frames per second of wall time: frames / total time (what the OTB toolkit stores as `fps`). */
@@ -30,7 +31,7 @@ export function fpsFramesOverTime(times: ArrayLike<number>): number | undefined 
       n++;
     }
   }
-  return s > 0 ? n / s : undefined;
+  return s > 0 && Number.isFinite(n / s) ? n / s : undefined;
 }
 
 /**

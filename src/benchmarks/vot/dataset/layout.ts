@@ -83,6 +83,8 @@ function framePaths(dir: string, metadata: Record<string, string>, length: numbe
   }
   const m = /%0?(\d*)d/.exec(pattern);
   const pad = m ? Number(m[1] || 0) : 0;
+  // %0777777d would pad every name to gigabytes (RangeError: Invalid string length).
+  if (pad > 32) throw new UserError(`${join(dir, 'sequence')}: channels.color pads image numbers to ${clip(String(pad))} digits`);
   return Array.from({ length }, (_, i) => join(dir, m ? pattern.replace(m[0], String(i + 1).padStart(pad, '0')) : pattern));
 }
 
