@@ -66,18 +66,16 @@ export function parseBoxText(text: string, file: string, onNonFinite?: NonFinite
       if (n < 4) v[n] = x;
       n++;
     }
-    if (n !== 4) {
-      throw atLine(
-        file,
-        i + 1,
-        n === 0
-          ? 'empty line before the end of the file (expected x,y,w,h)'
-          : `expected 4 values x,y,w,h, got ${n}: '${clip(line.trim())}'`,
-      );
-    }
+    if (n !== 4) throw rowError(file, i + 1, n, line);
     rows[i] = toolkitBox([v[0], v[1], v[2], v[3]]);
   }
   return rows;
+}
+
+function rowError(file: string, line: number, n: number, text: string) {
+  const what =
+    n === 0 ? 'empty line before the end of the file (expected x,y,w,h)' : `expected 4 values x,y,w,h, got ${n}: '${clip(text.trim())}'`;
+  return atLine(file, line, what);
 }
 
 /** A token the fast path does not build (NaN, exponents, long numbers, junk): Number() semantics, decimals only. */
