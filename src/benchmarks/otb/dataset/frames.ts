@@ -71,7 +71,10 @@ export function initOmitFromRanges(ranges: [number, number][], frames: number[])
 
 /** Image number from an image file name or path ('Board/img/00001.jpg' -> 1). */
 export function imageNumber(path: string): number | undefined {
-  const m = /(\d+)\.[A-Za-z]+$/.exec(path);
+  // The file name only, matched from its start: a regex over the whole path backtracks quadratically
+  // through a long run of digits in a folder name (a 1 MB name took minutes).
+  const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  const m = /^\D*?(\d+)\.[A-Za-z]+$/.exec(name) ?? /(\d+)\.[A-Za-z]+$/.exec(name.slice(-64));
   // 0000...0001.jpg with a 400-digit number is no frame number (Infinity would misalign every row).
   return m && Number.isSafeInteger(Number(m[1])) ? Number(m[1]) : undefined;
 }
