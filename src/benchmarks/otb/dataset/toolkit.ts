@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { danglingLink, listDir } from '../../../core/dir-entries.ts';
 import { atLine, UserError } from '../../../core/errors.ts';
+import { clip } from '../../common/numbers.ts';
 import { readTextFile } from '../../common/read-file.ts';
 import { frameRows, initOmitFromRanges } from './frames.ts';
 import { nameKey, resolveOtbName } from './names.ts';
@@ -94,7 +95,7 @@ async function readRanges(file: string): Promise<[number, number][]> {
       .split(/[\s,;]+/)
       .map(Number);
     if (v.length !== 2 || v.some((x) => !Number.isInteger(x)))
-      throw atLine(file, i + 1, `expected 'first last' image numbers, got '${line.trim()}'`);
+      throw atLine(file, i + 1, `expected 'first last' image numbers, got '${clip(line.trim())}'`);
     ranges.push([v[0], v[1]]);
   }
   return ranges;
