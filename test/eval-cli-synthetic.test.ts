@@ -63,13 +63,17 @@ test('eval --dataset synthetic through symbolic links: linked root, sequence fol
   mkdirSync(join(tmp, 'results'));
   symlinkSync(join(store, 'perfect'), join(tmp, 'results', 'perfect'));
   symlinkSync(join(store, 'nowhere'), join(tmp, 'results', 'gone'));
+  // A real tracker folder of linked result files: they counted as missing (issue 12).
+  mkdirSync(join(tmp, 'results', 'linkedfiles'));
+  for (const seq of ['SeqA', 'SeqB']) symlinkSync(join(store, 'perfect', `${seq}.txt`), join(tmp, 'results', 'linkedfiles', `${seq}.txt`));
   const out = join(tmp, 'out');
   const r = runEval(['--dataset', 'synthetic', '--root', join(tmp, 'root-link'), '--results', join(tmp, 'results'), '--out', out]);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(
-    readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n')[1],
+  const rows = readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n').slice(1).sort();
+  assert.deepEqual(rows, [
+    'linkedfiles,0.952381,1.000000,1.000000,1.000000,1.000000,2,8,synthetic,otb',
     'perfect,0.952381,1.000000,1.000000,1.000000,1.000000,2,8,synthetic,otb',
-  );
+  ]);
   assert.match(
     readFileSync(join(out, 'warnings.txt'), 'utf8'),
     /results\/gone: dangling symbolic link \(to .*nowhere\); not a tracker folder, skipped/,

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { UserError } from '../core/errors.ts';
+import { checkRegular } from '../core/regular-file.ts';
 
 /** A decoded frame: interleaved RGB, 8 bits per channel, row-major. */
 export interface RgbImage {
@@ -13,6 +14,8 @@ export interface RgbImage {
  * several decodes overlap with the caller's work.
  */
 export async function decodeRgb(path: string): Promise<RgbImage> {
+  // A FIFO named like a frame would block one of libuv's threads for good: no timer ends that read.
+  checkRegular(path);
   try {
     const { data, info } = await sharp(path).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
@@ -23,6 +26,7 @@ export async function decodeRgb(path: string): Promise<RgbImage> {
 
 /** Width and height from the file header only (no pixel decode). */
 export async function imageSize(path: string): Promise<{ width: number; height: number }> {
+  checkRegular(path);
   try {
     const m = await sharp(path).metadata();
     if (!m.width || !m.height) throw new Error('no size in header');
