@@ -7,10 +7,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../src/core/errors.ts';
 import { frameName, readGot10kSplit } from '../src/benchmarks/got10k/layout.ts';
+import { decodeRgb, imageSize } from '../src/images/decode.ts';
 import { REPO } from './helpers/cli.ts';
 import { tempDir } from './helpers/files.ts';
 import { writeDriftingSquares } from './helpers/got10k-fixture.ts';
@@ -113,4 +114,13 @@ test('npm run train --data: a FIFO as list.txt, groundtruth.txt or a frame is a 
       new RegExp(`${file.replace('seq0', 'seq[01]').replace('.', '\\.')}: a FIFO \\(named pipe\\), not a regular file`),
     );
   }
+});
+
+test('a cut JPEG frame is a one-line decode error (libvips said it in several lines, twice each)', async (t) => {
+  const split = join(tempDir(t, 'got10k-hostile-jpeg-'), 'train');
+  await writeDriftingSquares(split, 1);
+  const frame = join(split, 'seq0', frameName(2));
+  writeFileSync(frame, readFileSync(frame).subarray(0, 200));
+  await rejectsOneLine(decodeRgb(frame), /seq0\/00000003\.jpg: cannot decode image \(.*premature end of JPEG image/);
+  await rejectsOneLine(imageSize(join(split, 'seq0')), /seq0: a directory, not a regular file; not read$/);
 });

@@ -10,6 +10,22 @@ export interface RgbImage {
 }
 
 /**
+ * libvips reports a cut JPEG in several lines, each said twice ("premature end of JPEG image\n..."):
+ * an error is one line, so the distinct lines are joined and the whole cut to 200 characters.
+ */
+function vipsMessage(err: unknown): string {
+  const lines = [
+    ...new Set(
+      String((err as Error)?.message ?? err)
+        .split(/\r?\n/)
+        .map((l) => l.trim()),
+    ),
+  ].filter(Boolean);
+  const one = lines.join('; ');
+  return one.length > 200 ? `${one.slice(0, 197)}...` : one;
+}
+
+/**
  * Decodes any image sharp reads (JPEG, PNG, ...) to RGB. sharp decodes on libuv's thread pool, so
  * several decodes overlap with the caller's work.
  */
@@ -20,7 +36,7 @@ export async function decodeRgb(path: string): Promise<RgbImage> {
     const { data, info } = await sharp(path).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
   } catch (err) {
-    throw new UserError(`${path}: cannot decode image (${(err as Error).message})`);
+    throw new UserError(`${path}: cannot decode image (${vipsMessage(err)})`);
   }
 }
 
@@ -32,6 +48,6 @@ export async function imageSize(path: string): Promise<{ width: number; height: 
     if (!m.width || !m.height) throw new Error('no size in header');
     return { width: m.width, height: m.height };
   } catch (err) {
-    throw new UserError(`${path}: cannot read image size (${(err as Error).message})`);
+    throw new UserError(`${path}: cannot read image size (${vipsMessage(err)})`);
   }
 }

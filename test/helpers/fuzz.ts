@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import fc from 'fast-check';
@@ -198,6 +199,45 @@ export function place(path: string, content: string | Uint8Array, kind: FileKind
   } else symlinkSync(`${path}.nowhere`, path);
 }
 
+/**
+ * The watchdog of synchronous hangs. check()'s timer runs on the event loop, which a parser stuck in
+ * a loop or a catastrophic regex never gives back (the long run once sat for minutes on a quadratic
+ * regex). A worker thread watches the start time of the current case in shared memory; a case past
+ * twice the deadline gets its parser and input written to stderr and the whole process SIGKILLed, so
+ * the test file fails with the case named instead of hanging the suite.
+ */
+const watch = { start: new Float64Array(new SharedArrayBuffer(8)), label: new Uint8Array(new SharedArrayBuffer(1024)) };
+let watchdog: Worker | undefined;
+const WATCHDOG = `
+const { workerData: { start, label, ms } } = require('node:worker_threads');
+const { writeSync } = require('node:fs');
+const tick = new Int32Array(new SharedArrayBuffer(4));
+for (;;) {
+  Atomics.wait(tick, 0, 0, 500);
+  if (start[0] > 0 && Date.now() - start[0] > ms) {
+    const text = Buffer.from(label).toString('utf8').replace(/\\0+$/, '');
+    writeSync(2, 'fuzz watchdog: a synchronous hang, no answer within ' + ms + ' ms: ' + text + '\\n');
+    process.kill(process.pid, 'SIGKILL');
+  }
+}`;
+
+function watchCase(text: string | undefined): void {
+  if (text === undefined) {
+    watch.start[0] = 0;
+    return;
+  }
+  if (!watchdog) {
+    watchdog = new Worker(WATCHDOG, { eval: true, workerData: { ...watch, ms: 2 * CASE_MS } });
+    watchdog.unref();
+  }
+  watch.label.fill(0);
+  watch.label.set(Buffer.from(text).subarray(0, watch.label.length));
+  watch.start[0] = Date.now();
+}
+
+/** The input of the running case, for the watchdog's message (set by fuzz()). */
+let currentInput = '';
+
 function record(parser: string, o: Outcome): void {
   if (!tally.has(parser)) tally.set(parser, { ok: 0, warning: 0, error: 0, bad: 0 });
   tally.get(parser)![o]++;
@@ -215,6 +255,7 @@ export async function check(parser: string, names: readonly string[], run: () =>
   });
   let outcome: Outcome;
   let why = '';
+  watchCase(`${parser}: ${currentInput}`);
   try {
     const p = await Promise.race([Promise.resolve().then(run), deadline]);
     outcome = p.warnings.length > 0 ? 'warning' : 'ok';
@@ -242,6 +283,7 @@ export async function check(parser: string, names: readonly string[], run: () =>
     }
   } finally {
     clearTimeout(timer);
+    watchCase(undefined);
   }
   const ms = performance.now() - t0;
   if (outcome !== 'bad' && ms > CASE_MS) {
@@ -260,9 +302,18 @@ export async function check(parser: string, names: readonly string[], run: () =>
 export async function fuzz<T>(arb: fc.Arbitrary<T>, body: (v: T) => Promise<unknown>): Promise<void> {
   await fc.assert(
     fc.asyncProperty(arb, async (v) => {
+      currentInput = clipped(v);
       await body(v);
     }),
     { numRuns: RUNS, seed: SEED, endOnFailure: false, interruptAfterTimeLimit: 30 * 60_000 },
+  );
+}
+
+/** A case's input as the watchdog quotes it: JSON, long strings cut (a 1 MB token stays out). */
+function clipped(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'string' && x.length > 60 ? `${x.slice(0, 60)}...(${x.length})` : x)).slice(
+    0,
+    900,
   );
 }
 
