@@ -105,6 +105,13 @@ test('--timeout forms that are not durations are one-line errors naming the opti
   for (const bad of ['soon', 'frame=-1s', 'frames=2s', 'frame=2x', '']) {
     assertOneLineError(bench(join(tmp, 'never-written'), ['--trackers', 'static', '--timeout', bad]), /^error: --timeout: /);
   }
+  // The other commands that run trackers take the same deadlines (they had only the defaults).
+  for (const cli of ['regress', 'reproduce']) {
+    assertOneLineError(
+      runCli(cli, ['--out', join(tmp, 'never-written'), '--timeout', 'frame=2x']),
+      /^error: --timeout: '2x' in 'frame=2x'/,
+    );
+  }
   assert.ok(!existsSync(join(tmp, 'never-written')));
 });
 

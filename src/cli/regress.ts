@@ -9,6 +9,7 @@ import { holdsAny, inspectOutputDir, markOutputDir } from '../core/out-dir.ts';
 import { preflightCompute } from '../compute/engine.ts';
 import type { TrackerMetrics } from '../regress/metrics.ts';
 import type { BenchOutcome } from '../runner/bench.ts';
+import { type Timeouts, TIMEOUT_HELP, parseTimeout } from '../runner/deadline.ts';
 import { addComputeOptions, computeRequest, concurrencyOption, parseCommand } from './options.ts';
 
 interface RegressOptions {
@@ -17,6 +18,8 @@ interface RegressOptions {
   results?: string;
   update: boolean;
   tolerance: number;
+  /** Per-job deadlines of the tracking runs, as bench's --timeout (the defaults when absent). */
+  timeout?: Timeouts;
   concurrency: number;
   engine?: string;
   device?: string;
@@ -55,7 +58,8 @@ function parseArgs(argv: string[]): RegressOptions {
     .option('--results <dir>', 'compare an existing regress run folder instead of running the trackers again')
     .option('--update', 'write the baseline from this run (after an intended change of models or metrics)', false)
     .option('--tolerance <t>', 'largest accepted change of any metric, absolute', tolerance, 0.01)
-    .addOption(concurrencyOption('worker threads'));
+    .addOption(concurrencyOption('worker threads'))
+    .option('--timeout <deadlines>', TIMEOUT_HELP, parseTimeout);
   return parseCommand<RegressOptions>(addComputeOptions(program), argv);
 }
 
@@ -171,6 +175,7 @@ async function main(): Promise<void> {
     compute,
     convention: 'otb',
     seed: 1,
+    timeouts: opts.timeout,
     log,
   });
   if (outcome.evaluation.kind !== 'otb') throw new Error('regression set is one-pass');

@@ -13,6 +13,7 @@ import { datasetChoices } from '../benchmarks/registry/index.ts';
 import { PAPER_MODELS, PAPER_RECIPE, recipeArgs, type Recipe } from '../training/recipe.ts';
 import { type ComputeRequest, preflightCompute } from '../compute/engine.ts';
 import { threadsPerWorker } from '../compute/onnx/session.ts';
+import { type Timeouts, TIMEOUT_HELP, parseTimeout } from '../runner/deadline.ts';
 import { addComputeOptions, computeRequest, concurrencyOption, parseCommand, positiveInt } from './options.ts';
 
 interface ReproduceOptions {
@@ -28,6 +29,8 @@ interface ReproduceOptions {
   backend?: string;
   epochs: number;
   pairsPerEpoch: number;
+  /** Per-job deadlines of the tracking runs, as bench's --timeout (the defaults when absent). */
+  timeout?: Timeouts;
 }
 
 function parseArgs(argv: string[]): ReproduceOptions {
@@ -51,7 +54,8 @@ function parseArgs(argv: string[]): ReproduceOptions {
       'with --retrain: training pairs per epoch',
       positiveInt('--pairs-per-epoch'),
       PAPER_RECIPE.pairsPerEpoch,
-    );
+    )
+    .option('--timeout <deadlines>', TIMEOUT_HELP, parseTimeout);
   return parseCommand<ReproduceOptions>(addComputeOptions(program), argv);
 }
 
@@ -157,6 +161,7 @@ async function main(): Promise<void> {
     compute,
     convention: 'otb',
     seed: 1,
+    timeouts: opts.timeout,
     log,
   });
   if (outcome.evaluation.kind !== 'otb') throw new Error('the comparison is one-pass');
