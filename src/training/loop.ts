@@ -89,108 +89,177 @@ function checkpointArrays(model: TrainableSiamese, sgd: MomentumSgd): Map<string
   return out;
 }
 
-export async function train(run: TrainRun): Promise<TrainResult> {
-  const { model, schedule } = run;
-  const trainingDir = join(run.outDir, 'training');
-  const checkpointDir = join(trainingDir, 'checkpoint');
-  const sgd = new MomentumSgd(model.params, model.trainable, schedule.sgd, (n) => model.decays(n));
-  let history: History = { steps: [], epochs: [] };
-  let firstEpoch = 0;
-  let rng = new Rng(run.seed);
-  let seconds = 0;
+/** Where a run starts: from scratch, or where its checkpoint left off. */
+interface StartState {
+  history: History;
+  firstEpoch: number;
+  rng: Rng;
+  seconds: number;
+}
 
-  if (run.resume && hasCheckpoint(checkpointDir)) {
-    const ck = await loadCheckpoint<CheckpointState>(checkpointDir);
-    if (!sameSchedule(ck.state.schedule, schedule)) {
-      throw new UserError(
-        `--resume: ${checkpointDir} was made with a different schedule ${JSON.stringify(ck.state.schedule)}; use the same options or a new --out`,
-      );
-    }
-    const targets = checkpointArrays(model, sgd);
-    for (const [name, target] of targets) {
-      const a = ck.arrays.get(name);
-      if (!a || a.shape.join() !== target.shape.join())
-        throw new UserError(`--resume: ${checkpointDir} has no tensor ${name} of shape [${target.shape}] (another architecture?)`);
-    }
-    // Only once every array is known to fit: a refused checkpoint leaves the model as it was.
-    for (const [name, target] of targets) target.data.set(ck.arrays.get(name)!.data);
-    history = ck.state.history;
-    firstEpoch = ck.state.nextEpoch;
-    rng = new Rng(0).restore(ck.state.rng);
-    seconds = ck.state.seconds;
-    run.log(`resuming from ${checkpointDir} at epoch ${firstEpoch + 1}/${schedule.epochs}`);
+function freshStart(run: TrainRun): StartState {
+  return { history: { steps: [], epochs: [] }, firstEpoch: 0, rng: new Rng(run.seed), seconds: 0 };
+}
+
+/** Copies the checkpoint's arrays into the model and the optimiser, once all of them are known to fit. */
+function restoreArrays(targets: Map<string, ParamArray>, saved: Map<string, ParamArray>, checkpointDir: string): void {
+  for (const [name, target] of targets) {
+    const a = saved.get(name);
+    if (!a || a.shape.join() !== target.shape.join())
+      throw new UserError(`--resume: ${checkpointDir} has no tensor ${name} of shape [${target.shape}] (another architecture?)`);
   }
+  // Only once every array is known to fit: a refused checkpoint leaves the model as it was.
+  for (const [name, target] of targets) target.data.set(saved.get(name)!.data);
+}
 
-  const batches = run.batches(rng);
-  const bar = process.stderr.isTTY
+async function resumeStart(run: TrainRun, sgd: MomentumSgd, checkpointDir: string): Promise<StartState> {
+  const ck = await loadCheckpoint<CheckpointState>(checkpointDir);
+  if (!sameSchedule(ck.state.schedule, run.schedule)) {
+    throw new UserError(
+      `--resume: ${checkpointDir} was made with a different schedule ${JSON.stringify(ck.state.schedule)}; use the same options or a new --out`,
+    );
+  }
+  restoreArrays(checkpointArrays(run.model, sgd), ck.arrays, checkpointDir);
+  const start: StartState = {
+    history: ck.state.history,
+    firstEpoch: ck.state.nextEpoch,
+    rng: new Rng(0).restore(ck.state.rng),
+    seconds: ck.state.seconds,
+  };
+  run.log(`resuming from ${checkpointDir} at epoch ${start.firstEpoch + 1}/${run.schedule.epochs}`);
+  return start;
+}
+
+/** A bar on a terminal; elsewhere (a log file, a study's worker) a few log lines per epoch instead. */
+function progressBar(): SingleBar | null {
+  return process.stderr.isTTY
     ? new SingleBar({
         format: 'epoch {epoch} [{bar}] {value}/{total} | loss {loss} | {pps} pairs/s | eta {eta_formatted}',
         hideCursor: true,
       })
     : null;
-  const logEvery = Math.max(1, Math.floor(schedule.stepsPerEpoch / 5));
+}
 
-  for (let epoch = firstEpoch; epoch < schedule.epochs; epoch++) {
-    const lr = geometricLr(epoch, schedule.epochs, schedule.lrStart, schedule.lrEnd);
-    const epochStart = performance.now();
-    let epochLoss = 0;
-    bar?.start(schedule.stepsPerEpoch, 0, { epoch: `${epoch + 1}/${schedule.epochs}`, loss: '-', pps: '-' });
-    for (let i = 0; i < schedule.stepsPerEpoch; i++) {
-      const t0 = performance.now();
-      const batch = await batches.next();
-      const { loss, grads } = await model.lossAndGrads(batch);
-      const step = epoch * schedule.stepsPerEpoch + i + 1;
-      if (!Number.isFinite(loss)) {
-        bar?.stop();
-        throw new UserError(`training diverged: loss ${loss} at step ${step} (epoch ${epoch + 1}); lower --lr or check the data`);
-      }
-      sgd.step(grads, lr);
-      // Statistics of the updated network, as a framework folds them after its optimiser step.
-      foldBatchStatistics(model.params, await model.batchStatistics(batch), run.bnMomentum);
-      const pps = batch.size / ((performance.now() - t0) / 1000);
-      epochLoss += loss;
-      history.steps.push({ step, epoch, lr, loss, pairsPerSecond: pps });
-      bar?.update(i + 1, { loss: loss.toFixed(4), pps: pps.toFixed(2) });
-      if (!bar && ((i + 1) % logEvery === 0 || i === 0)) {
-        run.log(
-          `epoch ${epoch + 1}/${schedule.epochs} step ${i + 1}/${schedule.stepsPerEpoch} loss ${loss.toFixed(4)} lr ${lr.toExponential(2)} ${pps.toFixed(2)} pairs/s`,
-        );
-      }
-    }
-    bar?.stop();
-    const valLoss = await validationLoss(model, run.val);
-    const elapsed = (performance.now() - epochStart) / 1000;
-    seconds += elapsed;
-    const record: EpochRecord = { epoch, lr, trainLoss: epochLoss / schedule.stepsPerEpoch, valLoss, seconds: elapsed };
-    history.epochs.push(record);
-    run.log(
-      `epoch ${epoch + 1}/${schedule.epochs}: train loss ${record.trainLoss.toFixed(4)}, val loss ${Number.isNaN(valLoss) ? '-' : valLoss.toFixed(4)}, ${elapsed.toFixed(1)} s`,
-    );
-    await writeCurves(trainingDir, history, run.title);
-    await saveCheckpoint<CheckpointState>(checkpointDir, {
-      arrays: checkpointArrays(model, sgd),
-      state: { schedule, nextEpoch: epoch + 1, rng: batches.rngState(), history, seconds },
-    });
+/** A run in progress: what its epochs share, and the history and time they add to. */
+interface Session {
+  run: TrainRun;
+  sgd: MomentumSgd;
+  batches: PairBatches;
+  bar: SingleBar | null;
+  logEvery: number;
+  trainingDir: string;
+  checkpointDir: string;
+  history: History;
+  seconds: number;
+}
+
+/** One optimiser step on the next batch; returns its loss. */
+async function trainStep(s: Session, epoch: number, i: number, lr: number): Promise<number> {
+  const { model, schedule } = s.run;
+  const t0 = performance.now();
+  const batch = await s.batches.next();
+  const { loss, grads } = await model.lossAndGrads(batch);
+  const step = epoch * schedule.stepsPerEpoch + i + 1;
+  if (!Number.isFinite(loss)) {
+    s.bar?.stop();
+    throw new UserError(`training diverged: loss ${loss} at step ${step} (epoch ${epoch + 1}); lower --lr or check the data`);
   }
+  s.sgd.step(grads, lr);
+  // Statistics of the updated network, as a framework folds them after its optimiser step.
+  foldBatchStatistics(model.params, await model.batchStatistics(batch), s.run.bnMomentum);
+  const pps = batch.size / ((performance.now() - t0) / 1000);
+  s.history.steps.push({ step, epoch, lr, loss, pairsPerSecond: pps });
+  s.bar?.update(i + 1, { loss: loss.toFixed(4), pps: pps.toFixed(2) });
+  if (!s.bar && ((i + 1) % s.logEvery === 0 || i === 0)) {
+    s.run.log(
+      `epoch ${epoch + 1}/${schedule.epochs} step ${i + 1}/${schedule.stepsPerEpoch} loss ${loss.toFixed(4)} lr ${lr.toExponential(2)} ${pps.toFixed(2)} pairs/s`,
+    );
+  }
+  return loss;
+}
 
+/** The epoch's steps; returns the sum of their losses. */
+async function trainSteps(s: Session, epoch: number, lr: number): Promise<number> {
+  const { schedule } = s.run;
+  let epochLoss = 0;
+  s.bar?.start(schedule.stepsPerEpoch, 0, { epoch: `${epoch + 1}/${schedule.epochs}`, loss: '-', pps: '-' });
+  for (let i = 0; i < schedule.stepsPerEpoch; i++) epochLoss += await trainStep(s, epoch, i, lr);
+  s.bar?.stop();
+  return epochLoss;
+}
+
+/** Validates, records and logs the finished epoch, then writes the curves and the checkpoint. */
+async function finishEpoch(s: Session, epoch: number, lr: number, epochLoss: number, epochStart: number): Promise<void> {
+  const { schedule } = s.run;
+  const valLoss = await validationLoss(s.run.model, s.run.val);
+  const elapsed = (performance.now() - epochStart) / 1000;
+  s.seconds += elapsed;
+  const record: EpochRecord = { epoch, lr, trainLoss: epochLoss / schedule.stepsPerEpoch, valLoss, seconds: elapsed };
+  s.history.epochs.push(record);
+  s.run.log(
+    `epoch ${epoch + 1}/${schedule.epochs}: train loss ${record.trainLoss.toFixed(4)}, val loss ${Number.isNaN(valLoss) ? '-' : valLoss.toFixed(4)}, ${elapsed.toFixed(1)} s`,
+  );
+  await writeCurves(s.trainingDir, s.history, s.run.title);
+  await saveCheckpoint<CheckpointState>(s.checkpointDir, {
+    arrays: checkpointArrays(s.run.model, s.sgd),
+    state: { schedule, nextEpoch: epoch + 1, rng: s.batches.rngState(), history: s.history, seconds: s.seconds },
+  });
+}
+
+async function trainEpoch(s: Session, epoch: number): Promise<void> {
+  const { schedule } = s.run;
+  const lr = geometricLr(epoch, schedule.epochs, schedule.lrStart, schedule.lrEnd);
+  const epochStart = performance.now();
+  const epochLoss = await trainSteps(s, epoch, lr);
+  await finishEpoch(s, epoch, lr, epochLoss, epochStart);
+}
+
+function summary(history: History, seconds: number): TrainResult {
   const last = history.epochs[history.epochs.length - 1];
-  const result: TrainResult = {
+  return {
     history,
     steps: history.steps.length,
     seconds,
     finalTrainLoss: last?.trainLoss ?? NaN,
     finalValLoss: last?.valLoss ?? NaN,
   };
+}
+
+/** Writes the trained model, its training record beside the caller's. */
+async function saveModel(run: TrainRun, result: TrainResult): Promise<void> {
+  const { model } = run;
   await run.save(run.outDir, model, {
     ...run.record,
-    schedule,
+    schedule: run.schedule,
     architecture: model.describe(),
     engine: model.engine,
     steps: result.steps,
-    trainingSeconds: Math.round(seconds),
+    trainingSeconds: Math.round(result.seconds),
     finalTrainLoss: result.finalTrainLoss,
     finalValLoss: Number.isNaN(result.finalValLoss) ? null : result.finalValLoss,
   });
+}
+
+export async function train(run: TrainRun): Promise<TrainResult> {
+  const { model, schedule } = run;
+  const trainingDir = join(run.outDir, 'training');
+  const checkpointDir = join(trainingDir, 'checkpoint');
+  const sgd = new MomentumSgd(model.params, model.trainable, schedule.sgd, (n) => model.decays(n));
+  const start = run.resume && hasCheckpoint(checkpointDir) ? await resumeStart(run, sgd, checkpointDir) : freshStart(run);
+  const s: Session = {
+    run,
+    sgd,
+    batches: run.batches(start.rng),
+    bar: progressBar(),
+    logEvery: Math.max(1, Math.floor(schedule.stepsPerEpoch / 5)),
+    trainingDir,
+    checkpointDir,
+    history: start.history,
+    seconds: start.seconds,
+  };
+  for (let epoch = start.firstEpoch; epoch < schedule.epochs; epoch++) await trainEpoch(s, epoch);
+  const result = summary(s.history, s.seconds);
+  await saveModel(run, result);
   if (!run.keepCheckpoint) await rm(checkpointDir, { recursive: true, force: true });
   return result;
 }
