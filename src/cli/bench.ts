@@ -1,7 +1,9 @@
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { runMain } from '../core/cli-main.ts';
+import { UserError } from '../core/errors.ts';
 import { assertWritable, holdsAny, inspectOutputDir } from '../core/out-dir.ts';
+import { type Shard, SHARD_HELP, parseShard } from '../core/shard.ts';
 import { preflightCompute } from '../compute/engine.ts';
 import { conventionChoices, datasetChoices, resolveConvention } from '../benchmarks/registry/index.ts';
 import { type Timeouts, TIMEOUT_HELP, parseTimeout } from '../runner/deadline.ts';
@@ -22,6 +24,8 @@ interface BenchOptions {
   repetitions: number;
   experiment: 'baseline' | 'unsupervised';
   timeout?: Timeouts;
+  shard?: Shard;
+  merge: boolean;
 }
 
 function parseArgs(argv: string[]): BenchOptions {
@@ -53,8 +57,12 @@ function parseArgs(argv: string[]): BenchOptions {
       positiveInt('--repetitions'),
       15,
     )
-    .option('--timeout <deadlines>', TIMEOUT_HELP, parseTimeout);
-  return parseCommand<BenchOptions>(addComputeOptions(program), argv);
+    .option('--timeout <deadlines>', TIMEOUT_HELP, parseTimeout)
+    .option('--shard <K/N|auto|auto/N>', SHARD_HELP, (raw) => parseShard(raw))
+    .option('--merge', 'score the run folder once every shard is done; otherwise list the jobs missing and exit 1', false);
+  const opts = parseCommand<BenchOptions>(addComputeOptions(program), argv);
+  if (opts.merge && opts.shard) throw new UserError('--merge: not with --shard (merge once, after every shard is done)');
+  return opts;
 }
 
 async function main(): Promise<void> {
@@ -75,8 +83,7 @@ async function main(): Promise<void> {
   inspectOutputDir(claim);
   assertWritable(claim);
   const data = await loadBenchDataset(opts.dataset, opts.root, log);
-  const { runBench } = await import('../runner/bench.ts');
-  const outcome = await runBench({
+  const request = {
     data,
     trackers,
     out,
@@ -88,7 +95,14 @@ async function main(): Promise<void> {
     experiment: opts.experiment,
     timeouts: opts.timeout,
     log,
-  });
+  };
+  const { runBench } = await import('../runner/bench.ts');
+  const { mergeBench, runBenchShard } = await import('../runner/bench-shard.ts');
+  const outcome = opts.shard
+    ? await runBenchShard(request, opts.shard)
+    : opts.merge
+      ? await mergeBench(request)
+      : await runBench(request);
   process.stdout.write(outcome.text);
 }
 

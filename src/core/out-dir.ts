@@ -1,4 +1,5 @@
 import { accessSync, constants, existsSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from './errors.ts';
 import { writeFileAtomic } from './fs-atomic.ts';
@@ -114,18 +115,49 @@ export function inspectOutputDir(c: OutputClaim): ClaimedOutput {
  * `settings` replaces the marker's settings; without it they are kept.
  */
 export async function markOutputDir(c: OutputClaim, claimed: ClaimedOutput, settings?: Record<string, unknown>): Promise<OutputMarker> {
-  const marker: OutputMarker = {
-    format: FORMAT,
-    command: claimed.state === 'ours' && claimed.marker ? claimed.marker.command : c.command,
-    created: claimed.state === 'ours' && claimed.marker ? claimed.marker.created : new Date().toISOString(),
-    ...((settings ?? claimed.marker?.settings) ? { settings: settings ?? claimed.marker?.settings } : {}),
-  };
+  const marker = markerOf(c, claimed, settings);
   try {
     await writeFileAtomic(join(claimed.dir, MARKER), `${JSON.stringify(marker, null, 1)}\n`);
   } catch (err) {
     throw unwritable(c.option, claimed.dir, err);
   }
   return marker;
+}
+
+function markerOf(c: OutputClaim, claimed: ClaimedOutput, settings?: Record<string, unknown>): OutputMarker {
+  return {
+    format: FORMAT,
+    command: claimed.state === 'ours' && claimed.marker ? claimed.marker.command : c.command,
+    created: claimed.state === 'ours' && claimed.marker ? claimed.marker.created : new Date().toISOString(),
+    ...((settings ?? claimed.marker?.settings) ? { settings: settings ?? claimed.marker?.settings } : {}),
+  };
+}
+
+/**
+ * markOutputDir for a folder found new, when other processes may be claiming it at the same moment
+ * (the shards of one run): the marker is created only if none exists, atomically (a hard link of a
+ * complete temporary file, which fails if the name exists, also on NFS). Returns undefined when
+ * another process created it first: the caller inspects the folder again and checks its settings.
+ */
+export async function createOutputMarker(
+  c: OutputClaim,
+  claimed: ClaimedOutput,
+  settings?: Record<string, unknown>,
+): Promise<OutputMarker | undefined> {
+  const marker = markerOf(c, { ...claimed, state: 'new', marker: undefined }, settings);
+  const file = join(claimed.dir, MARKER);
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    await mkdir(claimed.dir, { recursive: true });
+    await writeFile(tmp, `${JSON.stringify(marker, null, 1)}\n`);
+    await link(tmp, file);
+    return marker;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST' && existsSync(tmp)) return undefined; // the link lost the race
+    throw unwritable(c.option, claimed.dir, err);
+  } finally {
+    await unlink(tmp).catch(() => {});
+  }
 }
 
 /**

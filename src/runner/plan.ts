@@ -6,11 +6,40 @@ import type { OtbDataset } from '../benchmarks/otb/dataset/types.ts';
 import type { VotDataset } from '../benchmarks/vot/dataset/types.ts';
 import { MAX_REPETITIONS } from '../benchmarks/vot/results/import.ts';
 import { votResultPath } from '../benchmarks/vot/results/write.ts';
-import type { JobRecord, OpeJob, VotJob } from './jobs.ts';
+import type { Job, JobRecord, OpeJob, VotJob } from './jobs.ts';
 
-/** Where a bench run keeps its files: raw results (importable by eval) and per-job records. */
+/** A planned job and, when an earlier run (or another shard) finished it, its record. */
+export interface Planned<J extends Job = Job> {
+  job: J;
+  done?: JobRecord;
+  /** Not done, and its last record says why it failed. */
+  failed?: JobRecord;
+}
+
+function planned<J extends Job>(job: J, record: JobRecord | undefined, resultExists: () => boolean): Planned<J> {
+  if (record?.status === 'ok' && resultExists()) return { job, done: record };
+  return record?.status === 'failed' ? { job, failed: record } : { job };
+}
+
+/** The jobs left to run and the records of those done. */
+export function splitDone<J extends Job>(planned: readonly Planned<J>[]): { jobs: J[]; done: JobRecord[] } {
+  return {
+    jobs: planned.filter((p) => !p.done).map((p) => p.job),
+    done: planned.flatMap((p) => (p.done ? [p.done] : [])),
+  };
+}
+
+/** A job's name in a run folder, unique per run: the key shards are split by. */
+export function jobKey(job: { tracker: string; target: string }): string {
+  return `${job.tracker}/${job.target}`;
+}
+
+/**
+ * Where a bench run keeps its files: raw results (importable by eval), per-job records, and one
+ * record per shard of a sharded run (each shard writes its own file, never a shared one).
+ */
 export function runPaths(outDir: string) {
-  return { raw: join(outDir, 'raw'), records: join(outDir, 'records') };
+  return { raw: join(outDir, 'raw'), records: join(outDir, 'records'), shards: join(outDir, 'shards') };
 }
 
 function recordPath(outDir: string, tracker: string, target: string): string {
@@ -29,12 +58,11 @@ function readRecord(file: string): JobRecord | undefined {
 /**
  * One-pass jobs for every tracker on every target, sequence-major so that all trackers advance
  * together. A job whose record says ok and whose result file exists is done: a resumed run skips it.
- * Failed jobs run again.
+ * Failed jobs run again. Done jobs are planned too, so that shards split the same whole list.
  */
-export function planOpeJobs(ds: OtbDataset, trackers: string[], outDir: string, seed: number): { jobs: OpeJob[]; done: JobRecord[] } {
+export function planOpeJobs(ds: OtbDataset, trackers: string[], outDir: string, seed: number): Planned<OpeJob>[] {
   const { raw } = runPaths(outDir);
-  const jobs: OpeJob[] = [];
-  const done: JobRecord[] = [];
+  const plan: Planned<OpeJob>[] = [];
   for (const target of ds.targets) {
     if (!target.images) {
       throw new UserError(
@@ -44,12 +72,7 @@ export function planOpeJobs(ds: OtbDataset, trackers: string[], outDir: string, 
     const from = target.initOmit;
     for (const tracker of trackers) {
       const recordFile = recordPath(outDir, tracker, target.name);
-      const record = readRecord(recordFile);
-      if (record?.status === 'ok' && existsSync(join(raw, tracker, `${target.name}.txt`))) {
-        done.push(record);
-        continue;
-      }
-      jobs.push({
+      const job: OpeJob = {
         kind: 'ope',
         tracker,
         target: target.name,
@@ -59,10 +82,11 @@ export function planOpeJobs(ds: OtbDataset, trackers: string[], outDir: string, 
         recordFile,
         seed,
         expectedFrames: target.images.length - from,
-      });
+      };
+      plan.push(planned(job, readRecord(recordFile), () => existsSync(join(raw, tracker, `${target.name}.txt`))));
     }
   }
-  return { jobs, done };
+  return plan;
 }
 
 /**
@@ -76,10 +100,9 @@ export function planVotJobs(
   seed: number,
   experiment: VotJob['experiment'] = 'baseline',
   maxRepetitions = MAX_REPETITIONS,
-): { jobs: VotJob[]; done: JobRecord[] } {
+): Planned<VotJob>[] {
   const { raw } = runPaths(outDir);
-  const jobs: VotJob[] = [];
-  const done: JobRecord[] = [];
+  const plan: Planned<VotJob>[] = [];
   for (const seq of ds.sequences) {
     if (!seq.hasImages) {
       throw new UserError(
@@ -88,12 +111,7 @@ export function planVotJobs(
     }
     for (const t of trackers) {
       const recordFile = recordPath(outDir, t.name, experiment === 'baseline' ? seq.name : `${seq.name}.unsupervised`);
-      const record = readRecord(recordFile);
-      if (record?.status === 'ok' && existsSync(votResultPath(raw, t.name, experiment, seq.name, 1))) {
-        done.push(record);
-        continue;
-      }
-      jobs.push({
+      const job: VotJob = {
         kind: 'vot',
         experiment,
         tracker: t.name,
@@ -107,8 +125,9 @@ export function planVotJobs(
         seed,
         expectedFrames:
           experiment === 'unsupervised' ? seq.length : seq.length * (t.deterministic ? Math.min(3, maxRepetitions) : maxRepetitions),
-      });
+      };
+      plan.push(planned(job, readRecord(recordFile), () => existsSync(votResultPath(raw, t.name, experiment, seq.name, 1))));
     }
   }
-  return { jobs, done };
+  return plan;
 }
