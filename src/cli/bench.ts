@@ -25,7 +25,7 @@ interface BenchOptions {
   experiment: 'baseline' | 'unsupervised';
   timeout?: Timeouts;
   shard?: Shard;
-  merge: boolean;
+  merge?: boolean;
 }
 
 function parseArgs(argv: string[]): BenchOptions {
@@ -58,8 +58,8 @@ function parseArgs(argv: string[]): BenchOptions {
       15,
     )
     .option('--timeout <deadlines>', TIMEOUT_HELP, parseTimeout)
-    .option('--shard <K/N|auto|auto/N>', SHARD_HELP, (raw) => parseShard(raw))
-    .option('--merge', 'score the run folder once every shard is done; otherwise list the jobs missing and exit 1', false);
+    .option('--shard <K/N>', SHARD_HELP, (raw) => parseShard(raw))
+    .option('--merge', 'score the run folder once every shard is done; otherwise list the jobs missing and exit 1');
   const opts = parseCommand<BenchOptions>(addComputeOptions(program), argv);
   if (opts.merge && opts.shard) throw new UserError('--merge: not with --shard (merge once, after every shard is done)');
   return opts;
@@ -98,11 +98,7 @@ async function main(): Promise<void> {
   };
   const { runBench } = await import('../runner/bench.ts');
   const { mergeBench, runBenchShard } = await import('../runner/bench-shard.ts');
-  const outcome = opts.shard
-    ? await runBenchShard(request, opts.shard)
-    : opts.merge
-      ? await mergeBench(request)
-      : await runBench(request);
+  const outcome = opts.shard ? await runBenchShard(request, opts.shard) : opts.merge ? await mergeBench(request) : await runBench(request);
   process.stdout.write(outcome.text);
 }
 

@@ -30,7 +30,9 @@ function envInt(env: Env, name: string, why: string, fallback?: number): number 
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') {
     if (fallback !== undefined) return fallback;
-    throw new UserError(`--shard ${why}: ${name} is not set (${why === 'auto' ? 'not a Slurm job array task?' : 'not a Kubernetes Indexed Job pod?'} give --shard K/N instead)`);
+    throw new UserError(
+      `--shard ${why}: ${name} is not set (${why === 'auto' ? 'not a Slurm job array task?' : 'not a Kubernetes Indexed Job pod?'} give --shard K/N instead)`,
+    );
   }
   const v = wholeNumber(raw);
   if (v === undefined) throw new UserError(`--shard ${why}: ${name}='${raw.slice(0, 40)}' is not a whole number`);
@@ -73,7 +75,9 @@ export function parseShard(raw: string, env: Env = process.env): Shard {
   const m = /^(auto|\d+)\/(\d+)$/.exec(s);
   const n = m ? wholeNumber(m[2]) : undefined;
   if (!m || n === undefined || n < 1) {
-    throw new UserError(`--shard: expected K/N with 1 <= K <= N (e.g. 2/4), auto (Slurm array) or auto/N (Kubernetes Indexed Job), got '${raw.slice(0, 40)}'`);
+    throw new UserError(
+      `--shard: expected K/N with 1 <= K <= N (e.g. 2/4), auto (Slurm array) or auto/N (Kubernetes Indexed Job), got '${raw.slice(0, 40)}'`,
+    );
   }
   if (m[1] === 'auto') return indexedJobShard(env, n);
   const k = wholeNumber(m[1]);

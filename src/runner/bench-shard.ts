@@ -86,7 +86,10 @@ export async function runBenchShard(request: BenchRequest, shard: Shard): Promis
     frames: frames(mine),
   };
   await writeFileAtomic(join(runPaths(req.out).shards, `${shard.k}-of-${shard.n}.json`), JSON.stringify(record, null, 1) + '\n');
-  if (failed > 0) throw new UserError(`shard ${label}: ${failed} of ${jobs.length} sequence run(s) failed (listed above); run the shard again to retry them`);
+  if (failed > 0)
+    throw new UserError(
+      `shard ${label}: ${failed} of ${jobs.length} sequence run(s) failed (listed above); run the shard again to retry them`,
+    );
   return {
     records: [...done, ...outcome.records],
     text: `shard ${label}: ${jobs.length} sequence run(s) run, ${done.length} already done; once every shard is done, score with the same options and --merge\n`,
@@ -133,7 +136,9 @@ function checkNotDone(req: Request, planned: Planned[], shards: ShardRecord[]): 
   if (left.length === 0) return;
   const shardOf = shardOfJob(planned, shards);
   for (const p of left) {
-    const what = p.failed ? `failed: ${p.job.tracker} on ${p.job.target}: ${p.failed.error}` : `missing: ${p.job.tracker} on ${p.job.target}`;
+    const what = p.failed
+      ? `failed: ${p.job.tracker} on ${p.job.target}: ${p.failed.error}`
+      : `missing: ${p.job.tracker} on ${p.job.target}`;
     req.log(`${what}${shardOf(p)}`);
   }
   throw new UserError(
@@ -158,7 +163,9 @@ export async function mergeBench(request: BenchRequest): Promise<BenchOutcome> {
   const records = planned.map((p) => p.done!);
   const engines = [...new Set(records.map((r) => engineOf(r.backend)))];
   if (engines.length > 1) {
-    throw new UserError(`--engine/--backend: ${req.out} holds results of ${engines.join(' and ')}; run every shard on one engine (another --out)`);
+    throw new UserError(
+      `--engine/--backend: ${req.out} holds results of ${engines.join(' and ')}; run every shard on one engine (another --out)`,
+    );
   }
   return scoreRun(req, records, records[0]?.backend ?? '', mergedTiming(shards));
 }

@@ -127,7 +127,11 @@ export function planAll(req: Request): Planned[] {
  * Runs the jobs left; the engine is checked against the folder's before the first one starts, and
  * recorded in the folder after the run if the folder has none yet.
  */
-export async function runLeft(req: Request, jobs: Job[], claimed: { claim: OutputClaim; claimed: ClaimedOutput; before?: Partial<RunSettings> }) {
+export async function runLeft(
+  req: Request,
+  jobs: Job[],
+  claimed: { claim: OutputClaim; claimed: ClaimedOutput; before?: Partial<RunSettings> },
+) {
   const outcome = await runJobs(jobs, {
     concurrency: req.concurrency,
     compute: req.compute,
