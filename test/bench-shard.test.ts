@@ -179,3 +179,23 @@ test('--shard auto under a Slurm array (1-based) and auto/N under a Kubernetes I
   assert.equal(empty.code, 1);
   assert.match(empty.stderr.trimEnd().split('\n').at(-1)!, /^error: --merge: .* holds no bench run yet/);
 });
+
+test('VOT supervised: 2 shards then --merge equal a one-machine run except timing columns', () => {
+  const args = ['--dataset', 'synthetic-vot', '--root', syn, '--trackers', 'static', '--threads', '1', '--concurrency', '1'];
+  const one = join(tmp, 'vot-one');
+  const sharded = join(tmp, 'vot-sharded');
+  const r = bench(one, args);
+  assert.equal(r.code, 0, r.stderr);
+  // 3 jobs of 30 frames x 3 repetitions (static is deterministic): 2 to shard 1, 1 to shard 2.
+  for (const [k, line] of [
+    [1, /shard 1\/2: 2 of 3 sequence run\(s\), 180 of 270 frames/],
+    [2, /shard 2\/2: 1 of 3 sequence run\(s\), 90 of 270 frames/],
+  ] as const) {
+    const s = bench(sharded, [...args, '--shard', `${k}/2`]);
+    assert.equal(s.code, 0, s.stderr);
+    assert.match(s.stderr, line);
+  }
+  const merged = bench(sharded, [...args, '--merge']);
+  assert.equal(merged.code, 0, merged.stderr);
+  assertSameRun(one, sharded);
+});
