@@ -31,7 +31,7 @@ function envInt(env: Env, name: string, why: string, fallback?: number): number 
   if (raw === undefined || raw.trim() === '') {
     if (fallback !== undefined) return fallback;
     throw new UserError(
-      `--shard ${why}: ${name} is not set (${why === 'auto' ? 'not a Slurm job array task?' : 'not a Kubernetes Indexed Job pod?'} give --shard K/N instead)`,
+      `--shard ${why}: ${name} is not set (${why === 'auto' ? 'not a Slurm job array task? under Kubernetes give auto/N;' : 'not a Kubernetes Indexed Job pod?'} give --shard K/N instead)`,
     );
   }
   const v = wholeNumber(raw);
