@@ -23,6 +23,7 @@ const EXPLAINED: Record<string, string> = {
   reproduce: '[training: the comparison](training.md#npm-run-reproduce-the-comparison-in-one-command)',
   study: '[training: studies](training.md#studies-of-the-losses-npm-run-study)',
   regress: '[design: the regression check](design.md#the-regression-check-on-metrics-npm-run-regress)',
+  slurm: '[scale-out](scale-out.md)',
   'import-model': '[trackers: the original weights](trackers.md#the-original-siamfc-3s-weights-npm-run-import-model)',
 };
 const PERF = '[performance](performance.md)';

@@ -21,6 +21,7 @@ const LAYERS = [
   ['runner'],
   ['study'],
   ['regress'],
+  ['scaleout'],
   ['cli'],
 ];
 

@@ -13,6 +13,8 @@ import { writeFileAtomic } from './fs-atomic.ts';
  */
 export const MARKER = '.siambench.json';
 const FORMAT = 'siambench-output-1';
+/** Folders other writers put into an output folder before its command claims it (npm run slurm's scripts and logs). */
+export const SIDE_FOLDERS: readonly string[] = ['slurm'];
 
 export interface OutputMarker {
   format: typeof FORMAT;
@@ -94,8 +96,9 @@ function entriesOf(c: OutputClaim, dir: string): string[] | undefined {
  */
 export function inspectOutputDir(c: OutputClaim): ClaimedOutput {
   const dir = resolve(c.dir);
-  // A marker's temporary (a run killed while writing it) is ours too: the folder is still new.
-  const entries = entriesOf(c, dir)?.filter((e) => !(e.startsWith(`${MARKER}.`) && e.endsWith('.tmp')));
+  // A marker's temporary (a run killed while writing it) is ours too: the folder is still new. So is
+  // the job scripts' folder that `npm run slurm` writes into a run folder before the run starts.
+  const entries = entriesOf(c, dir)?.filter((e) => !(e.startsWith(`${MARKER}.`) && e.endsWith('.tmp')) && !SIDE_FOLDERS.includes(e));
   if (entries === undefined || entries.length === 0) return { dir, state: 'new' };
   const marker = readMarker(dir);
   if (marker && (marker.command === c.command || c.accepts?.includes(marker.command))) return { dir, state: 'ours', marker };
