@@ -20,7 +20,8 @@ const jobs: BenchJobs = {
   shards: 8,
   shape: { cpus: 4, workers: 2, threads: 2 },
   extra: ['--partition=gpu', '--gres=gpu:1', '--time=02:00:00'],
-  setup: ['module load nodejs/20'],
+  setup: ['module load apptainer'],
+  launcher: 'apptainer exec --nv /shared/siambench.sif',
 };
 
 test('bench.sbatch: an array of N tasks, each shard K/N with the CPUs and engine threads matched', () => {
@@ -42,8 +43,8 @@ test('bench.sbatch: an array of N tasks, each shard K/N with the CPUs and engine
 #SBATCH --time=02:00:00
 set -euo pipefail
 cd /home/me/siambench
-module load nodejs/20
-exec npm run --silent bench -- --dataset OTB100 --root /data/OTB100 --trackers 'siamfc,it'\\''s' --out '/scratch/me/otb100 run' --concurrency 2 --threads 2 --shard "\${SLURM_ARRAY_TASK_ID}/8"
+module load apptainer
+exec apptainer exec --nv /shared/siambench.sif npm run --silent bench -- --dataset OTB100 --root /data/OTB100 --trackers 'siamfc,it'\\''s' --out '/scratch/me/otb100 run' --concurrency 2 --threads 2 --shard "\${SLURM_ARRAY_TASK_ID}/8"
 `,
   );
 });
@@ -63,8 +64,8 @@ test('merge.sbatch: one CPU, no GPU directives, the same bench options with --me
 #SBATCH --time=02:00:00
 set -euo pipefail
 cd /home/me/siambench
-module load nodejs/20
-exec npm run --silent bench -- --dataset OTB100 --root /data/OTB100 --trackers 'siamfc,it'\\''s' --out '/scratch/me/otb100 run' --concurrency 2 --threads 2 --merge
+module load apptainer
+exec apptainer exec --nv /shared/siambench.sif npm run --silent bench -- --dataset OTB100 --root /data/OTB100 --trackers 'siamfc,it'\\''s' --out '/scratch/me/otb100 run' --concurrency 2 --threads 2 --merge
 `,
   );
 });

@@ -25,6 +25,7 @@ interface SlurmBenchOptions {
   root?: string;
   sbatch?: string[];
   setup?: string[];
+  launcher?: string;
   submit: boolean;
 }
 
@@ -50,6 +51,7 @@ function benchCommand(chosen: (opts: SlurmBenchOptions, rest: string[]) => void)
       [],
     )
     .option('--setup <command>', "shell line run in each job before bench, e.g. 'module load nodejs/20' (repeatable)", collect)
+    .option('--launcher <command>', "what runs npm in each job, e.g. 'apptainer exec --nv /shared/siambench.sif' (a container) or 'srun'")
     .option('--submit', 'submit both scripts with sbatch (the merge with --dependency=afterok) and print the job ids', false)
     .allowUnknownOption()
     .allowExcessArguments()
@@ -104,7 +106,16 @@ function benchJobs(opts: SlurmBenchOptions, rest: string[]): BenchJobs {
   const out = benchOut({ dataset: parsed.dataset, out: opts.out });
   // Refused now, like bench itself would refuse it on every node: a folder of someone else's files.
   inspectOutputDir({ dir: out, option: '--out', command: 'bench', legacy: holdsAny('run.json', 'records') });
-  return { repoDir: REPO, out, benchArgs, shards: opts.shards, shape, extra: extraDirectives(opts.sbatch ?? []), setup: opts.setup ?? [] };
+  return {
+    repoDir: REPO,
+    out,
+    benchArgs,
+    shards: opts.shards,
+    shape,
+    extra: extraDirectives(opts.sbatch ?? []),
+    setup: opts.setup ?? [],
+    launcher: opts.launcher,
+  };
 }
 
 async function writeScripts(jobs: BenchJobs): Promise<{ bench: string; merge: string }> {

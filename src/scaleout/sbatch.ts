@@ -15,6 +15,8 @@ export interface SbatchScript {
   chdir: string;
   /** Shell lines run before the command (module load, conda activate, ...). */
   setup: string[];
+  /** Shell text the command runs under, as given: 'apptainer exec /shared/siambench.sif', 'srun'. */
+  launcher?: string;
   /** The command, one shell word per element (see word and raw). */
   command: ShellWord[];
 }
@@ -42,7 +44,7 @@ export function renderSbatch(s: SbatchScript): string {
     'set -euo pipefail',
     `cd ${shellQuote(s.chdir)}`,
     ...s.setup,
-    `exec ${words.join(' ')}`,
+    `exec ${[s.launcher?.trim(), ...words].filter(Boolean).join(' ')}`,
     '',
   ].join('\n');
 }

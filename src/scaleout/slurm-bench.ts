@@ -37,6 +37,7 @@ export interface BenchJobs {
   /** Extra directive values (from --sbatch) and setup lines (from --setup). */
   extra: string[];
   setup: string[];
+  launcher?: string;
 }
 
 export const slurmDir = (out: string) => join(out, 'slurm');
@@ -83,6 +84,7 @@ export function benchSbatch(j: BenchJobs): string {
     extra: j.extra,
     chdir: j.repoDir,
     setup: j.setup,
+    launcher: j.launcher,
     command: [...npmBench(j), '--shard', { raw: `"\${SLURM_ARRAY_TASK_ID}/${j.shards}"` }],
   });
 }
@@ -102,6 +104,7 @@ export function mergeSbatch(j: BenchJobs): string {
     extra: j.extra.filter((d) => !/^--(gres|gpus\b|gpus-per-\w+|gpu-bind|cpus-per-gpu|mem-per-gpu)/.test(d)),
     chdir: j.repoDir,
     setup: j.setup,
+    launcher: j.launcher,
     command: [...npmBench(j), '--merge'],
   });
 }
