@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { extraDirectives, shellQuote } from '../src/scaleout/sbatch.ts';
-import { type BenchJobs, benchSbatch, mergeSbatch, taskShape } from '../src/scaleout/slurm-bench.ts';
+import { type BenchJobs, benchSbatch, mergeSbatch } from '../src/scaleout/slurm-bench.ts';
+import { taskShape } from '../src/scaleout/task.ts';
 
 const jobs: BenchJobs = {
   repoDir: '/home/me/siambench',

@@ -80,3 +80,8 @@ export function extraDirectives(values: readonly string[]): string[] {
   }
   return out;
 }
+
+/** Directives that ask for accelerators: left out of jobs that need none (a merge, the statistics). */
+export function withoutGpu(directives: readonly string[]): string[] {
+  return directives.filter((d) => !/^--(gres|gpus\b|gpus-per-\w+|gpu-bind|cpus-per-gpu|mem-per-gpu)/.test(d));
+}

@@ -1,47 +1,15 @@
 import { join } from 'node:path';
-import { UserError } from '../core/errors.ts';
-import { renderSbatch } from './sbatch.ts';
+import { renderSbatch, withoutGpu } from './sbatch.ts';
+import { type Site, type TaskShape, logsDir, slurmDir } from './task.ts';
 
-/** One array task's resources: `workers` bench workers of `threads` ORT threads each on `cpus` CPUs. */
-export interface TaskShape {
-  cpus: number;
-  workers: number;
-  threads: number;
-}
-
-/**
- * Matches the engine to the CPUs Slurm gives a task. The numbers are written into the script rather
- * than left to bench's defaults, because without a cgroup or affinity plugin (task/none) a task
- * sees every core of the node and would start that many workers. Defaults: one worker of one
- * thread per CPU; --cpus-per-task alone becomes that many workers.
- */
-export function taskShape(o: { cpus?: number; workers?: number; threads?: number }): TaskShape {
-  const threads = o.threads ?? (o.cpus !== undefined && o.workers !== undefined ? Math.max(1, Math.floor(o.cpus / o.workers)) : 1);
-  const workers = o.workers ?? Math.max(1, Math.floor((o.cpus ?? 1) / threads));
-  const cpus = o.cpus ?? workers * threads;
-  if (workers * threads > cpus) {
-    throw new UserError(`--cpus-per-task: ${cpus} CPU(s) cannot hold --concurrency ${workers} x --threads ${threads}`);
-  }
-  return { cpus, workers, threads };
-}
-
-export interface BenchJobs {
-  /** The repository: the jobs' working directory, where `npm run bench` is defined. */
-  repoDir: string;
+export interface BenchJobs extends Site {
   /** The run folder (absolute), shared by every task. */
   out: string;
   /** Bench options other than --out, --concurrency, --threads, --shard, --merge (relative paths resolve in repoDir). */
   benchArgs: string[];
   shards: number;
   shape: TaskShape;
-  /** Extra directive values (from --sbatch) and setup lines (from --setup). */
-  extra: string[];
-  setup: string[];
-  launcher?: string;
 }
-
-export const slurmDir = (out: string) => join(out, 'slurm');
-export const logsDir = (out: string) => join(out, 'slurm', 'logs');
 
 function npmBench(j: BenchJobs): string[] {
   const s = j.shape;
@@ -101,7 +69,7 @@ export function mergeSbatch(j: BenchJobs): string {
     ],
     directives: ['--job-name=siambench-merge', '--ntasks=1', '--cpus-per-task=1', `--output=${join(logsDir(j.out), 'merge-%j.out')}`],
     // Scoring needs no accelerator: a GPU asked for the shards is not held idle by the merge.
-    extra: j.extra.filter((d) => !/^--(gres|gpus\b|gpus-per-\w+|gpu-bind|cpus-per-gpu|mem-per-gpu)/.test(d)),
+    extra: withoutGpu(j.extra),
     chdir: j.repoDir,
     setup: j.setup,
     launcher: j.launcher,
