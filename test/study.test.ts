@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deriveSeed } from '../src/core/random.ts';
 import { parseSpec } from '../src/study/spec.ts';
-import { STATS } from '../src/study/outputs.ts';
+import { STATS } from '../src/study/comparisons.ts';
 import { bootstrapDifference } from '../src/study/stats.ts';
 import { assertOneLineError, REPO, runCli } from './helpers/cli.ts';
 

@@ -40,7 +40,8 @@ async function main(): Promise<void> {
   if (opts.recompute !== undefined) {
     if (opts.spec !== undefined || opts.out !== undefined)
       throw new UserError('--recompute takes the study folder alone (no --spec, no --out)');
-    const { readPerRun, writeStatistics } = await import('../study/outputs.ts');
+    const { writeStatistics } = await import('../study/outputs.ts');
+    const { readPerRun } = await import('../study/per-run.ts');
     const dir = resolve(opts.recompute);
     const { files } = await writeStatistics(dir, await readPerRun(join(dir, 'per_run.csv')));
     process.stdout.write(`recomputed from ${join(dir, 'per_run.csv')}:\n${files.map((f) => `  ${f}\n`).join('')}`);

@@ -1,0 +1,61 @@
+import { type AttributeRow, MIN_ATTRIBUTE_SEQUENCES, STATS, type StudyRow, type TestSetData } from './comparisons.ts';
+import { EXACT_SIGN_FLIP_MAX } from './stats.ts';
+
+/** study.md: the comparisons of every test set as tables, and how each number is computed. */
+
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
+const pm = (m: number, s: number) => `${m.toFixed(3)}${Number.isNaN(s) ? '' : ` ± ${s.toFixed(3)}`}`;
+
+export function markdown(sets: TestSetData[], rows: StudyRow[], attrs: AttributeRow[]): string {
+  const out: string[] = ['# Study results', ''];
+  for (const set of sets) {
+    const n = set.sequences.length;
+    out.push(
+      `## Test set ${set.name}`,
+      '',
+      `${n} sequences; baseline ${set.baseline}.${set.dropped.length ? ` Left out (not scored by every run): ${set.dropped.join(', ')}.` : ''}`,
+      '',
+    );
+    out.push(
+      '| configuration | loss | seeds | AUC (mean ± SD over seeds) | precision@20 | ΔAUC vs baseline | 95% CI | p (sign-flip) |',
+      '|---|---|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const r of rows.filter((x) => x.testSet === set.name)) {
+      const ci = r.isBaseline ? '' : `[${signed(r.ciLow)}, ${signed(r.ciHigh)}]`;
+      const p = r.isBaseline ? '' : `${r.p < 0.001 ? r.p.toExponential(1) : r.p.toFixed(3)}${r.pExact ? '' : ' (MC)'}`;
+      out.push(
+        `| ${r.config}${r.isBaseline ? ' (baseline)' : ''} | ${r.loss} | ${r.seeds} | ${pm(r.aucMean, r.aucSd)} | ${pm(r.precMean, r.precSd)} | ${r.isBaseline ? '' : signed(r.deltaAuc)} | ${ci} | ${p} |`,
+      );
+    }
+    out.push('', `Forest plot: forest-${set.name}.png.`, '');
+    if (n <= EXACT_SIGN_FLIP_MAX)
+      out.push(`With ${n} sequences the smallest two-sided sign-flip p-value possible is ${(2 / 2 ** n).toPrecision(2)}.`, '');
+    const a = attrs.filter((x) => x.testSet === set.name);
+    if (a.length) {
+      out.push(
+        `### Per attribute (${set.name})`,
+        '',
+        '| attribute | configuration | sequences | AUC | baseline AUC | ΔAUC | 95% CI |',
+        '|---|---|---:|---:|---:|---:|---:|',
+      );
+      for (const r of a)
+        out.push(
+          `| ${r.attribute} | ${r.config} | ${r.sequences} | ${r.auc.toFixed(3)} | ${r.aucBaseline.toFixed(3)} | ${signed(r.delta)} | [${signed(r.ciLow)}, ${signed(r.ciHigh)}] |`,
+        );
+      out.push('');
+    }
+  }
+  out.push(
+    '## How the statistics are computed',
+    '',
+    '- **Per run**: a trained model (configuration, seed) scores each test sequence by its success AUC (mean of the success curve at overlap thresholds 0, 0.05, ..., 1) and precision at 20 px; its score on the set is the mean over sequences (sequences weigh equally, as in the OTB toolkit).',
+    '- **Mean ± SD**: over the seeds of the configuration (sample SD, n - 1).',
+    '- **ΔAUC**: mean over seeds of the configuration minus the same of the baseline.',
+    `- **95% CI**: two-level paired percentile bootstrap, ${STATS.bootstrapDraws} draws. Each draw resamples the test sequences with replacement (the same draw for both configurations, so every sequence is compared with itself and the large differences in difficulty between sequences cancel), and independently resamples the seeds of the configuration and the seeds of the baseline; the statistic is the difference of the means over the drawn seeds and sequences. Both levels are resampled because both are sources of chance: the seed (weights, pairs, augmentation) decides how well one model trains, and the sequences are a sample of the tracking problems the claim is about; an interval over sequences alone would take one lucky seed for the configuration, one over seeds alone would take this test set for all test sets. Seeds are not paired across configurations even though the same seed starts from the same weights and pairs: after training with different losses the models share little, and leaving the pairing out only widens the interval.`,
+    `- **p-value**: two-sided paired sign-flip test on the per-sequence differences of the means over seeds: under no effect each sequence's difference is as likely to have either sign. Exact (all 2^n sign assignments) up to ${EXACT_SIGN_FLIP_MAX} sequences, else ${STATS.permutationDraws} random assignments, p = (1 + hits) / (1 + draws), marked (MC). It tests the set of sequences, given the trained seeds; the interval also carries the seed-to-seed spread.`,
+    `- **Per attribute**: the same bootstrap on the sequences carrying the attribute (attributes of fewer than ${MIN_ATTRIBUTE_SEQUENCES} sequences are left out, as the OTB toolkit does). These are many intervals: a few excluding 0 by chance are expected.`,
+    `- Random numbers come from the seeded generator of src/core/random.ts (seed ${STATS.seed}, derived per test set, configuration and attribute), so \`npm run study -- --recompute <dir>\` rewrites study.csv, per_attribute.csv and this file byte for byte from per_run.csv.`,
+    '',
+  );
+  return out.join('\n');
+}

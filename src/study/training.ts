@@ -1,0 +1,91 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import { UserError } from '../core/errors.ts';
+import { writeFileAtomic } from '../core/fs-atomic.ts';
+import { recipeArgs } from '../training/recipe.ts';
+import { elapsed, type StudyRequest } from './request.ts';
+import { runName, settingsArgs, type StudySpec } from './spec.ts';
+import { computeArgs, trainChild } from './train-child.ts';
+
+export interface TrainJob {
+  config: StudySpec['configurations'][number];
+  seed: number;
+  name: string;
+  dir: string;
+}
+
+/**
+ * Every (configuration, seed) of the spec, seed-major: a study stopped part-way (sessions, quotas)
+ * holds whole seeds of every configuration, which pair up, rather than all seeds of the first
+ * configurations only.
+ */
+export function trainJobs(spec: StudySpec, out: string): TrainJob[] {
+  return spec.seeds.flatMap((seed) =>
+    spec.configurations.map((config) => ({
+      config,
+      seed,
+      name: runName(config.name, seed),
+      dir: join(out, 'models', runName(config.name, seed)),
+    })),
+  );
+}
+
+/** Runs jobs with at most `limit` in flight, in order; a failed job does not stop the others. Returns the failures. */
+async function pool<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<{ item: T; error: unknown }[]> {
+  const failed: { item: T; error: unknown }[] = [];
+  const slot = pLimit(limit);
+  const settle = async (item: T) => {
+    try {
+      await run(item);
+    } catch (error) {
+      failed.push({ item, error });
+    }
+  };
+  await Promise.all(items.map((item) => slot(() => settle(item))));
+  return failed;
+}
+
+/** Trains what is not trained yet; returns the runs that failed (the others go on). */
+export async function trainAll(req: StudyRequest, jobs: TrainJob[], data: string, initFrom: string | undefined): Promise<string[]> {
+  const { spec, log } = req;
+  const pending = jobs.filter((j) => !existsSync(join(j.dir, 'model.json')));
+  if (pending.length < jobs.length) log(`[study] ${jobs.length - pending.length} of ${jobs.length} training run(s) already done`);
+  if (pending.length === 0) return [];
+  const parallel = Math.min(req.concurrency, pending.length);
+  const engine = computeArgs(req.compute, parallel);
+  log(
+    `[study] training ${pending.length} run(s), ${parallel} at a time${engine.includes('--threads') ? ` (${engine[engine.indexOf('--threads') + 1]} thread(s) each)` : ''}; a killed study resumes from their checkpoints`,
+  );
+  await mkdir(join(req.out, 'logs'), { recursive: true });
+  let done = jobs.length - pending.length;
+  const t0 = performance.now();
+  const failed = await pool(pending, parallel, async (job) => {
+    const started = performance.now();
+    log(`[study] training ${job.name} (${job.config.loss})`);
+    const recipe = { ...spec.recipe, data, seed: job.seed };
+    const init = initFrom === undefined ? [] : ['--init-from', initFrom];
+    const args = [...recipeArgs(recipe, job.config.loss, job.dir), ...init, ...settingsArgs(job.config), ...engine];
+    await trainChild(req.trainCli, args, job, join(req.out, 'logs', `${job.name}.log`), log);
+    log(`[study] trained ${job.name} in ${elapsed(started)} (${++done}/${jobs.length} runs, ${elapsed(t0)} so far)`);
+  });
+  for (const { error } of failed) {
+    if (!(error instanceof UserError)) throw error;
+    log(`[study] ${error.message}`);
+  }
+  return failed.map((f) => f.item.name);
+}
+
+/** Training record of each run, read from its model.json. */
+export async function writeTrainingTable(out: string, jobs: TrainJob[]): Promise<void> {
+  const rows = jobs.map((j) => {
+    const meta = (JSON.parse(readFileSync(join(j.dir, 'model.json'), 'utf8')) as { meta?: Record<string, unknown> }).meta ?? {};
+    const n = (k: string) => (typeof meta[k] === 'number' ? String(meta[k]) : '');
+    return [j.config.name, j.config.loss, j.seed, n('steps'), n('trainingSeconds'), n('finalTrainLoss'), n('finalValLoss')].join(',');
+  });
+  await writeFileAtomic(
+    join(out, 'training.csv'),
+    `config,loss,seed,steps,seconds,final_train_loss,final_val_loss\n${rows.map((r) => `${r}\n`).join('')}`,
+  );
+}
