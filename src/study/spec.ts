@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { isDanglingLink } from '../core/dir-entries.ts';
+import { checkRegular } from '../core/regular-file.ts';
 import { UserError } from '../core/errors.ts';
 import { LOSS_NAMES, type LossName } from '../trackers/siamfc/losses.ts';
 import { PAPER_RECIPE, type Recipe } from '../training/recipe.ts';
@@ -230,10 +233,13 @@ export function parseSpec(json: unknown, file: string): StudySpec {
 
 export async function loadSpec(file: string): Promise<StudySpec> {
   let text: string;
+  // A FIFO given as --spec blocked the read forever; a folder or a missing file is named as such.
+  if (!existsSync(file) && !isDanglingLink(file)) throw new UserError(`--spec: cannot read ${file} (no such file)`);
+  checkRegular(file);
   try {
     text = await readFile(file, 'utf8');
-  } catch {
-    throw new UserError(`--spec: cannot read ${file}`);
+  } catch (err) {
+    throw new UserError(`--spec: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
   }
   let json: unknown;
   try {
