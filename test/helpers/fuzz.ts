@@ -13,7 +13,7 @@ import { basename, join } from 'node:path';
 import fc from 'fast-check';
 import { UserError } from '../../src/core/errors.ts';
 
-/** Cases per property: a fixed seed and a modest count in CI, FUZZ_RUNS=1150 (x 9 properties) for the long run. */
+/** Cases per property: a fixed seed and a modest count in CI, FUZZ_RUNS=1000 (x 11 properties) for the long run. */
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
 export const SEED = Number(process.env.FUZZ_SEED ?? 12);
 /** A case slower than this is a hang (the reads are of files of a few kB). */
