@@ -1,9 +1,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
+import { runDifferences } from '../src/runner/same-run.ts';
 import { ensureSynthetic } from '../src/synthetic/index.ts';
 import { type CliResult, REPO, runCli } from './helpers/cli.ts';
 
@@ -59,62 +60,9 @@ function benchAsync(out: string, args: string[]): Promise<CliResult> {
   });
 }
 
-function files(dir: string, base = dir): string[] {
-  return readdirSync(dir).flatMap((e) => {
-    const p = join(dir, e);
-    return statSync(p).isDirectory() ? files(p, base) : [relative(base, p)];
-  });
-}
-
-/** Keys that hold times: they differ between any two runs, sharded or not. */
-const TIMING_KEYS = new Set(['fps', 'trackerSeconds', 'wallSeconds', 'finishedAt', 'started', 'finished', 'runSeconds', 'created']);
-
-function dropTiming(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(dropTiming);
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.entries(v)
-        .filter(([key]) => !TIMING_KEYS.has(key))
-        .map(([key, x]) => [key, dropTiming(x)]),
-    );
-  }
-  return v;
-}
-
-/**
- * A file with its timing columns taken out; everything else (results, scores, plots, rules,
- * warnings, per_attribute.csv) is compared byte for byte. Left out: the fps column of the CSV and
- * LaTeX tables and the fps of summary.json (frames over measured seconds), the per-frame seconds of
- * raw/<tracker>/times/*_time.txt (only their frame count is compared), the seconds, fps and end time
- * of each job's record, run.json's start, end and run time, and the marker's creation time.
- */
-function comparable(dir: string, file: string): string | Buffer {
-  const path = join(dir, file);
-  if (file.endsWith('.png')) return readFileSync(path);
-  const text = readFileSync(path, 'utf8');
-  if (file.endsWith('_time.txt')) return `${text.trimEnd().split('\n').length} frames`;
-  if (file.endsWith('.json')) return JSON.stringify(dropTiming(JSON.parse(text)), null, 1);
-  if (file.endsWith('.csv')) {
-    const rows = text.split('\n').map((l) => l.split(','));
-    const fps = rows[0].indexOf('fps');
-    return rows.map((r) => (fps < 0 ? r : r.filter((_, i) => i !== fps)).join(',')).join('\n');
-  }
-  // LaTeX rows end in the FPS cell.
-  if (file.endsWith('.tex')) return text.replace(/ & [^&\n]*\\\\$/gm, ' \\\\');
-  return text;
-}
-
+/** The comparison lives in src/runner/same-run.ts, shared with the real-Slurm test (scripts/slurm-e2e.sh). */
 function assertSameRun(one: string, sharded: string): void {
-  const a = files(one).sort();
-  const b = files(sharded)
-    .filter((f) => !f.startsWith('shards/'))
-    .sort();
-  assert.deepEqual(b, a, 'the same files (the sharded folder adds shards/K-of-N.json)');
-  for (const f of a) {
-    const x = comparable(one, f);
-    const y = comparable(sharded, f);
-    assert.ok(Buffer.isBuffer(x) ? x.equals(y as Buffer) : x === y, `${f} differs beyond its timing columns`);
-  }
+  assert.deepEqual(runDifferences(one, sharded), []);
 }
 
 test('3 concurrent shards into one new folder, then --merge, equal a one-machine run except timing columns', async () => {
