@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
@@ -68,13 +68,32 @@ export async function trainAll(req: StudyRequest, jobs: TrainJob[], data: string
     const init = initFrom === undefined ? [] : ['--init-from', initFrom];
     const args = [...recipeArgs(recipe, job.config.loss, job.dir), ...init, ...settingsArgs(job.config), ...engine];
     await trainChild(req.trainCli, args, job, join(req.out, 'logs', `${job.name}.log`), log);
+    await rm(failureFile(req.out, job.name), { force: true });
     log(`[study] trained ${job.name} in ${elapsed(started)} (${++done}/${jobs.length} runs, ${elapsed(t0)} so far)`);
   });
-  for (const { error } of failed) {
+  for (const { item, error } of failed) {
     if (!(error instanceof UserError)) throw error;
     log(`[study] ${error.message}`);
+    await writeFileAtomic(failureFile(req.out, item.name), `${error.message}\n`);
   }
   return failed.map((f) => f.item.name);
+}
+
+/**
+ * A run that failed (diverged, or its process died) leaves `<out>/logs/<run>.failed`, so that the
+ * later stages, in other processes, tell it from a run not trained yet: like a whole study they go
+ * on without it. Training it again (the train stage retries what has no model) removes the file.
+ */
+export function failureFile(out: string, name: string): string {
+  return join(resolve(out), 'logs', `${name}.failed`);
+}
+
+/** The runs with a model, those that failed, and those not trained (yet). */
+export function trainingState(jobs: readonly TrainJob[], out: string): { trained: TrainJob[]; failed: TrainJob[]; untrained: TrainJob[] } {
+  const trained = jobs.filter((j) => existsSync(join(j.dir, 'model.json')));
+  const left = jobs.filter((j) => !trained.includes(j));
+  const failed = left.filter((j) => existsSync(failureFile(out, j.name)));
+  return { trained, failed, untrained: left.filter((j) => !failed.includes(j)) };
 }
 
 /** Training record of each run, read from its model.json. */
