@@ -1,10 +1,12 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
-import { claimOutputDir, holdsAny } from '../core/out-dir.ts';
+import { claimOutputDir, holdsAny, inspectOutputDir, type OutputClaim } from '../core/out-dir.ts';
+import { type Shard, SHARD_HELP, parseShard } from '../core/shard.ts';
 import { preflightCompute } from '../compute/engine.ts';
+import type { Stage } from '../study/run.ts';
 import { addComputeOptions, computeRequest, concurrencyOption, parseCommand } from './options.ts';
 
 interface StudyOptions {
@@ -12,6 +14,8 @@ interface StudyOptions {
   out?: string;
   data?: string;
   recompute?: string;
+  stage: Stage;
+  shard?: Shard;
   concurrency: number;
   engine?: string;
   device?: string;
@@ -28,13 +32,27 @@ async function main(): Promise<void> {
     )
     .option('--spec <file>', 'study spec (studies/*.json)')
     .option('--out <dir>', 'study folder; a killed study resumes in it')
-    .option('--data <dir>', 'generated training and test data (default <out>/data)')
+    .option(
+      '--data <dir>',
+      'generated training and test data (default <out>/data; prepare writes it, the later stages read what prepare recorded)',
+    )
     .option(
       '--recompute <dir>',
       'only rewrite the statistics (study.csv, per_attribute.csv, study.md, forest plots) of a study folder from its per_run.csv',
     )
+    .addOption(
+      new Option(
+        '--stage <stage>',
+        'run one stage (for a cluster: docs/training.md): prepare (spec, data: once, first), train, eval, stats (per_run.csv and every statistic, once every tracking job is done); all runs them in turn',
+      )
+        .choices(['all', 'prepare', 'train', 'eval', 'stats'])
+        .default('all'),
+    )
+    .option('--shard <K/N|auto|auto/N>', `with --stage train or eval: ${SHARD_HELP}`, (raw) => parseShard(raw))
     .addOption(concurrencyOption('parallel training processes, then tracking workers'));
   const opts = parseCommand<StudyOptions>(addComputeOptions(program), process.argv);
+  if (opts.shard && opts.stage !== 'train' && opts.stage !== 'eval')
+    throw new UserError('--shard: only with --stage train or --stage eval');
   const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
   if (opts.recompute !== undefined) {
@@ -43,7 +61,7 @@ async function main(): Promise<void> {
     const { writeStatistics } = await import('../study/outputs.ts');
     const { readPerRun } = await import('../study/per-run.ts');
     const dir = resolve(opts.recompute);
-    const { files } = await writeStatistics(dir, await readPerRun(join(dir, 'per_run.csv')));
+    const { files } = await writeStatistics(dir, await readPerRun(join(dir, 'per_run.csv'), '--recompute'));
     process.stdout.write(`recomputed from ${join(dir, 'per_run.csv')}:\n${files.map((f) => `  ${f}\n`).join('')}`);
     return;
   }
@@ -51,22 +69,20 @@ async function main(): Promise<void> {
   if (opts.out === undefined) throw new UserError('--out: required');
   const { loadSpec } = await import('../study/spec.ts');
   const spec = await loadSpec(opts.spec);
-  // A killed study resumes in its folder; a folder of other files is refused.
-  await claimOutputDir({ dir: opts.out, option: '--out', command: 'study', legacy: holdsAny('spec.json', 'per_run.csv') });
+  // A killed study resumes in its folder; a folder of other files is refused. Only prepare (or a
+  // whole run) marks the folder: the stages that N tasks run at once only read it.
+  const claim: OutputClaim = { dir: opts.out, option: '--out', command: 'study', legacy: holdsAny('spec.json', 'per_run.csv') };
+  if (opts.stage === 'all' || opts.stage === 'prepare') await claimOutputDir(claim);
+  else inspectOutputDir(claim);
   const compute = computeRequest(opts);
   await preflightCompute(compute);
   const { runStudy } = await import('../study/run.ts');
   const t0 = performance.now();
-  const { files } = await runStudy({
-    spec,
-    out: opts.out,
-    data: opts.data,
-    concurrency: opts.concurrency,
-    compute,
-    trainCli: TRAIN_CLI,
-    log,
-  });
-  log(`[study] done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  const request = { spec, out: opts.out, data: opts.data, concurrency: opts.concurrency, compute, trainCli: TRAIN_CLI, log };
+  const { files } = await runStudy(request, opts.stage, opts.shard);
+  log(
+    `[study] ${opts.stage === 'all' ? '' : `${opts.stage}${opts.shard ? ` ${opts.shard.k}/${opts.shard.n}` : ''} `}done in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+  );
   process.stdout.write(`${files.map((f) => `${f}\n`).join('')}`);
 }
 

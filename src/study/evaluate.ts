@@ -1,71 +1,84 @@
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadDataset } from '../benchmarks/index.ts';
-import { ensureSynthetic } from '../synthetic/index.ts';
+import type { Shard } from '../core/shard.ts';
+import { type Evaluation, loadDataset } from '../benchmarks/index.ts';
 import { selectTrackers } from '../trackers/registry.ts';
-import { runBench } from '../runner/bench.ts';
+import { type BenchRequest, planAll, requestOf, runBench } from '../runner/bench.ts';
+import { mergeBench, runBenchShard } from '../runner/bench-shard.ts';
 import type { PerRunRow } from './per-run.ts';
 import { elapsed, type StudyRequest } from './request.ts';
-import type { TestSetSpec } from './spec.ts';
+import type { StudySpec, TestSetSpec } from './spec.ts';
 import type { TrainJob } from './training.ts';
 
-/** Tracks every trained model on one test set (one bench run, resumable); its per_run.csv rows. */
-export async function evaluateTestSet(req: StudyRequest, set: TestSetSpec, trained: TrainJob[], dataDir: string): Promise<PerRunRow[]> {
-  const { spec, log } = req;
-  const out = resolve(req.out);
-  const byTracker = new Map(trained.map((j) => [j.name, j]));
-  const rows: PerRunRow[] = [];
-  let loaded;
-  if (set.kind === 'synthetic') {
-    const dir = join(dataDir, set.name);
-    const m = await ensureSynthetic(dir, {
-      splits: ['test'],
-      testSequences: set.sequences,
-      testFrames: set.frames,
-      seed: set.seed,
-      onSplit: (_s, status, s) =>
-        log(
-          `[study] test set ${set.name} (${set.sequences} synthetic sequences): ${status}${status === 'generated' ? ` in ${s.toFixed(0)} s` : ''} in ${dir}`,
-        ),
-    });
-    loaded = await loadDataset('otb', 'synthetic', join(dir, m.splits.test!.layouts.otb!));
-  } else {
-    const root = resolve(set.root);
-    if (!existsSync(root)) {
-      log(`[study] test set ${set.name}: ${root} is absent, skipped`);
-      return [];
-    }
-    loaded = await loadDataset('otb', set.dataset, root);
-  }
-  const t0 = performance.now();
-  log(`[study] test set ${set.name}: ${trained.length} model(s) on ${loaded.kind === 'otb' ? loaded.ds.targets.length : 0} sequences`);
-  const outcome = await runBench({
-    data: loaded,
+/**
+ * A test set is one bench run over every trained model, in `<out>/eval/<set>`: run whole (a study
+ * run in one go), as shards of its (model, sequence) jobs (`--stage eval --shard K/N`, the bench's
+ * own sharding), or merged and scored once every job is done (`--stage stats`).
+ */
+export interface TestSet {
+  set: TestSetSpec;
+  /** Its OTB-layout folder (prepared.json). */
+  folder: string;
+}
+
+async function benchRequest(req: StudyRequest, t: TestSet, trained: TrainJob[]): Promise<BenchRequest> {
+  const { log } = req;
+  return {
+    data: await loadDataset('otb', t.set.kind === 'synthetic' ? 'synthetic' : t.set.dataset, t.folder),
     trackers: selectTrackers(trained.map((j) => j.dir)),
-    out: join(out, 'eval', set.name),
+    out: join(resolve(req.out), 'eval', t.set.name),
     concurrency: req.concurrency,
     compute: req.compute,
     convention: 'otb',
     seed: 1,
-    log: (l) => log(`[study] ${set.name}: ${l}`),
-  });
-  if (outcome.evaluation.kind !== 'otb') throw new Error('study test sets are one-pass');
-  for (const t of outcome.evaluation.ev.trackers) {
+    log: (l) => log(`[study] ${t.set.name}: ${l}`),
+  };
+}
+
+/** per_run.csv's rows of one scored test set: one per (model, sequence), in the report's order. */
+function perRunRows(spec: StudySpec, set: TestSetSpec, evaluation: Evaluation, trained: TrainJob[]): PerRunRow[] {
+  if (evaluation.kind !== 'otb') throw new Error('study test sets are one-pass');
+  const byTracker = new Map(trained.map((j) => [j.name, j]));
+  return evaluation.ev.trackers.flatMap((t) => {
     const job = byTracker.get(t.tracker)!;
-    for (const q of t.perSequence) {
-      rows.push({
-        config: job.config.name,
-        seed: job.seed,
-        testSet: set.name,
-        sequence: q.target,
-        auc: q.successAuc,
-        precision: q.precision20,
-        loss: job.config.loss,
-        baseline: job.config.name === spec.baseline,
-        attributes: q.attributes,
-      });
-    }
-  }
-  log(`[study] test set ${set.name}: scored in ${elapsed(t0)}`);
-  return rows;
+    return t.perSequence.map((q) => ({
+      config: job.config.name,
+      seed: job.seed,
+      testSet: set.name,
+      sequence: q.target,
+      auc: q.successAuc,
+      precision: q.precision20,
+      loss: job.config.loss,
+      baseline: job.config.name === spec.baseline,
+      attributes: q.attributes,
+    }));
+  });
+}
+
+/** Tracks every trained model on one test set (one bench run, resumable) and scores it; its per_run.csv rows. */
+export async function evaluateTestSet(req: StudyRequest, t: TestSet, trained: TrainJob[]): Promise<PerRunRow[]> {
+  const bench = await benchRequest(req, t, trained);
+  const t0 = performance.now();
+  req.log(
+    `[study] test set ${t.set.name}: ${trained.length} model(s) on ${bench.data.kind === 'otb' ? bench.data.ds.targets.length : 0} sequences`,
+  );
+  const outcome = await runBench(bench);
+  req.log(`[study] test set ${t.set.name}: scored in ${elapsed(t0)}`);
+  return perRunRows(req.spec, t.set, outcome.evaluation, trained);
+}
+
+/** Part K of N of the test set's (model, sequence) jobs, into the shared bench folder; no scoring. */
+export async function evaluateShard(req: StudyRequest, t: TestSet, trained: TrainJob[], shard: Shard): Promise<void> {
+  await runBenchShard(await benchRequest(req, t, trained), shard);
+}
+
+/** The test set's tracking jobs not done yet, as `<set>: <model> on <sequence>` (all of them when it never ran). */
+export async function missingJobs(req: StudyRequest, t: TestSet, trained: TrainJob[]): Promise<string[]> {
+  const planned = planAll(requestOf(await benchRequest(req, t, trained)));
+  return planned.filter((p) => !p.done).map((p) => `${t.set.name}: ${p.job.tracker} on ${p.job.target}`);
+}
+
+/** Scores a test set whose every job is done (the bench's merge); its per_run.csv rows. */
+export async function scoreTestSet(req: StudyRequest, t: TestSet, trained: TrainJob[]): Promise<PerRunRow[]> {
+  const outcome = await mergeBench(await benchRequest(req, t, trained));
+  return perRunRows(req.spec, t.set, outcome.evaluation, trained);
 }

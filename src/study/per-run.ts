@@ -57,12 +57,13 @@ export function parsePerRun(text: string, file: string): PerRunRow[] {
   });
 }
 
-export async function readPerRun(file: string): Promise<PerRunRow[]> {
+/** per_run.csv read and parsed; `option` names where the file came from, for the error. */
+export async function readPerRun(file: string, option: string): Promise<PerRunRow[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new UserError(`--recompute: cannot read ${file}`);
+    throw new UserError(`${option}: cannot read ${file}`);
   }
   return parsePerRun(text, file);
 }
