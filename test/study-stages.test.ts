@@ -78,11 +78,11 @@ test('the stages in separate processes, shards at once, give the whole run per_r
 test('the stages refuse in one line what their predecessors have not done', () => {
   assertOneLineError(
     steps.trainUnprepared,
-    /^--stage train: .*staged is not prepared \(no prepared\.json\); run npm run study -- .* --stage prepare first$/,
+    /^error: --stage train: .*staged is not prepared \(no prepared\.json\); run npm run study -- .* --stage prepare first$/,
   );
   assertOneLineError(
     steps.evalUntrained,
-    /^--stage eval: 4 training run\(s\) not done: logistic-seed1, global-seed1, logistic-seed2, global-seed2; run --stage train \(every shard\) first$/,
+    /^error: --stage eval: 4 training run\(s\) not done: logistic-seed1, global-seed1, logistic-seed2, global-seed2; run --stage train \(every shard\) first$/,
   );
 });
 
@@ -110,10 +110,10 @@ test('stats computes every statistic from per_run.csv alone: the same study.csv 
 test('--shard goes with --stage train or eval only', () => {
   assertOneLineError(
     runCli('study', ['--spec', SMOKE, '--out', join(tmp, 'x'), '--stage', 'stats', '--shard', '1/2']),
-    /^--shard: only with --stage train or --stage eval$/,
+    /^error: --shard: only with --stage train or --stage eval$/,
   );
   assertOneLineError(
     runCli('study', ['--spec', SMOKE, '--out', join(tmp, 'x'), '--stage', 'train', '--shard', '3/2']),
-    /^--shard: K must be 1\.\.2/,
+    /^error: --shard: K must be 1\.\.2/,
   );
 });
