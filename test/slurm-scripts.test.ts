@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { extraDirectives, shellQuote } from '../src/scaleout/sbatch.ts';
 import { type BenchJobs, benchSbatch, mergeSbatch } from '../src/scaleout/slurm-bench.ts';
+import { type StudyJobs, studySbatch } from '../src/scaleout/slurm-study.ts';
 import { taskShape } from '../src/scaleout/task.ts';
 
 const jobs: BenchJobs = {
@@ -158,4 +159,54 @@ test('--submit without sbatch on PATH: one line, nothing written', async () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+const study: StudyJobs = {
+  repoDir: '/home/me/siambench',
+  out: '/scratch/me/study',
+  spec: '/home/me/siambench/studies/global-loss.json',
+  studyArgs: ['--data', '/scratch/me/data'],
+  runs: 40,
+  evalShards: 8,
+  trainCpus: 4,
+  evalShape: { cpus: 4, workers: 4, threads: 1 },
+  extra: ['--partition=gpu', '--gres=gpu:1'],
+  setup: [],
+};
+
+test('study: train is an array task per (configuration, seed) run, all its CPUs to that run', () => {
+  assert.equal(
+    studySbatch(study, 'train'),
+    `#!/bin/bash
+# siambench study on Slurm, stage train: array task K trains (configuration, seed) run K.
+# Study folder /scratch/me/study. Written by \`npm run slurm -- study\` (docs/scale-out.md);
+# the stages run prepare -> train -> eval -> stats, each after the one before.
+#SBATCH --job-name=siambench-study-train
+#SBATCH --array=1-40
+#SBATCH --ntasks=1
+#SBATCH --cpus-per-task=4
+#SBATCH --output=/scratch/me/study/slurm/logs/train-%A_%a.out
+#SBATCH --chdir=/home/me/siambench
+#SBATCH --partition=gpu
+#SBATCH --gres=gpu:1
+set -euo pipefail
+cd /home/me/siambench
+exec npm run --silent study -- --spec /home/me/siambench/studies/global-loss.json --out /scratch/me/study --data /scratch/me/data --stage train --concurrency 1 --threads 4 --shard "\${SLURM_ARRAY_TASK_ID}/40"
+`,
+  );
+});
+
+test('study: eval is an array task per shard; prepare and stats are single jobs without the GPU', () => {
+  const evalText = studySbatch(study, 'eval');
+  assert.match(evalText, /^#SBATCH --array=1-8$/m);
+  assert.match(evalText, /^#SBATCH --gres=gpu:1$/m);
+  assert.match(evalText, / --stage eval --concurrency 4 --threads 1 --shard "\$\{SLURM_ARRAY_TASK_ID\}\/8"$/m);
+  for (const stage of ['prepare', 'stats'] as const) {
+    const text = studySbatch(study, stage);
+    assert.doesNotMatch(text, /--array|--gres|--shard/, stage);
+    assert.match(text, new RegExp(`^#SBATCH --output=/scratch/me/study/slurm/logs/${stage}-%j.out$`, 'm'));
+  }
+  assert.match(studySbatch(study, 'prepare'), / --stage prepare --concurrency 4 --threads 1$/m);
+  assert.match(studySbatch(study, 'stats'), /^#SBATCH --cpus-per-task=1$/m);
+  assert.match(studySbatch(study, 'stats'), / --stage stats --concurrency 1 --threads 1$/m);
 });

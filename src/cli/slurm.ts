@@ -3,9 +3,10 @@ import { runMain } from '../core/cli-main.ts';
 import { UserError } from '../core/errors.ts';
 import { parseCommand } from './options.ts';
 import { benchCommand, slurmBench } from './slurm-bench.ts';
+import { slurmStudy, studyCommand } from './slurm-study.ts';
 
 /**
- * `npm run slurm -- bench`: writes Slurm batch scripts into the run folder and, with
+ * `npm run slurm -- bench|study`: writes Slurm batch scripts into the run or study folder and, with
  * --submit, submits them with their dependencies (docs/scale-out.md). Each subcommand lives in its
  * own module; this one only picks it.
  */
@@ -16,11 +17,12 @@ async function main(): Promise<void> {
     .exitOverride()
     .configureOutput({ writeErr: () => {} });
   const bench = benchCommand((opts, rest) => (picked = () => slurmBench(opts, rest)));
-  program.addCommand(bench);
-  // docs/commands.md is made from the top-level --help: it shows the subcommand's options too.
-  program.addHelpText('after', () => `\n${bench.helpInformation()}`);
+  const study = studyCommand((opts) => (picked = () => slurmStudy(opts)));
+  program.addCommand(bench).addCommand(study);
+  // docs/commands.md is made from the top-level --help: it shows the subcommands' options too.
+  program.addHelpText('after', () => `\n${bench.helpInformation()}\n${study.helpInformation()}`);
   parseCommand(program, process.argv);
-  if (!picked) throw new UserError('expected a command: bench (npm run slurm -- --help)');
+  if (!picked) throw new UserError('expected a command: bench or study (npm run slurm -- --help)');
   await picked();
 }
 

@@ -19,8 +19,8 @@ export function assertSbatch(): void {
  * Submits one script and returns its job id. --parsable prints "id" or "id;cluster"; sbatch's own
  * refusal (bad partition, over a limit) is passed on as one line naming the script.
  */
-export function sbatch(script: string, dependsOn?: string): string {
-  const args = ['--parsable', ...(dependsOn ? [`--dependency=afterok:${dependsOn}`] : []), script];
+export function sbatch(script: string, dependsOn?: string, after: 'afterok' | 'afterany' = 'afterok'): string {
+  const args = ['--parsable', ...(dependsOn ? [`--dependency=${after}:${dependsOn}`] : []), script];
   let stdout: string;
   try {
     stdout = execFileSync('sbatch', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
