@@ -14,7 +14,7 @@ import { writeFileAtomic } from './fs-atomic.ts';
 export const MARKER = '.siambench.json';
 const FORMAT = 'siambench-output-1';
 /** Folders other writers put into an output folder before its command claims it (npm run slurm's scripts and logs). */
-export const SIDE_FOLDERS: readonly string[] = ['slurm'];
+const SIDE_FOLDERS: readonly string[] = ['slurm'];
 
 export interface OutputMarker {
   format: typeof FORMAT;

@@ -80,7 +80,7 @@ export function claimOf(req: Request): OutputClaim {
 }
 
 /** What the folder's marker says now (the shards of a run update it while this one runs), else `fallback`. */
-export function currentSettings(out: string, fallback?: Partial<RunSettings>): Partial<RunSettings> | undefined {
+function currentSettings(out: string, fallback?: Partial<RunSettings>): Partial<RunSettings> | undefined {
   return (readMarker(out)?.settings as Partial<RunSettings> | undefined) ?? fallback;
 }
 

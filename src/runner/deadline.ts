@@ -13,7 +13,7 @@ import type { Job } from './jobs.ts';
  * frame; the sequence deadline gives every expected frame a minute (7 times the loaded average),
  * plus ten minutes.
  */
-export const DEFAULT_FRAME_MS = 5 * 60_000;
+const DEFAULT_FRAME_MS = 5 * 60_000;
 const SEQUENCE_BASE_MS = 10 * 60_000;
 const SEQUENCE_PER_FRAME_MS = 60_000;
 

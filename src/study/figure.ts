@@ -29,9 +29,9 @@ export interface FigureRequest {
   tile: { width: number; height: number };
 }
 
-export const GT_COLOUR = 'rgb(44,160,44)';
+const GT_COLOUR = 'rgb(44,160,44)';
 /** Baseline and ours: the palette's first two colours, as in the success and precision plots. */
-export const TRACKER_COLOURS = [seriesStyle(0).color, seriesStyle(1).color];
+const TRACKER_COLOURS = [seriesStyle(0).color, seriesStyle(1).color];
 const LINE = 3;
 
 /** Intersection over union of two x, y, w, h boxes; 0 when either is missing (NaN) or empty. */
@@ -99,7 +99,7 @@ async function loadRows(req: FigureRequest): Promise<Row[]> {
 }
 
 /** Where a frame of w x h lands in a tile: scaled to fit, centred. */
-export function fitTile(w: number, h: number, tile: { width: number; height: number }): { scale: number; ox: number; oy: number } {
+function fitTile(w: number, h: number, tile: { width: number; height: number }): { scale: number; ox: number; oy: number } {
   const scale = Math.min(tile.width / w, tile.height / h);
   return { scale, ox: (tile.width - w * scale) / 2, oy: (tile.height - h * scale) / 2 };
 }

@@ -68,7 +68,7 @@ function exportedFolders(): Record<string, string> {
 }
 
 /** A --trackers entry that is a path (holds a '/' or starts with '.') names a model folder, not a registered tracker. */
-export function isModelPath(entry: string): boolean {
+function isModelPath(entry: string): boolean {
   return entry.includes('/') || entry.startsWith('.');
 }
 
