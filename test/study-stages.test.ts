@@ -62,7 +62,7 @@ test('the stages in separate processes, shards at once, give the whole run per_r
   for (const name of ['whole', 'prepare', 'train1', 'train2', 'train3', 'eval1', 'eval2', 'eval3', 'stats']) ok(name);
   assert.match(steps.train1.stderr, /shard 1\/3: 2 of 4 training run\(s\)/);
   assert.match(steps.train2.stderr, /shard 2\/3: 1 of 4 training run\(s\)/);
-  for (const f of ['per_run.csv', 'study.csv', 'per_attribute.csv', 'study.md', 'training.csv']) {
+  for (const f of ['per_run.csv', 'validation.csv', 'selection.csv', 'study.csv', 'per_attribute.csv', 'study.md', 'training.csv']) {
     const a = readFileSync(join(whole, f), 'utf8');
     const b = readFileSync(join(staged, f), 'utf8');
     // training.csv holds each run's wall-clock seconds: compare the rest.
@@ -89,8 +89,8 @@ test('the stages refuse in one line what their predecessors have not done', () =
 test('stats on an incomplete folder lists each tracking job missing and exits 1', () => {
   const r = steps.statsIncomplete;
   assert.equal(r.code, 1, r.stderr);
-  const missing = r.stderr.split('\n').filter((l) => /\[study\] missing: synthetic: [a-z]+-seed\d on Synth\d+$/.test(l));
-  assert.ok(missing.length > 0 && missing.length < 16, r.stderr);
+  const missing = r.stderr.split('\n').filter((l) => /\[study\] missing: (synthetic|validation): [a-z]+-seed\d on Synth\d+$/.test(l));
+  assert.ok(missing.length > 0 && missing.length < 16 + 12, r.stderr);
   assert.match(
     r.stderr.trimEnd().split('\n').at(-1)!,
     new RegExp(`--stage stats: ${missing.length} tracking job\\(s\\) not done \\(listed above\\); run --stage eval`),
@@ -101,8 +101,9 @@ test('stats computes every statistic from per_run.csv alone: the same study.csv 
   ok('stats');
   const again = join(tmp, 'again');
   const file = join(staged, 'per_run.csv');
-  await writeStatistics(again, parsePerRun(readFileSync(file, 'utf8'), file));
-  for (const f of ['study.csv', 'per_attribute.csv', 'study.md']) {
+  const validation = join(staged, 'validation.csv');
+  await writeStatistics(again, parsePerRun(readFileSync(file, 'utf8'), file), parsePerRun(readFileSync(validation, 'utf8'), validation));
+  for (const f of ['study.csv', 'per_attribute.csv', 'study.md', 'selection.csv']) {
     assert.equal(readFileSync(join(again, f), 'utf8'), readFileSync(join(staged, f), 'utf8'), f);
   }
 });

@@ -47,6 +47,8 @@ test('a study trains every (configuration, seed), tracks every model and writes 
     'per_attribute.csv',
     'study.md',
     'forest-synthetic.png',
+    'validation.csv',
+    'selection.csv',
     'curves/logistic.png',
     'curves/global.png',
   ]) {
@@ -56,6 +58,8 @@ test('a study trains every (configuration, seed), tracks every model and writes 
   assert.match(first.stderr, /\[global-seed2\] .*epoch 2\/2:/);
   const perRun = csv(join(out, 'per_run.csv'));
   assert.equal(perRun.length, 4 * 4, 'one row per (run, sequence)');
+  assert.deepEqual([...new Set(perRun.map((r) => r.test_set))], ['synthetic'], 'the validation set is never compared');
+  assert.equal(csv(join(out, 'validation.csv')).length, 4 * 3);
   assert.deepEqual(
     csv(join(out, 'training.csv')).map((r) => `${r.config}/${r.seed}/${r.steps}`),
     // Seed-major, the order the runs train in (a study stopped part-way holds whole seeds).
@@ -73,7 +77,8 @@ test('a second run resumes: no training run and no tracking run again, the same 
   const second = runCli('study', ['--spec', SMOKE, '--out', out]);
   assert.equal(second.code, 0, second.stderr);
   assert.match(second.stderr, /4 of 4 training run\(s\) already done/);
-  assert.match(second.stderr, /resuming: 16 of 16 sequence run\(s\) already done/);
+  assert.match(second.stderr, /synthetic: .*resuming: 16 of 16 sequence run\(s\) already done/);
+  assert.match(second.stderr, /validation: .*resuming: 12 of 12 sequence run\(s\) already done/);
   assert.doesNotMatch(second.stderr, /\[study\] training [a-z]+-seed/);
   assert.deepEqual(runs.map(stamp), before, 'models untouched');
   assert.deepEqual(
@@ -134,14 +139,42 @@ test('study.csv matches statistics recomputed here from per_run.csv', () => {
   assert.match(md, /\| global \| global \| 2 \|/);
 });
 
+test('each configuration ships the seed with the best mean validation AUC, recomputed here from validation.csv', () => {
+  assert.equal(first.code, 0, first.stderr);
+  const rows = csv(join(out, 'validation.csv'));
+  const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const selection = csv(join(out, 'selection.csv'));
+  assert.equal(selection.length, 4);
+  for (const config of ['logistic', 'global']) {
+    const score = (seed: number, key: 'auc' | 'precision') =>
+      avg(rows.filter((r) => r.config === config && r.seed === String(seed)).map((r) => Number(r[key])));
+    for (const seed of [1, 2]) {
+      const row = selection.find((r) => r.config === config && r.seed === String(seed))!;
+      assert.equal(row.val_auc, score(seed, 'auc').toFixed(6));
+      assert.equal(row.val_precision, score(seed, 'precision').toFixed(6));
+    }
+    const [a, b] = [score(1, 'auc'), score(2, 'auc')];
+    const best = a > b || (a === b && score(1, 'precision') >= score(2, 'precision')) ? 1 : 2;
+    assert.deepEqual(
+      selection.filter((r) => r.config === config && r.selected === '1').map((r) => r.seed),
+      [String(best)],
+    );
+    assert.match(
+      readFileSync(join(out, 'study.md'), 'utf8'),
+      new RegExp(`\\| ${config} \\| ${best} \\| ${score(best, 'auc').toFixed(3)} \\|`),
+    );
+  }
+});
+
 test('--recompute rewrites every statistic byte for byte from per_run.csv alone', () => {
   assert.equal(first.code, 0, first.stderr);
   const again = join(tmp, 'recomputed');
   mkdirSync(again);
   copyFileSync(join(out, 'per_run.csv'), join(again, 'per_run.csv'));
+  copyFileSync(join(out, 'validation.csv'), join(again, 'validation.csv'));
   const r = runCli('study', ['--recompute', again]);
   assert.equal(r.code, 0, r.stderr);
-  for (const f of ['study.csv', 'per_attribute.csv', 'study.md']) {
+  for (const f of ['study.csv', 'per_attribute.csv', 'study.md', 'selection.csv']) {
     assert.equal(readFileSync(join(again, f), 'utf8'), readFileSync(join(out, f), 'utf8'), f);
   }
   assert.ok(existsSync(join(again, 'forest-synthetic.png')));

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     )
     .option(
       '--recompute <dir>',
-      'only rewrite the statistics (study.csv, per_attribute.csv, study.md, forest plots) of a study folder from its per_run.csv',
+      'only rewrite the statistics (study.csv, per_attribute.csv, study.md, forest plots; selection.csv from validation.csv) of a study folder from its per_run.csv',
     )
     .addOption(
       new Option(
@@ -61,7 +62,9 @@ async function main(): Promise<void> {
     const { writeStatistics } = await import('../study/outputs.ts');
     const { readPerRun } = await import('../study/per-run.ts');
     const dir = resolve(opts.recompute);
-    const { files } = await writeStatistics(dir, await readPerRun(join(dir, 'per_run.csv'), '--recompute'));
+    const validationFile = join(dir, 'validation.csv');
+    const validation = existsSync(validationFile) ? await readPerRun(validationFile, '--recompute') : [];
+    const { files } = await writeStatistics(dir, await readPerRun(join(dir, 'per_run.csv'), '--recompute'), validation);
     process.stdout.write(`recomputed from ${join(dir, 'per_run.csv')}:\n${files.map((f) => `  ${f}\n`).join('')}`);
     return;
   }

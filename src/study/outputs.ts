@@ -4,14 +4,21 @@ import { arrange, statistics } from './comparisons.ts';
 import { forestPlot } from './forest.ts';
 import type { PerRunRow } from './per-run.ts';
 import { markdown } from './report.ts';
+import { selectModels, selectionCsv, selectionMarkdown } from './selection.ts';
 import { attributeCsv, studyCsv } from './tables.ts';
 
 /**
  * Every statistical output of a study from its per-run rows: study.csv, per_attribute.csv, study.md
- * and one forest plot per test set, written atomically into `dir`.
+ * and one forest plot per test set, written atomically into `dir`; with validation rows
+ * (validation.csv), selection.csv and study.md's section on the model each configuration ships.
  */
-export async function writeStatistics(dir: string, rows: readonly PerRunRow[]): Promise<{ files: string[] }> {
+export async function writeStatistics(
+  dir: string,
+  rows: readonly PerRunRow[],
+  validation: readonly PerRunRow[] = [],
+): Promise<{ files: string[] }> {
   const sets = arrange(rows);
+  const selection = selectModels(validation);
   const { rows: study, attributes } = statistics(sets);
   const files: string[] = [];
   const write = async (name: string, data: string | Uint8Array) => {
@@ -20,7 +27,8 @@ export async function writeStatistics(dir: string, rows: readonly PerRunRow[]): 
   };
   await write('study.csv', studyCsv(study));
   await write('per_attribute.csv', attributeCsv(attributes));
-  await write('study.md', markdown(sets, study, attributes));
+  if (selection.length) await write('selection.csv', selectionCsv(selection));
+  await write('study.md', markdown(sets, study, attributes, selectionMarkdown(selection)));
   for (const set of sets) await write(`forest-${set.name}.png`, forestPlot(set.name, study));
   return { files };
 }

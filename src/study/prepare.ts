@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../core/fs-atomic.ts';
 import { ensureSynthetic } from '../synthetic/index.ts';
 import { initSource, trainingData } from './data.ts';
 import type { StudyRequest } from './request.ts';
-import { parseSpec, specConflict, type StudySpec, type TestSetSpec } from './spec.ts';
+import { parseSpec, specConflict, type StudySpec, type TestSetSpec, VALIDATION } from './spec.ts';
 
 /**
  * The study's shared step, done once before any training or tracking (`--stage prepare`, or the
@@ -30,6 +30,8 @@ export interface Prepared {
   skipped?: string;
   /** Per test set, its OTB-layout folder, or null when its root is absent (skipped with a message). */
   testSets: Record<string, string | null>;
+  /** The validation set's OTB-layout folder, when the spec has one. */
+  validation?: string;
 }
 
 /** The spec.json of a folder refuses a spec with another recipe, training data, configuration or test set of the same name. */
@@ -58,7 +60,7 @@ async function testSetFolder(set: TestSetSpec, dataDir: string, log: (line: stri
     seed: set.seed,
     onSplit: (_s, status, s) =>
       log(
-        `[study] test set ${set.name} (${set.sequences} synthetic sequences): ${status}${status === 'generated' ? ` in ${s.toFixed(0)} s` : ''} in ${dir}`,
+        `[study] ${set.name === VALIDATION ? 'validation set' : `test set ${set.name}`} (${set.sequences} synthetic sequences): ${status}${status === 'generated' ? ` in ${s.toFixed(0)} s` : ''} in ${dir}`,
       ),
   });
   return join(dir, m.splits.test!.layouts.otb!);
@@ -81,7 +83,14 @@ export async function prepareStudy(req: StudyRequest): Promise<Prepared> {
     const trainData = await trainingData(spec, dataDir, log);
     const testSets: Prepared['testSets'] = {};
     for (const set of spec.testSets) testSets[set.name] = await testSetFolder(set, dataDir, log);
-    prepared = { spec: spec.source, trainData, ...(initFrom === undefined ? {} : { initFrom }), testSets };
+    const validation = spec.validation && (await testSetFolder({ name: VALIDATION, kind: 'synthetic', ...spec.validation }, dataDir, log));
+    prepared = {
+      spec: spec.source,
+      trainData,
+      ...(initFrom === undefined ? {} : { initFrom }),
+      testSets,
+      ...(validation ? { validation } : {}),
+    };
   }
   await writeFileAtomic(join(out, PREPARED_FILE), `${JSON.stringify(prepared, null, 1)}\n`);
   return prepared;

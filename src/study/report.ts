@@ -6,7 +6,7 @@ import { EXACT_SIGN_FLIP_MAX } from './stats.ts';
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
 const pm = (m: number, s: number) => `${m.toFixed(3)}${Number.isNaN(s) ? '' : ` ± ${s.toFixed(3)}`}`;
 
-export function markdown(sets: TestSetData[], rows: StudyRow[], attrs: AttributeRow[]): string {
+export function markdown(sets: TestSetData[], rows: StudyRow[], attrs: AttributeRow[], selection: readonly string[] = []): string {
   const out: string[] = ['# Study results', ''];
   for (const set of sets) {
     const n = set.sequences.length;
@@ -45,6 +45,7 @@ export function markdown(sets: TestSetData[], rows: StudyRow[], attrs: Attribute
       out.push('');
     }
   }
+  out.push(...selection);
   out.push(
     '## How the statistics are computed',
     '',

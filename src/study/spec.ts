@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { isDanglingLink } from '../core/dir-entries.ts';
 import { checkRegular } from '../core/regular-file.ts';
 import { UserError } from '../core/errors.ts';
+import { Checker } from './checker.ts';
 import { LOSS_NAMES, type LossName } from '../trackers/siamfc/losses.ts';
 import { PAPER_RECIPE, type Recipe } from '../training/recipe.ts';
 
@@ -73,51 +74,17 @@ export interface StudySpec {
   trainSplit?: { sequences: number; frames: number; seed: number };
   configurations: StudyConfiguration[];
   testSets: TestSetSpec[];
+  /** Synthetic sequences tracked only to choose the model a configuration ships (selection.ts), never to compare. */
+  validation?: ValidationSpec;
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/;
+/** The validation set's reserved name: its rows go to validation.csv, never into per_run.csv. */
+export const VALIDATION = 'validation';
 
-class Checker {
-  constructor(readonly file: string) {}
-
-  fail(field: string, what: string, got?: unknown): never {
-    throw new UserError(`${this.file}: ${field}: ${what}${got === undefined ? '' : `, got ${JSON.stringify(got)}`}`);
-  }
-
-  object(v: unknown, field: string, keys: readonly string[], required: readonly string[] = []): Record<string, unknown> {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(field, 'expected an object', v);
-    const o = v as Record<string, unknown>;
-    for (const k of Object.keys(o))
-      if (!keys.includes(k)) this.fail(`${field}.${k}`.replace(/^\./, ''), `unknown field (expected ${keys.join(', ')})`);
-    for (const k of required) if (o[k] === undefined) this.fail(`${field}.${k}`.replace(/^\./, ''), 'missing');
-    return o;
-  }
-
-  string(v: unknown, field: string): string {
-    if (typeof v !== 'string' || v.trim() === '') this.fail(field, 'expected a non-empty string', v);
-    return v as string;
-  }
-
-  name(v: unknown, field: string): string {
-    const s = this.string(v, field);
-    if (!NAME.test(s)) this.fail(field, 'expected a name of letters, digits and _ . + - (it names folders)', v);
-    return s;
-  }
-
-  int(v: unknown, field: string, min: number): number {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) this.fail(field, `expected a whole number >= ${min}`, v);
-    return v as number;
-  }
-
-  positive(v: unknown, field: string): number {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) this.fail(field, 'expected a number > 0', v);
-    return v as number;
-  }
-
-  array(v: unknown, field: string): unknown[] {
-    if (!Array.isArray(v) || v.length === 0) this.fail(field, 'expected a non-empty array', v);
-    return v as unknown[];
-  }
+export interface ValidationSpec {
+  sequences: number;
+  frames: number;
+  seed: number;
 }
 
 const RECIPE_INTS = ['exemplarSize', 'searchSize', 'epochs', 'pairsPerEpoch', 'batch'] as const;
@@ -200,12 +167,30 @@ function parseTestSet(c: Checker, raw: unknown, i: number): TestSetSpec {
   return c.fail(`${f}.kind`, "expected 'synthetic' or 'otb'", kind);
 }
 
+/**
+ * The validation set is generated apart from every synthetic test set (another seed), so choosing a
+ * model on it never looks at a test sequence; no test set may take its name.
+ */
+function parseValidation(c: Checker, raw: unknown, testSets: TestSetSpec[]): ValidationSpec | undefined {
+  if (raw === undefined) return undefined;
+  const o = c.object(raw, VALIDATION, ['sequences', 'frames', 'seed', 'note'], ['sequences', 'seed']);
+  const v = {
+    sequences: c.int(o.sequences, `${VALIDATION}.sequences`, 1),
+    frames: o.frames === undefined ? 80 : c.int(o.frames, `${VALIDATION}.frames`, 30),
+    seed: c.int(o.seed, `${VALIDATION}.seed`, 0),
+  };
+  const clash = testSets.find((t) => t.kind === 'synthetic' && t.seed === v.seed);
+  if (clash)
+    c.fail(`${VALIDATION}.seed`, `is test set '${clash.name}'s seed: the validation sequences would be its test sequences`, v.seed);
+  return v;
+}
+
 export function parseSpec(json: unknown, file: string): StudySpec {
   const c = new Checker(file);
   const top = c.object(
     json,
     '',
-    ['name', 'description', 'baseline', 'seeds', 'recipe', 'trainSplit', 'configurations', 'testSets'],
+    ['name', 'description', 'baseline', 'seeds', 'recipe', 'trainSplit', 'configurations', 'testSets', VALIDATION],
     ['name', 'baseline', 'seeds', 'configurations', 'testSets'],
   );
   const name = c.name(top.name, 'name');
@@ -227,8 +212,11 @@ export function parseSpec(json: unknown, file: string): StudySpec {
   const testSets = c.array(top.testSets, 'testSets').map((raw, i) => parseTestSet(c, raw, i));
   const twiceSet = testSets.find((x, i) => testSets.findIndex((y) => y.name === x.name) !== i);
   if (twiceSet) c.fail('testSets', `'${twiceSet.name}' is named twice`);
+  const reserved = testSets.findIndex((x) => x.name === VALIDATION);
+  if (reserved >= 0) c.fail(`testSets[${reserved}].name`, `'${VALIDATION}' names the validation set (the top-level field)`);
+  const validation = parseValidation(c, top[VALIDATION], testSets);
 
-  return { file, source: json, name, description, baseline, seeds, recipe, trainSplit, configurations, testSets };
+  return { file, source: json, name, description, baseline, seeds, recipe, trainSplit, configurations, testSets, validation };
 }
 
 export async function loadSpec(file: string): Promise<StudySpec> {
@@ -263,7 +251,8 @@ export function runName(config: string, seed: number): string {
 /**
  * What a resumed study must share with the run that made its folder: the recipe and training data
  * (or checkpoints and models would mix schedules), and the definition of every configuration and
- * test set both name. Configurations, seeds and test sets may be added.
+ * test set both name, and the validation set. Configurations, seeds, test sets and a validation set
+ * may be added.
  */
 export function specConflict(prev: StudySpec, next: StudySpec): string | undefined {
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -277,5 +266,6 @@ export function specConflict(prev: StudySpec, next: StudySpec): string | undefin
     const p = prev.testSets.find((x) => x.name === t.name);
     if (p && !same(p, t)) return `test set '${t.name}'`;
   }
+  if (prev.validation && next.validation && !same(prev.validation, next.validation)) return VALIDATION;
   return undefined;
 }

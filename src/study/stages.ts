@@ -5,6 +5,7 @@ import { evaluateShard, evaluateTestSet, missingJobs, scoreTestSet, type TestSet
 import type { PerRunRow } from './per-run.ts';
 import type { Prepared } from './prepare.ts';
 import type { StudyRequest } from './request.ts';
+import { VALIDATION } from './spec.ts';
 import { writeStudyOutputs } from './study-outputs.ts';
 import { failureFile, trainAll, type TrainJob, trainJobs, trainingState } from './training.ts';
 
@@ -16,13 +17,22 @@ import { failureFile, trainAll, type TrainJob, trainJobs, trainingState } from '
  * not done.
  */
 
-/** The test sets that can run: those whose folder prepare found (a missing raw OTB folder is skipped). */
+/**
+ * The sets every model is tracked on: the test sets whose folder prepare found (a missing raw OTB
+ * folder is skipped), then the validation set when the spec has one (its rows are kept apart from
+ * the comparisons: study-outputs.ts).
+ */
 export function testSetsOf(req: StudyRequest, prep: Prepared): TestSet[] {
-  return req.spec.testSets.flatMap((set) => {
+  const notPrepared = (what: string) => new UserError(`--spec: ${what} was not prepared in ${req.out}; run --stage prepare first`);
+  const sets = req.spec.testSets.flatMap((set) => {
     const folder = prep.testSets[set.name];
-    if (folder === undefined) throw new UserError(`--spec: test set ${set.name} was not prepared in ${req.out}; run --stage prepare first`);
+    if (folder === undefined) throw notPrepared(`test set ${set.name}`);
     return folder === null ? [] : [{ set, folder }];
   });
+  const v = req.spec.validation;
+  if (v === undefined) return sets;
+  if (prep.validation === undefined) throw notPrepared('the validation set');
+  return [...sets, { set: { name: VALIDATION, kind: 'synthetic', ...v }, folder: prep.validation }];
 }
 
 /**

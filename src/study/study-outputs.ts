@@ -5,12 +5,13 @@ import { writeConfigCurves } from './curves.ts';
 import { writeStatistics } from './outputs.ts';
 import { parsePerRun, type PerRunRow, perRunCsv } from './per-run.ts';
 import type { StudyRequest } from './request.ts';
+import { VALIDATION } from './spec.ts';
 import { trainJobs, trainingState, writeTrainingTable } from './training.ts';
 
 /**
  * The end of a study, whole or staged: training.csv and the training curves, per_run.csv from the
- * scored rows, then every statistic from per_run.csv's text alone (parsed back, so that --recompute
- * gives the same bytes). A run that failed to train ends it with an error naming it, after the
+ * scored rows (validation.csv the validation set's, kept out of every comparison), then every
+ * statistic from those files' text alone (parsed back, so that --recompute gives the same bytes). A run that failed to train ends it with an error naming it, after the
  * outputs, which leave it out.
  */
 export async function writeStudyOutputs(req: StudyRequest, rows: readonly PerRunRow[]): Promise<string[]> {
@@ -26,12 +27,20 @@ export async function writeStudyOutputs(req: StudyRequest, rows: readonly PerRun
   }
   if (rows.length === 0) throw new UserError(`${spec.file}: no test set could be run`);
   const perRun = join(out, 'per_run.csv');
-  const text = perRunCsv(rows);
+  const text = perRunCsv(rows.filter((r) => r.testSet !== VALIDATION));
   await writeFileAtomic(perRun, text);
-  const { files } = await writeStatistics(out, parsePerRun(text, perRun));
+  const validation = rows.filter((r) => r.testSet === VALIDATION);
+  const validationFile = join(out, 'validation.csv');
+  const validationText = perRunCsv(validation);
+  if (validation.length) await writeFileAtomic(validationFile, validationText);
+  const { files } = await writeStatistics(
+    out,
+    parsePerRun(text, perRun),
+    validation.length ? parsePerRun(validationText, validationFile) : [],
+  );
   if (failed.length) {
     const names = failed.map((j) => j.name).join(', ');
     throw new UserError(`training failed for ${names} (logs in ${join(out, 'logs')}); the statistics in ${out} leave them out`);
   }
-  return [perRun, join(out, 'training.csv'), ...files, ...curves];
+  return [perRun, ...(validation.length ? [validationFile] : []), join(out, 'training.csv'), ...files, ...curves];
 }
