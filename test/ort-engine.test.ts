@@ -176,7 +176,10 @@ test('--device cuda without the CUDA provider is an error that says how to insta
     return;
   }
   assert.ok(c instanceof UserError);
-  assert.match(c.message, /^--device cuda: the CUDA execution provider .* --onnxruntime-node-install=cuda12/);
+  assert.match(
+    c.message,
+    /^--device cuda: the CUDA execution provider .*'ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules\/onnxruntime-node\/script\/install'/,
+  );
   assert.ok(!c.message.includes('\n'));
 });
 

@@ -75,7 +75,7 @@ export async function createSession(model: Uint8Array, opts: OrtOptions, what: s
     const msg = firstLine(err);
     if (opts.device === 'cuda') {
       throw new UserError(
-        `--device cuda: the CUDA execution provider of onnxruntime-node does not start here (${msg.slice(0, 160)}); install it with 'npm install --onnxruntime-node-install=cuda12 onnxruntime-node' on a machine with CUDA 12, or use --device cpu`,
+        `--device cuda: the CUDA execution provider of onnxruntime-node does not start here (${msg.slice(0, 160)}); install it with 'ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install' on a machine with CUDA 12, or use --device cpu`,
         { cause: err },
       );
     }
