@@ -1,7 +1,10 @@
 /**
  * Kill -9 soak (issue 12 item 6): runs a small bench and a short training uninterrupted, then again
  * and again with a SIGKILL of the whole process group at a random moment, each resumed to the end,
- * and compares the results byte for byte with the uninterrupted run's (timing columns aside).
+ * and compares the results byte for byte with the uninterrupted run's (timing columns aside): a
+ * bench folder file by file as sharded runs are compared (src/runner/same-run.ts: raw results,
+ * tables, plots, rules, warnings, records, run.json; a leftover temporary file counts as a
+ * difference), a model by its weights and model.json.
  *
  *   npm run soak -- [--bench-kills 20] [--train-kills 10] [--seed 1] [--keep]
  *
@@ -10,13 +13,14 @@
  * fails. See docs/design.md.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { runMain } from '../src/core/cli-main.ts';
 import { UserError } from '../src/core/errors.ts';
 import { Rng } from '../src/core/random.ts';
+import { runDifferences } from '../src/runner/same-run.ts';
 import { ensureSynthetic } from '../src/synthetic/index.ts';
 import { parseCommand, positiveInt } from '../src/cli/options.ts';
 
@@ -77,55 +81,15 @@ async function runKilled(name: string, args: string[], ms: number): Promise<bool
   return r.signal === 'SIGKILL';
 }
 
-function files(dir: string, keep: (rel: string) => boolean): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d)) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (keep(relative(dir, p))) out.push(relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
-/** A CSV without the columns that time things (fps). */
-function untimedCsv(file: string): string {
-  const rows = readFileSync(file, 'utf8').trimEnd().split('\n');
-  const cols = rows[0].split(',');
-  const drop = new Set(cols.flatMap((c, i) => (/fps|seconds|time/i.test(c) ? [i] : [])));
-  return rows
-    .map((r) =>
-      r
-        .split(',')
-        .filter((_, i) => !drop.has(i))
-        .join(','),
-    )
-    .join('\n');
-}
-
-/** Differences between a bench run folder and the reference: raw results byte for byte, the tables without fps. */
-function compareBench(ref: string, got: string): string[] {
-  const keep = (rel: string) => rel.startsWith('raw/') && !rel.includes('/times/') && !rel.endsWith('_time.txt') && !rel.endsWith('.tmp');
-  const a = files(ref, keep);
-  const b = files(got, keep);
-  const diffs: string[] = [];
-  if (a.join() !== b.join()) diffs.push(`raw files differ: ${a.length} in the reference, ${b.length} here`);
-  for (const f of a) if (b.includes(f) && !readFileSync(join(ref, f)).equals(readFileSync(join(got, f)))) diffs.push(`${f} differs`);
-  for (const t of ['summary.csv', 'per_sequence.csv', 'per_attribute.csv']) {
-    if (untimedCsv(join(ref, t)) !== untimedCsv(join(got, t))) diffs.push(`${t} differs (fps aside)`);
-  }
-  return diffs;
-}
-
-/** model.json without what measures time, and weights.bin byte for byte. */
+/** model.json without what measures time, weights.bin byte for byte, and no temporary file left behind. */
 function compareModel(ref: string, got: string): string[] {
   const untimed = (file: string) =>
     JSON.stringify(JSON.parse(readFileSync(file, 'utf8')), (k, v) => (/seconds|pairsPerSecond|created|time/i.test(k) ? undefined : v));
   const diffs: string[] = [];
   if (!readFileSync(join(ref, 'weights.bin')).equals(readFileSync(join(got, 'weights.bin')))) diffs.push('weights.bin differs');
   if (untimed(join(ref, 'model.json')) !== untimed(join(got, 'model.json'))) diffs.push('model.json differs (timings aside)');
+  const temps = readdirSync(got, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.tmp'));
+  if (temps.length) diffs.push(`temporary files left: ${temps.join(', ')}`);
   return diffs;
 }
 
@@ -187,7 +151,7 @@ async function subjects(work: string): Promise<{ bench: Subject; train: Subject 
       ' ',
     );
   return {
-    bench: { name: 'bench', cli: 'bench', args: bench, resumeArgs: bench, compare: compareBench },
+    bench: { name: 'bench', cli: 'bench', args: bench, resumeArgs: bench, compare: runDifferences },
     train: { name: 'train', cli: 'train', args: train, resumeArgs: (out) => [...train(out), '--resume'], compare: compareModel },
   };
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { removeStaleTemps } from '../core/stale-temps.ts';
 import { type OtbDataset, loadOtb } from './otb/dataset/index.ts';
 import { scoreOtbResults } from './otb/benchmark.ts';
 import type { OtbEvaluation } from './otb/metrics/types.ts';
@@ -66,6 +67,8 @@ export async function scoreResults(
   out: string,
   req: ScoreRequest,
 ): Promise<{ evaluation: Evaluation; text: string }> {
+  // The report is about to be written by this one process: debris of a killed writer goes first.
+  removeStaleTemps(out);
   if (data.kind === 'otb') {
     const { ev, text } = await otb.score(data.ds, resultsDir, out, req);
     return { evaluation: { kind: 'otb', ev }, text };

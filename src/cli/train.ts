@@ -1,5 +1,6 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { runMain } from '../core/cli-main.ts';
+import { removeStaleTemps } from '../core/stale-temps.ts';
 import { holdsAny, inspectOutputDir, markOutputDir } from '../core/out-dir.ts';
 import { DEFAULT_PAIR_SETTINGS, type PairSettings } from '../benchmarks/got10k/pairs.ts';
 import { DEFAULT_LOSS_SETTINGS, type LossName, type LossSettings } from '../trackers/siamfc/losses.ts';
@@ -196,6 +197,7 @@ async function main(): Promise<void> {
   const schedule = scheduleOf(o);
   logStart(loss, setup, schedule);
   await markOutputDir(outClaim, claimed);
+  removeStaleTemps(outDir);
   const result = await train({
     model,
     batches: (rng) => new PairBatches(data.sampler, rng, o.batch, crops),
