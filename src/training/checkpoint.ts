@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
@@ -8,8 +9,13 @@ import type { ParamArray } from './trainable.ts';
 /**
  * A resumable training state: named float32 arrays (weights, momentum velocities, moving statistics)
  * in one binary file, their shapes and offsets plus the caller's JSON state in another. The JSON is
- * written last, so a checkpoint is complete exactly when state.json names its arrays. The format is
- * the one TensorFlow.js-only training wrote, so its checkpoints still resume on either engine.
+ * written last, so a checkpoint is complete exactly when state.json names its arrays. The arrays go
+ * to a new file each time, named by their content's hash, and state.json names that file: a kill
+ * between the two writes leaves the previous state.json with its own arrays (one fixed name would
+ * pair epoch N's counters and generator state with epoch N + 1's weights, and the resumed run would
+ * silently differ from an uninterrupted one). Files no state.json names are removed after it is
+ * written. The format is the one TensorFlow.js-only training wrote (its tensors.bin, no `file`), so
+ * its checkpoints still resume on either engine.
  */
 export interface CheckpointContent<S> {
   arrays: Map<string, ParamArray>;
@@ -18,9 +24,15 @@ export interface CheckpointContent<S> {
 
 interface Manifest<S> {
   format: 'siambench-checkpoint-1';
+  /** The arrays' file, `tensors-<sha256, 16 hex>.bin`; absent in older checkpoints: tensors.bin. */
+  file?: string;
   tensors: { name: string; shape: number[]; offset: number }[];
   state: S;
 }
+
+const LEGACY_FILE = 'tensors.bin';
+const HASHED_FILE = /^tensors-([0-9a-f]{16})\.bin$/;
+const hashOf = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -34,9 +46,12 @@ export async function saveCheckpoint<S>(dir: string, content: CheckpointContent<
   }
   const buf = new Float32Array(total);
   for (const [i, a] of [...content.arrays.values()].entries()) buf.set(a.data, entries[i].offset);
-  await writeFileAtomic(join(dir, 'tensors.bin'), new Uint8Array(buf.buffer));
-  const manifest: Manifest<S> = { format: 'siambench-checkpoint-1', tensors: entries, state: content.state };
+  const bytes = new Uint8Array(buf.buffer);
+  const file = `tensors-${hashOf(bytes)}.bin`;
+  await writeFileAtomic(join(dir, file), bytes);
+  const manifest: Manifest<S> = { format: 'siambench-checkpoint-1', file, tensors: entries, state: content.state };
   await writeFileAtomic(join(dir, 'state.json'), JSON.stringify(manifest, null, 1));
+  for (const f of await readdir(dir)) if (f !== file && (f === LEGACY_FILE || HASHED_FILE.test(f))) await rm(join(dir, f), { force: true });
 }
 
 export function hasCheckpoint(dir: string): boolean {
@@ -54,13 +69,17 @@ export async function loadCheckpoint<S>(dir: string): Promise<CheckpointContent<
   }
   if (manifest.format !== 'siambench-checkpoint-1')
     throw new UserError(`${stateFile}: unknown checkpoint format '${String(manifest.format)}'`);
-  const binFile = join(dir, 'tensors.bin');
+  const name = manifest.file ?? LEGACY_FILE;
+  const hashed = HASHED_FILE.exec(name);
+  if (!hashed && name !== LEGACY_FILE) throw new UserError(`${stateFile}: file: expected tensors-<16 hex>.bin, got '${name}'`);
+  const binFile = join(dir, name);
   let raw: Buffer;
   try {
     raw = await readFile(binFile);
   } catch {
     throw new UserError(`${binFile}: missing (state.json names it)`);
   }
+  if (hashed && hashOf(raw) !== hashed[1]) throw new UserError(`${binFile}: its content does not match its name (damaged)`);
   if (raw.length % 4 !== 0) throw new UserError(`${binFile}: not whole float32 values (${raw.length} bytes)`);
   const values = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
   const arrays = new Map<string, ParamArray>();
