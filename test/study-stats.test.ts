@@ -9,6 +9,7 @@ import {
   sd,
   seedMeans,
   sequenceMeans,
+  seedPermutationPValue,
   signFlipPValue,
 } from '../src/study/stats.ts';
 
@@ -51,6 +52,37 @@ test('sign-flip test, exact: the share of the 2^n sign assignments at least as e
   assert.equal(signFlipPValue([1, -1], { draws: 0, seed: 1 }).p, 1);
   // Ties up to rounding count: 0.1 + 0.2 and 0.3 as the other sign assignment.
   assert.equal(signFlipPValue([0.1, 0.2, -0.3], { draws: 0, seed: 1 }).p, 1);
+});
+
+test('seed permutation test, exact: the share of the C(n, k) splits of the pooled models at least as far apart', () => {
+  const o = { draws: 0, seed: 1 };
+  // {3, 4} vs {1, 2}: gap 2. Splits of {1, 2, 3, 4} into two pairs: sums 3|7, 4|6, 5|5 (and mirrors)
+  // give gaps 2, 1, 0, 0, 1, 2: two of six reach 2.
+  assert.deepEqual(seedPermutationPValue([3, 4], [1, 2], o), { p: 2 / 6, exact: true, draws: 6 });
+  // Five seeds each, completely separated: only the observed split and its mirror, 2 of 252.
+  const r = seedPermutationPValue([0.6, 0.61, 0.62, 0.63, 0.64], [0.5, 0.51, 0.52, 0.53, 0.54], o);
+  assert.deepEqual(r, { p: 2 / 252, exact: true, draws: 252 });
+  // Unequal sizes: {5} vs {1, 2, 3}, gap 3; singling out 1 gives |1 - 10/3| = 2.33, 2 gives 0.67, 3 gives 1 (others 3).
+  assert.deepEqual(seedPermutationPValue([5], [1, 2, 3], o), { p: 1 / 4, exact: true, draws: 4 });
+  // Ties up to rounding count: 0.1 + 0.2 vs 0.3 + 0 is the same gap as 0.3 + 0 vs 0.1 + 0.2.
+  assert.equal(seedPermutationPValue([0.1, 0.2], [0.3, 0], o).p, 1);
+  assert.ok(Number.isNaN(seedPermutationPValue([], [1], o).p));
+});
+
+test('seed permutation test, Monte Carlo past the exact limit: seeded, (1 + hits) / (1 + draws)', () => {
+  // C(24, 12) = 2,704,156 splits; fully separated groups reach the observed gap in 2 of them.
+  const a = Array.from({ length: 12 }, (_, i) => 1 + i / 100);
+  const b = Array.from({ length: 12 }, (_, i) => i / 100);
+  const r = seedPermutationPValue(a, b, { draws: 2000, seed: 5 });
+  assert.deepEqual(r, { p: 1 / 2001, exact: false, draws: 2000 });
+  assert.deepEqual(seedPermutationPValue(a, b, { draws: 2000, seed: 5 }), r, 'same seed, same p');
+  // Interleaved groups: the observed gap 0.01 is small, so most random splits reach it.
+  const mixed = seedPermutationPValue(
+    a.map((_, i) => 2 * i + 1),
+    b.map((_, i) => 2 * i),
+    { draws: 2000, seed: 5 },
+  );
+  assert.ok(mixed.p > 0.5, String(mixed.p));
 });
 
 test('sign-flip test, Monte Carlo past the exact limit: (1 + hits) / (1 + draws), seeded', () => {
@@ -143,4 +175,8 @@ test('compare: means and SDs over seeds, the difference, its interval around it,
   // Per-sequence differences of the seed means: 0 and 0.2; every assignment reaches |0.2|.
   assert.equal(c.p, 1);
   assert.equal(c.pExact, true);
+  // Per-seed means 0.6, 0.4 vs 0.4, 0.4 (gap 0.1): every split of {0.6, 0.4, 0.4, 0.4} into pairs
+  // puts 0.6 with a 0.4 on one side, so all six reach 0.1.
+  assert.equal(c.pSeeds, 1);
+  assert.equal(c.pSeedsExact, true);
 });

@@ -116,7 +116,7 @@ test('study.csv matches statistics recomputed here from per_run.csv', () => {
     const delta = avg(aucSeeds) - avg(base.map(avg));
     assert.equal(row.delta_auc, delta.toFixed(6));
     if (row.config === 'logistic') {
-      assert.deepEqual([row.ci_low, row.ci_high, row.p_value], ['', '', ''], 'the baseline is not compared with itself');
+      assert.deepEqual([row.ci_low, row.ci_high, row.p_value, row.p_seeds], ['', '', '', ''], 'the baseline is not compared with itself');
       continue;
     }
     // Sign-flip over the 2^4 assignments of the per-sequence differences of the seed means.
@@ -125,6 +125,18 @@ test('study.csv matches statistics recomputed here from per_run.csv', () => {
     let hits = 0;
     for (let m = 0; m < 16; m++) if (Math.abs(d.reduce((a, x, i) => a + (m & (1 << i) ? -x : x), 0)) >= obs - 1e-12) hits++;
     assert.equal(row.p_value, (hits / 16).toFixed(6));
+    // Permutation over the trained models: the C(4, 2) = 6 ways of calling two of the four seed means "ours".
+    const pool = [...aucSeeds, ...base.map(avg)];
+    const gap = (i: number, j: number) => Math.abs((pool[i] + pool[j]) / 2 - (avg(pool) * 4 - pool[i] - pool[j]) / 2);
+    const splits = [
+      [0, 1],
+      [0, 2],
+      [0, 3],
+      [1, 2],
+      [1, 3],
+      [2, 3],
+    ].map(([i, j]) => gap(i, j));
+    assert.equal(row.p_seeds, (splits.filter((g) => g >= splits[0] - 1e-12).length / 6).toFixed(6));
     const ci = bootstrapDifference(auc, base, {
       draws: STATS.bootstrapDraws,
       level: STATS.level,

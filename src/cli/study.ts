@@ -29,7 +29,7 @@ const TRAIN_CLI = fileURLToPath(new URL('./train.ts', import.meta.url));
 async function main(): Promise<void> {
   const program = new Command('npm run study --')
     .description(
-      'A study of training losses (studies/*.json): configurations x seeds trained with one recipe, every model tracked on the test sets, each configuration compared with the baseline with bootstrap intervals and a sign-flip test',
+      'A study of training losses (studies/*.json): configurations x seeds trained with one recipe, every model tracked on the test sets, each configuration compared with the baseline with bootstrap intervals, a sign-flip test over sequences and a permutation test over seeds',
     )
     .option('--spec <file>', 'study spec (studies/*.json)')
     .option('--out <dir>', 'study folder; a killed study resumes in it')

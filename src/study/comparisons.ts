@@ -93,7 +93,7 @@ export function statistics(sets: TestSetData[]): { rows: StudyRow[]; attributes:
       });
       rows.push({
         ...cmp,
-        ...(isBaseline ? { deltaAuc: 0, ciLow: NaN, ciHigh: NaN, p: NaN } : {}),
+        ...(isBaseline ? { deltaAuc: 0, ciLow: NaN, ciHigh: NaN, p: NaN, pSeeds: NaN } : {}),
         testSet: set.name,
         config: c.name,
         loss: c.loss,

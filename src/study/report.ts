@@ -1,5 +1,5 @@
 import { type AttributeRow, MIN_ATTRIBUTE_SEQUENCES, STATS, type StudyRow, type TestSetData } from './comparisons.ts';
-import { EXACT_SIGN_FLIP_MAX } from './stats.ts';
+import { EXACT_SEED_PERMUTATION_MAX, EXACT_SIGN_FLIP_MAX } from './stats.ts';
 
 /** study.md: the comparisons of every test set as tables, and how each number is computed. */
 
@@ -17,14 +17,16 @@ export function markdown(sets: TestSetData[], rows: StudyRow[], attrs: Attribute
       '',
     );
     out.push(
-      '| configuration | loss | seeds | AUC (mean ± SD over seeds) | precision@20 | ΔAUC vs baseline | 95% CI | p (sign-flip) |',
-      '|---|---|---:|---:|---:|---:|---:|---:|',
+      '| configuration | loss | seeds | AUC (mean ± SD over seeds) | precision@20 | ΔAUC vs baseline | 95% CI | p (sign-flip, sequences) | p (permutation, seeds) |',
+      '|---|---|---:|---:|---:|---:|---:|---:|---:|',
     );
     for (const r of rows.filter((x) => x.testSet === set.name)) {
       const ci = r.isBaseline ? '' : `[${signed(r.ciLow)}, ${signed(r.ciHigh)}]`;
-      const p = r.isBaseline ? '' : `${r.p < 0.001 ? r.p.toExponential(1) : r.p.toFixed(3)}${r.pExact ? '' : ' (MC)'}`;
+      const pv = (x: number, exact: boolean) => `${x < 0.001 ? x.toExponential(1) : x.toFixed(3)}${exact ? '' : ' (MC)'}`;
+      const p = r.isBaseline ? '' : pv(r.p, r.pExact);
+      const pSeeds = r.isBaseline ? '' : pv(r.pSeeds, r.pSeedsExact);
       out.push(
-        `| ${r.config}${r.isBaseline ? ' (baseline)' : ''} | ${r.loss} | ${r.seeds} | ${pm(r.aucMean, r.aucSd)} | ${pm(r.precMean, r.precSd)} | ${r.isBaseline ? '' : signed(r.deltaAuc)} | ${ci} | ${p} |`,
+        `| ${r.config}${r.isBaseline ? ' (baseline)' : ''} | ${r.loss} | ${r.seeds} | ${pm(r.aucMean, r.aucSd)} | ${pm(r.precMean, r.precSd)} | ${r.isBaseline ? '' : signed(r.deltaAuc)} | ${ci} | ${p} | ${pSeeds} |`,
       );
     }
     out.push('', `Forest plot: forest-${set.name}.png.`, '');
@@ -54,6 +56,7 @@ export function markdown(sets: TestSetData[], rows: StudyRow[], attrs: Attribute
     '- **ΔAUC**: mean over seeds of the configuration minus the same of the baseline.',
     `- **95% CI**: two-level paired percentile bootstrap, ${STATS.bootstrapDraws} draws. Each draw resamples the test sequences with replacement (the same draw for both configurations, so every sequence is compared with itself and the large differences in difficulty between sequences cancel), and independently resamples the seeds of the configuration and the seeds of the baseline; the statistic is the difference of the means over the drawn seeds and sequences. Both levels are resampled because both are sources of chance: the seed (weights, pairs, augmentation) decides how well one model trains, and the sequences are a sample of the tracking problems the claim is about; an interval over sequences alone would take one lucky seed for the configuration, one over seeds alone would take this test set for all test sets. Seeds are not paired across configurations even though the same seed starts from the same weights and pairs: after training with different losses the models share little, and leaving the pairing out only widens the interval.`,
     `- **p-value**: two-sided paired sign-flip test on the per-sequence differences of the means over seeds: under no effect each sequence's difference is as likely to have either sign. Exact (all 2^n sign assignments) up to ${EXACT_SIGN_FLIP_MAX} sequences, else ${STATS.permutationDraws} random assignments, p = (1 + hits) / (1 + draws), marked (MC). It tests the set of sequences, given the trained seeds; the interval also carries the seed-to-seed spread.`,
+    `- **p (permutation, seeds)**: two-sided permutation test on the per-seed mean AUCs (one number per trained model): under no effect of the loss the configuration's and the baseline's models are exchangeable, so p is the share of the ways of splitting the pooled models into two groups of those sizes whose difference of means is at least the observed one (exact up to ${EXACT_SEED_PERMUTATION_MAX} splits, else ${STATS.permutationDraws} random ones, marked (MC)). It asks whether the gap is larger than what training another seed gives; with 5 seeds each there are 252 splits and the smallest p possible is 2/252 = 0.0079. Unpaired, as the interval is.`,
     `- **Per attribute**: the same bootstrap on the sequences carrying the attribute (attributes of fewer than ${MIN_ATTRIBUTE_SEQUENCES} sequences are left out, as the OTB toolkit does). These are many intervals: a few excluding 0 by chance are expected.`,
     `- Random numbers come from the seeded generator of src/core/random.ts (seed ${STATS.seed}, derived per test set, configuration and attribute), so \`npm run study -- --recompute <dir>\` rewrites study.csv, per_attribute.csv and this file byte for byte from per_run.csv.`,
     '',

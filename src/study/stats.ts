@@ -116,6 +116,71 @@ export function signFlipPValue(d: readonly number[], o: { draws: number; seed: n
   return { p: (1 + hits) / (1 + o.draws), exact: false, draws: o.draws };
 }
 
+/** Label arrangements up to this many are enumerated exactly (C(10, 5) = 252 for five seeds each); beyond, Monte Carlo. */
+export const EXACT_SEED_PERMUTATION_MAX = 200_000;
+
+function binomial(n: number, k: number): number {
+  let c = 1;
+  for (let i = 1; i <= k; i++) c = (c * (n - k + i)) / i;
+  return Math.round(c);
+}
+
+/**
+ * Two-sided permutation test of mean(a) = mean(b) over whole trained models: a and b are the
+ * per-seed scores of two configurations, and under no effect of the loss the labels are
+ * exchangeable, so the p-value is the share of the ways of choosing which |a| of the pooled seeds
+ * are "a" whose |mean(a) - mean(b)| is at least the observed one. This asks whether the gap exceeds
+ * what retraining with another seed gives, which the sign-flip test over sequences (given the
+ * trained models) does not. Exact up to EXACT_SEED_PERMUTATION_MAX arrangements, else `draws`
+ * random ones with p = (1 + hits) / (1 + draws). Unpaired, as the bootstrap is.
+ */
+export function seedPermutationPValue(
+  a: readonly number[],
+  b: readonly number[],
+  o: { draws: number; seed: number },
+): { p: number; exact: boolean; draws: number } {
+  const pool = [...a, ...b];
+  const n = pool.length;
+  const k = a.length;
+  if (k === 0 || b.length === 0) return { p: NaN, exact: true, draws: 0 };
+  const total = pool.reduce((s, x) => s + x, 0);
+  const gap = (sumA: number) => Math.abs(sumA / k - (total - sumA) / (n - k));
+  const observed = gap(a.reduce((s, x) => s + x, 0));
+  // Arrangements whose gap equals the observed one in exact arithmetic may differ in the last bits.
+  const threshold = observed - 1e-12 * (1 + pool.reduce((s, x) => s + Math.abs(x), 0));
+  const arrangements = binomial(n, k);
+  if (arrangements <= EXACT_SEED_PERMUTATION_MAX) {
+    let hits = 0;
+    // Every k-subset of the pool's indices, in lexicographic order.
+    const pick = Array.from({ length: k }, (_, i) => i);
+    for (;;) {
+      let s = 0;
+      for (const i of pick) s += pool[i];
+      if (gap(s) >= threshold) hits++;
+      let i = k - 1;
+      while (i >= 0 && pick[i] === n - k + i) i--;
+      if (i < 0) break;
+      pick[i]++;
+      for (let j = i + 1; j < k; j++) pick[j] = pick[j - 1] + 1;
+    }
+    return { p: hits / arrangements, exact: true, draws: arrangements };
+  }
+  const rng = new Rng(o.seed);
+  const idx = Array.from({ length: n }, (_, i) => i);
+  let hits = 0;
+  for (let d = 0; d < o.draws; d++) {
+    // A partial Fisher-Yates shuffle: the first k positions are a uniform k-subset.
+    let s = 0;
+    for (let i = 0; i < k; i++) {
+      const j = rng.int(i, n - 1);
+      [idx[i], idx[j]] = [idx[j], idx[i]];
+      s += pool[idx[i]];
+    }
+    if (gap(s) >= threshold) hits++;
+  }
+  return { p: (1 + hits) / (1 + o.draws), exact: false, draws: o.draws };
+}
+
 export interface Comparison {
   /** Mean over seeds of the per-seed mean, and its SD over seeds, for the configuration. */
   aucMean: number;
@@ -127,6 +192,9 @@ export interface Comparison {
   ciHigh: number;
   p: number;
   pExact: boolean;
+  /** The permutation test over seeds (seedPermutationPValue) of the per-seed mean AUCs. */
+  pSeeds: number;
+  pSeedsExact: boolean;
 }
 
 export interface ScoreMatrices {
@@ -145,6 +213,7 @@ export function compare(config: ScoreMatrices, baseline: ScoreMatrices, o: Boots
     a.map((x, q) => x - b[q]),
     { draws: o.permutationDraws, seed: o.seed },
   );
+  const bySeed = seedPermutationPValue(aucs, seedMeans(baseline.auc), { draws: o.permutationDraws, seed: o.seed });
   return {
     aucMean: mean(aucs),
     aucSd: sd(aucs),
@@ -156,5 +225,7 @@ export function compare(config: ScoreMatrices, baseline: ScoreMatrices, o: Boots
     ciHigh: ci.high,
     p: test.p,
     pExact: test.exact,
+    pSeeds: bySeed.p,
+    pSeedsExact: bySeed.exact,
   };
 }
