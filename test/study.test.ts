@@ -192,6 +192,14 @@ test('--recompute rewrites every statistic byte for byte from per_run.csv alone'
   assert.ok(existsSync(join(again, 'forest-synthetic.png')));
 });
 
+test('--status after a whole study: every run done, every set tracked, the statistics written', () => {
+  const r = runCli('study', ['--spec', SMOKE, '--out', out, '--status']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /: 4 of 4 training runs done, 0 part-way, 0 failed, 0 not started\n/);
+  assert.match(r.stdout, /^tracking: synthetic started, validation started/m);
+  assert.match(r.stdout, /^statistics: written/m);
+});
+
 test('a study folder refuses a spec with another recipe, in one line', () => {
   assert.equal(first.code, 0, first.stderr);
   const spec = JSON.parse(readFileSync(SMOKE, 'utf8'));

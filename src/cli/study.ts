@@ -8,6 +8,7 @@ import { claimOutputDir, holdsAny, inspectOutputDir, type OutputClaim } from '..
 import { type Shard, SHARD_HELP, parseShard } from '../core/shard.ts';
 import { preflightCompute } from '../compute/engine.ts';
 import type { Stage } from '../study/run.ts';
+import type { StudySpec } from '../study/spec.ts';
 import { addComputeOptions, computeRequest, concurrencyOption, parseCommand } from './options.ts';
 
 interface StudyOptions {
@@ -15,6 +16,7 @@ interface StudyOptions {
   out?: string;
   data?: string;
   recompute?: string;
+  status: boolean;
   stage: Stage;
   shard?: Shard;
   concurrency: number;
@@ -25,6 +27,24 @@ interface StudyOptions {
 }
 
 const TRAIN_CLI = fileURLToPath(new URL('./train.ts', import.meta.url));
+
+/** --recompute: every statistic of a study folder from its per_run.csv (and validation.csv) alone. */
+async function recompute(dir: string): Promise<void> {
+  const { writeStatistics } = await import('../study/outputs.ts');
+  const { readPerRun } = await import('../study/per-run.ts');
+  const validationFile = join(dir, 'validation.csv');
+  const validation = existsSync(validationFile) ? await readPerRun(validationFile, '--recompute') : [];
+  const { files } = await writeStatistics(dir, await readPerRun(join(dir, 'per_run.csv'), '--recompute'), validation);
+  process.stdout.write(`recomputed from ${join(dir, 'per_run.csv')}:\n${files.map((f) => `  ${f}\n`).join('')}`);
+}
+
+/** --status: where the study in `out` stands, read from the folder only. */
+async function status(spec: StudySpec, out: string): Promise<void> {
+  if (!existsSync(join(out, 'spec.json'))) throw new UserError(`--out: ${out} holds no study (no spec.json)`);
+  const [{ statusText }, { checkSpecFile }] = await Promise.all([import('../study/status.ts'), import('../study/prepare.ts')]);
+  checkSpecFile(spec, out);
+  process.stdout.write(statusText(spec, out));
+}
 
 async function main(): Promise<void> {
   const program = new Command('npm run study --')
@@ -40,6 +60,11 @@ async function main(): Promise<void> {
     .option(
       '--recompute <dir>',
       'only rewrite the statistics (study.csv, per_attribute.csv, study.md, forest plots; selection.csv from validation.csv) of a study folder from its per_run.csv',
+    )
+    .option(
+      '--status',
+      'only print where the study in --out stands: runs done, part-way (at which epoch), failed or not started; tracking; statistics',
+      false,
     )
     .addOption(
       new Option(
@@ -59,19 +84,13 @@ async function main(): Promise<void> {
   if (opts.recompute !== undefined) {
     if (opts.spec !== undefined || opts.out !== undefined)
       throw new UserError('--recompute takes the study folder alone (no --spec, no --out)');
-    const { writeStatistics } = await import('../study/outputs.ts');
-    const { readPerRun } = await import('../study/per-run.ts');
-    const dir = resolve(opts.recompute);
-    const validationFile = join(dir, 'validation.csv');
-    const validation = existsSync(validationFile) ? await readPerRun(validationFile, '--recompute') : [];
-    const { files } = await writeStatistics(dir, await readPerRun(join(dir, 'per_run.csv'), '--recompute'), validation);
-    process.stdout.write(`recomputed from ${join(dir, 'per_run.csv')}:\n${files.map((f) => `  ${f}\n`).join('')}`);
-    return;
+    return recompute(resolve(opts.recompute));
   }
   if (opts.spec === undefined) throw new UserError('--spec: required (or --recompute <dir>)');
   if (opts.out === undefined) throw new UserError('--out: required');
   const { loadSpec } = await import('../study/spec.ts');
   const spec = await loadSpec(opts.spec);
+  if (opts.status) return status(spec, opts.out);
   // A killed study resumes in its folder; a folder of other files is refused. Only prepare (or a
   // whole run) marks the folder: the stages that N tasks run at once only read it.
   const claim: OutputClaim = { dir: opts.out, option: '--out', command: 'study', legacy: holdsAny('spec.json', 'per_run.csv') };

@@ -35,7 +35,7 @@ export interface Prepared {
 }
 
 /** The spec.json of a folder refuses a spec with another recipe, training data, configuration or test set of the same name. */
-function checkSpecFile(spec: StudySpec, out: string): void {
+export function checkSpecFile(spec: StudySpec, out: string): void {
   const specFile = join(out, 'spec.json');
   if (!existsSync(specFile)) return;
   const prev = parseSpec(JSON.parse(readFileSync(specFile, 'utf8')), specFile);
