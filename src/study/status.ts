@@ -10,9 +10,9 @@ import { failureFile, trainJobs } from './training.ts';
  * that spans sessions is resumed from this, not from memory.
  */
 
-export type RunState = 'done' | 'part-way' | 'failed' | 'not started';
+type RunState = 'done' | 'part-way' | 'failed' | 'not started';
 
-export interface RunStatus {
+interface RunStatus {
   name: string;
   config: string;
   seed: number;
@@ -34,7 +34,7 @@ function checkpointEpochs(dir: string): number | undefined {
   }
 }
 
-export function runStatuses(spec: StudySpec, out: string): RunStatus[] {
+function runStatuses(spec: StudySpec, out: string): RunStatus[] {
   const dir = resolve(out);
   return trainJobs(spec, dir).map((job) => {
     const base = { name: job.name, config: job.config.name, seed: job.seed };
