@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { StudySpec } from './spec.ts';
-import { failureFile, trainJobs } from './training.ts';
+import { trainingState, trainJobs } from './training.ts';
 
 /**
  * Where a study stands, read from its folder alone (no data, no prepared.json: a fresh clone of a
@@ -17,7 +17,7 @@ interface RunStatus {
   config: string;
   seed: number;
   state: RunState;
-  /** Epochs finished: all for a done run, the checkpoint's for a part-way one. */
+  /** Epochs finished: all for a done run, the checkpoint's for a part-way one, 0 otherwise. */
   epochs: number;
 }
 
@@ -36,10 +36,12 @@ function checkpointEpochs(dir: string): number | undefined {
 
 function runStatuses(spec: StudySpec, out: string): RunStatus[] {
   const dir = resolve(out);
+  // Done and failed are trainingState's classification, the one the study's stages act on.
+  const { trained, failed } = trainingState(trainJobs(spec, dir), dir);
   return trainJobs(spec, dir).map((job) => {
     const base = { name: job.name, config: job.config.name, seed: job.seed };
-    if (existsSync(join(job.dir, 'model.json'))) return { ...base, state: 'done', epochs: spec.recipe.epochs };
-    if (existsSync(failureFile(dir, job.name))) return { ...base, state: 'failed', epochs: checkpointEpochs(job.dir) ?? 0 };
+    if (trained.some((j) => j.name === job.name)) return { ...base, state: 'done', epochs: spec.recipe.epochs };
+    if (failed.some((j) => j.name === job.name)) return { ...base, state: 'failed', epochs: 0 };
     const epochs = checkpointEpochs(job.dir);
     return epochs === undefined ? { ...base, state: 'not started', epochs: 0 } : { ...base, state: 'part-way', epochs };
   });
