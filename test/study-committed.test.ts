@@ -57,6 +57,28 @@ test('every committed model folder is a (configuration, seed) of the spec, train
   }
 });
 
+test('the committed models/siamfc and models/siamfc-gs are the runs selection.csv chose on the validation set', (t) => {
+  const file = join(DIR, 'selection.csv');
+  if (!existsSync(file)) {
+    t.skip(`${file} absent: the study has not reached its validation stage, models/ still holds the 1,000-step recipe`);
+    return;
+  }
+  const [head, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
+  const col = (name: string) => head.split(',').indexOf(name);
+  const chosen = lines.map((l) => l.split(',')).filter((f) => f[col('selected')] === '1');
+  // The shipped trackers are the study's baseline and its unablated global loss, as PAPER_MODELS names them.
+  for (const [tracker, config] of [
+    ['siamfc', 'logistic'],
+    ['siamfc-gs', 'global'],
+  ]) {
+    const row = chosen.find((f) => f[col('config')] === config);
+    assert.ok(row, `selection.csv chooses no seed of ${config}`);
+    const run = join(DIR, 'models', runName(config, Number(row[col('seed')])));
+    for (const f of ['model.json', 'weights.bin'])
+      assert.ok(readFileSync(join('models', tracker, f)).equals(readFileSync(join(run, f))), `models/${tracker}/${f} is not ${run}/${f}`);
+  }
+});
+
 test('no finished run keeps a checkpoint in git', (t) => {
   let tracked: string;
   try {
