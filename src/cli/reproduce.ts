@@ -112,18 +112,22 @@ async function checkOptions(opts: ReproduceOptions): Promise<string | undefined>
 
 /** --retrain: the synthetic training split, then both models trained side by side into <out>/models. */
 async function retrain(opts: ReproduceOptions, out: string, compute: ComputeRequest, log: (line: string) => void): Promise<string> {
-  const recipe: Recipe = { ...PAPER_RECIPE, epochs: opts.epochs, pairsPerEpoch: opts.pairsPerEpoch };
+  const recipe: Omit<Recipe, 'seed'> = { ...PAPER_RECIPE, epochs: opts.epochs, pairsPerEpoch: opts.pairsPerEpoch };
   const { ensureSynthetic } = await import('../synthetic/index.ts');
   await ensureSynthetic(resolve('data/synthetic'), {
     splits: ['train'],
     onSplit: (split, status, s) => log(`synthetic ${split} split: ${status}${status === 'generated' ? ` (${s.toFixed(0)} s)` : ''}`),
   });
   const modelsDir = join(out, 'models');
-  log(`training both models in parallel (recipe: ${JSON.stringify(recipe)}); an interrupted run resumes from its checkpoints`);
+  log(
+    `training both models in parallel (recipe: ${JSON.stringify(recipe)}; seeds ${PAPER_MODELS.map((m) => `${m.tracker} ${m.seed}`).join(', ')}); an interrupted run resumes from its checkpoints`,
+  );
   // One process per model, side by side: ORT gets half the cores each, tfjs WASM uses one anyway.
   const computeArgs = trainComputeArgs(compute, PAPER_MODELS.length);
   await Promise.all(
-    PAPER_MODELS.map((m) => trainChild([...recipeArgs(recipe, m.loss, join(modelsDir, m.tracker)), ...computeArgs], m.tracker, log)),
+    PAPER_MODELS.map((m) =>
+      trainChild([...recipeArgs({ ...recipe, seed: m.seed }, m.loss, join(modelsDir, m.tracker)), ...computeArgs], m.tracker, log),
+    ),
   );
   return modelsDir;
 }

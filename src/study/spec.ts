@@ -91,7 +91,7 @@ const RECIPE_INTS = ['exemplarSize', 'searchSize', 'epochs', 'pairsPerEpoch', 'b
 const RECIPE_NUMS = ['width', 'lr', 'lrEnd'] as const;
 
 function parseRecipe(c: Checker, raw: unknown): StudySpec['recipe'] {
-  const { seed: _seed, ...base } = PAPER_RECIPE;
+  const base = PAPER_RECIPE;
   const recipe: StudySpec['recipe'] = { ...base };
   if (raw !== undefined) {
     const r = c.object(raw, 'recipe', [...Object.keys(base), 'initFrom']);

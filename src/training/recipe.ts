@@ -15,15 +15,20 @@ export const PAPER_RECIPE = {
   batch: 8,
   lr: 1e-2,
   lrEnd: 1e-4,
-  seed: 1,
 } as const;
 
-export type Recipe = { -readonly [K in keyof typeof PAPER_RECIPE]: (typeof PAPER_RECIPE)[K] extends number ? number : string };
+/** A recipe and the seed of one run of it (data order, augmentation, initial weights). */
+export type Recipe = { -readonly [K in keyof typeof PAPER_RECIPE]: (typeof PAPER_RECIPE)[K] extends number ? number : string } & {
+  seed: number;
+};
 
-/** The paper's two trackers and the loss each is trained with. */
-export const PAPER_MODELS: { tracker: 'siamfc' | 'siamfc-gs'; loss: LossName; label: string }[] = [
-  { tracker: 'siamfc', loss: 'logistic', label: 'baseline (logistic)' },
-  { tracker: 'siamfc-gs', loss: 'global', label: 'ours (global similarity)' },
+/**
+ * The paper's two trackers, the loss each is trained with and the seed it was trained from. Each
+ * model has its own seed because a study ships, per loss, the seed it chose on its validation set.
+ */
+export const PAPER_MODELS: { tracker: 'siamfc' | 'siamfc-gs'; loss: LossName; seed: number; label: string }[] = [
+  { tracker: 'siamfc', loss: 'logistic', seed: 1, label: 'baseline (logistic)' },
+  { tracker: 'siamfc-gs', loss: 'global', seed: 1, label: 'ours (global similarity)' },
 ];
 
 /** `npm run train` arguments for one model of the recipe. */
