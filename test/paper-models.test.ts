@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PAPER_MODELS, PAPER_RECIPE } from '../src/training/recipe.ts';
+import { assertTrainedWith } from './helpers/trained-with.ts';
 
 /**
  * `npm run reproduce -- --retrain` claims to train the committed models again: that holds only if
@@ -15,15 +16,8 @@ for (const m of PAPER_MODELS) {
     const meta = JSON.parse(readFileSync(join('models', m.tracker, 'model.json'), 'utf8')).meta;
     const r = PAPER_RECIPE;
     assert.equal(meta.loss, m.loss);
-    const s = meta.schedule;
-    assert.deepEqual(
-      { epochs: s.epochs, pairsPerEpoch: s.stepsPerEpoch * s.batchSize, batch: s.batchSize, lr: s.lrStart, lrEnd: s.lrEnd, seed: s.seed },
-      { epochs: r.epochs, pairsPerEpoch: r.pairsPerEpoch, batch: r.batch, lr: r.lr, lrEnd: r.lrEnd, seed: m.seed },
-    );
-    const a = meta.architecture;
-    assert.deepEqual([a.width, a.exemplarSize, a.searchSize], [r.width, r.exemplarSize, r.searchSize]);
+    assertTrainedWith(meta, { ...r, seed: m.seed }, m.tracker);
     // Recorded as given: relative in `npm run reproduce`, absolute where a study resolved it.
     assert.ok(meta.data.dir === r.data || meta.data.dir.endsWith(`/${r.data}`), `data ${meta.data.dir}`);
-    assert.equal(meta.steps, (r.epochs * r.pairsPerEpoch) / r.batch);
   });
 }

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSpec, runName } from '../src/study/spec.ts';
+import { assertTrainedWith } from './helpers/trained-with.ts';
 
 /**
  * The global-loss study's committed outputs (docs/study/global-loss) are research results trained
@@ -35,15 +36,7 @@ test('every committed model folder is a (configuration, seed) of the spec, train
     const recorded = m.meta.lossSettings.global ?? {};
     for (const [k, v] of Object.entries(run.config.settings)) assert.equal(recorded[k], v, `${name}: setting ${k}`);
     if (run.config.loss === 'global' && !('hard' in run.config.settings)) assert.equal(recorded.hard, undefined, `${name}: hardest pair`);
-    const s = m.meta.schedule;
-    assert.deepEqual(
-      [s.epochs, s.stepsPerEpoch * s.batchSize, s.batchSize, s.lrStart, s.lrEnd, s.seed],
-      [r.epochs, r.pairsPerEpoch, r.batch, r.lr, r.lrEnd, run.seed],
-      `${name}: schedule`,
-    );
-    const a = m.meta.architecture;
-    assert.deepEqual([a.width, a.exemplarSize, a.searchSize], [r.width, r.exemplarSize, r.searchSize], `${name}: architecture`);
-    assert.equal(m.meta.steps, steps, `${name}: trained to the end`);
+    assertTrainedWith(m.meta, { ...r, seed: run.seed }, name);
     const epochs = readFileSync(join(DIR, 'models', name, 'training', 'loss-epochs.csv'), 'utf8')
       .trim()
       .split('\n');

@@ -91,10 +91,9 @@ const RECIPE_INTS = ['exemplarSize', 'searchSize', 'epochs', 'pairsPerEpoch', 'b
 const RECIPE_NUMS = ['width', 'lr', 'lrEnd'] as const;
 
 function parseRecipe(c: Checker, raw: unknown): StudySpec['recipe'] {
-  const base = PAPER_RECIPE;
-  const recipe: StudySpec['recipe'] = { ...base };
+  const recipe: StudySpec['recipe'] = { ...PAPER_RECIPE };
   if (raw !== undefined) {
-    const r = c.object(raw, 'recipe', [...Object.keys(base), 'initFrom']);
+    const r = c.object(raw, 'recipe', [...Object.keys(PAPER_RECIPE), 'initFrom']);
     if (r.data !== undefined) recipe.data = c.string(r.data, 'recipe.data');
     if (r.initFrom !== undefined) recipe.initFrom = c.string(r.initFrom, 'recipe.initFrom');
     for (const k of RECIPE_INTS) if (r[k] !== undefined) recipe[k] = c.int(r[k], `recipe.${k}`, 1);
