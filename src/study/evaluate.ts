@@ -6,7 +6,7 @@ import { type BenchRequest, planAll, requestOf, runBench } from '../runner/bench
 import { mergeBench, runBenchShard } from '../runner/bench-shard.ts';
 import type { PerRunRow } from './per-run.ts';
 import { elapsed, type StudyRequest } from './request.ts';
-import type { StudySpec, TestSetSpec } from './spec.ts';
+import { REFERENCE, type StudySpec, type TestSetSpec } from './spec.ts';
 import type { TrainJob } from './training.ts';
 
 /**
@@ -18,13 +18,15 @@ export interface TestSet {
   set: TestSetSpec;
   /** Its OTB-layout folder (prepared.json). */
   folder: string;
+  /** The model every run fine-tunes from (recipe.initFrom), tracked as it is beside the runs. */
+  reference?: string;
 }
 
 async function benchRequest(req: StudyRequest, t: TestSet, trained: TrainJob[]): Promise<BenchRequest> {
   const { log } = req;
   return {
     data: await loadDataset('otb', t.set.kind === 'synthetic' ? 'synthetic' : t.set.dataset, t.folder),
-    trackers: selectTrackers(trained.map((j) => j.dir)),
+    trackers: selectTrackers([...trained.map((j) => j.dir), ...(t.reference === undefined ? [] : [t.reference])]),
     out: join(resolve(req.out), 'eval', t.set.name),
     concurrency: req.concurrency,
     compute: req.compute,
@@ -39,16 +41,16 @@ function perRunRows(spec: StudySpec, set: TestSetSpec, evaluation: Evaluation, t
   if (evaluation.kind !== 'otb') throw new Error('study test sets are one-pass');
   const byTracker = new Map(trained.map((j) => [j.name, j]));
   return evaluation.ev.trackers.flatMap((t) => {
-    const job = byTracker.get(t.tracker)!;
+    const job = byTracker.get(t.tracker);
+    // The one tracker that is not a training run is the reference (benchRequest adds nothing else).
+    const run = job ? { config: job.config.name, seed: job.seed, loss: job.config.loss } : REFERENCE;
     return t.perSequence.map((q) => ({
-      config: job.config.name,
-      seed: job.seed,
+      ...run,
       testSet: set.name,
       sequence: q.target,
       auc: q.successAuc,
       precision: q.precision20,
-      loss: job.config.loss,
-      baseline: job.config.name === spec.baseline,
+      baseline: run.config === spec.baseline,
       attributes: q.attributes,
     }));
   });

@@ -1,10 +1,13 @@
 import { type AttributeRow, MIN_ATTRIBUTE_SEQUENCES, STATS, type StudyRow, type TestSetData } from './comparisons.ts';
+import { REFERENCE } from './spec.ts';
 import { EXACT_SEED_PERMUTATION_MAX, EXACT_SIGN_FLIP_MAX } from './stats.ts';
 
 /** study.md: the comparisons of every test set as tables, and how each number is computed. */
 
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
 const pm = (m: number, s: number) => `${m.toFixed(3)}${Number.isNaN(s) ? '' : ` ± ${s.toFixed(3)}`}`;
+
+const REFERENCE_NOTE = `\`${REFERENCE.config}\` is the model every run was fine-tuned from (recipe.initFrom), tracked as it is: one model, so no SD, and a seed permutation test with one model on its side says little. Its ΔAUC is its difference from the fine-tuned baseline: fine-tuning with the baseline's loss gained the opposite, and a configuration's gain over its starting point is its AUC minus ${REFERENCE.config}'s.`;
 
 export function markdown(sets: TestSetData[], rows: StudyRow[], attrs: AttributeRow[], selection: readonly string[] = []): string {
   const out: string[] = ['# Study results', ''];
@@ -30,6 +33,7 @@ export function markdown(sets: TestSetData[], rows: StudyRow[], attrs: Attribute
       );
     }
     out.push('', `Forest plot: forest-${set.name}.png.`, '');
+    if (rows.some((r) => r.testSet === set.name && r.config === REFERENCE.config)) out.push(REFERENCE_NOTE, '');
     if (n <= EXACT_SIGN_FLIP_MAX)
       out.push(`With ${n} sequences the smallest two-sided sign-flip p-value possible is ${(2 / 2 ** n).toPrecision(2)}.`, '');
     const a = attrs.filter((x) => x.testSet === set.name);

@@ -81,6 +81,13 @@ export interface StudySpec {
 /** The validation set's reserved name: its rows go to validation.csv, never into per_run.csv. */
 export const VALIDATION = 'validation';
 
+/**
+ * per_run.csv's configuration for the model a fine-tuning study starts from (recipe.initFrom),
+ * tracked as it is: one model, seed 0, no loss, so that each configuration's gain over its starting
+ * point is read from the same file as its gain over the baseline.
+ */
+export const REFERENCE = { config: 'init', seed: 0, loss: 'none' } as const;
+
 export interface ValidationSpec {
   sequences: number;
   frames: number;
@@ -204,6 +211,8 @@ export function parseSpec(json: unknown, file: string): StudySpec {
   const configurations = c.array(top.configurations, 'configurations').map((raw, i) => parseConfiguration(c, raw, i));
   const twiceConfig = configurations.find((x, i) => configurations.findIndex((y) => y.name === x.name) !== i);
   if (twiceConfig) c.fail('configurations', `'${twiceConfig.name}' is named twice`);
+  const taken = recipe.initFrom === undefined ? -1 : configurations.findIndex((x) => x.name === REFERENCE.config);
+  if (taken >= 0) c.fail(`configurations[${taken}].name`, `'${REFERENCE.config}' names the model recipe.initFrom starts from`);
   const baseline = c.string(top.baseline, 'baseline');
   if (!configurations.some((x) => x.name === baseline))
     c.fail('baseline', `names no configuration (${configurations.map((x) => x.name).join(', ')})`, baseline);

@@ -19,15 +19,16 @@ import { failureFile, trainAll, type TrainJob, trainJobs, trainingState } from '
 
 /**
  * The sets every model is tracked on: the test sets whose folder prepare found (a missing raw OTB
- * folder is skipped), then the validation set when the spec has one (its rows are kept apart from
- * the comparisons: study-outputs.ts).
+ * folder is skipped), with the model a fine-tuning study starts from beside the runs (what
+ * fine-tuning must not lose), then the validation set when the spec has one (its rows are kept
+ * apart from the comparisons: study-outputs.ts; it chooses among runs, so no reference there).
  */
 export function testSetsOf(req: StudyRequest, prep: Prepared): TestSet[] {
   const notPrepared = (what: string) => new UserError(`--spec: ${what} was not prepared in ${req.out}; run --stage prepare first`);
   const sets = req.spec.testSets.flatMap((set) => {
     const folder = prep.testSets[set.name];
     if (folder === undefined) throw notPrepared(`test set ${set.name}`);
-    return folder === null ? [] : [{ set, folder }];
+    return folder === null ? [] : [{ set, folder, ...(prep.initFrom === undefined ? {} : { reference: prep.initFrom }) }];
   });
   const v = req.spec.validation;
   if (v === undefined) return sets;
