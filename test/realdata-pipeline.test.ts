@@ -9,6 +9,7 @@ import { scoreOtbResults } from '../src/benchmarks/otb/benchmark.ts';
 import { scoreVotResults } from '../src/benchmarks/vot/benchmark.ts';
 import { assertOneLineError, runCli } from './helpers/cli.ts';
 import { real, SKIP_REALDATA } from './helpers/realdata.ts';
+import { csvRows } from './helpers/files.ts';
 
 /**
  * The whole pipeline on the real frames of ../shared/realdata/frames (issue 9, item 4): `bench` on a
@@ -38,15 +39,8 @@ const rows = (file: string): number[][] =>
         .split(/[\s,]+/)
         .map(Number),
     );
-const csv = (file: string): Record<string, string>[] => {
-  const [head, ...body] = readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => l.split(','));
-  return body.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
-};
 /** A CSV without its fps column (measured, so it differs between runs). */
-const stripFps = (file: string) => csv(file).map(({ fps: _fps, ...rest }) => rest);
+const stripFps = (file: string) => csvRows(file).map(({ fps: _fps, ...rest }) => rest);
 
 /** The OTB toolkit's overlap (calcRectInt: pixel-inclusive) and centre error, with its invalid-ground-truth rule. */
 function toolkitFrame(box: Box, gt: Box): { iou: number; err: number } {
@@ -108,7 +102,7 @@ test(
     const r = runCli('bench', ['--dataset', 'OTB100', '--root', root, '--trackers', 'static', '--out', out, '--concurrency', '1']);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(readdirSync(join(tmp, 'bench-otb-real')).includes('summary.csv'));
-    const per = new Map(csv(join(out, 'per_sequence.csv')).map((row) => [row.target, row]));
+    const per = new Map(csvRows(join(out, 'per_sequence.csv')).map((row) => [row.target, row]));
     for (const s of SEQS) {
       const gt = rows(real('frames', 'otb', s, 'groundtruth_rect.txt')) as Box[];
       const boxes = rows(join(out, 'raw', 'static', `${s}.txt`));
@@ -127,7 +121,7 @@ test(
       assert.ok(Math.abs(Number(row.success_auc) - want.auc) < 1e-6, `${s}: AUC ${row.success_auc} vs ${want.auc}`);
       assert.ok(Math.abs(Number(row.precision_20) - want.p20) < 1e-6, `${s}: P@20 ${row.precision_20} vs ${want.p20}`);
     }
-    const [summary] = csv(join(out, 'summary.csv'));
+    const [summary] = csvRows(join(out, 'summary.csv'));
     assert.equal(Number(summary.frames), 498);
     const meanAuc = SEQS.reduce((a, s) => a + Number(per.get(s)!.success_auc), 0) / SEQS.length;
     assert.ok(Math.abs(Number(summary.success_auc) - meanAuc) < 2e-6, 'sequences weigh equally');
@@ -161,7 +155,7 @@ test(
       'every box finite and non-empty',
     );
     assert.equal(JSON.parse(readFileSync(join(out, 'records', 'siamfc', 'Football1.json'), 'utf8')).frames, 74);
-    const per = new Map(csv(join(out, 'per_sequence.csv')).map((row) => [row.tracker, Number(row.success_auc)]));
+    const per = new Map(csvRows(join(out, 'per_sequence.csv')).map((row) => [row.tracker, Number(row.success_auc)]));
     assert.ok(
       per.get('siamfc')! > per.get('static')! + 0.1,
       `siamfc read the pixels: AUC ${per.get('siamfc')} vs held box ${per.get('static')}`,
@@ -434,7 +428,7 @@ test(
     }
     assert.equal(Object.values(tags).filter((v) => v.length === 196).length, 5);
     tags.empty = Array.from({ length: 196 }, (_, i) => (Object.values(tags).every((v) => v[i] === 0) ? 1 : 0));
-    const byTag = new Map(csv(join(out, 'tags.csv')).map((row) => [row.tag, row]));
+    const byTag = new Map(csvRows(join(out, 'tags.csv')).map((row) => [row.tag, row]));
     for (const [tag, v] of Object.entries(tags)) {
       const row = byTag.get(tag)!;
       assert.equal(
@@ -445,7 +439,7 @@ test(
       assert.equal(Number(row.failures), failures.filter((f) => v[f] === 1).length, `${tag}: failures on tagged frames`);
     }
     assert.equal(byTag.get('empty')!.frames, '63');
-    const [seqRow] = csv(join(out, 'sequences.csv'));
+    const [seqRow] = csvRows(join(out, 'sequences.csv'));
     assert.equal(Number(seqRow.failures), 3);
 
     // The raw results scored again through symlinked tracker folders and result files: same numbers.

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseSpec } from '../src/study/spec.ts';
 import { assertOneLineError, REPO, runCli } from './helpers/cli.ts';
+import { csvRows } from './helpers/files.ts';
 
 /**
  * A fine-tuning study (recipe.initFrom) tracks the model it starts from beside its runs, as
@@ -38,23 +39,15 @@ before(() => {
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-const csv = (file: string): Record<string, string>[] => {
-  const [head, ...body] = readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => l.split(','));
-  return body.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
-};
-
 test('the model a fine-tuning study starts from is per_run.csv configuration init, seed 0, on every test sequence', () => {
   assert.equal(run.code, 0, run.stderr);
-  const init = csv(join(out, 'per_run.csv')).filter((r) => r.config === 'init');
+  const init = csvRows(join(out, 'per_run.csv')).filter((r) => r.config === 'init');
   assert.deepEqual(
     init.map((r) => `${r.seed}/${r.loss}/${r.baseline}/${r.sequence}`),
     ['0/none/0/Synth001', '0/none/0/Synth002', '0/none/0/Synth003'],
   );
-  assert.ok(!csv(join(out, 'validation.csv')).some((r) => r.config === 'init'), 'the reference is not a run to choose');
-  assert.ok(csv(join(out, 'study.csv')).some((r) => r.config === 'init' && r.seeds === '1'));
+  assert.ok(!csvRows(join(out, 'validation.csv')).some((r) => r.config === 'init'), 'the reference is not a run to choose');
+  assert.ok(csvRows(join(out, 'study.csv')).some((r) => r.config === 'init' && r.seeds === '1'));
   assert.match(readFileSync(join(out, 'study.md'), 'utf8'), /`init` is the model every run was fine-tuned from/);
 });
 

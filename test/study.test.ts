@@ -8,6 +8,7 @@ import { parseSpec } from '../src/study/spec.ts';
 import { STATS } from '../src/study/comparisons.ts';
 import { bootstrapDifference } from '../src/study/stats.ts';
 import { assertOneLineError, REPO, runCli } from './helpers/cli.ts';
+import { csvRows } from './helpers/files.ts';
 
 /**
  * `npm run study` end to end on studies/smoke.json (2 configurations x 2 seeds, a few dozen steps,
@@ -27,13 +28,6 @@ before(() => {
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-const csv = (file: string): Record<string, string>[] => {
-  const [head, ...body] = readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => l.split(','));
-  return body.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
-};
 const runs = ['logistic-seed1', 'logistic-seed2', 'global-seed1', 'global-seed2'];
 
 test('a study trains every (configuration, seed), tracks every model and writes every output', () => {
@@ -56,12 +50,12 @@ test('a study trains every (configuration, seed), tracks every model and writes 
   }
   assert.match(first.stderr, /\[study\] training 4 run\(s\), 2 at a time/);
   assert.match(first.stderr, /\[global-seed2\] .*epoch 2\/2:/);
-  const perRun = csv(join(out, 'per_run.csv'));
+  const perRun = csvRows(join(out, 'per_run.csv'));
   assert.equal(perRun.length, 4 * 4, 'one row per (run, sequence)');
   assert.deepEqual([...new Set(perRun.map((r) => r.test_set))], ['synthetic'], 'the validation set is never compared');
-  assert.equal(csv(join(out, 'validation.csv')).length, 4 * 3);
+  assert.equal(csvRows(join(out, 'validation.csv')).length, 4 * 3);
   assert.deepEqual(
-    csv(join(out, 'training.csv')).map((r) => `${r.config}/${r.seed}/${r.steps}`),
+    csvRows(join(out, 'training.csv')).map((r) => `${r.config}/${r.seed}/${r.steps}`),
     // Seed-major, the order the runs train in (a study stopped part-way holds whole seeds).
     ['logistic/1/20', 'global/1/20', 'logistic/2/20', 'global/2/20'],
   );
@@ -92,13 +86,13 @@ test('a second run resumes: no training run and no tracking run again, the same 
 
 test('study.csv matches statistics recomputed here from per_run.csv', () => {
   assert.equal(first.code, 0, first.stderr);
-  const rows = csv(join(out, 'per_run.csv'));
+  const rows = csvRows(join(out, 'per_run.csv'));
   const seqs = [...new Set(rows.map((r) => r.sequence))];
   const matrix = (config: string, key: 'auc' | 'precision') =>
     [1, 2].map((s) => seqs.map((q) => Number(rows.find((r) => r.config === config && r.seed === String(s) && r.sequence === q)![key])));
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const sd2 = (xs: number[]) => Math.abs(xs[0] - xs[1]) / Math.SQRT2; // sample SD of two values
-  const study = csv(join(out, 'study.csv'));
+  const study = csvRows(join(out, 'study.csv'));
   assert.deepEqual(
     study.map((r) => `${r.test_set}/${r.config}/${r.loss}/${r.seeds}/${r.sequences}`),
     ['synthetic/logistic/logistic/2/4', 'synthetic/global/global/2/4'],
@@ -153,9 +147,9 @@ test('study.csv matches statistics recomputed here from per_run.csv', () => {
 
 test('each configuration ships the seed with the best mean validation AUC, recomputed here from validation.csv', () => {
   assert.equal(first.code, 0, first.stderr);
-  const rows = csv(join(out, 'validation.csv'));
+  const rows = csvRows(join(out, 'validation.csv'));
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const selection = csv(join(out, 'selection.csv'));
+  const selection = csvRows(join(out, 'selection.csv'));
   assert.equal(selection.length, 4);
   for (const config of ['logistic', 'global']) {
     const score = (seed: number, key: 'auc' | 'precision') =>
