@@ -28,7 +28,7 @@ export function testSetsOf(req: StudyRequest, prep: Prepared): TestSet[] {
   const sets = req.spec.testSets.flatMap((set) => {
     const folder = prep.testSets[set.name];
     if (folder === undefined) throw notPrepared(`test set ${set.name}`);
-    return folder === null ? [] : [{ set, folder, ...(prep.initFrom === undefined ? {} : { reference: prep.initFrom }) }];
+    return folder === null ? [] : [{ set, folder, reference: prep.initFrom }];
   });
   const v = req.spec.validation;
   if (v === undefined) return sets;
