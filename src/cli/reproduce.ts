@@ -40,7 +40,7 @@ function parseArgs(argv: string[]): ReproduceOptions {
     )
     .option(
       '--retrain',
-      'train both models first with the committed recipe (about 20 minutes on 2 cores with ONNX Runtime), then compare those',
+      'train both models first with the committed recipe (about 30 minutes on 2 cores with ONNX Runtime), then compare those',
       false,
     )
     .option('--models <dir>', 'compare the models in <dir>/siamfc and <dir>/siamfc-gs (default: the committed models/)')
