@@ -4,6 +4,7 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../core/errors.ts';
 import { modelsRoot, siamfcFactory } from './siamfc/factory.ts';
+import { modelFiles } from './siamfc/model-file.ts';
 import { SIAMFC_3S } from './siamfc/settings.ts';
 import { staticFactory } from './base/static.ts';
 import type { TrackerFactory } from './base/tracker.ts';
@@ -208,7 +209,7 @@ function sha256(files: string[]): string {
 
 /**
  * What a tracker runs, as a string that changes when its results may: the sha256 of a SiamFC
- * model's model.json and weights.bin, of an external tracker's module file, or 'built-in' for code
+ * model's model.json and weights (weights.bin or its parts), of an external tracker's module file, or 'built-in' for code
  * of this repository. A bench run folder keeps these so that a resume after a model changed is
  * refused instead of mixing two models' results under one name.
  */
@@ -217,6 +218,6 @@ export function trackerFingerprint(name: string): string | null {
   if (module) return `module sha256:${sha256([module])}`;
   const dir = folderOf(name);
   if (dir === undefined) return 'built-in';
-  const files = ['model.json', 'weights.bin'].map((f) => join(dir, f));
-  return files.every((f) => existsSync(f)) ? `model sha256:${sha256(files)}` : null;
+  const files = modelFiles(dir);
+  return files?.every((f) => existsSync(f)) ? `model sha256:${sha256(files)}` : null;
 }

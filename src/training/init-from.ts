@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.ts';
+import { readParts } from '../core/parts.ts';
+import { weightFiles } from '../trackers/siamfc/model-file.ts';
 import { type ModelWeights, readModelWeights } from '../trackers/siamfc/model-weights.ts';
 import { LAYERS, type NetworkConfig } from '../trackers/siamfc/network.ts';
 import type { PairBatch } from './batches.ts';
@@ -39,7 +40,7 @@ export interface InitSource {
   dir: string;
   weights: ModelWeights;
   folded: boolean;
-  /** Of weights.bin: which weights a fine-tuned model started from. */
+  /** Of the weights (weights.bin, or its parts joined): which weights a fine-tuned model started from. */
   sha256: string;
 }
 
@@ -55,8 +56,9 @@ export async function readInitSource(dir: string, cfg: NetworkConfig): Promise<I
     throw new UserError(`--init-from: ${dir} is a width-${a.width} network, --width is ${cfg.width}; fine-tuning keeps the architecture`);
   if (a.headScale !== cfg.headScale)
     throw new UserError(`--init-from: ${dir} has head scale ${a.headScale}, training uses ${cfg.headScale}`);
+  // Of the weights' bytes however they are split, so that a re-split start is the same start.
   const sha256 = createHash('sha256')
-    .update(await readFile(join(dir, 'weights.bin')))
+    .update(await readParts(dir, weightFiles(weights.json, dir), 'model.json'))
     .digest('hex');
   return { dir: resolve(dir), weights, folded: a.folded === true, sha256 };
 }

@@ -1,16 +1,18 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.ts';
 import { checkRegular } from '../../benchmarks/common/read-file.ts';
 import { writeFileAtomic } from '../../core/fs-atomic.ts';
+import { partPattern, writeParts } from '../../core/parts.ts';
 import { LAYERS, type NetworkConfig, type Params, STRIDE, layerChannels } from './network.ts';
 
 /**
  * A SiamFC model on disk: `model.json` (format id, architecture, tensor manifest, whether it is
  * trained and how) and `weights.bin` (every tensor as little-endian float32, concatenated in manifest
- * order). weights.bin is written first and model.json last, so a model is complete exactly when its
- * model.json exists and names its tensors.
+ * order), or, over 4 MiB (a full-width network), the same bytes in parts that model.json lists
+ * (core/parts.ts). The weights are written first and model.json last, so a model is complete exactly
+ * when its model.json exists and names its tensors.
  */
 const MODEL_FORMAT = 'siambench-siamfc-1';
 
@@ -43,7 +45,47 @@ export interface ModelJson {
   trained: boolean;
   /** The training record (loss, settings, schedule, data, steps, ...) as the trainer passed it. */
   meta: Record<string, unknown>;
-  weights: { file: 'weights.bin'; dtype: 'float32'; tensors: TensorEntry[] };
+  /** `file` when the weights fit one file, else `files`: the parts in order. */
+  weights: { file?: 'weights.bin'; files?: string[]; dtype: 'float32'; tensors: TensorEntry[] };
+}
+
+const WEIGHTS_STEM = 'weights';
+const WEIGHTS_NAME = partPattern(WEIGHTS_STEM);
+
+/**
+ * The weight files model.json names, in order, checked: names of this model's own parts only (a
+ * hand-edited `../x.bin` would read outside the folder), numbered 1..N of N.
+ */
+export function weightFiles(json: ModelJson, dir: string): string[] {
+  const files: unknown = json.weights?.files;
+  if (files === undefined) return ['weights.bin'];
+  const n = Array.isArray(files) ? files.length : 0;
+  const ok =
+    n > 0 &&
+    Array.isArray(files) &&
+    files.every((f, i) => {
+      const m = typeof f === 'string' ? WEIGHTS_NAME.exec(f) : null;
+      return m !== null && Number(m[2]) === i + 1 && Number(m[3]) === n;
+    });
+  if (!ok) throw new UserError(`${join(dir, 'model.json')}: weights.files must list weights-1-of-N.bin ... weights-N-of-N.bin in order`);
+  return files as string[];
+}
+
+/**
+ * The files a model folder's content is (model.json, then its weights in order), or null without a
+ * model.json: what fingerprints hash. A model.json that cannot be read counts with weights.bin, so
+ * that its fingerprint still follows its bytes.
+ */
+export function modelFiles(dir: string): string[] | null {
+  const file = join(dir, 'model.json');
+  if (!existsSync(file)) return null;
+  let weights = ['weights.bin'];
+  try {
+    weights = weightFiles(JSON.parse(readFileSync(file, 'utf8')) as ModelJson, dir);
+  } catch {
+    // Unreadable or malformed: loading it fails with its own one-line error.
+  }
+  return [file, ...weights.map((w) => join(dir, w))];
 }
 
 function describeArchitecture(cfg: NetworkConfig): ModelArchitecture {
@@ -127,16 +169,18 @@ async function writeModel(
   }
   const buf = new Float32Array(total);
   for (const [i, p] of [...params.values()].entries()) buf.set(p.data, tensors[i].offset);
-  await writeFileAtomic(join(dir, 'weights.bin'), new Uint8Array(buf.buffer));
+  const files = await writeParts(dir, WEIGHTS_STEM, new Uint8Array(buf.buffer));
   const { trained: _ignored, ...record } = meta;
   const json: ModelJson = {
     format: MODEL_FORMAT,
     architecture,
     trained: isTrained(meta),
     meta: record,
-    weights: { file: 'weights.bin', dtype: 'float32', tensors },
+    weights: { ...(files.length === 1 ? { file: 'weights.bin' } : { files }), dtype: 'float32', tensors },
   };
   await writeFileAtomic(join(dir, 'model.json'), JSON.stringify(json, null, 1) + '\n');
+  // Weights of an earlier model in this folder, split differently, would be left beside it unread.
+  for (const f of await readdir(dir)) if (WEIGHTS_NAME.test(f) && !files.includes(f)) await rm(join(dir, f), { force: true });
 }
 
 /** Reads model.json only (no weights): what run records and the registry describe. */

@@ -1,15 +1,13 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.ts';
-import { checkRegular } from '../../benchmarks/common/read-file.ts';
-import { type ModelJson, foldedShapes, readModelJson } from './model-file.ts';
+import { readParts } from '../../core/parts.ts';
+import { type ModelJson, foldedShapes, readModelJson, weightFiles } from './model-file.ts';
 import { LAYERS, layerChannels } from './network.ts';
 
 /**
  * A model folder read into plain arrays: what engines that are not TensorFlow.js (ONNX Runtime)
  * build their graphs from. Same checks as loadModel: every tensor the architecture needs, with the
- * shape its width implies, inside weights.bin.
+ * shape its width implies, inside the weights (weights.bin or its parts).
  */
 export interface WeightArray {
   shape: number[];
@@ -41,11 +39,10 @@ export function inferenceShapes(width: number, folded = false): Map<string, numb
 
 export async function readModelWeights(dir: string): Promise<ModelWeights> {
   const json = await readModelJson(dir);
-  const binFile = join(dir, 'weights.bin');
-  if (!existsSync(binFile)) throw new UserError(`${binFile}: missing (model.json names it)`);
-  // A FIFO would block the read and a folder fail it with EISDIR: one line instead.
-  checkRegular(binFile);
-  const raw = await readFile(binFile);
+  const names = weightFiles(json, dir);
+  // Errors about the values name the file (or the first part, for a split model).
+  const binFile = join(dir, names[0]);
+  const raw = await readParts(dir, names, 'model.json');
   // Float32Array throws a RangeError on a length that is no multiple of 4: a cut file.
   if (raw.length % 4 !== 0) throw new UserError(`${binFile}: ${raw.length} bytes, not a whole number of float32 values (a cut file?)`);
   const values = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
