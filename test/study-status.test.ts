@@ -55,6 +55,15 @@ test('a folder without a study is refused in one line', () => {
   );
 });
 
+test('the committed fine-tune study: every run done, both test sets tracked and scored, the statistics written', () => {
+  const dir = join(REPO, 'docs', 'study', 'finetune');
+  const r = runCli('study', ['--spec', join(REPO, 'studies', 'finetune.json'), '--out', dir, '--status']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout.split('\n')[0], /: 6 of 6 training runs done, 0 part-way, 0 failed, 0 not started$/);
+  assert.match(r.stdout, /^tracking: synthetic scored, otb-real scored /m);
+  assert.match(r.stdout, /^statistics: written/m);
+});
+
 test('the committed global-loss study: the runs done are its folders with a model, the others part-way or not started', () => {
   const dir = join(REPO, 'docs', 'study', 'global-loss');
   const r = runCli('study', ['--spec', join(REPO, 'studies', 'global-loss.json'), '--out', dir, '--status']);

@@ -68,8 +68,11 @@ export function statusText(spec: StudySpec, out: string): string {
     '',
   ];
   const sets = [...spec.testSets.map((t) => t.name), ...(spec.validation ? ['validation'] : [])];
+  // The bench writes its report once every (model, sequence) job of the set is tracked and scored.
+  const tracking = (s: string) =>
+    existsSync(join(out, 'eval', s, 'summary.json')) ? 'scored' : existsSync(join(out, 'eval', s)) ? 'started' : 'not started';
   lines.push(
-    `tracking: ${sets.map((s) => `${s} ${existsSync(join(out, 'eval', s)) ? 'started' : 'not started'}`).join(', ')} (it runs once every training run has ended)`,
+    `tracking: ${sets.map((s) => `${s} ${tracking(s)}`).join(', ')} (it runs once every training run has ended)`,
     `statistics: ${existsSync(join(out, 'study.csv')) ? 'written (study.csv, study.md)' : 'not written yet'}`,
   );
   return `${lines.join('\n')}\n`;
