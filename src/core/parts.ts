@@ -8,7 +8,7 @@ import { checkRegular } from './regular-file.ts';
 /**
  * Binary files (model weights, checkpoints) kept in parts of at most PART_BYTES each, so that every
  * file fits a repository's per-file limit: a full-width SiamFC is 9.3 MB of float32, its training
- * checkpoint twice that, and research results (fine-tuned models, a checkpoint that must survive a
+ * checkpoint twice that, and research results (trained models, a checkpoint that must survive a
  * session) are committed. 4 MiB is the shard size TensorFlow.js writes its own weights in. A file
  * that fits is written whole under its plain name (`<stem>.bin`, the format every earlier model
  * has); a larger one as `<stem>-1-of-N.bin` ... `<stem>-N-of-N.bin`, to be read back in that order.

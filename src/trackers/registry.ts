@@ -209,9 +209,9 @@ function sha256(files: string[]): string {
 
 /**
  * What a tracker runs, as a string that changes when its results may: the sha256 of a SiamFC
- * model's model.json and weights (weights.bin or its parts), of an external tracker's module file, or 'built-in' for code
- * of this repository. A bench run folder keeps these so that a resume after a model changed is
- * refused instead of mixing two models' results under one name.
+ * model's model.json and weights (weights.bin or its parts), of an external tracker's module file,
+ * or 'built-in' for code of this repository. A bench run folder keeps these so that a resume after
+ * a model changed is refused instead of mixing two models' results under one name.
  */
 export function trackerFingerprint(name: string): string | null {
   const module = externalModules.get(name);
