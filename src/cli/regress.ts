@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -11,6 +11,7 @@ import type { TrackerMetrics } from '../regress/metrics.ts';
 import type { BenchOutcome } from '../runner/bench.ts';
 import { type Timeouts, TIMEOUT_HELP, parseTimeout } from '../runner/deadline.ts';
 import { addComputeOptions, computeRequest, concurrencyOption, parseCommand } from './options.ts';
+import { readUtf8Sync } from '../core/text-file.ts';
 
 interface RegressOptions {
   baseline: string;
@@ -67,7 +68,7 @@ function readBaseline(file: string): Baseline {
   if (!existsSync(file)) throw new UserError(`--baseline: no such file: ${file} (create it with npm run regress -- --update)`);
   let b: Baseline;
   try {
-    b = JSON.parse(readFileSync(file, 'utf8')) as Baseline;
+    b = JSON.parse(readUtf8Sync(file)) as Baseline;
   } catch (err) {
     throw new UserError(`${file}: not JSON (${(err as Error).message})`);
   }

@@ -1,8 +1,9 @@
-import { accessSync, constants, existsSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from './errors.ts';
 import { writeFileAtomic } from './fs-atomic.ts';
+import { readUtf8Sync } from './text-file.ts';
 
 /**
  * Output folders: no command deletes or overwrites what it did not create. A command claims its
@@ -67,7 +68,7 @@ export function unwritable(option: string, dir: string, err: unknown): UserError
 
 export function readMarker(dir: string): OutputMarker | undefined {
   try {
-    const m = JSON.parse(readFileSync(join(dir, MARKER), 'utf8')) as OutputMarker;
+    const m = JSON.parse(readUtf8Sync(join(dir, MARKER))) as OutputMarker;
     return m?.format === FORMAT && typeof m.command === 'string' ? m : undefined;
   } catch {
     return undefined;

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.ts';
@@ -21,6 +21,7 @@ import {
 import type { JobRecord } from './jobs.ts';
 import { type Planned, jobKey, runPaths, splitDone } from './plan.ts';
 import { engineOf } from './settings.ts';
+import { readUtf8Sync } from '../core/text-file.ts';
 
 /**
  * Sharded bench runs (issue 13): `--shard K/N` runs part K of the run's jobs into the shared run
@@ -106,7 +107,7 @@ function readShardRecords(out: string): ShardRecord[] {
   }
   return names.flatMap((n) => {
     try {
-      return [JSON.parse(readFileSync(join(dir, n), 'utf8')) as ShardRecord];
+      return [JSON.parse(readUtf8Sync(join(dir, n))) as ShardRecord];
     } catch {
       return []; // written atomically: only a hand-edited file gets here, and it only informs
     }

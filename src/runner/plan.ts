@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.ts';
 import { toolkitToImage } from '../core/types.ts';
@@ -7,6 +7,7 @@ import type { VotDataset } from '../benchmarks/vot/dataset/types.ts';
 import { MAX_REPETITIONS } from '../benchmarks/vot/results/import.ts';
 import { votResultPath } from '../benchmarks/vot/results/write.ts';
 import type { Job, JobRecord, OpeJob, VotJob } from './jobs.ts';
+import { readUtf8Sync } from '../core/text-file.ts';
 
 /** A planned job and, when an earlier run (or another shard) finished it, its record. */
 export interface Planned<J extends Job = Job> {
@@ -49,7 +50,7 @@ function recordPath(outDir: string, tracker: string, target: string): string {
 function readRecord(file: string): JobRecord | undefined {
   if (!existsSync(file)) return undefined;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as JobRecord;
+    return JSON.parse(readUtf8Sync(file)) as JobRecord;
   } catch {
     return undefined; // written atomically, so only a hand-edited file gets here: run the job again
   }

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.ts';
+import { readUtf8Sync } from '../core/text-file.ts';
 
 /**
  * What decides a bench run's results, remembered in its folder's marker (core/out-dir.ts) so that a
@@ -35,7 +35,7 @@ export function engineOf(backend: string): string {
 export function legacySettings(out: string): Partial<RunSettings> | undefined {
   let run: Record<string, unknown>;
   try {
-    run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as Record<string, unknown>;
+    run = JSON.parse(readUtf8Sync(join(out, 'run.json'))) as Record<string, unknown>;
   } catch {
     return undefined;
   }

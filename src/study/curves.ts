@@ -1,12 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
 import { renderChartPng, seriesStyle } from '../output/chart.ts';
+import { readUtf8Sync } from '../core/text-file.ts';
 
 /** The columns of a CSV written by training/curves.ts (plain numbers, no quoting). */
 function readCsv(file: string): Record<string, number>[] {
   if (!existsSync(file)) return [];
-  const [head, ...body] = readFileSync(file, 'utf8')
+  const [head, ...body] = readUtf8Sync(file)
     .split('\n')
     .filter((l) => l !== '');
   const cols = head.split(',');

@@ -8,6 +8,7 @@ import { loadDataset } from '../benchmarks/index.ts';
 import type { OtbTarget } from '../benchmarks/otb/dataset/types.ts';
 import { readResultFile } from '../benchmarks/otb/results/read.ts';
 import { seriesStyle } from '../output/chart.ts';
+import { readUtf8Sync } from '../core/text-file.ts';
 
 /**
  * The paper's qualitative figure (issue 11 item 5): for each sequence a row of frames per tracker,
@@ -75,7 +76,7 @@ interface Row {
 async function loadRows(req: FigureRequest): Promise<Row[]> {
   const runFile = join(req.results, 'run.json');
   if (!existsSync(runFile)) throw new UserError(`--results: ${runFile} is missing (not a bench run folder)`);
-  const run = JSON.parse(readFileSync(runFile, 'utf8')) as { dataset?: string; root?: string; protocol?: string };
+  const run = JSON.parse(readUtf8Sync(runFile)) as { dataset?: string; root?: string; protocol?: string };
   if (run.protocol !== undefined && run.protocol !== 'one-pass')
     throw new UserError(`--results: ${req.results} is a ${run.protocol} run; the figure draws one-pass (OTB) runs`);
   const root = resolve(req.root ?? run.root ?? '');

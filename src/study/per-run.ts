@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { UserError } from '../core/errors.ts';
+import { readUtf8 } from '../core/text-file.ts';
 
 /**
  * per_run.csv is the study's evidence: one row per (configuration, seed, test set, sequence), with
@@ -61,7 +61,7 @@ export function parsePerRun(text: string, file: string): PerRunRow[] {
 export async function readPerRun(file: string, option: string): Promise<PerRunRow[]> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readUtf8(file);
   } catch {
     throw new UserError(`${option}: cannot read ${file}`);
   }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.ts';
@@ -7,6 +7,7 @@ import { ensureSynthetic } from '../synthetic/index.ts';
 import { initSource, trainingData } from './data.ts';
 import type { StudyRequest } from './request.ts';
 import { parseSpec, specConflict, type StudySpec, type TestSetSpec, VALIDATION } from './spec.ts';
+import { readUtf8Sync } from '../core/text-file.ts';
 
 /**
  * The study's shared step, done once before any training or tracking (`--stage prepare`, or the
@@ -38,7 +39,7 @@ export interface Prepared {
 export function checkSpecFile(spec: StudySpec, out: string): void {
   const specFile = join(out, 'spec.json');
   if (!existsSync(specFile)) return;
-  const prev = parseSpec(JSON.parse(readFileSync(specFile, 'utf8')), specFile);
+  const prev = parseSpec(JSON.parse(readUtf8Sync(specFile)), specFile);
   const conflict = specConflict(prev, spec);
   if (conflict)
     throw new UserError(`--out: ${out} holds a study whose ${conflict} differs from ${spec.file}; use the same spec or a new --out`);
@@ -106,7 +107,7 @@ export function readPrepared(spec: StudySpec, out: string, stage: string): Prepa
   const first = `run npm run study -- --spec ${spec.file} --out ${out} --stage prepare first`;
   let prepared: Prepared;
   try {
-    prepared = JSON.parse(readFileSync(file, 'utf8')) as Prepared;
+    prepared = JSON.parse(readUtf8Sync(file)) as Prepared;
   } catch {
     throw new UserError(`--stage ${stage}: ${out} is not prepared (no ${PREPARED_FILE}); ${first}`);
   }

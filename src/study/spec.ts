@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+
 import { isDanglingLink } from '../core/dir-entries.ts';
 import { checkRegular } from '../core/regular-file.ts';
 import { UserError } from '../core/errors.ts';
 import { Checker } from './checker.ts';
 import { LOSS_NAMES, type LossName } from '../trackers/siamfc/losses.ts';
 import { PAPER_RECIPE, type Recipe } from '../training/recipe.ts';
+import { readUtf8 } from '../core/text-file.ts';
 
 /**
  * A study spec (`studies/*.json`): loss configurations x seeds x one training recipe, evaluated on
@@ -233,7 +234,7 @@ export async function loadSpec(file: string): Promise<StudySpec> {
   if (!existsSync(file) && !isDanglingLink(file)) throw new UserError(`--spec: cannot read ${file} (no such file)`);
   checkRegular(file);
   try {
-    text = await readFile(file, 'utf8');
+    text = await readUtf8(file);
   } catch (err) {
     throw new UserError(`--spec: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
   }

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { StudySpec } from './spec.ts';
 import { trainingState, trainJobs } from './training.ts';
+import { readUtf8Sync } from '../core/text-file.ts';
 
 /**
  * Where a study stands, read from its folder alone (no data, no prepared.json: a fresh clone of a
@@ -24,7 +25,7 @@ interface RunStatus {
 /** The epochs a checkpoint holds (its state.json's nextEpoch), or undefined when there is none or it cannot be read. */
 function checkpointEpochs(dir: string): number | undefined {
   try {
-    const state = JSON.parse(readFileSync(join(dir, 'training', 'checkpoint', 'state.json'), 'utf8')) as {
+    const state = JSON.parse(readUtf8Sync(join(dir, 'training', 'checkpoint', 'state.json'))) as {
       state?: { nextEpoch?: unknown };
     };
     const n = state.state?.nextEpoch;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
@@ -8,6 +8,7 @@ import { recipeArgs } from '../training/recipe.ts';
 import { elapsed, type StudyRequest } from './request.ts';
 import { runName, settingsArgs, type StudySpec } from './spec.ts';
 import { computeArgs, trainChild } from './train-child.ts';
+import { readUtf8Sync } from '../core/text-file.ts';
 
 export interface TrainJob {
   config: StudySpec['configurations'][number];
@@ -99,7 +100,7 @@ export function trainingState(jobs: readonly TrainJob[], out: string): { trained
 /** Training record of each run, read from its model.json. */
 export async function writeTrainingTable(out: string, jobs: TrainJob[]): Promise<void> {
   const rows = jobs.map((j) => {
-    const meta = (JSON.parse(readFileSync(join(j.dir, 'model.json'), 'utf8')) as { meta?: Record<string, unknown> }).meta ?? {};
+    const meta = (JSON.parse(readUtf8Sync(join(j.dir, 'model.json'))) as { meta?: Record<string, unknown> }).meta ?? {};
     const n = (k: string) => (typeof meta[k] === 'number' ? String(meta[k]) : '');
     return [j.config.name, j.config.loss, j.seed, n('steps'), n('trainingSeconds'), n('finalTrainLoss'), n('finalValLoss')].join(',');
   });

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import type { Attribute } from './attributes.ts';
 import type { SceneEvent } from './motion.ts';
+import { readUtf8 } from '../core/text-file.ts';
 
 const GENERATOR = 'siambench-synthetic';
 /**
@@ -74,7 +75,7 @@ export async function readManifest(dir: string): Promise<SyntheticManifest> {
   const file = join(dir, MANIFEST_FILE);
   if (!existsSync(file)) return emptyManifest();
   try {
-    const m = JSON.parse(await readFile(file, 'utf8')) as SyntheticManifest;
+    const m = JSON.parse(await readUtf8(file)) as SyntheticManifest;
     if (m.generator !== GENERATOR || m.version !== SYNTHETIC_VERSION || typeof m.splits !== 'object' || m.splits === null)
       return emptyManifest();
     return m;

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
 import { readParts, writeParts } from '../core/parts.ts';
 import type { ParamArray } from './trainable.ts';
+import { readUtf8 } from '../core/text-file.ts';
 
 /**
  * A resumable training state: named float32 arrays (weights, momentum velocities, moving statistics)
@@ -85,7 +86,7 @@ export async function loadCheckpoint<S>(dir: string): Promise<CheckpointContent<
   const stateFile = join(dir, 'state.json');
   let manifest: Manifest<S>;
   try {
-    manifest = JSON.parse(await readFile(stateFile, 'utf8')) as Manifest<S>;
+    manifest = JSON.parse(await readUtf8(stateFile)) as Manifest<S>;
   } catch (err) {
     throw new UserError(`${stateFile}: not a readable checkpoint (${(err as Error).message})`);
   }

@@ -1,6 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { checkRegular } from '../../core/regular-file.ts';
+import { readUtf8, readUtf8Sync } from '../../core/text-file.ts';
 
 export { checkRegular, fileKind } from '../../core/regular-file.ts';
 
@@ -11,13 +11,13 @@ export { checkRegular, fileKind } from '../../core/regular-file.ts';
  */
 export async function readTextFile(path: string): Promise<string> {
   checkRegular(path);
-  return readFile(path, 'utf8');
+  return readUtf8(path);
 }
 
 /** readTextFile, synchronously (the result importer reads thousands of small files). */
 export function readTextFileSync(path: string): string {
   checkRegular(path);
-  return readFileSync(path, 'utf8');
+  return readUtf8Sync(path);
 }
 
 /** True for a path that exists (links followed) and is not a regular file. */

@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.ts';
 import { checkRegular } from '../../benchmarks/common/read-file.ts';
 import { writeFileAtomic } from '../../core/fs-atomic.ts';
 import { partPattern, writeParts } from '../../core/parts.ts';
 import { LAYERS, type NetworkConfig, type Params, STRIDE, layerChannels } from './network.ts';
+import { readUtf8, readUtf8Sync } from '../../core/text-file.ts';
 
 /**
  * A SiamFC model on disk: `model.json` (format id, architecture, tensor manifest, whether it is
@@ -81,7 +82,7 @@ export function modelFiles(dir: string): string[] | null {
   if (!existsSync(file)) return null;
   let weights = ['weights.bin'];
   try {
-    weights = weightFiles(JSON.parse(readFileSync(file, 'utf8')) as ModelJson, dir);
+    weights = weightFiles(JSON.parse(readUtf8Sync(file)) as ModelJson, dir);
   } catch {
     // Unreadable or malformed: loading it fails with its own one-line error.
   }
@@ -190,7 +191,7 @@ export async function readModelJson(dir: string): Promise<ModelJson> {
   // A FIFO named model.json would block the read forever; a folder fail it with EISDIR.
   if (existsSync(file)) checkRegular(file);
   try {
-    json = JSON.parse(await readFile(file, 'utf8')) as ModelJson;
+    json = JSON.parse(await readUtf8(file)) as ModelJson;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     // JSON.parse quotes the text around the error, newlines included: one line only.
