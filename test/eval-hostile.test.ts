@@ -17,6 +17,7 @@ import { parseVotResult } from '../src/benchmarks/vot/results/parse.ts';
 import { REPO } from './helpers/cli.ts';
 import { put, tempDir } from './helpers/files.ts';
 import { real, SKIP_REALDATA } from './helpers/realdata.ts';
+import { scaledMs } from './helpers/load.ts';
 
 const OTB_JSON = real('otb', 'OTB100.json');
 const TOOLKIT = real('otb', 'toolkit-tb100');
@@ -29,11 +30,12 @@ function evalCli(args: string[], seconds = 90) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src', 'cli', 'eval.ts'), ...args], {
     cwd: REPO,
     encoding: 'utf8',
-    timeout: seconds * 1000,
+    // Catches a hang (a read blocked on a FIFO spends no CPU): wall clock, scaled by the slowdown measured at the start.
+    timeout: scaledMs(seconds * 1000),
     killSignal: 'SIGKILL',
     env: { ...process.env, SIAMBENCH_DEBUG: '' },
   });
-  assert.notEqual(r.signal, 'SIGKILL', `eval ${args.join(' ')} hung (killed after ${seconds} s)`);
+  assert.notEqual(r.signal, 'SIGKILL', `eval ${args.join(' ')} hung (killed after ${scaledMs(seconds * 1000) / 1000} s)`);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -15,6 +15,7 @@ import { decodeRgb, imageSize } from '../src/images/decode.ts';
 import { REPO } from './helpers/cli.ts';
 import { tempDir } from './helpers/files.ts';
 import { writeDriftingSquares } from './helpers/got10k-fixture.ts';
+import { scaledMs } from './helpers/load.ts';
 
 async function rejectsOneLine(p: Promise<unknown>, pattern: RegExp): Promise<void> {
   await assert.rejects(p, (e: unknown) => {
@@ -87,11 +88,12 @@ function train(data: string, out: string, seconds = 180) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src', 'cli', 'train.ts'), ...args, '--batch', '4'], {
     cwd: REPO,
     encoding: 'utf8',
-    timeout: seconds * 1000,
+    // Catches a hang (a read blocked on a FIFO spends no CPU): wall clock, scaled by the slowdown measured at the start.
+    timeout: scaledMs(seconds * 1000),
     killSignal: 'SIGKILL',
     env: { ...process.env, SIAMBENCH_DEBUG: '' },
   });
-  assert.notEqual(r.signal, 'SIGKILL', `train --data ${data} hung (killed after ${seconds} s)`);
+  assert.notEqual(r.signal, 'SIGKILL', `train --data ${data} hung (killed after ${scaledMs(seconds * 1000) / 1000} s)`);
   return r;
 }
 

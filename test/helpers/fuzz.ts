@@ -12,12 +12,21 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import fc from 'fast-check';
 import { UserError } from '../../src/core/errors.ts';
+import { cpuMs, SLOWDOWN } from './load.ts';
 
 /** Cases per property: a fixed seed and a modest count in CI, FUZZ_RUNS=1000 (x 11 properties) for the long run. */
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
 export const SEED = Number(process.env.FUZZ_SEED ?? 12);
-/** A case slower than this is a hang (the reads are of files of a few kB). */
+/**
+ * A case that spends more CPU time than this is a hang (the reads are of files of a few kB). CPU time,
+ * not wall time: on a starved machine a 1 s case took 40 s of wall time and was killed as a hang.
+ */
 export const CASE_MS = Number(process.env.FUZZ_CASE_MS ?? 20_000);
+/**
+ * A case blocked without spending CPU (a promise that never settles, a read stuck on a FIFO) is a hang
+ * after this much wall time: three times CASE_MS, stretched by the slowdown measured at the start.
+ */
+export const CASE_WALL_MS = Math.round(3 * CASE_MS * SLOWDOWN);
 
 export type Outcome = 'ok' | 'warning' | 'error' | 'bad';
 export const tally = new Map<string, Record<Outcome, number>>();
@@ -202,21 +211,25 @@ export function place(path: string, content: string | Uint8Array, kind: FileKind
 /**
  * The watchdog of synchronous hangs. check()'s timer runs on the event loop, which a parser stuck in
  * a loop or a catastrophic regex never gives back (the long run once sat for minutes on a quadratic
- * regex). A worker thread watches the start time of the current case in shared memory; a case past
- * twice the deadline gets its parser and input written to stderr and the whole process SIGKILLed, so
- * the test file fails with the case named instead of hanging the suite.
+ * regex). A worker thread watches the current case's start (wall and CPU time) in shared memory; a
+ * case past twice either budget (CPU: work done, so load cannot trip it; wall: scaled by the measured
+ * slowdown, for a thread blocked in a system call) gets its parser and input written to stderr and
+ * the whole process SIGKILLed, so the test file fails with the case named instead of hanging.
  */
-const watch = { start: new Float64Array(new SharedArrayBuffer(8)), label: new Uint8Array(new SharedArrayBuffer(1024)) };
+const watch = { start: new Float64Array(new SharedArrayBuffer(16)), label: new Uint8Array(new SharedArrayBuffer(1024)) };
 let watchdog: Worker | undefined;
 const WATCHDOG = `
-const { workerData: { start, label, ms } } = require('node:worker_threads');
+const { workerData: { start, label, cpuLimit, wallLimit } } = require('node:worker_threads');
 const { writeSync } = require('node:fs');
 const tick = new Int32Array(new SharedArrayBuffer(4));
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 for (;;) {
-  Atomics.wait(tick, 0, 0, 500);
-  if (start[0] > 0 && Date.now() - start[0] > ms) {
+  Atomics.wait(tick, 0, 0, 200);
+  if (start[0] <= 0) continue;
+  const why = cpu() - start[1] > cpuLimit ? cpuLimit + ' ms of CPU time' : Date.now() - start[0] > wallLimit ? wallLimit + ' ms (wall clock)' : '';
+  if (why) {
     const text = Buffer.from(label).toString('utf8').replace(/\\0+$/, '');
-    writeSync(2, 'fuzz watchdog: a synchronous hang, no answer within ' + ms + ' ms: ' + text + '\\n');
+    writeSync(2, 'fuzz watchdog: a synchronous hang, no answer within ' + why + ': ' + text + '\\n');
     process.kill(process.pid, 'SIGKILL');
   }
 }`;
@@ -227,11 +240,12 @@ function watchCase(text: string | undefined): void {
     return;
   }
   if (!watchdog) {
-    watchdog = new Worker(WATCHDOG, { eval: true, workerData: { ...watch, ms: 2 * CASE_MS } });
+    watchdog = new Worker(WATCHDOG, { eval: true, workerData: { ...watch, cpuLimit: 2 * CASE_MS, wallLimit: 2 * CASE_WALL_MS } });
     watchdog.unref();
   }
   watch.label.fill(0);
   watch.label.set(Buffer.from(text).subarray(0, watch.label.length));
+  watch.start[1] = cpuMs();
   watch.start[0] = Date.now();
 }
 
@@ -249,9 +263,14 @@ function record(parser: string, o: Outcome): void {
  */
 export async function check(parser: string, names: readonly string[], run: () => Promise<Parsed> | Parsed): Promise<Outcome> {
   const t0 = performance.now();
+  const c0 = cpuMs();
   let timer: NodeJS.Timeout | undefined;
+  // The same budgets as the watchdog's, once each, for hangs that leave the event loop free.
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${CASE_MS} ms (a hang)`)), CASE_MS);
+    timer = setInterval(() => {
+      if (cpuMs() - c0 > CASE_MS) reject(new Error(`no answer within ${CASE_MS} ms of CPU time (a hang)`));
+      if (performance.now() - t0 > CASE_WALL_MS) reject(new Error(`no answer within ${CASE_WALL_MS} ms, wall clock (a hang)`));
+    }, 100);
   });
   let outcome: Outcome;
   let why = '';
@@ -282,13 +301,13 @@ export async function check(parser: string, names: readonly string[], run: () =>
       why = `${(err as Error)?.name}: ${(err as Error)?.message?.slice(0, 300)}`;
     }
   } finally {
-    clearTimeout(timer);
+    clearInterval(timer);
     watchCase(undefined);
   }
-  const ms = performance.now() - t0;
+  const ms = cpuMs() - c0;
   if (outcome !== 'bad' && ms > CASE_MS) {
     outcome = 'bad';
-    why = `took ${ms.toFixed(0)} ms`;
+    why = `took ${ms.toFixed(0)} ms of CPU time`;
   }
   record(parser, outcome);
   if (outcome === 'bad') {

@@ -16,7 +16,9 @@ export type TestJob =
   /** A busy loop that never yields to the event loop (after `progress` progress messages). */
   | { kind: 'spin'; progress?: number }
   /** `steps` progress messages `everyMs` apart, then the square of `steps`. */
-  | { kind: 'steady'; steps: number; everyMs: number };
+  | { kind: 'steady'; steps: number; everyMs: number }
+  /** Counts itself in `arrived` and answers once `n` jobs have: n such jobs finish only on n live workers at once. */
+  | { kind: 'meet'; n: number; arrived: Int32Array };
 
 export interface TestInfo {
   greeting: string;
@@ -58,6 +60,11 @@ void serve<TestJob, { value: number; threadId: number }, number, TestInfo, TestD
           progress(i);
         }
         return { value: job.steps * job.steps, threadId };
+      }
+      if (job.kind === 'meet') {
+        Atomics.add(job.arrived, 0, 1);
+        while (Atomics.load(job.arrived, 0) < job.n) await sleep(5);
+        return { value: job.n, threadId };
       }
       if (job.kind === 'count') {
         for (let i = 1; i <= job.to; i++) progress(i);
