@@ -1,5 +1,5 @@
-import { accessSync, constants, existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
-import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { link, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from './errors.ts';
 import { writeFileAtomic } from './fs-atomic.ts';
@@ -121,6 +121,7 @@ export function inspectOutputDir(c: OutputClaim): ClaimedOutput {
 export async function markOutputDir(c: OutputClaim, claimed: ClaimedOutput, settings?: Record<string, unknown>): Promise<OutputMarker> {
   const marker = markerOf(c, claimed, settings);
   try {
+    makeFolder(claimed.dir);
     await writeFileAtomic(join(claimed.dir, MARKER), `${JSON.stringify(marker, null, 1)}\n`);
   } catch (err) {
     throw unwritable(c.option, claimed.dir, err);
@@ -152,7 +153,7 @@ export async function createOutputMarker(
   const file = join(claimed.dir, MARKER);
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    await mkdir(claimed.dir, { recursive: true });
+    makeFolder(claimed.dir);
     await writeFile(tmp, `${JSON.stringify(marker, null, 1)}\n`);
     await link(tmp, file);
     return marker;
@@ -165,20 +166,48 @@ export async function createOutputMarker(
 }
 
 /**
- * An early, read-only look: the folder (or, before it exists, its nearest existing parent) must be
- * writable, so that a command refuses before its real work, not when it first writes.
+ * Creates a folder and its missing parents one at a time. Node's recursive mkdir retries a parent
+ * that exists whenever the kernel answers ENOENT, which /proc does as root: `--out /proc/x` spun
+ * forever. Each level made alone fails at once, with the kernel's own cause.
+ */
+export function makeFolder(dir: string): void {
+  for (const d of missingFolders(dir)) {
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      // ENOENT with the parent there: a file system that takes no new folder (/proc, /sys).
+      if (code === 'ENOENT' && existsSync(dirname(d))) throw new Error(`${dirname(d)} takes no new folder`, { cause: err });
+      throw err;
+    }
+  }
+}
+
+/** The folders makeFolder would create, outermost first. */
+function missingFolders(dir: string): string[] {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.unshift(d);
+  return missing;
+}
+
+/**
+ * An early look that changes nothing: the folder (or, before it exists, its nearest existing parent)
+ * must be writable, and a folder to create must be creatable (a probe folder of a name of its own
+ * is made beside the first missing one and removed: /proc passes the access check as root and
+ * refuses folders), so that a command refuses before its real work, not when it first writes.
  */
 export function assertWritable(c: OutputClaim): void {
-  let dir = resolve(c.dir);
-  for (;;) {
-    if (existsSync(dir)) break;
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
+  const missing = missingFolders(c.dir);
+  const dir = missing.length > 0 ? dirname(missing[0]) : resolve(c.dir);
   try {
     if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
     accessSync(dir, constants.W_OK);
+    if (missing.length > 0) {
+      const probe = join(dir, `.siambench-probe.${process.pid}.${Math.random().toString(36).slice(2)}`);
+      makeFolder(probe);
+      rmdirSync(probe);
+    }
   } catch (err) {
     throw unwritable(c.option, resolve(c.dir), err);
   }
