@@ -278,3 +278,25 @@ test('symbolic links: linked tracker folders, result files and times count as re
   assert.equal(tr.sequences.size, 0);
   assert.match(tr.warnings[0], /Basketball\.txt: dangling symbolic link .*Basketball counts as having no result/);
 });
+
+test("SiamRPN's corner first row on several targets is one warning naming them all, not one line each (issue 25.7)", async (t) => {
+  const dir = tempDir(t, 'otb-res-corners-');
+  // Row 1 as 0-based corners of the initial box (x-1, y-1, x-1+w, y-1+h), the rest as x,y,w,h.
+  const corners = (f: number) => {
+    const [x, y, w, h] = gt(f);
+    return `${x - 1},${y - 1},${x - 1 + w},${y - 1 + h}\n`;
+  };
+  for (const name of ['Basketball', 'Jogging-1', 'Human4-2']) put(join(dir, 'SiamRPN', `${name}.txt`), `${corners(1)}${perfect(2, 4)}`);
+  put(join(dir, 'One', 'Basketball.txt'), `${corners(1)}${perfect(2, 4)}`);
+  const ev = evaluateOtb(dataset(), await importOtbResults(dir, dataset()), 'otb');
+  const lines = ev.trackers.find((x) => x.tracker === 'SiamRPN')!.warnings.filter((w) => /corners/.test(w));
+  const [x, y, w, h] = gt(1);
+  assert.deepEqual(lines, [
+    `3 targets: row 1 looks like corners x1,y1,x2,y2, not x,y,w,h (first: Basketball, ${[x - 1, y - 1, x - 1 + w, y - 1 + h].join(',')}): ` +
+      'otb and got10k replace frame 1 by the ground truth, pysot scores it as written; targets: Basketball, Jogging-1, Human4-2',
+  ]);
+  // A single target keeps its own line.
+  const one = ev.trackers.find((x) => x.tracker === 'One')!.warnings.filter((w) => /corners/.test(w));
+  assert.equal(one.length, 1);
+  assert.match(one[0], /^Basketball: row 1 \(.*\) looks like corners/);
+});

@@ -38,8 +38,23 @@ function cornerFirstLine(boxes: ToolkitBox[]): string | undefined {
   if (!(w > 0 && h > 0 && c > a && d > b)) return undefined;
   const near = (u: number, v: number) => Math.abs(u - v) <= Math.max(2, 0.1 * v);
   if (!(near(c - a, w) && near(d - b, h)) || (near(c, w) && near(d, h))) return undefined;
-  return (
-    `row 1 (${boxes[0].join(',')}) looks like corners x1,y1,x2,y2, not x,y,w,h: ` +
-    'otb and got10k replace frame 1 by the ground truth, pysot scores it as written'
-  );
+  return `row 1 (${boxes[0].join(',')}) ${CORNER_ROW}: ${CORNER_RULES}`;
+}
+
+export const CORNER_ROW = 'looks like corners x1,y1,x2,y2, not x,y,w,h';
+const CORNER_RULES = 'otb and got10k replace frame 1 by the ground truth, pysot scores it as written';
+
+/**
+ * The corner-row defects of a tracker's targets as warnings: one line per target when a single target
+ * has it, one line for all of them when several do (SiamRPN's released files have it on every
+ * sequence: 100 near-identical lines buried the other warnings).
+ */
+export function cornerWarnings(found: readonly { target: string; defect: string }[]): string[] {
+  if (found.length <= 1) return found.map((f) => `${f.target}: ${f.defect}`);
+  const first = found[0];
+  const row = /^row 1 \(([^)]*)\)/.exec(first.defect)?.[1] ?? '?';
+  return [
+    `${found.length} targets: row 1 ${CORNER_ROW} (first: ${first.target}, ${row}): ${CORNER_RULES}; ` +
+      `targets: ${found.map((f) => f.target).join(', ')}`,
+  ];
 }
