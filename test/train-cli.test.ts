@@ -24,6 +24,11 @@ const cases: [string[], RegExp][] = [
   [['--loss', 'logistic', '--threads', '0'], /^error: --threads: expected a whole number >= 1, got '0'$/],
   [['--loss', 'logistic', '--engine', 'tfjs', '--device', 'cpu'], /^error: --device chooses the ONNX Runtime provider/],
   [['--loss', 'logistic', '--engine', 'ort', '--backend', 'wasm'], /^error: --backend chooses a TensorFlow.js backend/],
+  // Issue 25.7: no training data says how to make the built-in split.
+  [
+    ['--loss', 'logistic', '--data', 'no/such/train'],
+    /^error: --data: no training data in no\/such\/train \(no list\.txt of a GOT-10k split\); for the built-in synthetic training split run npm run generate -- --train first$/,
+  ],
   // No CUDA provider here: asking for it fails at once instead of training on the CPU.
   [
     ['--loss', 'logistic', '--device', 'cuda', '--data', 'no/such/dir'],

@@ -5,6 +5,8 @@ import { PairSampler, holdOut, type PairSettings } from '../benchmarks/got10k/pa
 import { type PairBatch, PairBatches } from './batches.ts';
 import { type CropSettings, withoutAugmentation } from './crops.ts';
 import { Rng, deriveSeed } from '../core/random.ts';
+import { isDanglingLink } from '../core/dir-entries.ts';
+import { UserError } from '../core/errors.ts';
 
 export interface TrainingData {
   splitDir: string;
@@ -28,6 +30,13 @@ export async function prepareData(
   opts: { valFraction: number; valPairs: number; seed: number; batchSize: number; pairs: PairSettings; crops: CropSettings },
 ): Promise<TrainingData> {
   const splitDir = resolveSplit(dir);
+  if (!existsSync(join(splitDir, 'list.txt')) && !isDanglingLink(join(splitDir, 'list.txt'))) {
+    // The default --data is the synthetic split, which `npm run generate` makes only when asked.
+    throw new UserError(
+      `--data: no training data in ${dir} (no list.txt of a GOT-10k split); ` +
+        'for the built-in synthetic training split run npm run generate -- --train first',
+    );
+  }
   const all = await readGot10kSplit(splitDir);
   const { train, val } = holdOut(all, opts.valFraction, opts.seed);
   const batches: PairBatch[] = [];
