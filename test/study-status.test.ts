@@ -73,3 +73,13 @@ test('the committed global-loss study: the runs done are its folders with a mode
   const cells = r.stdout.split('\n').slice(3, 11).join(' ');
   assert.equal(cells.match(/\bdone\b/g)?.length, done);
 });
+
+test('--status without --spec reads the spec the study folder records (issue 25.7)', () => {
+  const dir = join(REPO, 'docs', 'study', 'finetune');
+  const withSpec = runCli('study', ['--spec', join(REPO, 'studies', 'finetune.json'), '--out', dir, '--status']);
+  const alone = runCli('study', ['--out', dir, '--status']);
+  assert.equal(alone.code, 0, alone.stderr);
+  assert.match(alone.stdout.split('\n')[0], /: 6 of 6 training runs done, 0 part-way, 0 failed, 0 not started$/);
+  assert.equal(alone.stdout.split('\n').slice(1).join('\n'), withSpec.stdout.split('\n').slice(1).join('\n'));
+  assertOneLineError(runCli('study', ['--status']), /^error: --status: the study folder is --out <dir>$/);
+});

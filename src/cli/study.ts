@@ -8,7 +8,6 @@ import { claimOutputDir, holdsAny, inspectOutputDir, type OutputClaim } from '..
 import { type Shard, SHARD_HELP, parseShard } from '../core/shard.ts';
 import { preflightCompute } from '../compute/engine.ts';
 import type { Stage } from '../study/run.ts';
-import type { StudySpec } from '../study/spec.ts';
 import { addComputeOptions, computeRequest, concurrencyOption, parseCommand } from './options.ts';
 
 interface StudyOptions {
@@ -38,11 +37,20 @@ async function recompute(dir: string): Promise<void> {
   process.stdout.write(`recomputed from ${join(dir, 'per_run.csv')}:\n${files.map((f) => `  ${f}\n`).join('')}`);
 }
 
-/** --status: where the study in `out` stands, read from the folder only. */
-async function status(spec: StudySpec, out: string): Promise<void> {
+/**
+ * --status: where the study in `out` stands, read from the folder only. Without --spec, the spec the
+ * folder records (its spec.json) is the one; with it, the two must agree.
+ */
+async function status(specFile: string | undefined, out: string | undefined): Promise<void> {
+  if (out === undefined) throw new UserError('--status: the study folder is --out <dir>');
   if (!existsSync(join(out, 'spec.json'))) throw new UserError(`--out: ${out} holds no study (no spec.json)`);
-  const [{ statusText }, { checkSpecFile }] = await Promise.all([import('../study/status.ts'), import('../study/prepare.ts')]);
-  checkSpecFile(spec, out);
+  const [{ statusText }, { checkSpecFile }, { loadSpec }] = await Promise.all([
+    import('../study/status.ts'),
+    import('../study/prepare.ts'),
+    import('../study/spec.ts'),
+  ]);
+  const spec = await loadSpec(specFile ?? join(out, 'spec.json'));
+  if (specFile !== undefined) checkSpecFile(spec, out);
   process.stdout.write(statusText(spec, out));
 }
 
@@ -63,7 +71,7 @@ async function main(): Promise<void> {
     )
     .option(
       '--status',
-      'only print where the study in --out stands: runs done, part-way (at which epoch), failed or not started; tracking; statistics',
+      'only print where the study in --out stands: runs done, part-way (at which epoch), failed or not started; tracking; statistics (--spec optional: the folder records its spec)',
       false,
     )
     .addOption(
@@ -86,11 +94,11 @@ async function main(): Promise<void> {
       throw new UserError('--recompute takes the study folder alone (no --spec, no --out)');
     return recompute(resolve(opts.recompute));
   }
+  if (opts.status) return status(opts.spec, opts.out);
   if (opts.spec === undefined) throw new UserError('--spec: required (or --recompute <dir>)');
   if (opts.out === undefined) throw new UserError('--out: required');
   const { loadSpec } = await import('../study/spec.ts');
   const spec = await loadSpec(opts.spec);
-  if (opts.status) return status(spec, opts.out);
   // A killed study resumes in its folder; a folder of other files is refused. Only prepare (or a
   // whole run) marks the folder: the stages that N tasks run at once only read it.
   const claim: OutputClaim = { dir: opts.out, option: '--out', command: 'study', legacy: holdsAny('spec.json', 'per_run.csv') };
