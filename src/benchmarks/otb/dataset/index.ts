@@ -78,6 +78,7 @@ async function loadSource(abs: string, given: string, wanted: readonly string[] 
 /** Fills what the root did not record from the built-in definition, and checks the frame range. */
 function finish(src: SourceTarget, builtin: boolean, warnings: string[], alerts: string[]): OtbTarget {
   invalidRows(src, warnings, alerts);
+  hugeRows(src, warnings);
   const info = builtin ? TARGET_INFO.get(src.name) : undefined;
   const range = builtin ? FRAME_RANGES[src.name] : undefined;
   const n = src.frames.length;
@@ -101,6 +102,18 @@ function finish(src: SourceTarget, builtin: boolean, warnings: string[], alerts:
   };
   if (src.images) target.images = src.images;
   return target;
+}
+
+/** Larger than any image: a ground-truth value beyond it is a broken row, not a box (x + w of 1e308 overflows). */
+const HUGE_PX = 100_000;
+
+function hugeRows(src: SourceTarget, warnings: string[]): void {
+  const bad = src.groundTruth.flatMap((r, i) => (r.some((v) => Math.abs(v) > HUGE_PX) ? [i] : []));
+  if (bad.length === 0) return;
+  warnings.push(
+    `${src.name}: ${bad.length} ground-truth row(s) with a value beyond ${HUGE_PX} px (first: image ${src.frames[bad[0]]}, ` +
+      `${src.groundTruth[bad[0]].join(',')}): no box in any image; scored as written`,
+  );
 }
 
 /** Beyond this share of invalid rows a target's scores say more about its annotation than about a tracker. */

@@ -6,6 +6,7 @@ import type { ToolkitBox } from '../../../core/types.ts';
 import { nameResolver, resolveOtbName } from '../dataset/names.ts';
 import type { OtbDataset } from '../dataset/types.ts';
 import { boxDefects } from './defects.ts';
+import { timeDefects } from '../../common/times.ts';
 import { metaForTracker, readMetaFile, type RunMeta } from './meta.ts';
 import { readResultFile, readTimesFile } from './read.ts';
 
@@ -260,6 +261,7 @@ function readSequence(file: string, target: string, m: RunMeta | undefined, time
     try {
       seq.times = readTimesFile(timesFile);
       if (seq.times.length !== seq.boxes.length) seq.defects.push(`times file has ${seq.times.length} rows for ${seq.boxes.length} boxes`);
+      seq.defects.push(...timeDefects(seq.times).map((d) => `${timesFile}: ${d}`));
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       seq.defects.push(`${err.message}; speed not measured`);

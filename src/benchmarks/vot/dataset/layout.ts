@@ -5,7 +5,7 @@ import { atLine, UserError } from '../../../core/errors.ts';
 import { imageSize } from '../../../images/decode.ts';
 import { clip, toNumber } from '../../common/numbers.ts';
 import { isNonRegular, readTextFile } from '../../common/read-file.ts';
-import { parseGroundtruth } from './region-text.ts';
+import { emptyRegions, parseGroundtruth } from './region-text.ts';
 import { fitTag, withEmpty } from './tags.ts';
 import { VOT_TAGS, type VotDataset, type VotSequence } from './types.ts';
 
@@ -27,6 +27,7 @@ export async function loadVotLayout(name: string, root: string): Promise<VotData
     }
     const groundtruth = parseGroundtruth(await readTextFile(gtFile), gtFile);
     if (groundtruth.length === 0) throw new UserError(`${gtFile}: no ground-truth rows`);
+    warnings.push(...emptyRegions(seq, groundtruth));
     const length = groundtruth.length;
     const metadata = await readMetadata(join(dir, 'sequence'));
     const frames = framePaths(dir, metadata, length);

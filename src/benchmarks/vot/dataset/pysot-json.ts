@@ -4,6 +4,7 @@ import { UserError } from '../../../core/errors.ts';
 import { imageSize } from '../../../images/decode.ts';
 import { clip } from '../../common/numbers.ts';
 import { isNonRegular, readTextFile } from '../../common/read-file.ts';
+import { emptyRegions } from './region-text.ts';
 import { fitTag, withEmpty } from './tags.ts';
 import { VOT_TAGS, type VotDataset, type VotRegion, type VotSequence } from './types.ts';
 
@@ -47,6 +48,7 @@ export async function loadVotPysotJson(name: string, file: string): Promise<VotD
       return (r as number[]).slice();
     });
     const length = groundtruth.length;
+    warnings.push(...emptyRegions(seq, groundtruth));
     const names = Array.isArray(e.img_names) ? imageNames(e.img_names as unknown[], where) : [];
     if (names.length && names.length !== length) warnings.push(`${seq}: ${names.length} image names for ${length} ground-truth rows`);
     const frames = names.slice(0, length).map((n) => join(base, n));

@@ -37,3 +37,26 @@ export function parseGroundtruth(text: string, file: string): VotRegion[] {
     return toRegion(v, file, i + 1);
   });
 }
+
+/**
+ * Ground-truth regions that enclose nothing: a rectangle with w <= 0 or h <= 0, a polygon of zero
+ * area. Every overlap on such a frame is 0, so a tracker is charged for the annotation's defect.
+ */
+export function emptyRegions(seq: string, regions: readonly VotRegion[]): string[] {
+  const bad = regions.flatMap((r, i) => (regionArea(r) > 0 ? [] : [i]));
+  if (bad.length === 0) return [];
+  const first = regions[bad[0]];
+  return [
+    `${seq}: ${bad.length} ground-truth region(s) with w <= 0, h <= 0 or no area (first: frame ${bad[0] + 1}, ${first.join(',')}): overlap 0 there`,
+  ];
+}
+
+function regionArea(r: VotRegion): number {
+  if (r.length === 4) return r[2] > 0 && r[3] > 0 ? r[2] * r[3] : 0;
+  let twice = 0;
+  for (let i = 0; i < r.length; i += 2) {
+    const j = (i + 2) % r.length;
+    twice += r[i] * r[j + 1] - r[j] * r[i + 1];
+  }
+  return Math.abs(twice) / 2;
+}

@@ -5,7 +5,9 @@ import { UserError } from '../../../core/errors.ts';
 import type { VotDataset, VotSequence } from '../dataset/types.ts';
 import { readTextFile } from '../../common/read-file.ts';
 import { parseVotResult, parseVotTimes } from './parse.ts';
-import { VOT_SKIP, type VotExperiment, type VotRun, type VotTrackerResults } from './types.ts';
+import { clip } from '../../common/numbers.ts';
+import { timeDefects } from '../../common/times.ts';
+import { VOT_INIT, VOT_SKIP, type VotExperiment, type VotRun, type VotTrackerResults } from './types.ts';
 
 /** The toolkits run at most 15 repetitions; higher numbers are reported and ignored. */
 export const MAX_REPETITIONS = 15;
@@ -99,6 +101,11 @@ async function importSequence(dir: string, experiment: VotExperiment, seq: VotSe
     }
     const file = join(dir, `${seq.name}_${String(rep).padStart(3, '0')}.txt`);
     const lines = parseVotResult(await readTextFile(file), file);
+    // Every run starts with the initialisation code; anything else is a file of another format or a cut one.
+    if (lines.length > 0 && lines[0] !== VOT_INIT) {
+      const first = Array.isArray(lines[0]) ? lines[0].join(',') : String(lines[0]);
+      defects.push(`${experiment}/${seq.name}: repetition ${rep}: line 1 is '${clip(first)}', not 1 (initialised); scored as written`);
+    }
     if (lines.length !== seq.length) {
       defects.push(
         `${experiment}/${seq.name}: repetition ${rep} has ${lines.length} lines for ${seq.length} frames; ` +
@@ -120,7 +127,9 @@ async function readTimes(dir: string, seq: string, rep: number, defects: string[
   if (f === undefined) return undefined;
   try {
     // A FIFO named like a time file blocked eval forever: readTextFile refuses anything but a regular file.
-    return parseVotTimes(await readTextFile(f), f, f === candidates[2] ? rep - 1 : 0);
+    const times = parseVotTimes(await readTextFile(f), f, f === candidates[2] ? rep - 1 : 0);
+    defects.push(...timeDefects(times).map((d) => `${f}: ${d}`));
+    return times;
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
     defects.push(`${err.message}; speed of repetition ${rep} not measured`);
