@@ -98,3 +98,30 @@ test('eval --dataset synthetic: malformed ground truth and unknown names are one
     assert.match(err[0], re);
   }
 });
+
+test('eval takes the generated benchmark folder as bench does (docs/scoring.md: --root data/synthetic), for synthetic and synthetic-vot', async (t) => {
+  const { ensureSynthetic } = await import('../src/synthetic/index.ts');
+  const tmp = mkdtempSync(join(tmpdir(), 'eval-synth-root-'));
+  t.after(() => rmSync(tmp, { recursive: true, force: true }));
+  const data = join(tmp, 'synthetic');
+  await ensureSynthetic(data, { seed: 5, testSequences: 2, testFrames: 30, splits: ['test'] });
+  const results = join(tmp, 'raw');
+  const vot = join(tmp, 'vot-raw');
+  for (const seq of ['Synth001', 'Synth002']) {
+    // The ground truth as a tracker's output: every score 1, the AUC 20/21 (no IoU exceeds the threshold 1).
+    put(join(results, 'copy', `${seq}.txt`), readFileSync(join(data, 'otb', seq, 'groundtruth_rect.txt'), 'utf8'));
+    const regions = readFileSync(join(data, 'vot', seq, 'groundtruth.txt'), 'utf8')
+      .trim()
+      .split('\n');
+    put(join(vot, 'copy', 'baseline', seq, `${seq}_001.txt`), ['1', ...regions.slice(1)].join('\n') + '\n');
+  }
+  const otb = runEval(['--dataset', 'synthetic', '--root', data, '--results', results, '--out', join(tmp, 'out')]);
+  assert.equal(otb.code, 0, otb.stderr);
+  assert.match(readFileSync(join(tmp, 'out', 'summary.csv'), 'utf8'), /^copy,0\.952381,1\.000000,1\.000000,1\.000000,1\.000000,2,60,/m);
+  // The layout folder itself is still a root.
+  const inner = runEval(['--dataset', 'synthetic', '--root', join(data, 'otb'), '--results', results, '--out', join(tmp, 'out2')]);
+  assert.equal(inner.code, 0, inner.stderr);
+  const v = runEval(['--dataset', 'synthetic-vot', '--root', data, '--results', vot, '--out', join(tmp, 'out-vot')]);
+  assert.equal(v.code, 0, v.stderr);
+  assert.match(readFileSync(join(tmp, 'out-vot', 'summary.csv'), 'utf8'), /^copy,/m);
+});

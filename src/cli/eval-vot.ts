@@ -6,6 +6,7 @@ import { loadVot } from '../benchmarks/vot/dataset/index.ts';
 import { findDataset, resolveConvention, resolveDataset } from '../benchmarks/registry/index.ts';
 import { scoreVotResults } from '../benchmarks/vot/benchmark.ts';
 import { reportInto } from './options.ts';
+import { syntheticLayoutDir } from '../synthetic/manifest.ts';
 
 export interface VotEvalOptions {
   dataset: string;
@@ -32,7 +33,7 @@ export function votDatasetName(name: string): string {
 export async function runVotEval(opts: VotEvalOptions): Promise<void> {
   const dataset = votDatasetName(opts.dataset);
   const convention = resolveConvention('vot', opts.convention);
-  const root = resolve(opts.root);
+  const root = syntheticLayoutDir(resolve(opts.root), 'vot');
   if (!existsSync(root)) throw new UserError(`--root: ${missingPath(opts.root, root)}`);
   const resultsDir = resolve(opts.results);
   if (!existsSync(resultsDir)) throw new UserError(`--results: ${missingPath(opts.results, resultsDir)}`);

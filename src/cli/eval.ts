@@ -7,6 +7,7 @@ import { UserError } from '../core/errors.ts';
 import { conventionChoices, datasetChoices, findDataset, resolveConvention, resolveDataset } from '../benchmarks/registry/index.ts';
 import type { VotEvalOptions } from './eval-vot.ts';
 import { parseCommand, reportInto } from './options.ts';
+import { syntheticLayoutDir } from '../synthetic/manifest.ts';
 
 // One option set for both families; a type-only import, so OTB runs never load the VOT module.
 type EvalOptions = VotEvalOptions;
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   // `synthetic` takes every sequence folder of a raw-layout root (the benchmark generator's output).
   const dataset = resolveDataset(opts.dataset, { family: 'otb' }).name;
   const convention = resolveConvention('otb', opts.convention);
-  const root = requirePath('--root', opts.root, 'any');
+  const root = syntheticLayoutDir(requirePath('--root', opts.root, 'any'), 'otb');
   const resultsDir = requirePath('--results', opts.results, 'dir');
   // Tracker folders may be symbolic links; if every one is dangling, say so rather than 'no folders'.
   const entries = listDirSync(resultsDir);

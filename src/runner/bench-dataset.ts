@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.ts';
 import { resolveDataset } from '../benchmarks/registry/index.ts';
 import { type LoadedDataset, loadDataset } from '../benchmarks/index.ts';
-import { ensureSynthetic, PRESETS, readManifest, type PresetName } from '../synthetic/index.ts';
+import { ensureSynthetic, PRESETS, readManifest, syntheticTopDir, type PresetName } from '../synthetic/index.ts';
 
 export type BenchDataset = LoadedDataset;
 
@@ -25,7 +25,7 @@ export async function loadBenchDataset(
 ): Promise<BenchDataset> {
   const { name: known, kind } = benchDatasetKind(name);
   if (known.startsWith('synthetic')) {
-    const dir = resolve(root ?? PRESETS[preset].dir);
+    const dir = syntheticTopDir(resolve(root ?? PRESETS[preset].dir));
     // A folder the user names that already holds a generated test split is used as it is (whatever
     // its settings); otherwise the preset is generated there, once.
     const existing = root ? (await readManifest(dir)).splits.test : undefined;

@@ -13,6 +13,8 @@ export {
   SPLITS,
   SYNTHETIC_VERSION,
   readManifest,
+  syntheticLayoutDir,
+  syntheticTopDir,
   type LayoutName,
   type SequenceRecord,
   type SplitManifest,

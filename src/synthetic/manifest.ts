@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Attribute } from './attributes.ts';
 import type { SceneEvent } from './motion.ts';
 import { readUtf8 } from '../core/text-file.ts';
@@ -95,4 +95,19 @@ export function splitIsCurrent(dir: string, m: SyntheticManifest, split: SplitNa
   return Object.entries(s.layouts).every(([layout, rel]) =>
     existsSync(join(dir, rel!, layout === 'otb' ? (s.sequences[0]?.name ?? '') : 'list.txt')),
   );
+}
+
+/**
+ * The folder of one layout in a generated benchmark. `npm run generate` writes `otb/` and `vot/`
+ * beside synthetic.json, and bench takes the top folder as --root: eval takes it too (it used to
+ * answer "not an OTB root" for the example of docs/scoring.md), and a layout folder as it is.
+ */
+export function syntheticLayoutDir(root: string, layout: LayoutName): string {
+  return existsSync(join(root, MANIFEST_FILE)) && existsSync(join(root, layout)) ? join(root, layout) : root;
+}
+
+/** The generated benchmark a folder belongs to: itself, or the top folder when it is one of its layout folders. */
+export function syntheticTopDir(dir: string): string {
+  const up = dirname(dir);
+  return !existsSync(join(dir, MANIFEST_FILE)) && ['otb', 'vot'].includes(basename(dir)) && existsSync(join(up, MANIFEST_FILE)) ? up : dir;
 }
