@@ -6,6 +6,7 @@ import { fileKind } from '../../common/read-file.ts';
 import { loadVotLayout } from './layout.ts';
 import { loadVotPysotJson } from './pysot-json.ts';
 import type { VotDataset } from './types.ts';
+import { checkVotYear } from './year.ts';
 
 export type { VotDataset, VotRegion, VotSequence, VotTag } from './types.ts';
 export { VOT_TAGS, VOT_TAGS_WITH_EMPTY } from './types.ts';
@@ -13,9 +14,14 @@ export { VOT_TAGS, VOT_TAGS_WITH_EMPTY } from './types.ts';
 /**
  * Loads a VOT dataset from `root`: a pysot JSON file, a folder holding `<dataset>.json`, or a folder in
  * the official layout (list.txt + sequence folders). `dataset` is a name (VOT2016..VOT2019, or any
- * other such as `synthetic-vot`); it does not change how files are read.
+ * other such as `synthetic-vot`); it does not change how files are read, but a year's root is
+ * checked against that year's sequence list (year.ts).
  */
 export async function loadVot(dataset: string, root: string): Promise<VotDataset> {
+  return checkVotYear(await loadVotRoot(dataset, root), root);
+}
+
+async function loadVotRoot(dataset: string, root: string): Promise<VotDataset> {
   const abs = resolve(root);
   if (!existsSync(abs)) throw new UserError(`--root: ${missingPath(root, abs)}`);
   const st = statSync(abs);

@@ -1,3 +1,5 @@
+import type { SequenceScope } from '../../common/scope.ts';
+
 /**
  * VOT dataset contract shared by the loaders, the reset protocol, result import and the metrics.
  *
@@ -39,4 +41,6 @@ export interface VotDataset {
   warnings: string[];
   /** The subset of `warnings` that changes what the scores mean (a tracker skipped), printed on the console too. */
   alerts?: string[];
+  /** How many sequences the whole set has, and the subset's name: reports on part of it say so. */
+  scope?: SequenceScope;
 }
