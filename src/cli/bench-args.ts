@@ -14,6 +14,8 @@ export interface BenchOptions {
   dataset: string;
   root?: string;
   trackers?: string[];
+  trackersIni?: string;
+  trax: string[];
   concurrency: number;
   engine?: string;
   device?: string;
@@ -42,6 +44,13 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
           .split(',')
           .map((s) => s.trim())
           .filter(Boolean),
+    )
+    .option('--trackers-ini <file>', "TraX trackers defined as in the VOT toolkit's trackers.ini (default: ./trackers.ini when present)")
+    .option(
+      '--trax <name=command>',
+      'a one-off TraX tracker: its name and command line, run in the current folder (repeatable; runs by default with the built-in trackers)',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
     )
     .addOption(concurrencyOption('worker threads, each with its own engine'))
     .option('--out <dir>', 'output folder (default results/<dataset>)')

@@ -5,15 +5,19 @@ import { preflightCompute } from '../compute/engine.ts';
 import { resolveConvention } from '../benchmarks/registry/index.ts';
 import { parseBenchArgs } from './bench-args.ts';
 import { computeRequest } from './options.ts';
+import { DEFAULT_TIMEOUTS } from '../runner/deadline.ts';
 
 async function main(): Promise<void> {
   const opts = parseBenchArgs(process.argv);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const compute = computeRequest(opts);
   await preflightCompute(compute);
-  const { builtInTrackerNames, loadExternalTrackers, selectTrackers } = await import('../trackers/registry.ts');
+  const { builtInTrackerNames, loadExternalTrackers, selectTrackers, trackerNames } = await import('../trackers/registry.ts');
   await loadExternalTrackers();
-  const trackers = selectTrackers(opts.trackers ?? builtInTrackerNames());
+  const { registerTraxTrackers, setTraxSettings } = await import('../trackers/trax/registry.ts');
+  registerTraxTrackers(opts.trackersIni, opts.trax, trackerNames());
+  const oneOff = opts.trax.map((t) => t.slice(0, t.indexOf('=')).trim());
+  const trackers = selectTrackers(opts.trackers ?? [...builtInTrackerNames(), ...oneOff]);
 
   const { benchDatasetKind, loadBenchDataset } = await import('../runner/bench-dataset.ts');
   const { name, kind } = benchDatasetKind(opts.dataset);
@@ -23,6 +27,7 @@ async function main(): Promise<void> {
   const claim = { dir: out, option: '--out', command: 'bench', legacy: holdsAny('run.json', 'records') };
   inspectOutputDir(claim);
   assertWritable(claim);
+  setTraxSettings({ stepMs: (opts.timeout ?? DEFAULT_TIMEOUTS).frameMs, logDir: join(out, 'trax-logs') });
   const data = await loadBenchDataset(opts.dataset, opts.root, log);
   const request = {
     data,

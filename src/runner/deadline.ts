@@ -1,6 +1,7 @@
 import { UserError } from '../core/errors.ts';
 import { type JobDeadline, type JobFailure, formatDuration } from '../workers/pool.ts';
 import type { Job } from './jobs.ts';
+import { isTraxTracker } from '../trackers/trax/registry.ts';
 
 /**
  * Per-job deadlines of a bench run (`--timeout`), so that a tracker whose update never resolves, or
@@ -58,10 +59,18 @@ export function parseTimeout(raw: string): Timeouts {
   return t;
 }
 
+/**
+ * A TraX tracker's client keeps the frame deadline itself, then ends the process (quit, SIGTERM,
+ * SIGKILL: up to 3 s) and fails the job with the tracker's last output: the worker's quiet
+ * deadline waits that much longer, so that it stays the backstop it is for in-process trackers.
+ */
+const TRAX_GRACE_MS = 10_000;
+
 /** The deadlines of one job: the frame one as the pool's quiet deadline, the sequence one as its total. */
 export function jobDeadline(job: Job, t: Timeouts): JobDeadline {
   const sequence = t.sequenceMs === undefined ? SEQUENCE_BASE_MS + job.expectedFrames * SEQUENCE_PER_FRAME_MS : t.sequenceMs;
-  return { quietMs: t.frameMs ?? undefined, totalMs: sequence ?? undefined };
+  const grace = t.frameMs !== null && isTraxTracker(job.tracker) ? TRAX_GRACE_MS : 0;
+  return { quietMs: t.frameMs === null ? undefined : t.frameMs + grace, totalMs: sequence ?? undefined };
 }
 
 /**

@@ -80,7 +80,7 @@ export async function runVotSupervisedOnce(
       const frame = await seq.frame(i);
       t = clock();
       const out = await tracker.update(frame);
-      times[i] = (clock() - t) / 1000;
+      times[i] = out.seconds ?? (clock() - t) / 1000;
       const region: VotRegion = [...out.box];
       const overlap = region.every(Number.isFinite) ? votOverlap(region, seq.groundtruth[i], b, mode) : NaN;
       if (!(overlap > threshold)) {
@@ -114,8 +114,9 @@ export async function runVotUnsupervised(
   for (let i = 1; i < n; i++) {
     const frame = await seq.frame(i);
     t = clock();
-    lines[i] = [...(await tracker.update(frame)).box];
-    times[i] = (clock() - t) / 1000;
+    const out = await tracker.update(frame);
+    lines[i] = [...out.box];
+    times[i] = out.seconds ?? (clock() - t) / 1000;
   }
   return { lines, times, failures: 0 };
 }
@@ -163,7 +164,7 @@ export async function runVotSupervised(
       runs.push(run);
       await opts.onRun?.(rep, run);
     } finally {
-      if (typeof source === 'function') tracker.dispose?.();
+      if (typeof source === 'function') await tracker.dispose?.();
     }
   }
   return { runs, stoppedAsDeterministic: false };

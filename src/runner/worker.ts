@@ -38,7 +38,7 @@ async function runOpe(job: OpeJob, factory: TrackerFactory, compute: ComputeChoi
     await writeOtbResult(job.rawDir, job.tracker, job.target, run.boxes.map(imageToToolkit), run.times);
     return { frames: run.boxes.length, trackerSeconds: sum(run.times), trackerRecord: tracker.describe?.() };
   } finally {
-    tracker.dispose?.();
+    await tracker.dispose?.();
   }
 }
 
@@ -69,7 +69,7 @@ async function runVot(job: VotJob, factory: TrackerFactory, compute: ComputeChoi
         failures: [0],
       };
     } finally {
-      tracker.dispose?.();
+      await tracker.dispose?.();
     }
   }
   // A fresh tracker per repetition, each with its own seed, as the toolkit restarts the tracker.

@@ -8,6 +8,7 @@ import { modelFiles } from './siamfc/model-file.ts';
 import { SIAMFC_3S } from './siamfc/settings.ts';
 import { staticFactory } from './base/static.ts';
 import type { TrackerFactory } from './base/tracker.ts';
+import { traxFactory, traxFingerprint } from './trax/registry.ts';
 
 /**
  * The trackers a benchmark can run, by name. Factories are cheap to hold: a SiamFC factory loads its
@@ -177,7 +178,8 @@ export function loadExternalTrackers(): Promise<void> {
 }
 
 export function trackerNames(): string[] {
-  return [...BUILT_IN, ...pretrained(), ...external, ...[...modelFolders.values()].map((m) => m.factory)].map((f) => f.name);
+  const trax = Object.keys(JSON.parse(process.env.SIAMBENCH_TRAX_DEFS ?? '{}') as object);
+  return [...[...BUILT_IN, ...pretrained(), ...external, ...[...modelFolders.values()].map((m) => m.factory)].map((f) => f.name), ...trax];
 }
 
 /** The built-in trackers, the ones `npm run bench` runs by default. */
@@ -191,6 +193,7 @@ export function getTrackerFactory(name: string): TrackerFactory {
     pretrained().find((x) => x.name === name) ??
     external.find((x) => x.name === name) ??
     modelFolders.get(name)?.factory ??
+    traxFactory(name) ??
     (exportedFolders()[name] ? registerFolder(name, exportedFolders()[name]) : undefined);
   if (!f && name === PRETRAINED) {
     throw new UserError(
@@ -216,6 +219,8 @@ function sha256(files: string[]): string {
 export function trackerFingerprint(name: string): string | null {
   const module = externalModules.get(name);
   if (module) return `module sha256:${sha256([module])}`;
+  const trax = traxFingerprint(name);
+  if (trax) return trax;
   const dir = folderOf(name);
   if (dir === undefined) return 'built-in';
   const files = modelFiles(dir);

@@ -17,13 +17,19 @@ export interface TrackerOutput {
   /** Image box: continuous, 0-based (see core/types.ts). */
   box: ImageBox;
   confidence?: number;
+  /**
+   * Seconds the tracker itself took on this frame, when it can tell them apart from its own
+   * overhead (a TraX tracker: request written to reply read, as the VOT toolkit times a frame).
+   */
+  seconds?: number;
 }
 
 /** A tracker follows one target through one sequence; a new instance serves each sequence. */
 export interface Tracker {
   init(frame: Frame, box: ImageBox): Promise<void>;
   update(frame: Frame): Promise<TrackerOutput>;
-  dispose?(): void;
+  /** Frees what the tracker holds; a promise when that takes time (ending a tracker process). */
+  dispose?(): void | Promise<void>;
   /** What the run record keeps about this tracker: model file, width, trained or not, settings. */
   describe?(): Record<string, unknown>;
 }
