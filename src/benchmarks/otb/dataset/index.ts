@@ -7,6 +7,7 @@ import { fileKind } from '../../common/read-file.ts';
 import { builtinInitOmit, FRAME_RANGES } from './frames.ts';
 import { loadJsonRoot } from './json.ts';
 import { type LoadedTargets, loadLasot } from './lasot.ts';
+import { loadOnePass, ONEPASS_DATASETS } from './onepass.ts';
 import { isRawLayout, loadRawLayout } from './raw.ts';
 import { attributeCode, OTB_SETS, TARGET_INFO } from './sets.ts';
 import type { SourceTarget } from './source.ts';
@@ -66,6 +67,7 @@ export async function loadOtb(dataset: string, root: string): Promise<OtbDataset
 const EXTRA_LOADERS: Record<string, (name: string, abs: string, given: string) => Promise<LoadedTargets>> = {
   LaSOT: loadLasot,
   'LaSOT-ext': loadLasot,
+  ...Object.fromEntries(ONEPASS_DATASETS.map((n) => [n, loadOnePass])),
 };
 
 function withAlerts(l: LoadedTargets): { targets: OtbTarget[]; warnings: string[]; alerts: string[] } {
