@@ -49,14 +49,21 @@ test('the loaders, the bench and eval share the registry', () => {
   );
   assert.throws(
     () => resolveDataset('OTB99', { family: 'otb' }),
-    /--dataset: unknown dataset 'OTB99' \(expected synthetic, OTB2013, OTB50, OTB100; CVPR13 = OTB2013; TB50 = OTB50; OTB2015, TB100 = OTB100\)/,
+    /--dataset: unknown dataset 'OTB99' \(expected synthetic, OTB2013, OTB50, OTB100, .*; CVPR13 = OTB2013; TB50 = OTB50; OTB2015, TB100 = OTB100; /,
   );
   assert.match(datasetChoices({ family: 'otb' }), /OTB100 \(also OTB2015, TB100\)/);
 });
 
 test('conventions come from the rule tables, the first the default; unknown names are one-line errors', () => {
-  assert.deepEqual(CONVENTIONS, { otb: ['otb', 'pysot', 'got10k'], vot: ['legacy', 'pysot'] });
+  assert.deepEqual(CONVENTIONS, {
+    otb: ['otb', 'pysot', 'got10k', 'lasot', 'lasot-all-frames', 'lasot-kept-frames'],
+    vot: ['legacy', 'pysot'],
+  });
   assert.equal(resolveConvention('otb', undefined), 'otb');
+  // Each dataset's default is its own toolkit's rule; a named convention still wins.
+  assert.equal(resolveConvention('otb', undefined, '--convention', 'lasot-test'), 'lasot');
+  assert.equal(resolveConvention('otb', 'pysot', '--convention', 'LaSOT'), 'pysot');
+  assert.equal(resolveConvention('otb', undefined, '--convention', 'OTB100'), 'otb');
   assert.equal(resolveConvention('vot', undefined), 'legacy');
   assert.equal(resolveConvention('vot', 'pysot'), 'pysot');
   assert.throws(() => resolveConvention('vot', 'otb'), /--convention: unknown convention 'otb' for VOT \(expected legacy, pysot\)/);

@@ -36,7 +36,8 @@ const otb: Benchmark<OtbDataset, OtbEvaluation> = {
   family: 'otb',
   load: (name, root) => loadOtb(name, resolve(root)),
   size: (ds) => ds.targets.length,
-  score: (ds, dir, out, req) => scoreOtbResults(ds, dir, out, { ...req, convention: resolveConvention('otb', req.convention) }),
+  score: (ds, dir, out, req) =>
+    scoreOtbResults(ds, dir, out, { ...req, convention: resolveConvention('otb', req.convention, '--convention', ds.name) }),
 };
 
 const vot: Benchmark<VotDataset, VotEvaluation> = {

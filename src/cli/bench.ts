@@ -21,7 +21,7 @@ async function main(): Promise<void> {
 
   const { benchDatasetKind, loadBenchDataset } = await import('../runner/bench-dataset.ts');
   const { name, kind } = benchDatasetKind(opts.dataset);
-  const convention = resolveConvention(kind, opts.convention);
+  const convention = resolveConvention(kind, opts.convention, '--convention', name);
   // Refused before the dataset is read, let alone workers started: runBench checks again and marks it.
   const out = resolve(opts.out ?? join('results', name));
   const claim = { dir: out, option: '--out', command: 'bench', legacy: holdsAny('run.json', 'records') };

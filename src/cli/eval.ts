@@ -27,7 +27,10 @@ function parseArgs(argv: string[]): EvalOptions {
   const program = new Command('npm run eval --')
     .description('Score tracker results on OTB (or VOT) with the rules of a named toolkit convention')
     .requiredOption('--dataset <name>', `${datasetChoices({ family: 'otb' })} | VOT2013..VOT2019 | synthetic-vot or another VOT-layout set`)
-    .requiredOption('--root <path>', 'dataset root: raw OTB folder, pysot/DaSiamRPN JSON, or toolkit anno folder')
+    .requiredOption(
+      '--root <path>',
+      'dataset root: raw OTB folder, pysot/DaSiamRPN JSON, toolkit anno folder, or the official or toolkit layout of LaSOT, UAV123, DTB70, TC128',
+    )
     .requiredOption('--results <dir>', 'folder with one subfolder of result files per tracker')
     .requiredOption('--out <dir>', 'where to write the report and warnings.txt')
     .option('--trackers <names>', 'comma-separated tracker folders to evaluate (default: all)', trackerList)
@@ -54,7 +57,7 @@ async function main(): Promise<void> {
   }
   // `synthetic` takes every sequence folder of a raw-layout root (the benchmark generator's output).
   const dataset = resolveDataset(opts.dataset, { family: 'otb' }).name;
-  const convention = resolveConvention('otb', opts.convention);
+  const convention = resolveConvention('otb', opts.convention, '--convention', dataset);
   const root = syntheticLayoutDir(requirePath('--root', opts.root, 'any'), 'otb');
   const resultsDir = requirePath('--results', opts.results, 'dir');
   // Tracker folders may be symbolic links; if every one is dangling, say so rather than 'no folders'.

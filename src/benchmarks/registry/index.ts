@@ -20,7 +20,25 @@ export interface DatasetName {
   generated?: boolean;
   /** `npm run bench` can run trackers on it (VOT2013..2015 can only be scored from results). */
   bench: boolean;
+  /** The convention of the benchmark's own toolkit, when not the family's first (LaSOT: lasot). */
+  convention?: string;
 }
+
+/**
+ * One-pass benchmarks scored like OTB (issue 28), scoring only: their loaders read annotations, not
+ * images. Each names the convention of its own toolkit; the UAV, DTB70 and TC128 toolkits are copies
+ * of the OTB toolkit, so theirs is `otb`.
+ */
+const EXTRA_OTB_DATASETS: readonly DatasetName[] = [
+  { name: 'LaSOT', family: 'otb', aliases: ['LaSOT-test', 'LaSOT-280'], bench: false, convention: 'lasot' },
+  { name: 'LaSOT-ext', family: 'otb', aliases: ['LaSOT-extension', 'LaSOT_extension_subset'], bench: false, convention: 'lasot' },
+  { name: 'UAV123', family: 'otb', aliases: ['UAV'], bench: false },
+  { name: 'UAV123-10fps', family: 'otb', aliases: ['UAV123@10fps', 'UAV123_10fps', 'UAV10'], bench: false },
+  { name: 'UAV20L', family: 'otb', aliases: ['UAV123-20L'], bench: false },
+  { name: 'UAVDT', family: 'otb', aliases: ['UAVDT-SOT', 'UAV-benchmark-S'], bench: false },
+  { name: 'DTB70', family: 'otb', aliases: ['DTB'], bench: false },
+  { name: 'TC128', family: 'otb', aliases: ['TColor128', 'TColor-128', 'Temple-Color-128', 'TC-128'], bench: false },
+];
 
 export const DATASETS: readonly DatasetName[] = [
   { name: 'synthetic', family: 'otb', aliases: [], generated: true, bench: true },
@@ -28,6 +46,7 @@ export const DATASETS: readonly DatasetName[] = [
   { name: 'OTB2013', family: 'otb', aliases: ['CVPR13'], bench: true },
   { name: 'OTB50', family: 'otb', aliases: ['TB50'], bench: true },
   { name: 'OTB100', family: 'otb', aliases: ['OTB2015', 'TB100'], bench: true },
+  ...EXTRA_OTB_DATASETS,
   ...[2013, 2014, 2015].map((y) => ({ name: `VOT${y}`, family: 'vot' as const, aliases: [], bench: false })),
   ...[2016, 2017, 2018, 2019].map((y) => ({ name: `VOT${y}`, family: 'vot' as const, aliases: [], bench: true })),
 ];
@@ -97,9 +116,14 @@ export const CONVENTIONS = {
 export type Convention<F extends BenchmarkFamily> = F extends 'otb' ? OtbConvention : VotConvention;
 
 /** A convention name checked against the family's rules, default when absent; one-line error otherwise. */
-export function resolveConvention<F extends BenchmarkFamily>(family: F, name: string | undefined, option = '--convention'): Convention<F> {
+export function resolveConvention<F extends BenchmarkFamily>(
+  family: F,
+  name: string | undefined,
+  option = '--convention',
+  dataset?: string,
+): Convention<F> {
   const names = CONVENTIONS[family] as readonly string[];
-  const wanted = name ?? names[0];
+  const wanted = name ?? (dataset !== undefined ? findDataset(dataset)?.convention : undefined) ?? names[0];
   if (!names.includes(wanted))
     throw new UserError(`${option}: unknown convention '${wanted}' for ${family.toUpperCase()} (expected ${names.join(', ')})`);
   return wanted as Convention<F>;
@@ -107,5 +131,6 @@ export function resolveConvention<F extends BenchmarkFamily>(family: F, name: st
 
 /** 'otb | pysot | got10k (default otb); VOT: legacy | pysot (default legacy)' for help texts. */
 export function conventionChoices(): string {
-  return `${CONVENTIONS.otb.join(' | ')} (default ${CONVENTIONS.otb[0]}); VOT: ${CONVENTIONS.vot.join(' | ')} (default ${CONVENTIONS.vot[0]})`;
+  const own = DATASETS.filter((d) => d.convention).map((d) => `${d.name} ${d.convention}`);
+  return `${CONVENTIONS.otb.join(' | ')} (default: the dataset's own toolkit's, ${CONVENTIONS.otb[0]} except ${own.join(', ')}); VOT: ${CONVENTIONS.vot.join(' | ')} (default ${CONVENTIONS.vot[0]})`;
 }

@@ -6,6 +6,8 @@ import { datasetChoices, findDataset } from '../../registry/index.ts';
 import { fileKind } from '../../common/read-file.ts';
 import { builtinInitOmit, FRAME_RANGES } from './frames.ts';
 import { loadJsonRoot } from './json.ts';
+import { type LoadedTargets, loadLasot } from './lasot.ts';
+import { loadOnePass, ONEPASS_DATASETS } from './onepass.ts';
 import { isRawLayout, loadRawLayout } from './raw.ts';
 import { attributeCode, OTB_SETS, TARGET_INFO } from './sets.ts';
 import type { SourceTarget } from './source.ts';
@@ -33,6 +35,8 @@ export async function loadOtb(dataset: string, root: string): Promise<OtbDataset
   if (!name) throw new UserError(`unknown OTB dataset '${dataset}' (expected ${datasetChoices({ family: 'otb' })})`);
   const abs = resolve(root);
   if (!existsSync(abs)) throw new UserError(isDanglingLink(abs) ? danglingLink(root) : `${root}: no such file or directory`);
+  const extra = EXTRA_LOADERS[name];
+  if (extra) return { name, root: abs, ...withAlerts(await extra(name, abs, root)) };
   const wanted = name === 'synthetic' ? null : OTB_SETS[name];
   const warnings: string[] = [];
   const found = await loadSource(abs, root, wanted, warnings);
@@ -57,6 +61,18 @@ export async function loadOtb(dataset: string, root: string): Promise<OtbDataset
   }
   warnings.push(...alerts);
   return { name, root: abs, targets, warnings, alerts };
+}
+
+/** Benchmarks of the OTB family with their own layouts (LaSOT, UAV, DTB70, TC128): a loader each. */
+const EXTRA_LOADERS: Record<string, (name: string, abs: string, given: string) => Promise<LoadedTargets>> = {
+  LaSOT: loadLasot,
+  'LaSOT-ext': loadLasot,
+  ...Object.fromEntries(ONEPASS_DATASETS.map((n) => [n, loadOnePass])),
+};
+
+function withAlerts(l: LoadedTargets): { targets: OtbTarget[]; warnings: string[]; alerts: string[] } {
+  for (const t of l.targets) invalidRows(t, l.warnings, l.alerts);
+  return { targets: l.targets, warnings: [...l.warnings, ...l.alerts], alerts: l.alerts };
 }
 
 async function loadSource(abs: string, given: string, wanted: readonly string[] | null, warnings: string[]): Promise<SourceTarget[]> {
@@ -124,10 +140,12 @@ const INVALID_ALERT = 0.1;
  * error -1, i.e. every distance threshold passed), so a target of all-zero rows scores precision 1.
  * The toolkits' rule stands; the rows are named, and loudly when they are more than a few.
  */
-function invalidRows(src: SourceTarget, warnings: string[], alerts: string[]): void {
+function invalidRows(src: SourceTarget & { absent?: Uint8Array }, warnings: string[], alerts: string[]): void {
   let bad = 0;
   let first = -1;
   for (const [i, [x, y, w, h]] of src.groundTruth.entries()) {
+    // LaSOT's absent frames carry 0,0,0,0 by design; their conventions say what they count as.
+    if (src.absent?.[i] === 1) continue;
     if (x > 0 && y > 0 && w > 0 && h > 0) continue;
     bad++;
     if (first < 0) first = i;

@@ -17,11 +17,19 @@ const ALIASES: Record<string, string> = { human4: 'human42' };
  * undefined. Built once per list, so resolving is a map lookup.
  */
 export function nameResolver(canonical: readonly string[]): (name: string) => string | undefined {
-  const byKey = new Map<string, string>();
-  for (const c of canonical) byKey.set(nameKey(c), c);
+  const byKey = new Map<string, string | null>();
+  const byLower = new Map<string, string>();
+  for (const c of canonical) {
+    // UAV123 has car1_1 and car11: a key two names share resolves neither, only their own spellings.
+    const k = nameKey(c);
+    byKey.set(k, byKey.has(k) && byKey.get(k) !== c ? null : c);
+    byLower.set(c.toLowerCase(), c);
+  }
   return (name: string) => {
+    const exact = byLower.get(name.toLowerCase());
+    if (exact !== undefined) return exact;
     const k = nameKey(name);
-    return byKey.get(k) ?? (ALIASES[k] !== undefined ? byKey.get(ALIASES[k]) : undefined);
+    return byKey.get(k) ?? (ALIASES[k] !== undefined ? (byKey.get(ALIASES[k]) ?? undefined) : undefined);
   };
 }
 

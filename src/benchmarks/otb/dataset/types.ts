@@ -17,6 +17,8 @@ export interface OtbTarget {
   initOmit: number;
   /** Attribute codes: IV, SV, OCC, DEF, MB, FM, IPR, OPR, OV, BC, LR. */
   attributes: string[];
+  /** LaSOT: 1 where the target is absent (fully occluded or out of view), one flag per row. */
+  absent?: Uint8Array;
   /** Absolute image path per row, when the root holds the images (raw download layout). */
   images?: string[];
 }

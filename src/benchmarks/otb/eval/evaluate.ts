@@ -3,6 +3,7 @@ import { aggregateByAttribute, aggregateScores } from '../metrics/aggregate.ts';
 import { type ConventionRules, CONVENTIONS, measureFrames } from '../metrics/conventions.ts';
 import { sequenceScores } from '../metrics/curves.ts';
 import { meanFps } from '../metrics/speed.ts';
+import { absentOfFrames, applyExclusions } from './exclusions.ts';
 import { alignSequence, flattenBoxes, type AlignResult, type AlignTarget } from './align.ts';
 import { CORNER_ROW, cornerWarnings } from '../results/defects.ts';
 import type { OtbEvaluation, OtbScores, OtbSequenceScores, OtbTrackerEvaluation } from '../metrics/types.ts';
@@ -10,7 +11,7 @@ import type { OtbEvaluation, OtbScores, OtbSequenceScores, OtbTrackerEvaluation 
 /** The parts of a loaded OTB dataset the evaluation reads (OtbDataset satisfies it). */
 export interface EvalDataset {
   name: string;
-  targets: (AlignTarget & { attributes: string[] })[];
+  targets: (AlignTarget & { attributes: string[]; absent?: Uint8Array })[];
 }
 
 /** The parts of one tracker's imported results the evaluation reads (TrackerResults satisfies it). */
@@ -89,8 +90,9 @@ function scoreTracker(
     if (m.replaced > 0) {
       warnings.push(`${target.name}: ${m.replaced} prediction(s) with w <= 0, h <= 0 or NaN replaced by the previous box`);
     }
-    const frames = al.gt.length / 4;
-    const scores = sequenceScores(m.iou, m.centre, m.normCentre, rules.successThresholds, frames);
+    const f = applyExclusions(m, al.gt, absentOfFrames(target.absent, target.frames, al.frames), rules);
+    if (f.dropped > 0 && f.denominator === 0) warnings.push(`${target.name}: every frame left out under this convention; scores 0`);
+    const scores = sequenceScores(f.iou, f.centre, f.normCentre, rules.successThresholds, f.denominator);
     if (rules.dropAllZeroCurves) zeroCurveNotes(target.name, scores, warnings);
     const fps = seq.times && seq.times.length > 0 ? rules.sequenceFps(seq.times) : undefined;
     perSequence.push({ ...scores, target: target.name, attributes: target.attributes, ...(fps !== undefined ? { fps } : {}) });

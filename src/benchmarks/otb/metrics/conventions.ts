@@ -3,6 +3,7 @@ import { centreError, normCentreError } from './center.ts';
 import { iouContinuous, iouGot10k, iouPixel } from './overlap.ts';
 import { fpsFramesOverTime, fpsMeanOfRates } from './speed.ts';
 import { SUCCESS_THRESHOLDS_MATLAB, SUCCESS_THRESHOLDS_NUMPY } from './thresholds.ts';
+import { isBadLasot, LASOT_CONVENTIONS } from './lasot-conventions.ts';
 
 /**
  * The three rule sets users meet (see docs/scoring.md): the OTB MATLAB toolkit (`otb`,
@@ -11,6 +12,14 @@ import { SUCCESS_THRESHOLDS_MATLAB, SUCCESS_THRESHOLDS_NUMPY } from './threshold
  */
 export interface ConventionRules {
   name: OtbConvention;
+  /** The per-frame formulas (IoU, masks), when not the convention's own name (LaSOT's are otb's). */
+  frame?: 'otb' | 'pysot' | 'got10k';
+  /** Which predictions `replaceBadPredictions` replaces: calcSeqErrRobust's (default) or LaSOT's any NaN / w, h <= 0. */
+  badPrediction?: 'otb' | 'lasot';
+  /** Frames flagged absent (LaSOT): failures at every threshold, scored like any frame, or left out of the divisor. */
+  absent?: 'fail' | 'score' | 'drop';
+  /** got10k's ExperimentUAV123: frames whose ground truth holds NaN leave numerator and denominator. */
+  dropNanGroundTruth?: boolean;
   successThresholds: Float64Array;
   overrideFirstFrame: boolean;
   replaceBadPredictions: boolean;
@@ -33,7 +42,7 @@ export const CONVENTIONS: Record<OtbConvention, ConventionRules> = {
     dropAllZeroCurves: true,
     sequenceFps: fpsFramesOverTime,
     rules: [
-      'convention otb (OTB MATLAB toolkit: calcSeqErrRobust, calcRectInt, perfPlot)',
+      'convention otb (OTB MATLAB toolkit: calcSeqErrRobust, calcRectInt, perfPlot; the UAV123, UAV20L, UAV123@10fps, UAVDT, DTB70 and TC128 toolkits are copies of it and apply these same rules)',
       'frames: from the first frame after initOmit (Tiger1 from 6); the first evaluated frame is replaced by the ground truth',
       'IoU: pixel-inclusive (right = x+w-1, intersection +1), not clipped',
       'invalid ground truth (any of x, y, w, h <= 0): IoU -1 (fails every overlap threshold), centre error -1 (passes every distance threshold)',
@@ -74,11 +83,12 @@ export const CONVENTIONS: Record<OtbConvention, ConventionRules> = {
     shortResult: 'truncate',
     dropAllZeroCurves: false,
     sequenceFps: fpsMeanOfRates,
+    dropNanGroundTruth: true,
     rules: [
       'convention got10k (ExperimentOTB.report, rect_iou, center_error)',
       'frames: every ground-truth row (no initOmit: Tiger1 from 1); the first frame is replaced by the ground truth',
       'IoU: continuous, inter/(union + eps) clipped to [0, 1]',
-      'invalid ground truth: no masking (a 0,0,0,0 box scores IoU 0 and its real centre error)',
+      'invalid ground truth: no masking (a 0,0,0,0 box scores IoU 0 and its real centre error); frames whose ground truth is NaN (UAV123: target out of view) are dropped from numerator and denominator (ExperimentUAV123)',
       'bad prediction: used as is (NaN fails every threshold)',
       'result shorter or longer than the ground truth: both truncated to the frames they share, with a warning',
       'success: IoU > t for t = linspace(0, 1, 21) (strict); precision: centre error <= t px, t = 0..50, score at 20 px',
@@ -87,6 +97,7 @@ export const CONVENTIONS: Record<OtbConvention, ConventionRules> = {
       'attributes with fewer than 2 sequences are not reported; fps = mean of 1/t over frames with t > 0, mean over sequences with times',
     ],
   },
+  ...LASOT_CONVENTIONS,
 };
 
 export function conventionRules(name: string): ConventionRules | undefined {
@@ -117,7 +128,9 @@ export function measureFrames(gt: Float64Array, pred: Float64Array, rules: Conve
   let invalid = 0;
   let replaced = 0;
   // One function per convention keeps the per-frame branch out of the hot path (2M frames per run).
-  const frame = rules.name === 'otb' ? frameOtb : rules.name === 'pysot' ? framePysot : frameGot10k;
+  const kind = rules.frame ?? rules.name;
+  const frame = kind === 'otb' ? frameOtb : kind === 'pysot' ? framePysot : frameGot10k;
+  const isBad = rules.badPrediction === 'lasot' ? isBadLasot : isBadPrediction;
   // Row whose box the previous frame used: a replaced box is read in place, never copied.
   let src = 0;
   for (let i = 0; i < n; i++) {
@@ -129,7 +142,7 @@ export function measureFrames(gt: Float64Array, pred: Float64Array, rules: Conve
       continue;
     }
     let s = i;
-    if (rules.replaceBadPredictions && i > 0 && !(missing !== undefined && missing[i - 1] === 1) && isBadPrediction(gt, pred, i)) {
+    if (rules.replaceBadPredictions && i > 0 && !(missing !== undefined && missing[i - 1] === 1) && isBad(gt, pred, i)) {
       s = src;
       replaced++;
     }

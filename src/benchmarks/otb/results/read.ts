@@ -48,16 +48,24 @@ interface JwlimRecord {
 
 function jwlimRecord(text: string, file: string): ParsedResult {
   let data: unknown;
+  let bare = false;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new UserError(`${file}: not valid JSON (${(err as Error).message.split('\n')[0]})`);
+    // Python's json module writes a lost target as a bare NaN (the UAV123 paper's converted results).
+    const fixed = text.replace(/([[,:]\s*)(?:NaN|-?Infinity)(?=\s*[,\]}])/g, '$1null');
+    try {
+      data = JSON.parse(fixed);
+      bare = true;
+    } catch {
+      throw new UserError(`${file}: not valid JSON (${(err as Error).message.split('\n')[0]})`);
+    }
   }
   const records = (Array.isArray(data) ? data : [data]).filter(
     (r): r is JwlimRecord => !!r && typeof r === 'object' && Array.isArray((r as JwlimRecord).res),
   );
   if (records.length === 0) throw new UserError(`${file}: no result record (expected [{res, startFrame, endFrame, ...}])`);
-  const defects: string[] = [];
+  const defects: string[] = bare ? ['bare NaN or Infinity tokens (not JSON; written by Python), read as NaN'] : [];
   const rec = records.find((r) => r.evalType === undefined || r.evalType === 'OPE') ?? records[0];
   if (records.length > 1) defects.push(`${records.length} runs in the file (${rec.evalType ?? 'first'} run used)`);
   if (rec.resType !== undefined && rec.resType !== 'rect') {
