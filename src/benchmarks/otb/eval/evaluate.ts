@@ -88,7 +88,8 @@ function scoreTracker(
     const scores = sequenceScores(m.iou, m.centre, m.normCentre, rules.successThresholds, frames);
     if (rules.dropAllZeroCurves) zeroCurveNotes(target.name, scores, warnings);
     const fps = seq.times && seq.times.length > 0 ? rules.sequenceFps(seq.times) : undefined;
-    perSequence.push({ ...scores, target: target.name, attributes: target.attributes, ...(fps !== undefined ? { fps } : {}) });
+    const perFrame = { frames: al.frames, gt: al.gt, pred: al.pred, iou: m.iou };
+    perSequence.push({ ...scores, target: target.name, attributes: target.attributes, ...(fps !== undefined ? { fps } : {}), perFrame });
   }
   if (notScored.length > 0) {
     warnings.push(`no result for ${notScored.length} target(s), left out of the averages: ${notScored.join(', ')}`);
