@@ -11,6 +11,8 @@ import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { chromium } from 'playwright-core';
 import { loadDataset, scoreResults } from '../src/benchmarks/index.ts';
+import { writeStatistics } from '../src/study/outputs.ts';
+import { parsePerRun } from '../src/study/per-run.ts';
 import { put, tempDir } from './helpers/files.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -46,6 +48,23 @@ async function fixture(dir: string): Promise<string> {
   const data = await loadDataset('otb', 'synthetic', root);
   const out = join(dir, 'out');
   await scoreResults(data, join(dir, 'results'), out, {});
+  return out;
+}
+
+/** A VOT-layout set of one sequence and two trackers' baseline results, one failing at frame 5. */
+async function votFixture(dir: string): Promise<string> {
+  const root = join(dir, 'vot');
+  const rows = Array.from({ length: 20 }, (_, k) => [10 + k, 10, 30, 30]);
+  put(join(root, 'list.txt'), 'a\n');
+  put(join(root, 'a', 'groundtruth.txt'), lines(rows));
+  const region = (b: number[]) => b.join(',');
+  const good = rows.map((b, k) => (k === 0 ? '1' : region([b[0] + 2, b[1], b[2], b[3]])));
+  const failing = rows.map((b, k) => (k === 0 || k === 10 ? '1' : k === 5 ? '2' : k > 5 && k < 10 ? '0' : region(b)));
+  put(join(dir, 'vres', 'good', 'baseline', 'a', 'a_001.txt'), good.join('\n') + '\n');
+  put(join(dir, 'vres', 'failing', 'baseline', 'a', 'a_001.txt'), failing.join('\n') + '\n');
+  const data = await loadDataset('vot', 'VOT2016', root);
+  const out = join(dir, 'vout');
+  await scoreResults(data, join(dir, 'vres'), out, {});
   return out;
 }
 
@@ -144,5 +163,47 @@ test('report.html in headless chromium: charts drawn, table = summary.csv, legen
   const colour = rgbOf(legend.colour);
   assert.ok(near(px(bx - 1, by + bh / 2), colour), `good's left edge at x = ${bx - 1} in ${legend.colour}, got ${px(bx - 1, by + bh / 2)}`);
   assert.match((await page.textContent('#frame-label'))!, /^image 4 \(row 4 of 6\)/);
+  assert.deepEqual(errors, []);
+
+  // A VOT report: the A-R plot and EAO curve drawn, the summary table = summary.csv.
+  const vot = await votFixture(dir);
+  await page.goto(pathToFileURL(join(vot, 'report.html')).href);
+  await page.waitForSelector('section[data-file="summary.csv"] tbody tr');
+  const votInk = await page.evaluate(() =>
+    (window as unknown as { siambench: { charts: Chart[] } }).siambench.charts.map((c) => {
+      const { left, top, right, bottom } = c.chartArea;
+      const d = c.ctx.getImageData(left, top, right - left, bottom - top).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200)) n++;
+      return n;
+    }),
+  );
+  assert.equal(votInk.length, 2);
+  for (const n of votInk) assert.ok(n > 100, `a VOT chart with only ${n} inked pixels in its plot area`);
+  const votCells = await page.$$eval('section[data-file="summary.csv"] tbody tr', (trs) =>
+    trs.map((tr) => [...tr.children].map((td) => td.textContent)),
+  );
+  const votCsv = readFileSync(join(vot, 'summary.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
+  assert.deepEqual(votCells, votCsv);
+
+  // A study's report, from the committed global-loss study's per-run rows: forest plots drawn.
+  const study = join(dir, 'study');
+  const perRun = join('docs', 'study', 'global-loss', 'per_run.csv');
+  const validation = join('docs', 'study', 'global-loss', 'validation.csv');
+  await writeStatistics(
+    study,
+    parsePerRun(readFileSync(perRun, 'utf8'), perRun),
+    parsePerRun(readFileSync(validation, 'utf8'), validation),
+  );
+  await page.goto(pathToFileURL(join(study, 'report.html')).href);
+  await page.waitForSelector('section[data-file="study.csv"] tbody tr');
+  const studyCharts = await page.evaluate(() => (window as unknown as { siambench: { charts: Chart[] } }).siambench.charts.length);
+  assert.equal(studyCharts, 2, 'the forest plot and AUC per configuration of the first test set');
+  const rowsShown = await page.$$eval('section[data-file="study.csv"] tbody tr', (trs) => trs.length);
+  assert.equal(rowsShown, readFileSync(join(study, 'study.csv'), 'utf8').trim().split('\n').length - 1);
   assert.deepEqual(errors, []);
 });

@@ -35,7 +35,7 @@ function makeChart(canvas, spec) {
     showLine: s.line !== false,
     borderColor: colourOf(s.label),
     backgroundColor: colourOf(s.label),
-    pointRadius: s.line === false ? 5 : 0,
+    pointRadius: s.line === false ? 5 : s.markers ? 3 : 0,
     borderWidth: 2,
   }));
   const axis = (a, categories) => ({

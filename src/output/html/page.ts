@@ -11,6 +11,8 @@ export interface ChartSeries {
   points: [number, number][];
   /** Drawn as a line through the points (curves) or as markers only (A-R plots). */
   line?: boolean;
+  /** A marker on every point of a line (the ends and the mean of an interval). */
+  markers?: boolean;
 }
 
 export interface ChartSpec {
