@@ -7,7 +7,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'results/', 'models/', 'docs/reproduce/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'results/', 'models/', 'docs/reproduce/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,7 +5,7 @@ import { UserError } from '../core/errors.ts';
 import { loadVot } from '../benchmarks/vot/dataset/index.ts';
 import { findDataset, resolveConvention, resolveDataset } from '../benchmarks/registry/index.ts';
 import { scoreVotResults } from '../benchmarks/vot/benchmark.ts';
-import { reportInto } from './options.ts';
+import { reportInto } from './parse.ts';
 import { syntheticLayoutDir } from '../synthetic/manifest.ts';
 
 export interface VotEvalOptions {

@@ -6,7 +6,7 @@ import { danglingTail, listDirSync, missingPath } from '../core/dir-entries.ts';
 import { UserError } from '../core/errors.ts';
 import { conventionChoices, datasetChoices, findDataset, resolveConvention, resolveDataset } from '../benchmarks/registry/index.ts';
 import type { VotEvalOptions } from './eval-vot.ts';
-import { parseCommand, reportInto } from './options.ts';
+import { parseCommand, reportInto } from './parse.ts';
 import { syntheticLayoutDir } from '../synthetic/manifest.ts';
 
 // One option set for both families; a type-only import, so OTB runs never load the VOT module.

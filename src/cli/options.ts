@@ -1,26 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { type Command, CommanderError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { type ComputeRequest, checkComputeRequest } from '../compute/engine.ts';
 import { UserError } from '../core/errors.ts';
-import { holdsAny, withOutputDir } from '../core/out-dir.ts';
 
-/**
- * Parses with commander but turns its errors into UserErrors (one line, exit 1, no usage dump);
- * --help still prints and exits 0.
- */
-export function parseCommand<T>(program: Command, argv: string[]): T {
-  program.exitOverride().configureOutput({ writeErr: () => {} });
-  try {
-    program.parse(argv);
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0);
-      throw new UserError(err.message.replace(/^error: /, ''));
-    }
-    throw err;
-  }
-  return program.opts<T & Record<string, unknown>>() as T;
-}
+// Kept light in parse.ts so that eval and --help start without loading the engines.
+export { parseCommand, reportInto, setInvokedAs } from './parse.ts';
 
 export function positiveInt(option: string) {
   return (raw: string): number => {
@@ -52,20 +36,4 @@ export function addComputeOptions(program: Command): Command {
 
 export function computeRequest(o: { engine?: string; device?: string; threads?: number; backend?: string }): ComputeRequest {
   return checkComputeRequest({ engine: o.engine, device: o.device, threads: o.threads, backend: o.backend });
-}
-
-/**
- * eval's report folder: new, empty, an earlier eval's, or a bench run folder (whose report eval
- * rewrites); never a folder of files siambench did not write, such as a results folder. A new
- * folder is removed again when scoring fails before writing anything.
- */
-export function reportInto<T>(out: string, body: () => Promise<T>): Promise<T> {
-  const claim = {
-    dir: out,
-    option: '--out',
-    command: 'eval',
-    accepts: ['bench', 'regress', 'reproduce'],
-    legacy: holdsAny('summary.csv', 'run.json'),
-  };
-  return withOutputDir(claim, body);
 }

@@ -15,6 +15,7 @@ import { type ComputeRequest, preflightCompute } from '../compute/engine.ts';
 import { threadsPerWorker } from '../compute/onnx/session.ts';
 import { type Timeouts, TIMEOUT_HELP, parseTimeout } from '../runner/deadline.ts';
 import { addComputeOptions, computeRequest, concurrencyOption, parseCommand, positiveInt } from './options.ts';
+import { siblingModule } from '../core/module-url.ts';
 
 interface ReproduceOptions {
   retrain: boolean;
@@ -59,7 +60,7 @@ function parseArgs(argv: string[]): ReproduceOptions {
   return parseCommand<ReproduceOptions>(addComputeOptions(program), argv);
 }
 
-const TRAIN_CLI = fileURLToPath(new URL('./train.ts', import.meta.url));
+const TRAIN_CLI = fileURLToPath(siblingModule('./train.ts', import.meta.url));
 
 /**
  * The engine options of each of `parallel` trainings running side by side: ORT's intra-op threads

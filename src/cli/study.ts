@@ -9,6 +9,7 @@ import { type Shard, SHARD_HELP, parseShard } from '../core/shard.ts';
 import { preflightCompute } from '../compute/engine.ts';
 import type { Stage } from '../study/run.ts';
 import { addComputeOptions, computeRequest, concurrencyOption, parseCommand } from './options.ts';
+import { siblingModule } from '../core/module-url.ts';
 
 interface StudyOptions {
   spec?: string;
@@ -25,7 +26,7 @@ interface StudyOptions {
   backend?: string;
 }
 
-const TRAIN_CLI = fileURLToPath(new URL('./train.ts', import.meta.url));
+const TRAIN_CLI = fileURLToPath(siblingModule('./train.ts', import.meta.url));
 
 /** --recompute: every statistic of a study folder from its per_run.csv (and validation.csv) alone. */
 async function recompute(dir: string): Promise<void> {

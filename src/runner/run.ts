@@ -4,8 +4,9 @@ import { type JobFailure, WorkerPool } from '../workers/pool.ts';
 import { DEFAULT_TIMEOUTS, type Timeouts, jobDeadline, timeoutReason } from './deadline.ts';
 import type { BenchWorkerData, BenchWorkerInfo, Job, JobRecord } from './jobs.ts';
 import { RunProgress } from './progress.ts';
+import { siblingModule } from '../core/module-url.ts';
 
-const ENTRY = new URL('./worker.ts', import.meta.url);
+const ENTRY = siblingModule('./worker.ts', import.meta.url);
 
 export interface RunOptions {
   concurrency: number;

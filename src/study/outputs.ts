@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
 import { arrange, statistics } from './comparisons.ts';
 import { forestPlot } from './forest.ts';
+import { writeStudyHtml } from './html.ts';
 import type { PerRunRow } from './per-run.ts';
 import { markdown } from './report.ts';
 import { selectModels, selectionCsv, selectionMarkdown } from './selection.ts';
@@ -30,5 +31,6 @@ export async function writeStatistics(
   if (selection.length) await write('selection.csv', selectionCsv(selection));
   await write('study.md', markdown(sets, study, attributes, selectionMarkdown(selection)));
   for (const set of sets) await write(`forest-${set.name}.png`, forestPlot(set.name, study));
+  files.push(await writeStudyHtml(dir, study));
   return { files };
 }

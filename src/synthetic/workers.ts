@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { WorkerPool } from '../workers/pool.ts';
 import { renderSequence, type SequenceJob, type SequenceResult } from './sequence.ts';
+import { siblingModule } from '../core/module-url.ts';
 
-const ENTRY = new URL('./worker.ts', import.meta.url);
+const ENTRY = siblingModule('./worker.ts', import.meta.url);
 
 /** Below this many frames a worker's start-up (loading TypeScript) costs more than it saves. */
 const MIN_FRAMES_FOR_WORKERS = 600;

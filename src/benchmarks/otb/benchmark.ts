@@ -8,6 +8,7 @@ import { evaluateOtb } from './eval/evaluate.ts';
 import type { OtbEvaluation } from './metrics/types.ts';
 import { countOtbWarnings, formatOtbWarnings } from './eval/warnings.ts';
 import { formatOtbConsoleTable, writeOtbReport } from './report/report.ts';
+import { writeOtbHtml } from './report/html.ts';
 import { importOtbResults } from './results/index.ts';
 import { alertLines } from '../common/alerts.ts';
 
@@ -37,6 +38,7 @@ export async function scoreOtbResults(
   const warningsFile = join(out, 'warnings.txt');
   const datasetWarnings = [...ds.warnings, ...(ev.alerts ?? []), ...(req.extraWarnings ?? [])];
   await writeFileAtomic(warningsFile, formatOtbWarnings(ev, datasetWarnings));
+  written.push(await writeOtbHtml(out, ev, ds.targets));
   const text = [
     formatOtbConsoleTable(ev).trimEnd(),
     '',

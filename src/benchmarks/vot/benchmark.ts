@@ -7,6 +7,7 @@ import type { VotDataset } from './dataset/types.ts';
 import { evaluateVot } from './eval/evaluate.ts';
 import type { VotEvaluation } from './eval/types.ts';
 import { formatVotConsoleTable, formatVotWarnings, writeVotReport } from './report/report.ts';
+import { writeVotHtml } from './report/html.ts';
 import { importVotResults } from './results/import.ts';
 import type { VotTrackerResults } from './results/types.ts';
 import { alertLines } from '../common/alerts.ts';
@@ -57,6 +58,7 @@ export async function scoreVotResults(
   const warningsFile = join(out, 'warnings.txt');
   const datasetWarnings = [...ds.warnings, ...(req.extraWarnings ?? [])];
   await writeFileAtomic(warningsFile, formatVotWarnings(ev, datasetWarnings));
+  written.push(await writeVotHtml(out, ev));
   const t3 = performance.now();
   const nWarn = datasetWarnings.length + ev.trackers.reduce((n, t) => n + t.warnings.length, 0);
   const text = [

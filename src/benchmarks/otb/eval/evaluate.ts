@@ -95,7 +95,8 @@ function scoreTracker(
     const scores = sequenceScores(f.iou, f.centre, f.normCentre, rules.successThresholds, f.denominator);
     if (rules.dropAllZeroCurves) zeroCurveNotes(target.name, scores, warnings);
     const fps = seq.times && seq.times.length > 0 ? rules.sequenceFps(seq.times) : undefined;
-    perSequence.push({ ...scores, target: target.name, attributes: target.attributes, ...(fps !== undefined ? { fps } : {}) });
+    const perFrame = { frames: al.frames, gt: al.gt, pred: al.pred, iou: m.iou };
+    perSequence.push({ ...scores, target: target.name, attributes: target.attributes, ...(fps !== undefined ? { fps } : {}), perFrame });
   }
   warnings.push(...cornerWarnings(corners));
   if (notScored.length > 0) {

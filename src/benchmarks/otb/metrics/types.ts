@@ -17,6 +17,8 @@ export interface OtbSequenceScores extends OtbScores {
   target: string; // canonical target name
   attributes: string[];
   fps?: number;
+  /** The frames the scores came from (image numbers, aligned boxes, IoU), for report.html's viewer. */
+  perFrame?: { frames: number[]; gt: Float64Array; pred: Float64Array; iou: Float64Array };
 }
 
 export interface OtbTrackerEvaluation {
