@@ -3,7 +3,7 @@ import { UserError } from '../core/errors.ts';
 import { type Shard, selectShard, shardLabel } from '../core/shard.ts';
 import { evaluateShard, evaluateTestSet, missingJobs, scoreTestSet, type TestSet } from './evaluate.ts';
 import type { PerRunRow } from './per-run.ts';
-import type { Prepared } from './prepare.ts';
+import { type Prepared, trainDataOf } from './prepare.ts';
 import type { StudyRequest } from './request.ts';
 import { VALIDATION } from './spec.ts';
 import { writeStudyOutputs } from './study-outputs.ts';
@@ -55,7 +55,7 @@ export async function trainStage(req: StudyRequest, prep: Prepared, shard: Shard
     req.log(
       `[study] shard ${shardLabel(shard)}: ${mine.length} of ${jobs.length} training run(s): ${mine.map((j) => j.name).join(', ') || 'none'}`,
     );
-  const failed = await trainAll(req, mine, prep.trainData, prep.initFrom);
+  const failed = await trainAll(req, mine, trainDataOf(prep), prep.initFrom);
   if (failed.length)
     throw new UserError(
       `training failed for ${failed.join(', ')} (logs in ${join(resolve(req.out), 'logs')}); eval and stats leave them out`,

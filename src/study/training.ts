@@ -6,6 +6,7 @@ import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
 import { recipeArgs } from '../training/recipe.ts';
 import { elapsed, type StudyRequest } from './request.ts';
+import { foldRunName } from './cross-validation.ts';
 import { runName, settingsArgs, type StudySpec } from './spec.ts';
 import { computeArgs, trainChild } from './train-child.ts';
 
@@ -14,14 +15,27 @@ export interface TrainJob {
   seed: number;
   name: string;
   dir: string;
+  /** The fold (1-based) a cross-validated study's run leaves out: it trains on the others. */
+  fold?: number;
 }
 
 /**
  * Every (configuration, seed) of the spec, seed-major: a study stopped part-way (sessions, quotas)
  * holds whole seeds of every configuration, which pair up, rather than all seeds of the first
- * configurations only.
+ * configurations only. A cross-validated study has a run per (configuration, fold, seed), seed-major
+ * too, so that its first finished seed covers every fold and every sequence.
  */
 export function trainJobs(spec: StudySpec, out: string): TrainJob[] {
+  const cv = spec.crossValidation;
+  if (cv)
+    return spec.seeds.flatMap((seed) =>
+      cv.folds.flatMap((_, k) =>
+        spec.configurations.map((config) => {
+          const name = foldRunName(config.name, k + 1, seed);
+          return { config, seed, name, dir: join(out, 'models', name), fold: k + 1 };
+        }),
+      ),
+    );
   return spec.seeds.flatMap((seed) =>
     spec.configurations.map((config) => ({
       config,
@@ -48,7 +62,12 @@ async function pool<T>(items: readonly T[], limit: number, run: (item: T) => Pro
 }
 
 /** Trains what is not trained yet; returns the runs that failed (the others go on). */
-export async function trainAll(req: StudyRequest, jobs: TrainJob[], data: string, initFrom: string | undefined): Promise<string[]> {
+export async function trainAll(
+  req: StudyRequest,
+  jobs: TrainJob[],
+  dataOf: (job: TrainJob) => string,
+  initFrom: string | undefined,
+): Promise<string[]> {
   const { spec, log } = req;
   const pending = jobs.filter((j) => !existsSync(join(j.dir, 'model.json')));
   if (pending.length < jobs.length) log(`[study] ${jobs.length - pending.length} of ${jobs.length} training run(s) already done`);
@@ -64,7 +83,7 @@ export async function trainAll(req: StudyRequest, jobs: TrainJob[], data: string
   const failed = await pool(pending, parallel, async (job) => {
     const started = performance.now();
     log(`[study] training ${job.name} (${job.config.loss})`);
-    const recipe = { ...spec.recipe, data, seed: job.seed };
+    const recipe = { ...spec.recipe, data: dataOf(job), seed: job.seed };
     const init = initFrom === undefined ? [] : ['--init-from', initFrom];
     const args = [...recipeArgs(recipe, job.config.loss, job.dir), ...init, ...settingsArgs(job.config), ...engine];
     await trainChild(req.trainCli, args, job, join(req.out, 'logs', `${job.name}.log`), log);
