@@ -18,6 +18,11 @@ export interface CrossValidationSpec {
   root: string;
   /** Sequence folder names per fold; fold k (1-based) is `folds[k - 1]`. */
   folds: string[][];
+  /**
+   * Published raw results scored on the same frames beside the runs (per_run.csv's configuration
+   * `config`, seed 0, loss none): `results` holds one folder per tracker, `tracker` names one.
+   */
+  published?: { config: string; results: string; tracker: string };
 }
 
 export const MIN_FOLDS = 2;
@@ -25,7 +30,7 @@ export const MIN_FOLDS = 2;
 export function parseCrossValidation(c: Checker, raw: unknown): CrossValidationSpec | undefined {
   if (raw === undefined) return undefined;
   const f = 'crossValidation';
-  const o = c.object(raw, f, ['name', 'dataset', 'root', 'folds', 'note'], ['name', 'root', 'folds']);
+  const o = c.object(raw, f, ['name', 'dataset', 'root', 'folds', 'published', 'note'], ['name', 'root', 'folds']);
   const folds = c
     .array(o.folds, `${f}.folds`)
     .map((fold, k) => c.array(fold, `${f}.folds[${k}]`).map((s, i) => c.name(s, `${f}.folds[${k}][${i}]`)));
@@ -39,11 +44,21 @@ export function parseCrossValidation(c: Checker, raw: unknown): CrossValidationS
       seen.set(key, k);
     }),
   );
+  let published: CrossValidationSpec['published'];
+  if (o.published !== undefined) {
+    const p = c.object(o.published, `${f}.published`, ['config', 'results', 'tracker'], ['config', 'results', 'tracker']);
+    published = {
+      config: c.name(p.config, `${f}.published.config`),
+      results: c.string(p.results, `${f}.published.results`),
+      tracker: c.name(p.tracker, `${f}.published.tracker`),
+    };
+  }
   return {
     name: c.name(o.name, `${f}.name`),
     dataset: o.dataset === undefined ? 'OTB100' : c.string(o.dataset, `${f}.dataset`),
     root: c.string(o.root, `${f}.root`),
     folds,
+    ...(published ? { published } : {}),
   };
 }
 

@@ -216,11 +216,14 @@ export function parseSpec(json: unknown, file: string): StudySpec {
   if (twiceConfig) c.fail('configurations', `'${twiceConfig.name}' is named twice`);
   const taken = recipe.initFrom === undefined ? -1 : configurations.findIndex((x) => x.name === REFERENCE.config);
   if (taken >= 0) c.fail(`configurations[${taken}].name`, `'${REFERENCE.config}' names the model recipe.initFrom starts from`);
+  const crossValidation = parseCrossValidation(c, top.crossValidation);
+  const pub = crossValidation?.published?.config;
+  if (pub !== undefined && (pub === REFERENCE.config || configurations.some((x) => x.name === pub)))
+    c.fail('crossValidation.published.config', `'${pub}' names a configuration or the model recipe.initFrom starts from`);
   const baseline = c.string(top.baseline, 'baseline');
   if (!configurations.some((x) => x.name === baseline))
     c.fail('baseline', `names no configuration (${configurations.map((x) => x.name).join(', ')})`, baseline);
 
-  const crossValidation = parseCrossValidation(c, top.crossValidation);
   if (crossValidation && (top.trainSplit !== undefined || (top.recipe as Record<string, unknown> | undefined)?.data !== undefined))
     c.fail('crossValidation', 'excludes trainSplit and recipe.data (each fold trains on the other folds)');
   // A cross-validated study may have no other test set: its folds are one.
