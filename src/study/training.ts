@@ -117,13 +117,16 @@ export function trainingState(jobs: readonly TrainJob[], out: string): { trained
 
 /** Training record of each run, read from its model.json. */
 export async function writeTrainingTable(out: string, jobs: TrainJob[]): Promise<void> {
+  // A fold column only in a cross-validated study: the other studies' committed tables keep their columns.
+  const folds = jobs.some((j) => j.fold !== undefined);
   const rows = jobs.map((j) => {
     const meta = (JSON.parse(readFileSync(join(j.dir, 'model.json'), 'utf8')) as { meta?: Record<string, unknown> }).meta ?? {};
     const n = (k: string) => (typeof meta[k] === 'number' ? String(meta[k]) : '');
-    return [j.config.name, j.config.loss, j.seed, n('steps'), n('trainingSeconds'), n('finalTrainLoss'), n('finalValLoss')].join(',');
+    const run = folds ? [j.config.name, j.config.loss, j.fold, j.seed] : [j.config.name, j.config.loss, j.seed];
+    return [...run, n('steps'), n('trainingSeconds'), n('finalTrainLoss'), n('finalValLoss')].join(',');
   });
   await writeFileAtomic(
     join(out, 'training.csv'),
-    `config,loss,seed,steps,seconds,final_train_loss,final_val_loss\n${rows.map((r) => `${r}\n`).join('')}`,
+    `config,loss,${folds ? 'fold,' : ''}seed,steps,seconds,final_train_loss,final_val_loss\n${rows.map((r) => `${r}\n`).join('')}`,
   );
 }
