@@ -28,8 +28,8 @@ function smooth(ys: number[], w: number): number[] {
  * fiftieth of the run) as a solid line and the validation loss per epoch as dashed points, from each
  * run's training/loss-steps.csv and loss-epochs.csv.
  */
-export async function writeConfigCurves(file: string, config: string, runs: { seed: number; dir: string }[]): Promise<void> {
-  const datasets = runs.flatMap(({ seed, dir }, i) => {
+export async function writeConfigCurves(file: string, config: string, runs: { label: string; dir: string }[]): Promise<void> {
+  const datasets = runs.flatMap(({ label, dir }, i) => {
     const steps = readCsv(join(dir, 'training', 'loss-steps.csv'));
     const epochs = readCsv(join(dir, 'training', 'loss-epochs.csv'));
     const { color } = seriesStyle(i);
@@ -41,7 +41,7 @@ export async function writeConfigCurves(file: string, config: string, runs: { se
     );
     return [
       {
-        label: `seed ${seed} train`,
+        label: `${label} train`,
         data: steps.map((s, k) => ({ x: s.step, y: train[k] })),
         borderColor: color,
         backgroundColor: color,
@@ -50,7 +50,7 @@ export async function writeConfigCurves(file: string, config: string, runs: { se
         showLine: true,
       },
       {
-        label: `seed ${seed} val`,
+        label: `${label} val`,
         data: epochs.filter((e) => !Number.isNaN(e.val_loss)).map((e) => ({ x: (e.epoch + 1) * perEpoch, y: e.val_loss })),
         borderColor: color,
         backgroundColor: color,
@@ -69,7 +69,10 @@ export async function writeConfigCurves(file: string, config: string, runs: { se
         data: { datasets },
         options: {
           plugins: {
-            title: { display: true, text: `${config}: training loss (running mean) and validation loss (dashed), one colour per seed` },
+            title: {
+              display: true,
+              text: `${config}: training loss (running mean) and validation loss (dashed), one colour per ${runs.some((r) => r.label.startsWith('fold')) ? 'run' : 'seed'}`,
+            },
           },
           scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y: { title: { display: true, text: 'loss' } } },
         },

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Shard } from '../core/shard.ts';
 import { type Evaluation, loadDataset } from '../benchmarks/index.ts';
+import { publishedRows } from './published.ts';
 import { selectTrackers } from '../trackers/registry.ts';
 import { type BenchRequest, planAll, requestOf, runBench } from '../runner/bench.ts';
 import { mergeBench, runBenchShard } from '../runner/bench-shard.ts';
@@ -20,13 +21,21 @@ export interface TestSet {
   folder: string;
   /** The model every run fine-tunes from (recipe.initFrom), tracked as it is beside the runs. */
   reference?: string;
+  /**
+   * A cross-validated study's fold: only the runs that left it out track it, and its rows go to
+   * per_run.csv under the cross-validation's name (`rowsAs`), beside the published results named.
+   */
+  fold?: { k: number; rowsAs: string; published?: { config: string; results: string; tracker: string } };
 }
+
+/** The trained runs that track a test set: a fold's own runs only. */
+const trackersOf = (t: TestSet, trained: TrainJob[]) => trained.filter((j) => t.fold === undefined || j.fold === t.fold.k);
 
 async function benchRequest(req: StudyRequest, t: TestSet, trained: TrainJob[]): Promise<BenchRequest> {
   const { log } = req;
   return {
     data: await loadDataset('otb', t.set.kind === 'synthetic' ? 'synthetic' : t.set.dataset, t.folder),
-    trackers: selectTrackers([...trained.map((j) => j.dir), ...(t.reference === undefined ? [] : [t.reference])]),
+    trackers: selectTrackers([...trackersOf(t, trained).map((j) => j.dir), ...(t.reference === undefined ? [] : [t.reference])]),
     out: join(resolve(req.out), 'eval', t.set.name),
     concurrency: req.concurrency,
     compute: req.compute,
@@ -36,17 +45,25 @@ async function benchRequest(req: StudyRequest, t: TestSet, trained: TrainJob[]):
   };
 }
 
-/** per_run.csv's rows of one scored test set: one per (model, sequence), in the report's order. */
-function perRunRows(spec: StudySpec, set: TestSetSpec, evaluation: Evaluation, trained: TrainJob[]): PerRunRow[] {
+/** per_run.csv's rows of one scored test set: one per (model, sequence), in the report's order; then the published results'. */
+async function perRunRows(spec: StudySpec, t: TestSet, data: BenchRequest['data'], evaluation: Evaluation, trained: TrainJob[]) {
+  const rows = trackerRows(spec, t, evaluation, trackersOf(t, trained));
+  const pub = t.fold?.published;
+  if (pub && data.kind === 'otb') rows.push(...(await publishedRows(pub, data.ds, t.fold!.rowsAs)));
+  return rows;
+}
+
+function trackerRows(spec: StudySpec, t: TestSet, evaluation: Evaluation, trained: TrainJob[]): PerRunRow[] {
   if (evaluation.kind !== 'otb') throw new Error('study test sets are one-pass');
   const byTracker = new Map(trained.map((j) => [j.name, j]));
-  return evaluation.ev.trackers.flatMap((t) => {
-    const job = byTracker.get(t.tracker);
+  const testSet = t.fold?.rowsAs ?? t.set.name;
+  return evaluation.ev.trackers.flatMap((tr) => {
+    const job = byTracker.get(tr.tracker);
     // The one tracker that is not a training run is the reference (benchRequest adds nothing else).
     const run = job ? { config: job.config.name, seed: job.seed, loss: job.config.loss } : REFERENCE;
-    return t.perSequence.map((q) => ({
+    return tr.perSequence.map((q) => ({
       ...run,
-      testSet: set.name,
+      testSet,
       sequence: q.target,
       auc: q.successAuc,
       precision: q.precision20,
@@ -61,11 +78,11 @@ export async function evaluateTestSet(req: StudyRequest, t: TestSet, trained: Tr
   const bench = await benchRequest(req, t, trained);
   const t0 = performance.now();
   req.log(
-    `[study] test set ${t.set.name}: ${trained.length} model(s) on ${bench.data.kind === 'otb' ? bench.data.ds.targets.length : 0} sequences`,
+    `[study] test set ${t.set.name}: ${trackersOf(t, trained).length} model(s) on ${bench.data.kind === 'otb' ? bench.data.ds.targets.length : 0} sequences`,
   );
   const outcome = await runBench(bench);
   req.log(`[study] test set ${t.set.name}: scored in ${elapsed(t0)}`);
-  return perRunRows(req.spec, t.set, outcome.evaluation, trained);
+  return perRunRows(req.spec, t, bench.data, outcome.evaluation, trained);
 }
 
 /** Part K of N of the test set's (model, sequence) jobs, into the shared bench folder; no scoring. */
@@ -81,6 +98,7 @@ export async function missingJobs(req: StudyRequest, t: TestSet, trained: TrainJ
 
 /** Scores a test set whose every job is done (the bench's merge); its per_run.csv rows. */
 export async function scoreTestSet(req: StudyRequest, t: TestSet, trained: TrainJob[]): Promise<PerRunRow[]> {
-  const outcome = await mergeBench(await benchRequest(req, t, trained));
-  return perRunRows(req.spec, t.set, outcome.evaluation, trained);
+  const bench = await benchRequest(req, t, trained);
+  const outcome = await mergeBench(bench);
+  return perRunRows(req.spec, t, bench.data, outcome.evaluation, trained);
 }

@@ -1,6 +1,13 @@
 import type { ChartConfiguration } from 'chart.js';
 import { renderChartPng, seriesStyle } from '../output/chart.ts';
-import type { StudyRow } from './comparisons.ts';
+import { MIN_INTERVAL_SEQUENCES, type StudyRow } from './comparisons.ts';
+import { REFERENCE } from './spec.ts';
+
+/** A row's label: the rows that are not trained here say what they are. */
+function rowLabel(x: StudyRow): string {
+  if (x.config === REFERENCE.config) return `${x.config} (the imported model, not fine-tuned)`;
+  return x.loss === REFERENCE.loss ? `${x.config} (published results)` : x.config;
+}
 
 /** Per configuration a horizontal interval and its point estimate (ΔAUC), and the line at 0. */
 function forestDatasets(r: StudyRow[], y: (i: number) => number, color: string): ChartConfiguration['data']['datasets'] {
@@ -42,6 +49,8 @@ function forestDatasets(r: StudyRow[], y: (i: number) => number, color: string):
 
 export function forestPlot(set: string, rows: StudyRow[]): Uint8Array {
   const r = rows.filter((x) => x.testSet === set && !x.isBaseline);
+  const base = rows.find((x) => x.testSet === set && x.isBaseline);
+  const baseline = base ? `the baseline ${base.config} (${base.loss} loss)` : 'the baseline';
   const y = (i: number) => r.length - i;
   const { color } = seriesStyle(0);
   const config: ChartConfiguration = {
@@ -50,14 +59,20 @@ export function forestPlot(set: string, rows: StudyRow[]): Uint8Array {
       datasets: [...forestDatasets(r, y, color)],
     },
     options: {
-      plugins: { legend: { display: false }, title: { display: true, text: `AUC difference vs the baseline, 95% bootstrap CI (${set})` } },
+      plugins: {
+        legend: { display: false },
+        title: {
+          display: true,
+          text: `AUC difference vs ${baseline}, ${r.some((x) => !Number.isNaN(x.ciLow)) ? '95% bootstrap CI' : `no interval under ${MIN_INTERVAL_SEQUENCES} sequences`} (${set})`,
+        },
+      },
       scales: {
         x: {
           type: 'linear',
           suggestedMin: 0,
           suggestedMax: 0,
           grace: '5%',
-          title: { display: true, text: 'ΔAUC (configuration - baseline)' },
+          title: { display: true, text: `ΔAUC (row - ${base?.config ?? 'baseline'})` },
         },
         y: {
           type: 'linear',
@@ -66,7 +81,12 @@ export function forestPlot(set: string, rows: StudyRow[]): Uint8Array {
           afterBuildTicks: (axis) => {
             axis.ticks = r.map((_, i) => ({ value: y(i) }));
           },
-          ticks: { callback: (v) => r[r.length - Number(v)]?.config ?? '' },
+          ticks: {
+            callback: (v) => {
+              const x = r[r.length - Number(v)];
+              return x ? rowLabel(x) : '';
+            },
+          },
         },
       },
     },

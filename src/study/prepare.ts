@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
 import { ensureSynthetic } from '../synthetic/index.ts';
+import { crossValidationData, type FoldFolders } from './cv-data.ts';
 import { initSource, trainingData } from './data.ts';
 import type { StudyRequest } from './request.ts';
 import { parseSpec, specConflict, type StudySpec, type TestSetSpec, VALIDATION } from './spec.ts';
@@ -23,8 +24,10 @@ export const PREPARED_FILE = 'prepared.json';
 export interface Prepared {
   /** The spec the folder was prepared with (its JSON as read): the other stages must be given the same. */
   spec: unknown;
-  /** GOT-10k-layout training split. */
+  /** GOT-10k-layout training split ('' in a cross-validated study, whose folds have one each). */
   trainData: string;
+  /** A cross-validated study's folders per fold (fold k is folds[k - 1]). */
+  folds?: FoldFolders[];
   /** The model every run fine-tunes from, when the recipe names one. */
   initFrom?: string;
   /** Why the study has nothing to do (recipe.initFrom absent): every stage logs it and exits 0. */
@@ -81,13 +84,15 @@ export async function prepareStudy(req: StudyRequest): Promise<Prepared> {
     log(`[study] ${skipped}`);
     prepared = { spec: spec.source, trainData: '', skipped, testSets: {} };
   } else {
-    const trainData = await trainingData(spec, dataDir, log);
+    const folds = spec.crossValidation && (await crossValidationData(spec.crossValidation, dataDir, log));
+    const trainData = folds ? '' : await trainingData(spec, dataDir, log);
     const testSets: Prepared['testSets'] = {};
     for (const set of spec.testSets) testSets[set.name] = await testSetFolder(set, dataDir, log);
     const validation = spec.validation && (await testSetFolder({ name: VALIDATION, kind: 'synthetic', ...spec.validation }, dataDir, log));
     prepared = {
       spec: spec.source,
       trainData,
+      ...(folds ? { folds } : {}),
       ...(initFrom === undefined ? {} : { initFrom }),
       testSets,
       ...(validation ? { validation } : {}),
@@ -102,6 +107,11 @@ export async function prepareStudy(req: StudyRequest): Promise<Prepared> {
  * prepared, or was prepared with another spec (the stages would then read folders that do not
  * match it).
  */
+/** The training split a run reads: its fold's in a cross-validated study. */
+export function trainDataOf(prep: Prepared): (job: { fold?: number }) => string {
+  return (job) => (job.fold === undefined ? prep.trainData : prep.folds![job.fold - 1].train);
+}
+
 export function readPrepared(spec: StudySpec, out: string, stage: string): Prepared {
   const file = join(resolve(out), PREPARED_FILE);
   const first = `run npm run study -- --spec ${spec.file} --out ${out} --stage prepare first`;

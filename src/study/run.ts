@@ -3,7 +3,7 @@ import { UserError } from '../core/errors.ts';
 import type { Shard } from '../core/shard.ts';
 import { evaluateTestSet } from './evaluate.ts';
 import type { PerRunRow } from './per-run.ts';
-import { PREPARED_FILE, prepareStudy, readPrepared } from './prepare.ts';
+import { PREPARED_FILE, prepareStudy, readPrepared, trainDataOf } from './prepare.ts';
 import type { StudyRequest } from './request.ts';
 import { evalStage, statsStage, testSetsOf, trainStage } from './stages.ts';
 import { writeStudyOutputs } from './study-outputs.ts';
@@ -25,7 +25,7 @@ async function wholeStudy(req: StudyRequest): Promise<string[]> {
   if (prep.skipped) return [];
   const out = resolve(req.out);
   const jobs = trainJobs(req.spec, out);
-  await trainAll(req, jobs, prep.trainData, prep.initFrom);
+  await trainAll(req, jobs, trainDataOf(prep), prep.initFrom);
   const { trained } = trainingState(jobs, out);
   if (trained.length === 0) throw new UserError(`no training run succeeded; logs in ${join(out, 'logs')}`);
   const rows: PerRunRow[] = [];

@@ -7,6 +7,7 @@ import { Checker } from './checker.ts';
 import { LOSS_NAMES, type LossName } from '../trackers/siamfc/losses.ts';
 import { PAPER_RECIPE, type Recipe } from '../training/recipe.ts';
 import { readUtf8 } from '../core/text-file.ts';
+import { type CrossValidationSpec, parseCrossValidation } from './cross-validation.ts';
 
 /**
  * A study spec (`studies/*.json`): loss configurations x seeds x one training recipe, evaluated on
@@ -77,6 +78,8 @@ export interface StudySpec {
   testSets: TestSetSpec[];
   /** Synthetic sequences tracked only to choose the model a configuration ships (selection.ts), never to compare. */
   validation?: ValidationSpec;
+  /** Real sequences split into folds: every run trains on all folds but one (cross-validation.ts). */
+  crossValidation?: CrossValidationSpec;
 }
 
 /** The validation set's reserved name: its rows go to validation.csv, never into per_run.csv. */
@@ -197,8 +200,8 @@ export function parseSpec(json: unknown, file: string): StudySpec {
   const top = c.object(
     json,
     '',
-    ['name', 'description', 'baseline', 'seeds', 'recipe', 'trainSplit', 'configurations', 'testSets', VALIDATION],
-    ['name', 'baseline', 'seeds', 'configurations', 'testSets'],
+    ['name', 'description', 'baseline', 'seeds', 'recipe', 'trainSplit', 'configurations', 'testSets', VALIDATION, 'crossValidation'],
+    ['name', 'baseline', 'seeds', 'configurations'],
   );
   const name = c.name(top.name, 'name');
   const description = top.description === undefined ? '' : c.string(top.description, 'description');
@@ -214,18 +217,41 @@ export function parseSpec(json: unknown, file: string): StudySpec {
   if (twiceConfig) c.fail('configurations', `'${twiceConfig.name}' is named twice`);
   const taken = recipe.initFrom === undefined ? -1 : configurations.findIndex((x) => x.name === REFERENCE.config);
   if (taken >= 0) c.fail(`configurations[${taken}].name`, `'${REFERENCE.config}' names the model recipe.initFrom starts from`);
+  const crossValidation = parseCrossValidation(c, top.crossValidation);
+  const pub = crossValidation?.published?.config;
+  if (pub !== undefined && (pub === REFERENCE.config || configurations.some((x) => x.name === pub)))
+    c.fail('crossValidation.published.config', `'${pub}' names a configuration or the model recipe.initFrom starts from`);
   const baseline = c.string(top.baseline, 'baseline');
   if (!configurations.some((x) => x.name === baseline))
     c.fail('baseline', `names no configuration (${configurations.map((x) => x.name).join(', ')})`, baseline);
 
-  const testSets = c.array(top.testSets, 'testSets').map((raw, i) => parseTestSet(c, raw, i));
+  if (crossValidation && (top.trainSplit !== undefined || (top.recipe as Record<string, unknown> | undefined)?.data !== undefined))
+    c.fail('crossValidation', 'excludes trainSplit and recipe.data (each fold trains on the other folds)');
+  // A cross-validated study may have no other test set: its folds are one.
+  const testSets =
+    crossValidation && top.testSets === undefined ? [] : c.array(top.testSets, 'testSets').map((raw, i) => parseTestSet(c, raw, i));
   const twiceSet = testSets.find((x, i) => testSets.findIndex((y) => y.name === x.name) !== i);
   if (twiceSet) c.fail('testSets', `'${twiceSet.name}' is named twice`);
   const reserved = testSets.findIndex((x) => x.name === VALIDATION);
   if (reserved >= 0) c.fail(`testSets[${reserved}].name`, `'${VALIDATION}' names the validation set (the top-level field)`);
+  const cvClash = testSets.findIndex((x) => x.name === crossValidation?.name);
+  if (cvClash >= 0) c.fail(`testSets[${cvClash}].name`, `'${crossValidation!.name}' names the cross-validation's test set`);
   const validation = parseValidation(c, top[VALIDATION], testSets);
 
-  return { file, source: json, name, description, baseline, seeds, recipe, trainSplit, configurations, testSets, validation };
+  return {
+    file,
+    source: json,
+    name,
+    description,
+    baseline,
+    seeds,
+    recipe,
+    trainSplit,
+    configurations,
+    testSets,
+    validation,
+    ...(crossValidation ? { crossValidation } : {}),
+  };
 }
 
 export async function loadSpec(file: string): Promise<StudySpec> {
@@ -267,6 +293,7 @@ export function specConflict(prev: StudySpec, next: StudySpec): string | undefin
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   if (!same(prev.recipe, next.recipe)) return 'recipe';
   if (!same(prev.trainSplit, next.trainSplit)) return 'trainSplit';
+  if (!same(prev.crossValidation, next.crossValidation)) return 'crossValidation';
   for (const c of next.configurations) {
     const p = prev.configurations.find((x) => x.name === c.name);
     if (p && !same(p, c)) return `configuration '${c.name}'`;

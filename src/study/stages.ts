@@ -3,7 +3,7 @@ import { UserError } from '../core/errors.ts';
 import { type Shard, selectShard, shardLabel } from '../core/shard.ts';
 import { evaluateShard, evaluateTestSet, missingJobs, scoreTestSet, type TestSet } from './evaluate.ts';
 import type { PerRunRow } from './per-run.ts';
-import type { Prepared } from './prepare.ts';
+import { type Prepared, trainDataOf } from './prepare.ts';
 import type { StudyRequest } from './request.ts';
 import { VALIDATION } from './spec.ts';
 import { writeStudyOutputs } from './study-outputs.ts';
@@ -25,11 +25,24 @@ import { failureFile, trainAll, type TrainJob, trainJobs, trainingState } from '
  */
 export function testSetsOf(req: StudyRequest, prep: Prepared): TestSet[] {
   const notPrepared = (what: string) => new UserError(`--spec: ${what} was not prepared in ${req.out}; run --stage prepare first`);
-  const sets = req.spec.testSets.flatMap((set) => {
+  const sets: TestSet[] = req.spec.testSets.flatMap((set) => {
     const folder = prep.testSets[set.name];
     if (folder === undefined) throw notPrepared(`test set ${set.name}`);
     return folder === null ? [] : [{ set, folder, reference: prep.initFrom }];
   });
+  const cv = req.spec.crossValidation;
+  if (cv) {
+    if (prep.folds === undefined) throw notPrepared('the cross-validation folds');
+    const pub = cv.published && { ...cv.published, results: resolve(cv.published.results) };
+    sets.unshift(
+      ...prep.folds.map((f, i) => ({
+        set: { name: `${cv.name}-fold${i + 1}`, kind: 'otb' as const, dataset: cv.dataset, root: f.test },
+        folder: f.test,
+        reference: prep.initFrom,
+        fold: { k: i + 1, rowsAs: cv.name, ...(pub ? { published: pub } : {}) },
+      })),
+    );
+  }
   const v = req.spec.validation;
   if (v === undefined) return sets;
   if (prep.validation === undefined) throw notPrepared('the validation set');
@@ -55,7 +68,7 @@ export async function trainStage(req: StudyRequest, prep: Prepared, shard: Shard
     req.log(
       `[study] shard ${shardLabel(shard)}: ${mine.length} of ${jobs.length} training run(s): ${mine.map((j) => j.name).join(', ') || 'none'}`,
     );
-  const failed = await trainAll(req, mine, prep.trainData, prep.initFrom);
+  const failed = await trainAll(req, mine, trainDataOf(prep), prep.initFrom);
   if (failed.length)
     throw new UserError(
       `training failed for ${failed.join(', ')} (logs in ${join(resolve(req.out), 'logs')}); eval and stats leave them out`,

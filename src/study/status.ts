@@ -17,6 +17,7 @@ interface RunStatus {
   name: string;
   config: string;
   seed: number;
+  fold?: number;
   state: RunState;
   /** Epochs finished: all for a done run, the checkpoint's for a part-way one, 0 otherwise. */
   epochs: number;
@@ -40,7 +41,7 @@ function runStatuses(spec: StudySpec, out: string): RunStatus[] {
   // Done and failed are trainingState's classification, the one the study's stages act on.
   const { trained, failed } = trainingState(trainJobs(spec, dir), dir);
   return trainJobs(spec, dir).map((job) => {
-    const base = { name: job.name, config: job.config.name, seed: job.seed };
+    const base = { name: job.name, config: job.config.name, seed: job.seed, fold: job.fold };
     if (trained.some((j) => j.name === job.name)) return { ...base, state: 'done', epochs: spec.recipe.epochs };
     if (failed.some((j) => j.name === job.name)) return { ...base, state: 'failed', epochs: 0 };
     const epochs = checkpointEpochs(job.dir);
@@ -55,10 +56,14 @@ export function statusText(spec: StudySpec, out: string): string {
   const cell = (r: RunStatus) =>
     r.state === 'done' ? 'done' : r.state === 'part-way' ? `${r.epochs}/${spec.recipe.epochs}` : r.state === 'failed' ? 'FAILED' : '-';
   const width = Math.max(13, ...spec.configurations.map((c) => c.name.length)) + 2;
+  // A cross-validated study has a column per (fold, seed), in trainJobs' order.
+  const columns = runs
+    .filter((r) => r.config === spec.configurations[0].name)
+    .map((r) => (r.fold ? `f${r.fold} s${r.seed}` : `seed ${r.seed}`));
   const lines = [
     `study ${spec.name} in ${resolve(out)}: ${count('done')} of ${runs.length} training runs done, ${count('part-way')} part-way, ${count('failed')} failed, ${count('not started')} not started`,
     '',
-    `${'configuration'.padEnd(width)}${spec.seeds.map((s) => `seed ${s}`.padStart(9)).join('')}`,
+    `${'configuration'.padEnd(width)}${columns.map((h) => h.padStart(9)).join('')}`,
     ...spec.configurations.map(
       (c) =>
         `${c.name.padEnd(width)}${runs
@@ -68,7 +73,9 @@ export function statusText(spec: StudySpec, out: string): string {
     ),
     '',
   ];
-  const sets = [...spec.testSets.map((t) => t.name), ...(spec.validation ? ['validation'] : [])];
+  const cv = spec.crossValidation;
+  const folds = cv ? cv.folds.map((_, k) => `${cv.name}-fold${k + 1}`) : [];
+  const sets = [...folds, ...spec.testSets.map((t) => t.name), ...(spec.validation ? ['validation'] : [])];
   // The bench writes its report once every (model, sequence) job of the set is tracked and scored.
   const tracking = (s: string) =>
     existsSync(join(out, 'eval', s, 'summary.json')) ? 'scored' : existsSync(join(out, 'eval', s)) ? 'started' : 'not started';

@@ -22,7 +22,9 @@ export async function writeStudyOutputs(req: StudyRequest, rows: readonly PerRun
   await writeTrainingTable(out, trained);
   const curves = spec.configurations.map((c) => join(out, 'curves', `${c.name}.png`));
   for (const [i, c] of spec.configurations.entries()) {
-    const runs = jobs.filter((j) => j.config === c).map((j) => ({ seed: j.seed, dir: j.dir }));
+    const runs = jobs
+      .filter((j) => j.config === c)
+      .map((j) => ({ label: `${j.fold === undefined ? '' : `fold ${j.fold} `}seed ${j.seed}`, dir: j.dir }));
     await writeConfigCurves(curves[i], c.name, runs);
   }
   if (rows.length === 0) throw new UserError(`${spec.file}: no test set could be run`);

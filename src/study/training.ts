@@ -6,6 +6,7 @@ import { UserError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
 import { recipeArgs } from '../training/recipe.ts';
 import { elapsed, type StudyRequest } from './request.ts';
+import { foldRunName } from './cross-validation.ts';
 import { runName, settingsArgs, type StudySpec } from './spec.ts';
 import { computeArgs, trainChild } from './train-child.ts';
 import { readUtf8Sync } from '../core/text-file.ts';
@@ -15,14 +16,27 @@ export interface TrainJob {
   seed: number;
   name: string;
   dir: string;
+  /** The fold (1-based) a cross-validated study's run leaves out: it trains on the others. */
+  fold?: number;
 }
 
 /**
  * Every (configuration, seed) of the spec, seed-major: a study stopped part-way (sessions, quotas)
  * holds whole seeds of every configuration, which pair up, rather than all seeds of the first
- * configurations only.
+ * configurations only. A cross-validated study has a run per (configuration, fold, seed), seed-major
+ * too, so that its first finished seed covers every fold and every sequence.
  */
 export function trainJobs(spec: StudySpec, out: string): TrainJob[] {
+  const cv = spec.crossValidation;
+  if (cv)
+    return spec.seeds.flatMap((seed) =>
+      cv.folds.flatMap((_, k) =>
+        spec.configurations.map((config) => {
+          const name = foldRunName(config.name, k + 1, seed);
+          return { config, seed, name, dir: join(out, 'models', name), fold: k + 1 };
+        }),
+      ),
+    );
   return spec.seeds.flatMap((seed) =>
     spec.configurations.map((config) => ({
       config,
@@ -49,7 +63,12 @@ async function pool<T>(items: readonly T[], limit: number, run: (item: T) => Pro
 }
 
 /** Trains what is not trained yet; returns the runs that failed (the others go on). */
-export async function trainAll(req: StudyRequest, jobs: TrainJob[], data: string, initFrom: string | undefined): Promise<string[]> {
+export async function trainAll(
+  req: StudyRequest,
+  jobs: TrainJob[],
+  dataOf: (job: TrainJob) => string,
+  initFrom: string | undefined,
+): Promise<string[]> {
   const { spec, log } = req;
   const pending = jobs.filter((j) => !existsSync(join(j.dir, 'model.json')));
   if (pending.length < jobs.length) log(`[study] ${jobs.length - pending.length} of ${jobs.length} training run(s) already done`);
@@ -65,7 +84,7 @@ export async function trainAll(req: StudyRequest, jobs: TrainJob[], data: string
   const failed = await pool(pending, parallel, async (job) => {
     const started = performance.now();
     log(`[study] training ${job.name} (${job.config.loss})`);
-    const recipe = { ...spec.recipe, data, seed: job.seed };
+    const recipe = { ...spec.recipe, data: dataOf(job), seed: job.seed };
     const init = initFrom === undefined ? [] : ['--init-from', initFrom];
     const args = [...recipeArgs(recipe, job.config.loss, job.dir), ...init, ...settingsArgs(job.config), ...engine];
     await trainChild(req.trainCli, args, job, join(req.out, 'logs', `${job.name}.log`), log);
@@ -99,13 +118,16 @@ export function trainingState(jobs: readonly TrainJob[], out: string): { trained
 
 /** Training record of each run, read from its model.json. */
 export async function writeTrainingTable(out: string, jobs: TrainJob[]): Promise<void> {
+  // A fold column only in a cross-validated study: the other studies' committed tables keep their columns.
+  const folds = jobs.some((j) => j.fold !== undefined);
   const rows = jobs.map((j) => {
     const meta = (JSON.parse(readUtf8Sync(join(j.dir, 'model.json'))) as { meta?: Record<string, unknown> }).meta ?? {};
     const n = (k: string) => (typeof meta[k] === 'number' ? String(meta[k]) : '');
-    return [j.config.name, j.config.loss, j.seed, n('steps'), n('trainingSeconds'), n('finalTrainLoss'), n('finalValLoss')].join(',');
+    const run = folds ? [j.config.name, j.config.loss, j.fold, j.seed] : [j.config.name, j.config.loss, j.seed];
+    return [...run, n('steps'), n('trainingSeconds'), n('finalTrainLoss'), n('finalValLoss')].join(',');
   });
   await writeFileAtomic(
     join(out, 'training.csv'),
-    `config,loss,seed,steps,seconds,final_train_loss,final_val_loss\n${rows.map((r) => `${r}\n`).join('')}`,
+    `config,loss,${folds ? 'fold,' : ''}seed,steps,seconds,final_train_loss,final_val_loss\n${rows.map((r) => `${r}\n`).join('')}`,
   );
 }
