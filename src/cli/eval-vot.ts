@@ -48,7 +48,7 @@ export async function runVotEval(opts: VotEvalOptions): Promise<void> {
   const t0 = performance.now();
   const ds = await loadVot(dataset, root);
   const t1 = performance.now();
-  const { text, seconds } = await reportInto(opts.out, () =>
+  const { text, seconds } = await reportInto(opts.out, { dataset: ds.name, root: ds.root, results: resultsDir }, () =>
     scoreVotResults(ds, resultsDir, resolve(opts.out), {
       convention,
       ...(opts.trackers ? { trackers: opts.trackers } : {}),

@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   // Loaded after the options are checked: a typo is answered at once, without loading the plotting stack.
   const { otb } = (await import('../benchmarks/index.ts')).BENCHMARKS;
   const ds = await otb.load(dataset, root);
-  const { text } = await reportInto(opts.out, () =>
+  const { text } = await reportInto(opts.out, { dataset: ds.name, root: ds.root, results: resultsDir }, () =>
     otb.score(ds, resultsDir, resolve(opts.out), {
       convention,
       ...(opts.trackers ? { trackers: opts.trackers } : {}),

@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { type Command, CommanderError, Option } from 'commander';
 import { type ComputeRequest, checkComputeRequest } from '../compute/engine.ts';
 import { UserError } from '../core/errors.ts';
-import { holdsAny, withOutputDir } from '../core/out-dir.ts';
+import { holdsAny, inspectOutputDir, markOutputDir, releaseNewOutputDir } from '../core/out-dir.ts';
+import { type ReportSource, checkReportSource } from './report-source.ts';
 
 /**
  * Parses with commander but turns its errors into UserErrors (one line, exit 1, no usage dump);
@@ -21,6 +24,11 @@ export function parseCommand<T>(program: Command, argv: string[]): T {
   }
   return program.opts<T & Record<string, unknown>>() as T;
 }
+
+export const SEQUENCES_HELP =
+  'score (bench: run and score) only these sequences: comma-separated names, or a file of names, one a line; the report names the subset';
+export const COMMON_HELP =
+  'score every tracker on only the sequences all of them have results for (otherwise each is averaged over its own, and a difference is flagged)';
 
 export function positiveInt(option: string) {
   return (raw: string): number => {
@@ -56,10 +64,12 @@ export function computeRequest(o: { engine?: string; device?: string; threads?: 
 
 /**
  * eval's report folder: new, empty, an earlier eval's, or a bench run folder (whose report eval
- * rewrites); never a folder of files siambench did not write, such as a results folder. A new
- * folder is removed again when scoring fails before writing anything.
+ * rewrites); never a folder of files siambench did not write, such as a results folder. A folder
+ * that records what its report is of takes only a report of the same dataset, root and results
+ * (cli/report-source.ts); an eval folder records them. A new folder is removed again when scoring
+ * fails before writing anything.
  */
-export function reportInto<T>(out: string, body: () => Promise<T>): Promise<T> {
+export async function reportInto<T>(out: string, source: ReportSource, body: () => Promise<T>): Promise<T> {
   const claim = {
     dir: out,
     option: '--out',
@@ -67,5 +77,15 @@ export function reportInto<T>(out: string, body: () => Promise<T>): Promise<T> {
     accepts: ['bench', 'regress', 'reproduce'],
     legacy: holdsAny('summary.csv', 'run.json'),
   };
-  return withOutputDir(claim, body);
+  const claimed = inspectOutputDir(claim);
+  checkReportSource(claimed, source);
+  // A run folder keeps its run's settings; an eval folder records what its report is of.
+  const ownEval = claimed.marker ? claimed.marker.command === 'eval' : !existsSync(join(claimed.dir, 'run.json'));
+  claimed.marker = await markOutputDir(claim, claimed, ownEval ? { ...source } : undefined);
+  try {
+    return await body();
+  } catch (err) {
+    releaseNewOutputDir(claimed);
+    throw err;
+  }
 }
