@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   const claim = { dir: out, option: '--out', command: 'bench', legacy: holdsAny('run.json', 'records') };
   inspectOutputDir(claim);
   assertWritable(claim);
-  const data = await loadBenchDataset(opts.dataset, opts.root, log);
+  const all = await loadBenchDataset(opts.dataset, opts.root, log);
+  const { selectSequences } = await import('../benchmarks/index.ts');
+  const data = opts.sequences ? selectSequences(all, opts.sequences) : all;
   const request = {
     data,
     trackers,
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
     maxRepetitions: opts.repetitions,
     experiment: opts.experiment,
     timeouts: opts.timeout,
+    commonSequences: opts.commonSequences === true,
     log,
   };
   const { runBench } = await import('../runner/bench.ts');

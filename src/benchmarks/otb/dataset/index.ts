@@ -56,7 +56,7 @@ export async function loadOtb(dataset: string, root: string): Promise<OtbDataset
     warnings.push(`${missing.length} of ${wanted!.length} ${name} target(s) not in ${root}, left out: ${missing.join(', ')}`);
   }
   warnings.push(...alerts);
-  return { name, root: abs, targets, warnings, alerts };
+  return { name, root: abs, targets, warnings, alerts, scope: { total: wanted ? wanted.length : found.length } };
 }
 
 async function loadSource(abs: string, given: string, wanted: readonly string[] | null, warnings: string[]): Promise<SourceTarget[]> {
