@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MARKER } from '../src/core/out-dir.ts';
 import { ensureSynthetic } from '../src/synthetic/index.ts';
 import { REPO, assertOneLineError, runCli } from './helpers/cli.ts';
 import { SKIP_REALDATA, real } from './helpers/realdata.ts';
@@ -202,6 +203,14 @@ test('eval refuses to write the report of other data into a bench run folder or 
   assert.equal(readFileSync(join(out, 'summary.csv'), 'utf8'), before, 'the run report is untouched');
   // Its own results, through a relative path, are fine.
   assert.equal(evalInto(out, join(syn, 'otb'), join(out, 'raw', '..', 'raw')).code, 0);
+  // A run folder from before markers is known by its run.json, and stays a run folder after an eval.
+  rmSync(join(out, MARKER));
+  assert.equal(evalInto(out, join(syn, 'otb'), join(out, 'raw')).code, 0);
+  assert.ok(!existsSync(join(out, MARKER)));
+  assertOneLineError(
+    evalInto(out, join(syn, 'otb'), copy),
+    /^error: --out: .* holds a bench run of other data \(--results .*raw-copy, not /,
+  );
   // An eval folder records what it scored and takes only the same again.
   const report = join(tmp, 'eval-report');
   assert.equal(evalInto(report, join(syn, 'otb'), copy).code, 0);

@@ -79,9 +79,11 @@ export async function reportInto<T>(out: string, source: ReportSource, body: () 
   };
   const claimed = inspectOutputDir(claim);
   checkReportSource(claimed, source);
-  // A run folder keeps its run's settings; an eval folder records what its report is of.
-  const ownEval = claimed.marker ? claimed.marker.command === 'eval' : !existsSync(join(claimed.dir, 'run.json'));
-  claimed.marker = await markOutputDir(claim, claimed, ownEval ? { ...source } : undefined);
+  // A run folder keeps its run's settings; an eval folder records what its report is of. A run
+  // folder from before markers stays unmarked: marking it would make it an eval folder.
+  const legacyRun = !claimed.marker && existsSync(join(claimed.dir, 'run.json'));
+  const ownEval = !claimed.marker || claimed.marker.command === 'eval';
+  if (!legacyRun) claimed.marker = await markOutputDir(claim, claimed, ownEval ? { ...source } : undefined);
   try {
     return await body();
   } catch (err) {
