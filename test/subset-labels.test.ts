@@ -9,6 +9,7 @@ import { evaluateOtb } from '../src/benchmarks/otb/eval/evaluate.ts';
 import { plotSpec } from '../src/benchmarks/otb/report/plots.ts';
 import { importOtbResults } from '../src/benchmarks/otb/results/index.ts';
 import { UserError } from '../src/core/errors.ts';
+import { ensureSynthetic } from '../src/synthetic/index.ts';
 import { assertOneLineError, runCli } from './helpers/cli.ts';
 import { SKIP_REALDATA, real } from './helpers/realdata.ts';
 
@@ -166,4 +167,46 @@ test('--sequences parsing: a list or a file; unknown, repeated or no names are e
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** A tracker that throws on Synth002: its run of that sequence fails, the others are scored. */
+const BROKEN = `
+export const trackers = [{
+  name: 'broken', description: 'fails on Synth002', deterministic: true, needsPixels: false,
+  async create() {
+    let box = [0, 0, 1, 1];
+    return {
+      async init(_f, b) { box = b; },
+      async update(f) { if (f.path.includes('Synth002') && f.index === 3) throw new Error('lost it'); return { box }; },
+    };
+  },
+}];
+`;
+
+test('bench: a tracker whose run failed is flagged beside one that covers all; --common-sequences compares both on the rest', async () => {
+  const syn = join(tmp, 'synthetic');
+  await ensureSynthetic(syn, { seed: 5, testSequences: 3, testFrames: 30, splits: ['test'] });
+  const module = join(tmp, 'broken.ts');
+  writeFileSync(module, BROKEN);
+  const out = join(tmp, 'bench-common');
+  const bench = (extra: string[]) =>
+    runCli(
+      'bench',
+      ['--dataset', 'synthetic', '--root', syn, '--trackers', 'broken,static', '--out', out, '--concurrency', '1', ...extra],
+      {
+        SIAMBENCH_TRACKERS: module,
+      },
+    );
+  const r = bench([]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^synthetic, convention otb/m);
+  assert.match(r.stdout, /! dataset: trackers are scored on different sequences \(broken 2, static 3 of 3\)/);
+  const common = bench(['--common-sequences']);
+  assert.equal(common.code, 0, common.stderr);
+  assert.match(common.stdout, /^synthetic, the 2 of 3 sequences all 2 trackers cover, convention otb/m);
+  assert.match(common.stdout, /^static +(0\.\d+ +){5}2 +60 /m);
+  const picked = bench(['--sequences', 'Synth001,Synth003']);
+  assert.equal(picked.code, 0, picked.stderr);
+  assert.match(picked.stdout, /^synthetic, 2 of 3 sequences, convention otb/m);
+  assert.doesNotMatch(picked.stdout, /different sequences/);
 });
