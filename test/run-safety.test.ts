@@ -4,8 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MARKER } from '../src/core/out-dir.ts';
 import { ensureSynthetic } from '../src/synthetic/index.ts';
 import { REPO, assertOneLineError, runCli } from './helpers/cli.ts';
+import { SKIP_REALDATA, real } from './helpers/realdata.ts';
 
 /**
  * Issue 12, the runner and output side, through the real CLIs on real generated frames and real
@@ -179,6 +181,58 @@ test('eval writes its report into a bench run folder (its own kind of output) an
     const r = runCli('eval', ['--dataset', 'synthetic', '--root', join(syn, 'otb'), '--results', join(out, 'raw'), '--out', out]);
     assert.equal(r.code, 0, r.stderr);
   }
+});
+
+test('eval refuses to write the report of other data into a bench run folder or an eval folder, naming what differs (issue 25)', () => {
+  const out = join(tmp, 'eval-other-into-bench');
+  assert.equal(bench(out, ['--trackers', 'static']).code, 0);
+  const before = readFileSync(join(out, 'summary.csv'), 'utf8');
+  // Other results of the same dataset (a copy of the run's raw/), then another root too.
+  const copy = join(tmp, 'raw-copy');
+  cpSync(join(out, 'raw'), copy, { recursive: true });
+  const otherRoot = join(tmp, 'synthetic-other', 'otb');
+  cpSync(join(syn, 'otb'), otherRoot, { recursive: true });
+  const evalInto = (dir: string, root: string, results: string) =>
+    runCli('eval', ['--dataset', 'synthetic', '--root', root, '--results', results, '--out', dir]);
+  assertOneLineError(
+    evalInto(out, join(syn, 'otb'), copy),
+    /^error: --out: .*eval-other-into-bench holds a bench run of other data \(--results .*raw-copy, not .*eval-other-into-bench\/raw\); write this report into another --out$/,
+  );
+  assertOneLineError(
+    evalInto(out, otherRoot, join(out, 'raw')),
+    /^error: --out: .* holds a bench run of other data \(--root .*synthetic-other\/otb, not .*synthetic\/otb\); write/,
+  );
+  assert.equal(readFileSync(join(out, 'summary.csv'), 'utf8'), before, 'the run report is untouched');
+  // Its own results, through a relative path, are fine.
+  assert.equal(evalInto(out, join(syn, 'otb'), join(out, 'raw', '..', 'raw')).code, 0);
+  // A run folder from before markers is known by its run.json, and stays a run folder after an eval.
+  rmSync(join(out, MARKER));
+  assert.equal(evalInto(out, join(syn, 'otb'), join(out, 'raw')).code, 0);
+  assert.ok(!existsSync(join(out, MARKER)));
+  assertOneLineError(
+    evalInto(out, join(syn, 'otb'), copy),
+    /^error: --out: .* holds a bench run of other data \(--results .*raw-copy, not /,
+  );
+  // An eval folder records what it scored and takes only the same again.
+  const report = join(tmp, 'eval-report');
+  assert.equal(evalInto(report, join(syn, 'otb'), copy).code, 0);
+  assert.equal(evalInto(report, join(syn, 'otb'), copy).code, 0);
+  assertOneLineError(
+    evalInto(report, otherRoot, join(out, 'raw')),
+    /^error: --out: .* holds an eval report of other data \(--root .*; --results .*\)/,
+  );
+});
+
+test('eval of OTB100 results into the synthetic bench run folder is refused (issue 25, the exact case)', { skip: SKIP_REALDATA }, () => {
+  const out = join(tmp, 'eval-otb100-into-bench');
+  assert.equal(bench(out, ['--trackers', 'static']).code, 0);
+  const args = ['--dataset', 'OTB100', '--root', real('otb', 'OTB100.json'), '--results', real('results', 'OTB100', 'otb-toolkit')];
+  const r = runCli('eval', [...args, '--trackers', 'KCF', '--out', out]);
+  assertOneLineError(
+    r,
+    /^error: --out: .* holds a bench run of other data \(--dataset OTB100, not synthetic; --root .*OTB100\.json, not .*; --results .*otb-toolkit, not .*\/raw\)/,
+  );
+  assert.match(readFileSync(join(out, 'summary.csv'), 'utf8'), /^static,.*,synthetic,otb$/m);
 });
 
 test('an unwritable bench --out is one line naming the path and the real cause, before any worker starts', () => {

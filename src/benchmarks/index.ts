@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { removeStaleTemps } from '../core/stale-temps.ts';
+import { type SequenceSelection, pickSequences } from './common/subset.ts';
 import { type OtbDataset, loadOtb } from './otb/dataset/index.ts';
 import { scoreOtbResults } from './otb/benchmark.ts';
 import type { OtbEvaluation } from './otb/metrics/types.ts';
@@ -30,6 +31,8 @@ export interface ScoreRequest {
   trackers?: string[];
   /** Defects found before scoring (failed runs, ...), listed in warnings.txt with the dataset's. */
   extraWarnings?: string[];
+  /** Score every tracker on only the sequences all of them have results for (--common-sequences). */
+  commonSequences?: boolean;
 }
 
 const otb: Benchmark<OtbDataset, OtbEvaluation> = {
@@ -55,6 +58,21 @@ export type Evaluation = { kind: 'otb'; ev: OtbEvaluation } | { kind: 'vot'; ev:
 
 export async function loadDataset(family: BenchmarkFamily, name: string, root: string): Promise<LoadedDataset> {
   return family === 'otb' ? { kind: 'otb', ds: await otb.load(name, root) } : { kind: 'vot', ds: await vot.load(name, root) };
+}
+
+/**
+ * The sequences a user chose (--sequences) out of a loaded dataset; the reports then name the
+ * subset ("OTB100, hard: 20 of 100 sequences").
+ */
+export function selectSequences(data: LoadedDataset, sel: SequenceSelection): LoadedDataset {
+  if (data.kind === 'otb') {
+    const { ds } = data;
+    const targets = pickSequences(ds.targets, (t) => t.name, sel, ds.name);
+    return { kind: 'otb', ds: { ...ds, targets, scope: { total: ds.targets.length, ...ds.scope, name: sel.name } } };
+  }
+  const { ds } = data;
+  const sequences = pickSequences(ds.sequences, (s) => s.name, sel, ds.name);
+  return { kind: 'vot', ds: { ...ds, sequences, scope: { total: ds.sequences.length, ...ds.scope, name: sel.name } } };
 }
 
 export function datasetSize(data: LoadedDataset): number {

@@ -4,7 +4,8 @@ import { UserError } from '../core/errors.ts';
 import { type Shard, SHARD_HELP, parseShard } from '../core/shard.ts';
 import { conventionChoices, datasetChoices, resolveDataset } from '../benchmarks/registry/index.ts';
 import { type Timeouts, TIMEOUT_HELP, parseTimeout } from '../runner/deadline.ts';
-import { addComputeOptions, concurrencyOption, parseCommand, positiveInt } from './options.ts';
+import { COMMON_HELP, SEQUENCES_HELP, addComputeOptions, concurrencyOption, parseCommand, positiveInt } from './options.ts';
+import { type SequenceSelection, parseSequences } from '../benchmarks/common/subset.ts';
 
 /**
  * bench's options, apart from bench itself so that `npm run slurm -- bench` checks the options it
@@ -29,6 +30,8 @@ export interface BenchOptions {
   timeout?: Timeouts;
   shard?: Shard;
   merge?: boolean;
+  sequences?: SequenceSelection;
+  commonSequences?: boolean;
 }
 
 export function parseBenchArgs(argv: string[]): BenchOptions {
@@ -55,6 +58,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     .addOption(concurrencyOption('worker threads, each with its own engine'))
     .option('--out <dir>', 'output folder (default results/<dataset>)')
     .option('--convention <name>', `scoring rules: ${conventionChoices()}`)
+    .option('--sequences <names>', SEQUENCES_HELP, (v) => parseSequences(v))
+    .option('--common-sequences', COMMON_HELP)
     .option('--seed <n>', 'seed passed to stochastic trackers', positiveInt('--seed'), 1)
     .addOption(
       new Option('--experiment <name>', 'VOT: baseline (supervised, resets after failures) or unsupervised (one run, no reset)')

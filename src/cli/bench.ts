@@ -28,7 +28,9 @@ async function main(): Promise<void> {
   inspectOutputDir(claim);
   assertWritable(claim);
   setTraxSettings({ stepMs: (opts.timeout ?? DEFAULT_TIMEOUTS).frameMs, logDir: join(out, 'trax-logs') });
-  const data = await loadBenchDataset(opts.dataset, opts.root, log);
+  const all = await loadBenchDataset(opts.dataset, opts.root, log);
+  const { selectSequences } = await import('../benchmarks/index.ts');
+  const data = opts.sequences ? selectSequences(all, opts.sequences) : all;
   const request = {
     data,
     trackers,
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
     maxRepetitions: opts.repetitions,
     experiment: opts.experiment,
     timeouts: opts.timeout,
+    commonSequences: opts.commonSequences === true,
     log,
   };
   const { runBench } = await import('../runner/bench.ts');

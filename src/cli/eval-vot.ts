@@ -7,6 +7,8 @@ import { findDataset, resolveConvention, resolveDataset } from '../benchmarks/re
 import { scoreVotResults } from '../benchmarks/vot/benchmark.ts';
 import { reportInto } from './parse.ts';
 import { syntheticLayoutDir } from '../synthetic/manifest.ts';
+import type { SequenceSelection } from '../benchmarks/common/subset.ts';
+import { selectSequences } from '../benchmarks/index.ts';
 
 export interface VotEvalOptions {
   dataset: string;
@@ -15,6 +17,8 @@ export interface VotEvalOptions {
   out: string;
   trackers?: string[];
   convention?: string;
+  sequences?: SequenceSelection;
+  commonSequences?: boolean;
 }
 
 /**
@@ -47,11 +51,14 @@ export async function runVotEval(opts: VotEvalOptions): Promise<void> {
   }
 
   const t0 = performance.now();
-  const ds = await loadVot(dataset, root);
+  const all = await loadVot(dataset, root);
+  const picked = opts.sequences ? selectSequences({ kind: 'vot', ds: all }, opts.sequences) : undefined;
+  const ds = picked?.kind === 'vot' ? picked.ds : all;
   const t1 = performance.now();
-  const { text, seconds } = await reportInto(opts.out, () =>
+  const { text, seconds } = await reportInto(opts.out, { dataset: ds.name, root: ds.root, results: resultsDir }, () =>
     scoreVotResults(ds, resultsDir, resolve(opts.out), {
       convention,
+      commonSequences: opts.commonSequences === true,
       ...(opts.trackers ? { trackers: opts.trackers } : {}),
     }),
   );

@@ -6,8 +6,9 @@ import { danglingTail, listDirSync, missingPath } from '../core/dir-entries.ts';
 import { UserError } from '../core/errors.ts';
 import { conventionChoices, datasetChoices, findDataset, resolveConvention, resolveDataset } from '../benchmarks/registry/index.ts';
 import type { VotEvalOptions } from './eval-vot.ts';
-import { parseCommand, reportInto } from './parse.ts';
+import { COMMON_HELP, SEQUENCES_HELP, parseCommand, reportInto } from './parse.ts';
 import { syntheticLayoutDir } from '../synthetic/manifest.ts';
+import { parseSequences } from '../benchmarks/common/subset.ts';
 
 // One option set for both families; a type-only import, so OTB runs never load the VOT module.
 type EvalOptions = VotEvalOptions;
@@ -34,7 +35,9 @@ function parseArgs(argv: string[]): EvalOptions {
     .requiredOption('--results <dir>', 'folder with one subfolder of result files per tracker')
     .requiredOption('--out <dir>', 'where to write the report and warnings.txt')
     .option('--trackers <names>', 'comma-separated tracker folders to evaluate (default: all)', trackerList)
-    .option('--convention <name>', conventionChoices());
+    .option('--convention <name>', conventionChoices())
+    .option('--sequences <names>', SEQUENCES_HELP, (v) => parseSequences(v))
+    .option('--common-sequences', COMMON_HELP);
   return parseCommand<EvalOptions>(program, argv);
 }
 
@@ -69,11 +72,15 @@ async function main(): Promise<void> {
   }
 
   // Loaded after the options are checked: a typo is answered at once, without loading the plotting stack.
-  const { otb } = (await import('../benchmarks/index.ts')).BENCHMARKS;
-  const ds = await otb.load(dataset, root);
-  const { text } = await reportInto(opts.out, () =>
+  const { BENCHMARKS, selectSequences } = await import('../benchmarks/index.ts');
+  const { otb } = BENCHMARKS;
+  const all = await otb.load(dataset, root);
+  const picked = opts.sequences ? selectSequences({ kind: 'otb', ds: all }, opts.sequences) : undefined;
+  const ds = picked?.kind === 'otb' ? picked.ds : all;
+  const { text } = await reportInto(opts.out, { dataset: ds.name, root: ds.root, results: resultsDir }, () =>
     otb.score(ds, resultsDir, resolve(opts.out), {
       convention,
+      commonSequences: opts.commonSequences === true,
       ...(opts.trackers ? { trackers: opts.trackers } : {}),
     }),
   );

@@ -4,7 +4,7 @@ import { type ComputeRequest, checkComputeRequest } from '../compute/engine.ts';
 import { UserError } from '../core/errors.ts';
 
 // Kept light in parse.ts so that eval and --help start without loading the engines.
-export { parseCommand, reportInto, setInvokedAs } from './parse.ts';
+export { COMMON_HELP, SEQUENCES_HELP, parseCommand, reportInto, setInvokedAs } from './parse.ts';
 
 export function positiveInt(option: string) {
   return (raw: string): number => {

@@ -43,6 +43,8 @@ export interface BenchRequest {
   command?: string;
   /** Other commands whose run folders this one may resume (regress --results of a bench run). */
   accepts?: string[];
+  /** Score every tracker on only the sequences all of them ran without failing (--common-sequences). */
+  commonSequences?: boolean;
   log: (line: string) => void;
 }
 
@@ -196,6 +198,7 @@ export async function scoreRun(req: Request, records: JobRecord[], backend: stri
     trackers: scored,
     extraWarnings: failures,
     convention: req.convention,
+    commonSequences: req.commonSequences === true,
   });
   return { out, records, backend, text: `${text}raw results: ${raw}\n`, evaluation };
 }

@@ -11,6 +11,7 @@ import { formatOtbConsoleTable, writeOtbReport } from './report/report.ts';
 import { writeOtbHtml } from './report/html.ts';
 import { importOtbResults } from './results/index.ts';
 import { alertLines } from '../common/alerts.ts';
+import { commonSequences } from '../common/scope.ts';
 
 export interface OtbScoreRequest {
   convention: OtbConvention;
@@ -18,6 +19,8 @@ export interface OtbScoreRequest {
   trackers?: string[];
   /** Defects found before scoring (failed runs, ...), listed in warnings.txt with the dataset's. */
   extraWarnings?: string[];
+  /** Score every tracker on only the targets all of them have results for. */
+  commonSequences?: boolean;
 }
 
 /**
@@ -32,7 +35,15 @@ export async function scoreOtbResults(
 ): Promise<{ ev: OtbEvaluation; text: string }> {
   const results = await importOtbResults(resultsDir, ds, req.trackers ? { trackers: req.trackers } : undefined);
   if (results.length === 0) throw new UserError(`--results: no tracker result folders found in ${resultsDir}`);
-  const ev = evaluateOtb(ds, results, req.convention);
+  const cover = commonSequences(
+    ds.targets,
+    (t) => t.name,
+    results.map((r) => ({ tracker: r.tracker, has: (n: string) => r.sequences.has(n) })),
+    req.commonSequences === true,
+    ds.scope,
+  );
+  const ev = evaluateOtb(cover.scope ? { ...ds, targets: [...cover.kept], scope: cover.scope } : ds, results, req.convention);
+  if (cover.alert) (ev.alerts ??= []).push(cover.alert);
   await mkdir(out, { recursive: true });
   const written = await writeOtbReport(out, ev);
   const warningsFile = join(out, 'warnings.txt');

@@ -11,11 +11,14 @@ import { writeVotHtml } from './report/html.ts';
 import { importVotResults } from './results/import.ts';
 import type { VotTrackerResults } from './results/types.ts';
 import { alertLines } from '../common/alerts.ts';
+import { commonSequences } from '../common/scope.ts';
 
 export interface VotScoreRequest {
   convention: VotConvention;
   trackers?: string[];
   extraWarnings?: string[];
+  /** Score every tracker on only the sequences all of them have results for. */
+  commonSequences?: boolean;
 }
 
 /**
@@ -50,8 +53,19 @@ export async function scoreVotResults(
   const imported = await importVotResults(resultsDir, ds, req.trackers ? { trackers: req.trackers } : undefined);
   if (imported.length === 0) throw new UserError(`--results: no tracker in ${resultsDir} has a baseline/ or unsupervised/ folder`);
   const results = withResults(imported, ds, resultsDir);
+  const cover = commonSequences(
+    ds.sequences,
+    (s) => s.name,
+    results.map((r) => ({ tracker: r.tracker, has: (n: string) => r.baseline.has(n) || r.unsupervised.has(n) })),
+    req.commonSequences === true,
+    ds.scope,
+  );
+  if (cover.alert) {
+    ds.warnings.push(cover.alert);
+    (ds.alerts ??= []).push(cover.alert);
+  }
   const t1 = performance.now();
-  const ev = evaluateVot(ds, results, req.convention);
+  const ev = evaluateVot(cover.scope ? { ...ds, sequences: [...cover.kept], scope: cover.scope } : ds, results, req.convention);
   const t2 = performance.now();
   await mkdir(out, { recursive: true });
   const written = await writeVotReport(out, ev);

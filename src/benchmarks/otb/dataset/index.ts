@@ -60,7 +60,7 @@ export async function loadOtb(dataset: string, root: string): Promise<OtbDataset
     warnings.push(`${missing.length} of ${wanted!.length} ${name} target(s) not in ${root}, left out: ${missing.join(', ')}`);
   }
   warnings.push(...alerts);
-  return { name, root: abs, targets, warnings, alerts };
+  return { name, root: abs, targets, warnings, alerts, scope: { total: wanted ? wanted.length : found.length } };
 }
 
 /** Benchmarks of the OTB family with their own layouts (LaSOT, UAV, DTB70, TC128): a loader each. */

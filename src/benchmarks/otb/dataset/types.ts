@@ -1,4 +1,5 @@
 import type { ToolkitBox } from '../../../core/types.ts';
+import type { SequenceScope } from '../../common/scope.ts';
 
 /**
  * One OTB target (a sequence folder holds one, Jogging and Skating2 hold two). Rows are the
@@ -36,4 +37,6 @@ export interface OtbDataset {
    * passes every distance threshold): eval prints these on the console as well.
    */
   alerts?: string[];
+  /** How many targets the whole set has, and the subset's name: reports on part of it say so. */
+  scope?: SequenceScope;
 }

@@ -1,4 +1,5 @@
 import type { OtbConvention } from '../../../core/types.ts';
+import { type SequenceScope, scopeLabel } from '../../common/scope.ts';
 import { aggregateByAttribute, aggregateScores } from '../metrics/aggregate.ts';
 import { type ConventionRules, CONVENTIONS, measureFrames } from '../metrics/conventions.ts';
 import { sequenceScores } from '../metrics/curves.ts';
@@ -11,6 +12,7 @@ import type { OtbEvaluation, OtbScores, OtbSequenceScores, OtbTrackerEvaluation 
 /** The parts of a loaded OTB dataset the evaluation reads (OtbDataset satisfies it). */
 export interface EvalDataset {
   name: string;
+  scope?: SequenceScope;
   targets: (AlignTarget & { attributes: string[]; absent?: Uint8Array })[];
 }
 
@@ -56,7 +58,15 @@ export function evaluateOtb(dataset: EvalDataset, results: EvalTrackerResults[],
   const gtFlat = targets.map((t) => flattenBoxes(t.groundTruth));
   const order = attributeOrder(dataset);
   const trackers = results.map((res) => scoreTracker(targets, gtFlat, res, rules, order));
-  return { kind: 'otb', dataset: dataset.name, convention, rules: [...rules.rules], trackers, ...(alerts.length ? { alerts } : {}) };
+  return {
+    kind: 'otb',
+    dataset: dataset.name,
+    label: scopeLabel(dataset.name, targets.length, dataset.scope),
+    convention,
+    rules: [...rules.rules],
+    trackers,
+    ...(alerts.length ? { alerts } : {}),
+  };
 }
 
 function scoreTracker(

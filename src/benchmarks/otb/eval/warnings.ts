@@ -5,7 +5,7 @@ import type { OtbEvaluation } from '../metrics/types.ts';
  * line as `<tracker>: <target>: <defect>` so that grep finds a tracker or a target.
  */
 export function formatOtbWarnings(ev: OtbEvaluation, datasetWarnings: string[]): string {
-  const lines = [`# ${ev.dataset}, convention ${ev.convention}: defects found while loading and scoring`];
+  const lines = [`# ${ev.label ?? ev.dataset}, convention ${ev.convention}: defects found while loading and scoring`];
   for (const w of datasetWarnings) lines.push(`dataset: ${w}`);
   let total = datasetWarnings.length;
   for (const t of ev.trackers) {

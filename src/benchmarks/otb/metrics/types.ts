@@ -35,6 +35,8 @@ export interface OtbTrackerEvaluation {
 export interface OtbEvaluation {
   kind: 'otb';
   dataset: string; // OTB2013 | OTB50 | OTB100 | synthetic ...
+  /** The dataset as every output names it: "OTB100", or "OTB100, 20 of 100 sequences" for part of it. */
+  label?: string;
   convention: OtbConvention;
   /** Human-readable statement of the rules applied, printed on every report. */
   rules: string[];

@@ -65,7 +65,7 @@ export function plotSpec(ev: OtbEvaluation, kind: CurveKind, attribute?: string)
   const shown = all.length > series.length ? `, top ${series.length} of ${all.length} trackers` : '';
   return {
     title: `${name}${scope}`,
-    subtitle: `${ev.dataset}, convention ${ev.convention}${shown}; legend: ${kind === 'success' ? 'AUC' : 'precision at 20 px'}`,
+    subtitle: `${ev.label ?? ev.dataset}, convention ${ev.convention}${shown}; legend: ${kind === 'success' ? 'AUC' : 'precision at 20 px'}`,
     series,
     total: all.length,
   };

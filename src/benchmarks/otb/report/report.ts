@@ -46,7 +46,7 @@ function attributesOf(ev: OtbEvaluation): string[] {
 
 function rulesText(ev: OtbEvaluation): string {
   return [
-    `${ev.dataset}: one-pass evaluation scored with the ${ev.convention} convention.`,
+    `${ev.label ?? ev.dataset}: one-pass evaluation scored with the ${ev.convention} convention.`,
     'Rules applied:',
     ...ev.rules.map((r) => `  - ${r}`),
     '',

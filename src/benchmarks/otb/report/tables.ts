@@ -28,7 +28,7 @@ export function summaryCsv(ev: OtbEvaluation): string {
     t.overall.sequences,
     t.overall.frames,
     ...(withFps ? [fps(t.overall.fps)] : []),
-    ev.dataset,
+    ev.label ?? ev.dataset,
     ev.convention,
   ]);
   return stringify(rows, {
@@ -80,6 +80,7 @@ export function summaryJson(ev: OtbEvaluation): string {
   return `${JSON.stringify(
     {
       dataset: ev.dataset,
+      ...(ev.label && ev.label !== ev.dataset ? { label: ev.label } : {}),
       convention: ev.convention,
       rules: ev.rules,
       trackers: ranked(ev).map((t) => ({
@@ -113,12 +114,12 @@ export function latexTable(ev: OtbEvaluation): string {
   ];
   const best = cols.map(([, get, d]) => Math.max(...rows.map((t) => Number((get(t) ?? -1).toFixed(d)))));
   const lines = [
-    `% ${ev.dataset}, convention ${ev.convention}. Rules applied:`,
+    `% ${ev.label ?? ev.dataset}, convention ${ev.convention}. Rules applied:`,
     ...ev.rules.map((r) => `%   ${r}`),
     '% Needs \\usepackage{booktabs}.',
     '\\begin{table}[t]',
     '\\centering',
-    `\\caption{One-pass evaluation on ${tex(ev.dataset)} (${tex(ev.convention)} convention): success AUC, precision at 20 px, normalised precision at 0.2, overlap precision at 0.5 and 0.75.}`,
+    `\\caption{One-pass evaluation on ${tex(ev.label ?? ev.dataset)} (${tex(ev.convention)} convention): success AUC, precision at 20 px, normalised precision at 0.2, overlap precision at 0.5 and 0.75.}`,
     `\\begin{tabular}{l${'c'.repeat(cols.length)}}`,
     '\\toprule',
     `Tracker & ${cols.map(([h]) => h).join(' & ')} \\\\`,
@@ -162,7 +163,7 @@ export function consoleTable(ev: OtbEvaluation): string {
     );
   });
   return [
-    `${ev.dataset}, convention ${ev.convention} (scores are fractions; AUC = mean of the 21-point success curve)`,
+    `${ev.label ?? ev.dataset}, convention ${ev.convention} (scores are fractions; AUC = mean of the 21-point success curve)`,
     head,
     ...body,
     '',

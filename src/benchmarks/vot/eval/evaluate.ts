@@ -1,4 +1,5 @@
 import type { VotConvention } from '../../../core/types.ts';
+import { scopeLabel } from '../../common/scope.ts';
 import { VOT_TAGS_WITH_EMPTY, type VotDataset, type VotSequence, type VotTag } from '../dataset/types.ts';
 import { failureRate, meanOverRuns, nanMean, reliability, runOverlaps, withBurnIn } from '../metrics/accuracy.ts';
 import { describeVotRules, VOT_CONVENTIONS, type VotRules } from '../metrics/conventions.ts';
@@ -31,7 +32,8 @@ export function evaluateVot(ds: VotDataset, results: readonly VotTrackerResults[
   if (boundedSequences > 0 && boundedSequences < ds.sequences.length) {
     ruleText[1] += ` (only the ${boundedSequences} of ${ds.sequences.length} sequences whose images exist)`;
   }
-  return { dataset: ds.name, convention, range, boundedSequences, sequences: ds.sequences.length, rules: ruleText, trackers };
+  const label = scopeLabel(ds.name, ds.sequences.length, ds.scope);
+  return { dataset: ds.name, label, convention, range, boundedSequences, sequences: ds.sequences.length, rules: ruleText, trackers };
 }
 
 function scoreTracker(ds: VotDataset, r: VotTrackerResults, rules: VotRules, range: EaoRange, maxLen: number): VotTrackerScore {

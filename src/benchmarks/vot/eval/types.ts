@@ -49,6 +49,8 @@ export interface VotTrackerScore {
 
 export interface VotEvaluation {
   dataset: string;
+  /** The dataset as every output names it: "VOT2019", or "VOT2019, 20 of 60 sequences" for part of it. */
+  label?: string;
   convention: VotConvention;
   range: EaoRange;
   /** Sequences whose overlaps were bounded to the image (sizes known) out of all. */

@@ -5,6 +5,8 @@ import type { VotEvaluation, VotTrackerScore } from '../eval/types.ts';
 import { renderChartPng, seriesStyle } from '../../../output/chart.ts';
 
 const FONT = 'sans-serif';
+/** The dataset as outputs name it: with the share of its sequences when only part was scored. */
+const named = (ev: VotEvaluation) => ev.label ?? ev.dataset;
 const num = (v: number | undefined, d = 6) => (v === undefined || Number.isNaN(v) ? '' : v.toFixed(d));
 
 /** Trackers best first by EAO, then accuracy (NaN last). */
@@ -28,7 +30,7 @@ function votSummaryCsv(ev: VotEvaluation): string {
     t.runs,
     num(t.ao),
     t.aoSequences ?? '',
-    ev.dataset,
+    named(ev),
     ev.convention,
   ]);
   return stringify(rows, {
@@ -113,7 +115,7 @@ function renderEaoCurve(ev: VotEvaluation): Uint8Array {
       parsing: false,
       plugins: {
         title: { display: true, text: 'Expected overlap curves', font: { family: FONT, size: 18 } },
-        subtitle: { display: true, text: `${ev.dataset}, convention ${ev.convention}; legend: EAO`, font: { family: FONT, size: 12 } },
+        subtitle: { display: true, text: `${named(ev)}, convention ${ev.convention}; legend: EAO`, font: { family: FONT, size: 12 } },
         legend: {
           position: 'right',
           align: 'start',
@@ -154,7 +156,7 @@ function renderArPlot(ev: VotEvaluation): Uint8Array {
         title: { display: true, text: 'Accuracy-robustness plot', font: { family: FONT, size: 18 } },
         subtitle: {
           display: true,
-          text: `${ev.dataset}, convention ${ev.convention}; reliability = exp(-30 x failures / frames)`,
+          text: `${named(ev)}, convention ${ev.convention}; reliability = exp(-30 x failures / frames)`,
           font: { family: FONT, size: 12 },
         },
         legend: { position: 'right', align: 'start', labels: { usePointStyle: true, font: { family: FONT, size: 13 } } },
@@ -195,11 +197,11 @@ export function formatVotConsoleTable(ev: VotEvaluation): string {
     ].join(' '),
   );
   const bar = '-'.repeat(head.length);
-  return [`${ev.dataset}, convention ${ev.convention} (robustness = failures per 100 frames)`, bar, head, bar, ...rows, bar, ''].join('\n');
+  return [`${named(ev)}, convention ${ev.convention} (robustness = failures per 100 frames)`, bar, head, bar, ...rows, bar, ''].join('\n');
 }
 
 export function formatVotWarnings(ev: VotEvaluation, datasetWarnings: readonly string[]): string {
-  const lines = [`# ${ev.dataset}, convention ${ev.convention}: defects found while loading and scoring`];
+  const lines = [`# ${named(ev)}, convention ${ev.convention}: defects found while loading and scoring`];
   for (const w of datasetWarnings) lines.push(`dataset: ${w}`);
   for (const t of ev.trackers) for (const w of t.warnings) lines.push(`${t.tracker}: ${w}`);
   if (lines.length === 1) lines.push('(none)');
@@ -219,7 +221,7 @@ export async function writeVotReport(outDir: string, ev: VotEvaluation): Promise
   await put(
     'rules.txt',
     [
-      `${ev.dataset}: supervised (and unsupervised) VOT experiments scored with the ${ev.convention} convention.`,
+      `${named(ev)}: supervised (and unsupervised) VOT experiments scored with the ${ev.convention} convention.`,
       'Rules applied:',
       ...ev.rules.map((r) => `  - ${r}`),
       '',
