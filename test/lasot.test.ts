@@ -57,10 +57,12 @@ describe('LaSOT test set (280 sequences) as its toolkit scores it', { skip: SKIP
 
   test('eval with no --convention uses lasot and reproduces the published ATOM 0.514 and C-RPN 0.455', () => {
     const out = join(tmp, 'eval');
-    const r = runCli('eval', ['--dataset', 'LaSOT', '--root', ANNO, '--results', results, '--out', out]);
+    // The unpacked zips as they are: <T>/<T>/<seq>.txt, what unzipping <T>.zip into <T>/ gives.
+    const r = runCli('eval', ['--dataset', 'LaSOT', '--root', ANNO, '--results', RAW, '--out', out]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /convention lasot\b/);
     assert.match(readFileSync(join(out, 'rules.txt'), 'utf8'), /divisor stays the full frame count/);
+    assert.match(readFileSync(join(out, 'warnings.txt'), 'utf8'), /ATOM: results read from .*ATOM\/ATOM \(a tracker archive unzipped/);
     const rows = new Map(r.stdout.split('\n').map((l) => [l.split(/\s+/)[0], l.split(/\s+/)]));
     assert.equal(Number(rows.get('ATOM')![1]).toFixed(3), '0.514');
     assert.equal(Number(rows.get('C-RPN')![1]).toFixed(3), '0.455');

@@ -159,7 +159,10 @@ async function importTracker(
     const bare = stem.toLowerCase().endsWith(suffix) ? stem.slice(0, -suffix.length) : undefined;
     return resolveTarget(stem) ?? (bare !== undefined ? resolveTarget(bare) : undefined);
   };
+  const nested = await unzippedTwice(tdir, tracker);
+  if (nested) tdir = nested;
   const scan = await scanFolder(tdir, resolveStem);
+  if (nested) scan.warnings.push(`results read from ${nested} (a tracker archive unzipped into a folder of its own name)`);
   if (scan.results.size === 0 && scan.outside === 0 && scan.unreadable.length === 0) return { mats: scan.mats };
   await scanTimesFolder(join(tdir, 'times'), resolveStem, scan);
   const meta = new Map<string, RunMeta>();
@@ -176,6 +179,14 @@ async function importTracker(
   const ordered = new Map(ds.targets.filter((t) => sequences.has(t.name)).map((t) => [t.name, sequences.get(t.name)!]));
   const missing = ds.targets.filter((t) => !sequences.has(t.name)).map((t) => t.name);
   return { results: { tracker, dir: tdir, sequences: ordered, missing, warnings: scan.warnings } };
+}
+
+/** `<T>/<T>/<seq>.txt`, what unzipping `<T>.zip` into `<T>/` gives: the inner folder, when the outer holds no result. */
+async function unzippedTwice(tdir: string, tracker: string): Promise<string | undefined> {
+  const entries = await listDir(tdir);
+  const inner = entries.find((e) => e.kind === 'dir' && e.name === tracker);
+  if (!inner || entries.some((e) => e.kind === 'file' && !e.name.startsWith('.') && /\.(txt|json)$/i.test(e.name))) return undefined;
+  return inner.path;
 }
 
 /**
