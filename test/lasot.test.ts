@@ -147,6 +147,37 @@ describe('LaSOT in the official download layout', { skip: SKIP }, () => {
     assert.match(ds.warnings.join('\n'), /LaSOT-ext has 150/);
   });
 
+  test("pysot's LaSOT.json (whose 'absent' marks visible frames) scores as the toolkit's files do", async () => {
+    const json: Record<string, unknown> = {};
+    for (const seq of names) {
+      const rows = readFileSync(join(ANNO, 'annos', `${seq}.txt`), 'utf8')
+        .trim()
+        .split('\n');
+      const absent = readFileSync(join(ANNO, 'annos', 'absent', `${seq}.txt`), 'utf8')
+        .trim()
+        .split(/\s+/);
+      const dir = `${seq.replace(/-\d+$/, '')}/${seq}`;
+      json[seq] = {
+        video_dir: dir,
+        img_names: rows.map((_, i) => `${dir}/img/${String(i + 1).padStart(8, '0')}.jpg`),
+        gt_rect: rows.map((r) => r.split(',').map(Number)),
+        absent: absent.map((f) => (f === '1' ? 0 : 1)),
+      };
+    }
+    const file = join(tmp, 'LaSOT.json');
+    writeFileSync(file, JSON.stringify(json));
+    const fromJson = await scores(file, 'lasot', ['ATOM']);
+    assert.match(fromJson.ds.warnings.join('\n'), /'absent' read as pysot-toolkit uses it, 1 = target visible/);
+    assert.deepEqual(
+      fromJson.ds.targets.find((t) => t.name === 'horse-15')!.attributes,
+      LASOT_TEST.find((t) => t.name === 'horse-15')!.attributes,
+    );
+    const toolkit = await scores(ANNO, 'lasot', ['ATOM']);
+    const want = new Map(toolkit.by.get('ATOM')!.perSequence.map((s) => [s.target, s.successAuc]));
+    assert.equal(fromJson.by.get('ATOM')!.perSequence.length, names.length);
+    for (const s of fromJson.by.get('ATOM')!.perSequence) assert.equal(s.successAuc, want.get(s.target), s.target);
+  });
+
   test('a malformed flag file is a one-line error naming file and line', () => {
     const root = join(tmp, 'bad');
     officialLayout(root, ['airplane-1'], false);

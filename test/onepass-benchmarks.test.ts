@@ -160,6 +160,34 @@ describe('published figures of the OTB-style one-pass benchmarks', { skip: SKIP 
     assertFigure(by.get('AutoTrack'), '0.477', '0.671');
   });
 
+  test("pysot's UAV123.json: frames from the image names, so the multi-part targets keep their ranges", async () => {
+    const res = matResults(real('results', 'UAV123', 'tracker-analyse', 'AutoTrack'), 'AutoTrack');
+    const json: Record<string, unknown> = {};
+    for (const t of UAV123_TARGETS.filter((x) => x.folder === 'bird1' || x.folder === 'car1')) {
+      const rows = readFileSync(real('uav123', 'anno', `${t.name}.txt`), 'utf8')
+        .trim()
+        .split('\n');
+      json[t.name] = {
+        video_dir: t.folder,
+        img_names: rows.map((_, i) => `${t.folder}/${String(t.start + i).padStart(6, '0')}.jpg`),
+        gt_rect: rows.map((r) => r.split(',').map((v) => (v.trim() === 'NaN' ? null : Number(v)))),
+        attr: ['Scale Variation'],
+      };
+    }
+    writeFileSync(join(tmp, 'UAV123.json'), JSON.stringify(json));
+    const fromJson = await score('UAV123', join(tmp, 'UAV123.json'), res);
+    assert.equal(fromJson.ds.targets.length, 6);
+    assert.deepEqual(fromJson.ds.targets.find((t) => t.name === 'bird1_2')!.frames.slice(0, 2), [775, 776]);
+    const toolkit = evaluateOtb(
+      await loadOtb('UAV123', real('uav123')),
+      await importOtbResults(res, await loadOtb('UAV123', real('uav123'))),
+    );
+    const want = new Map(toolkit.trackers[0].perSequence.map((q) => [q.target, q.successAuc]));
+    const got = evaluateOtb(fromJson.ds, await importOtbResults(res, fromJson.ds)).trackers[0].perSequence;
+    assert.equal(got.length, 6);
+    for (const q of got) assert.equal(q.successAuc, want.get(q.target), q.target);
+  });
+
   test('UAV20L: BACF 0.415 / 0.584; UAVDT: MDNet 46.4 / 72.5 (x100, y = 0 rows invalid)', async () => {
     const bacf = matResults(join(UNPACKED, 'results', 'UAV20L', 'dcf-uav-review', 'BACF', 'BACF'), 'BACF');
     const u20 = await score('UAV20L', real('uav20l'), bacf);

@@ -217,7 +217,15 @@ async function scanFolder(tdir: string, resolveStem: Resolve): Promise<FolderSca
         if (resolveOtbName(stem) !== undefined) scan.outside++;
         else unknown.push(f);
       } else if (scan.results.has(target)) {
-        scan.warnings.push(`${f}: a second file for ${target} (after ${basename(scan.results.get(target)!)}); ignored`);
+        // The file spelled exactly as the target wins (car1_1.txt over car11.txt when car11 is not in the set).
+        const first = basename(scan.results.get(target)!);
+        const exact = stem.toLowerCase() === target.toLowerCase();
+        scan.warnings.push(
+          exact
+            ? `${first}: a second file for ${target} (${f}, spelled exactly as the target, is read); ignored`
+            : `${f}: a second file for ${target} (after ${first}); ignored`,
+        );
+        if (exact) scan.results.set(target, e.path);
       } else scan.results.set(target, e.path);
     } else other.push(f);
   }
