@@ -25,6 +25,10 @@ test('aliases users type name the canonical dataset, whatever the case and separ
     ['VOT-2016', 'VOT2016'],
     ['Synthetic', 'synthetic'],
     ['SYNTHETIC-VOT', 'synthetic-vot'],
+    ['UAV123@10fps', 'UAV123-10fps'],
+    ['uav123_10fps', 'UAV123-10fps'],
+    ['TColor-128', 'TC128'],
+    ['lasot_extension_subset', 'LaSOT-ext'],
   ];
   for (const [typed, canonical] of cases) assert.equal(findDataset(typed)?.name, canonical, typed);
   assert.equal(findDataset('OTB99'), undefined);
@@ -56,7 +60,7 @@ test('the loaders, the bench and eval share the registry', () => {
 
 test('conventions come from the rule tables, the first the default; unknown names are one-line errors', () => {
   assert.deepEqual(CONVENTIONS, {
-    otb: ['otb', 'pysot', 'got10k', 'lasot', 'lasot-all-frames', 'lasot-kept-frames'],
+    otb: ['otb', 'pysot', 'got10k', 'lasot', 'lasot-all-frames', 'lasot-kept-frames', 'pytracking'],
     vot: ['legacy', 'pysot'],
   });
   assert.equal(resolveConvention('otb', undefined), 'otb');

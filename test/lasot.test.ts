@@ -57,10 +57,12 @@ describe('LaSOT test set (280 sequences) as its toolkit scores it', { skip: SKIP
 
   test('eval with no --convention uses lasot and reproduces the published ATOM 0.514 and C-RPN 0.455', () => {
     const out = join(tmp, 'eval');
-    const r = runCli('eval', ['--dataset', 'LaSOT', '--root', ANNO, '--results', results, '--out', out]);
+    // The unpacked zips as they are: <T>/<T>/<seq>.txt, what unzipping <T>.zip into <T>/ gives.
+    const r = runCli('eval', ['--dataset', 'LaSOT', '--root', ANNO, '--results', RAW, '--out', out]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /convention lasot\b/);
     assert.match(readFileSync(join(out, 'rules.txt'), 'utf8'), /divisor stays the full frame count/);
+    assert.match(readFileSync(join(out, 'warnings.txt'), 'utf8'), /ATOM: results read from .*ATOM\/ATOM \(a tracker archive unzipped/);
     const rows = new Map(r.stdout.split('\n').map((l) => [l.split(/\s+/)[0], l.split(/\s+/)]));
     assert.equal(Number(rows.get('ATOM')![1]).toFixed(3), '0.514');
     assert.equal(Number(rows.get('C-RPN')![1]).toFixed(3), '0.455');
@@ -94,6 +96,9 @@ describe('LaSOT test set (280 sequences) as its toolkit scores it', { skip: SKIP
       }
     }
     assert.equal(kept.by.get('ATOM')!.overall.frames, 685360 - 18346);
+    // pytracking's rules agree with the toolkit within 2e-5 on these files (measured, shared README).
+    const pyt = await scores(ANNO, 'pytracking');
+    for (const t of TRACKERS) assert.ok(Math.abs(pyt.by.get(t)!.overall.successAuc - base.by.get(t)!.overall.successAuc) < 2e-5, t);
   });
 });
 
@@ -143,6 +148,37 @@ describe('LaSOT in the official download layout', { skip: SKIP }, () => {
     );
     assert.match(ds.warnings.join('\n'), /flag-3: no absence flags .* every frame is taken as visible/);
     assert.match(ds.warnings.join('\n'), /LaSOT-ext has 150/);
+  });
+
+  test("pysot's LaSOT.json (whose 'absent' marks visible frames) scores as the toolkit's files do", async () => {
+    const json: Record<string, unknown> = {};
+    for (const seq of names) {
+      const rows = readFileSync(join(ANNO, 'annos', `${seq}.txt`), 'utf8')
+        .trim()
+        .split('\n');
+      const absent = readFileSync(join(ANNO, 'annos', 'absent', `${seq}.txt`), 'utf8')
+        .trim()
+        .split(/\s+/);
+      const dir = `${seq.replace(/-\d+$/, '')}/${seq}`;
+      json[seq] = {
+        video_dir: dir,
+        img_names: rows.map((_, i) => `${dir}/img/${String(i + 1).padStart(8, '0')}.jpg`),
+        gt_rect: rows.map((r) => r.split(',').map(Number)),
+        absent: absent.map((f) => (f === '1' ? 0 : 1)),
+      };
+    }
+    const file = join(tmp, 'LaSOT.json');
+    writeFileSync(file, JSON.stringify(json));
+    const fromJson = await scores(file, 'lasot', ['ATOM']);
+    assert.match(fromJson.ds.warnings.join('\n'), /'absent' read as pysot-toolkit uses it, 1 = target visible/);
+    assert.deepEqual(
+      fromJson.ds.targets.find((t) => t.name === 'horse-15')!.attributes,
+      LASOT_TEST.find((t) => t.name === 'horse-15')!.attributes,
+    );
+    const toolkit = await scores(ANNO, 'lasot', ['ATOM']);
+    const want = new Map(toolkit.by.get('ATOM')!.perSequence.map((s) => [s.target, s.successAuc]));
+    assert.equal(fromJson.by.get('ATOM')!.perSequence.length, names.length);
+    for (const s of fromJson.by.get('ATOM')!.perSequence) assert.equal(s.successAuc, want.get(s.target), s.target);
   });
 
   test('a malformed flag file is a one-line error naming file and line', () => {

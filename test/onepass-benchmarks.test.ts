@@ -109,17 +109,22 @@ describe('published figures of the OTB-style one-pass benchmarks', { skip: SKIP 
     assertFigure(mat.by.get('TLD'), '0.283', '0.439');
     const pysot = await score('UAV123', real('uav123'), res, 'pysot');
     const got10k = await score('UAV123', real('uav123'), res, 'got10k');
+    const pytracking = await score('UAV123', real('uav123'), res, 'pytracking');
     // Measured with the toolkits on these files (shared README): pysot equals the MATLAB toolkit but
     // for TLD's NaN boxes (kept, not replaced by the previous box); got10k drops NaN ground truth.
     for (const [t, o] of mat.by) {
       const p = pysot.by.get(t)!;
       const g = got10k.by.get(t)!;
+      const y = pytracking.by.get(t)!;
       if (t === 'TLD') {
+        // pytracking refuses the 80 files holding NaN boxes (measured: "TLD: 80 files rejected").
+        assert.equal(y.sequences, 123 - 80);
         assert.ok(Math.abs(p.successAuc - o.successAuc + 0.005) < 0.0002 && Math.abs(p.precision20 - o.precision20 + 0.0086) < 0.0002, t);
         assert.ok(Math.abs(g.successAuc - o.successAuc + 0.0011) < 0.0002, t);
         continue;
       }
       assert.ok(Math.abs(p.successAuc - o.successAuc) <= 0.00015, `${t} pysot ${p.successAuc} ${o.successAuc}`);
+      assert.ok(Math.abs(y.successAuc - o.successAuc) <= 0.00015 && Math.abs(y.precision20 - o.precision20) <= 0.00015, `${t} pytracking`);
       const dg = g.successAuc - o.successAuc;
       assert.ok(dg >= 0.0036 && dg <= 0.0061, `${t} got10k AUC ${dg}`);
       const dp = g.precision20 - o.precision20;
@@ -158,6 +163,34 @@ describe('published figures of the OTB-style one-pass benchmarks', { skip: SKIP 
       37607,
     );
     assertFigure(by.get('AutoTrack'), '0.477', '0.671');
+  });
+
+  test("pysot's UAV123.json: frames from the image names, so the multi-part targets keep their ranges", async () => {
+    const res = matResults(real('results', 'UAV123', 'tracker-analyse', 'AutoTrack'), 'AutoTrack');
+    const json: Record<string, unknown> = {};
+    for (const t of UAV123_TARGETS.filter((x) => x.folder === 'bird1' || x.folder === 'car1')) {
+      const rows = readFileSync(real('uav123', 'anno', `${t.name}.txt`), 'utf8')
+        .trim()
+        .split('\n');
+      json[t.name] = {
+        video_dir: t.folder,
+        img_names: rows.map((_, i) => `${t.folder}/${String(t.start + i).padStart(6, '0')}.jpg`),
+        gt_rect: rows.map((r) => r.split(',').map((v) => (v.trim() === 'NaN' ? null : Number(v)))),
+        attr: ['Scale Variation'],
+      };
+    }
+    writeFileSync(join(tmp, 'UAV123.json'), JSON.stringify(json));
+    const fromJson = await score('UAV123', join(tmp, 'UAV123.json'), res);
+    assert.equal(fromJson.ds.targets.length, 6);
+    assert.deepEqual(fromJson.ds.targets.find((t) => t.name === 'bird1_2')!.frames.slice(0, 2), [775, 776]);
+    const toolkit = evaluateOtb(
+      await loadOtb('UAV123', real('uav123')),
+      await importOtbResults(res, await loadOtb('UAV123', real('uav123'))),
+    );
+    const want = new Map(toolkit.trackers[0].perSequence.map((q) => [q.target, q.successAuc]));
+    const got = evaluateOtb(fromJson.ds, await importOtbResults(res, fromJson.ds)).trackers[0].perSequence;
+    assert.equal(got.length, 6);
+    for (const q of got) assert.equal(q.successAuc, want.get(q.target), q.target);
   });
 
   test('UAV20L: BACF 0.415 / 0.584; UAVDT: MDNet 46.4 / 72.5 (x100, y = 0 rows invalid)', async () => {

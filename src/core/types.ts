@@ -23,7 +23,7 @@ export const imageBox = (b: Xywh): ImageBox => b as ImageBox;
 /** A polygon as a flat list x1, y1, ..., xn, yn (VOT regions, 0-based continuous coordinates). */
 export type Polygon = number[];
 
-export type OtbConvention = 'otb' | 'pysot' | 'got10k' | 'lasot' | 'lasot-all-frames' | 'lasot-kept-frames';
+export type OtbConvention = 'otb' | 'pysot' | 'got10k' | 'lasot' | 'lasot-all-frames' | 'lasot-kept-frames' | 'pytracking';
 export type VotConvention = 'legacy' | 'pysot';
 
 export function toolkitToImage(b: ToolkitBox): ImageBox {

@@ -33,11 +33,11 @@ const EXTRA_OTB_DATASETS: readonly DatasetName[] = [
   { name: 'LaSOT', family: 'otb', aliases: ['LaSOT-test', 'LaSOT-280'], bench: false, convention: 'lasot' },
   { name: 'LaSOT-ext', family: 'otb', aliases: ['LaSOT-extension', 'LaSOT_extension_subset'], bench: false, convention: 'lasot' },
   { name: 'UAV123', family: 'otb', aliases: ['UAV'], bench: false },
-  { name: 'UAV123-10fps', family: 'otb', aliases: ['UAV123@10fps', 'UAV123_10fps', 'UAV10'], bench: false },
+  { name: 'UAV123-10fps', family: 'otb', aliases: ['UAV10fps'], bench: false },
   { name: 'UAV20L', family: 'otb', aliases: ['UAV123-20L'], bench: false },
   { name: 'UAVDT', family: 'otb', aliases: ['UAVDT-SOT', 'UAV-benchmark-S'], bench: false },
   { name: 'DTB70', family: 'otb', aliases: ['DTB'], bench: false },
-  { name: 'TC128', family: 'otb', aliases: ['TColor128', 'TColor-128', 'Temple-Color-128', 'TC-128'], bench: false },
+  { name: 'TC128', family: 'otb', aliases: ['TColor128', 'Temple-Color-128'], bench: false },
 ];
 
 export const DATASETS: readonly DatasetName[] = [

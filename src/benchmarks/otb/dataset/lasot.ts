@@ -6,6 +6,7 @@ import { clip } from '../../common/numbers.ts';
 import { readTextFile, readTextFileSync } from '../../common/read-file.ts';
 import { lasotAttributes, LASOT_TEST } from './lasot-sets.ts';
 import { parseBoxText } from './parse.ts';
+import { loadPysotOnePass } from './pysot-onepass.ts';
 import type { OtbTarget } from './types.ts';
 
 export interface LoadedTargets {
@@ -34,6 +35,7 @@ interface SeqFiles {
  * every sequence the root holds.
  */
 export async function loadLasot(name: string, abs: string, given: string): Promise<LoadedTargets> {
+  if (/\.json$/i.test(abs) && statSync(abs).isFile()) return pysotLasot(abs, name === 'LaSOT');
   const warnings: string[] = [];
   const alerts: string[] = [];
   const found = await findSequences(abs, given);
@@ -64,6 +66,14 @@ export async function loadLasot(name: string, abs: string, given: string): Promi
 
 /** The first few names of a long list. */
 const few = (names: string[]) => names.slice(0, 8).join(', ') + (names.length > 8 ? `, ... (${names.length - 8} more)` : '');
+
+/** pysot's LaSOT.json: the test set's attributes are built in where the file has none. */
+async function pysotLasot(file: string, test: boolean): Promise<LoadedTargets> {
+  const loaded = await loadPysotOnePass(file, test ? LASOT_TEST.map((s) => s.name) : null);
+  const builtin = new Map(LASOT_TEST.map((s) => [s.name, s.attributes]));
+  for (const t of loaded.targets) if (t.attributes.length === 0) t.attributes = builtin.get(t.name) ?? [];
+  return loaded;
+}
 
 const byClassAndNumber = (a: string, b: string) => {
   const [ca, na] = [a.replace(/-\d+$/, ''), Number(a.replace(/^.*-/, ''))];

@@ -15,6 +15,7 @@ import {
   UAVDT_ATTRIBUTES,
 } from './onepass-sets.ts';
 import { parseBoxText } from './parse.ts';
+import { loadPysotOnePass } from './pysot-onepass.ts';
 import { TOOLKIT_ATT_ORDER } from './sets.ts';
 import type { OtbTarget } from './types.ts';
 
@@ -57,9 +58,13 @@ interface Found {
  * download's `anno/UAV123/<seq>.txt`, one folder per sequence (`<Seq>/groundtruth_rect.txt`, TC128's
  * `<Seq>/<Seq>_gt.txt` with `_frames.txt` and `_att.txt`). Names match whatever their case (TC128
  * spells Subway `subway` in one place); separators count, since UAV123 has both car1_1 and car11.
+ * A JSON file as the root is pysot's description of the benchmark (UAV123.json, DTB70.json, ...).
  */
 export async function loadOnePass(name: string, abs: string, given: string): Promise<LoadedTargets> {
   const spec = SPECS[name];
+  if (/\.json$/i.test(abs) && statSync(abs).isFile()) {
+    return loadPysotOnePass(abs, spec.targets?.map((t) => t.name) ?? spec.names ?? null);
+  }
   const warnings: string[] = [];
   const alerts: string[] = [];
   const found = await findAnnotations(abs, given, spec);

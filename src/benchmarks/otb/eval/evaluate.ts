@@ -5,6 +5,7 @@ import { type ConventionRules, CONVENTIONS, measureFrames } from '../metrics/con
 import { sequenceScores } from '../metrics/curves.ts';
 import { meanFps } from '../metrics/speed.ts';
 import { absentOfFrames, applyExclusions } from './exclusions.ts';
+import { refusedRow } from '../metrics/pytracking-convention.ts';
 import { alignSequence, flattenBoxes, type AlignResult, type AlignTarget } from './align.ts';
 import { CORNER_ROW, cornerWarnings } from '../results/defects.ts';
 import type { OtbEvaluation, OtbScores, OtbSequenceScores, OtbTrackerEvaluation } from '../metrics/types.ts';
@@ -57,7 +58,7 @@ export function evaluateOtb(dataset: EvalDataset, results: EvalTrackerResults[],
   // Flattened once per target: every tracker reads the same ground truth.
   const gtFlat = targets.map((t) => flattenBoxes(t.groundTruth));
   const order = attributeOrder(dataset);
-  const trackers = results.map((res) => scoreTracker(targets, gtFlat, res, rules, order));
+  const trackers = results.map((res) => scoreTracker(targets, gtFlat, res, rules, order, dataset.name));
   return {
     kind: 'otb',
     dataset: dataset.name,
@@ -75,6 +76,7 @@ function scoreTracker(
   res: EvalTrackerResults,
   rules: ConventionRules,
   order: string[],
+  dataset: string,
 ): OtbTrackerEvaluation {
   const agg = { dropAllZeroCurves: rules.dropAllZeroCurves };
   const warnings = [...res.warnings];
@@ -95,12 +97,13 @@ function scoreTracker(
     }
     const al = alignSequence(target, seq, rules, gtFlat[ti]);
     for (const d of al.defects) warnings.push(`${target.name}: ${d}`);
+    if (refused(rules, target.name, al, alerts, notScored)) continue;
     countEqualRows(al.gt, al.pred, copy);
     const m = measureFrames(al.gt, al.pred, rules, al.missing);
     if (m.replaced > 0) {
       warnings.push(`${target.name}: ${m.replaced} prediction(s) with w <= 0, h <= 0 or NaN replaced by the previous box`);
     }
-    const f = applyExclusions(m, al.gt, absentOfFrames(target.absent, target.frames, al.frames), rules);
+    const f = applyExclusions(m, al.gt, absentOfFrames(target.absent, target.frames, al.frames), rules, dataset);
     if (f.dropped > 0 && f.denominator === 0) warnings.push(`${target.name}: every frame left out under this convention; scores 0`);
     const scores = sequenceScores(f.iou, f.centre, f.normCentre, rules.successThresholds, f.denominator);
     if (rules.dropAllZeroCurves) zeroCurveNotes(target.name, scores, warnings);
@@ -129,6 +132,21 @@ function scoreTracker(
     warnings,
     ...(alerts.length ? { alerts } : {}),
   };
+}
+
+/** pytracking refuses a result with NaN or a negative size: the target is left out, with an alert. */
+function refused(
+  rules: ConventionRules,
+  target: string,
+  al: { pred: Float64Array; missing: Uint8Array },
+  alerts: string[],
+  notScored: string[],
+): boolean {
+  const row = rules.rejectInvalidResults ? refusedRow(al.pred, al.missing) : 0;
+  if (row === 0) return false;
+  alerts.push(`${target}: row ${row} has NaN or a negative size: pytracking refuses the file ("Invalid results"); left out`);
+  notScored.push(target);
+  return true;
 }
 
 /** Share of frames (after each sequence's first) equal to the ground truth that marks a results folder as a copy of it. */

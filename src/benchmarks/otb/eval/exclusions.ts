@@ -18,14 +18,23 @@ export interface ScoredFrames {
  * NaN ground-truth rows (left out). `absent` holds one flag per evaluated frame (or is undefined);
  * `gt` the evaluated ground-truth rows. The measures are changed in place or compacted.
  */
-export function applyExclusions(m: FrameMeasures, gt: Float64Array, absent: Uint8Array | undefined, rules: ConventionRules): ScoredFrames {
+export function applyExclusions(
+  m: FrameMeasures,
+  gt: Float64Array,
+  absent: Uint8Array | undefined,
+  rules: ConventionRules,
+  dataset = '',
+): ScoredFrames {
   const n = m.iou.length;
+  // pytracking's centre error of an invalid ground-truth frame is +Inf except on its `uav` datasets.
+  const invalidMisses = rules.invalidGtPrecision === 'miss-unless-uav' && !/^uav/i.test(dataset);
   let nAbsent = 0;
   const drop = new Uint8Array(n);
   let dropped = 0;
   for (let i = 0; i < n; i++) {
     const isAbsent = absent !== undefined && absent[i] === 1;
     if (isAbsent) nAbsent++;
+    if (invalidMisses && m.centre[i] === -1) m.centre[i] = Infinity;
     const nanGt = rules.dropNanGroundTruth === true && hasNan(gt, i);
     if ((isAbsent && rules.absent === 'drop') || nanGt) {
       drop[i] = 1;

@@ -4,6 +4,7 @@ import { iouContinuous, iouGot10k, iouPixel } from './overlap.ts';
 import { fpsFramesOverTime, fpsMeanOfRates } from './speed.ts';
 import { SUCCESS_THRESHOLDS_MATLAB, SUCCESS_THRESHOLDS_NUMPY } from './thresholds.ts';
 import { isBadLasot, LASOT_CONVENTIONS } from './lasot-conventions.ts';
+import { isBadPytracking, PYTRACKING_CONVENTION } from './pytracking-convention.ts';
 
 /**
  * The three rule sets users meet (see docs/scoring.md): the OTB MATLAB toolkit (`otb`,
@@ -15,7 +16,10 @@ export interface ConventionRules {
   /** The per-frame formulas (IoU, masks), when not the convention's own name (LaSOT's are otb's). */
   frame?: 'otb' | 'pysot' | 'got10k';
   /** Which predictions `replaceBadPredictions` replaces: calcSeqErrRobust's (default) or LaSOT's any NaN / w, h <= 0. */
-  badPrediction?: 'otb' | 'lasot';
+  badPrediction?: 'otb' | 'lasot' | 'pytracking';
+  /** pytracking refuses a result holding NaN or a negative size; invalid ground truth is a precision miss off the UAV sets. */
+  rejectInvalidResults?: boolean;
+  invalidGtPrecision?: 'miss-unless-uav';
   /** Frames flagged absent (LaSOT): failures at every threshold, scored like any frame, or left out of the divisor. */
   absent?: 'fail' | 'score' | 'drop';
   /** got10k's ExperimentUAV123: frames whose ground truth holds NaN leave numerator and denominator. */
@@ -98,6 +102,7 @@ export const CONVENTIONS: Record<OtbConvention, ConventionRules> = {
     ],
   },
   ...LASOT_CONVENTIONS,
+  pytracking: PYTRACKING_CONVENTION,
 };
 
 export function conventionRules(name: string): ConventionRules | undefined {
@@ -130,7 +135,7 @@ export function measureFrames(gt: Float64Array, pred: Float64Array, rules: Conve
   // One function per convention keeps the per-frame branch out of the hot path (2M frames per run).
   const kind = rules.frame ?? rules.name;
   const frame = kind === 'otb' ? frameOtb : kind === 'pysot' ? framePysot : frameGot10k;
-  const isBad = rules.badPrediction === 'lasot' ? isBadLasot : isBadPrediction;
+  const isBad = rules.badPrediction === 'lasot' ? isBadLasot : rules.badPrediction === 'pytracking' ? isBadPytracking : isBadPrediction;
   // Row whose box the previous frame used: a replaced box is read in place, never copied.
   let src = 0;
   for (let i = 0; i < n; i++) {

@@ -160,7 +160,10 @@ async function importTracker(
     const bare = stem.toLowerCase().endsWith(suffix) ? stem.slice(0, -suffix.length) : undefined;
     return resolveTarget(stem) ?? (bare !== undefined ? resolveTarget(bare) : undefined);
   };
+  const nested = await unzippedTwice(tdir, tracker);
+  if (nested) tdir = nested;
   const scan = await scanFolder(tdir, resolveStem);
+  if (nested) scan.warnings.push(`results read from ${nested} (a tracker archive unzipped into a folder of its own name)`);
   if (scan.results.size === 0 && scan.outside === 0 && scan.unreadable.length === 0) return { mats: scan.mats };
   await scanTimesFolder(join(tdir, 'times'), resolveStem, scan);
   const meta = new Map<string, RunMeta>();
@@ -177,6 +180,14 @@ async function importTracker(
   const ordered = new Map(ds.targets.filter((t) => sequences.has(t.name)).map((t) => [t.name, sequences.get(t.name)!]));
   const missing = ds.targets.filter((t) => !sequences.has(t.name)).map((t) => t.name);
   return { results: { tracker, dir: tdir, sequences: ordered, missing, warnings: scan.warnings } };
+}
+
+/** `<T>/<T>/<seq>.txt`, what unzipping `<T>.zip` into `<T>/` gives: the inner folder, when the outer holds no result. */
+async function unzippedTwice(tdir: string, tracker: string): Promise<string | undefined> {
+  const entries = await listDir(tdir);
+  const inner = entries.find((e) => e.kind === 'dir' && e.name === tracker);
+  if (!inner || entries.some((e) => e.kind === 'file' && !e.name.startsWith('.') && /\.(txt|json)$/i.test(e.name))) return undefined;
+  return inner.path;
 }
 
 /**
@@ -207,7 +218,15 @@ async function scanFolder(tdir: string, resolveStem: Resolve): Promise<FolderSca
         if (resolveOtbName(stem) !== undefined) scan.outside++;
         else unknown.push(f);
       } else if (scan.results.has(target)) {
-        scan.warnings.push(`${f}: a second file for ${target} (after ${basename(scan.results.get(target)!)}); ignored`);
+        // The file spelled exactly as the target wins (car1_1.txt over car11.txt when car11 is not in the set).
+        const first = basename(scan.results.get(target)!);
+        const exact = stem.toLowerCase() === target.toLowerCase();
+        scan.warnings.push(
+          exact
+            ? `${first}: a second file for ${target} (${f}, spelled exactly as the target, is read); ignored`
+            : `${f}: a second file for ${target} (after ${first}); ignored`,
+        );
+        if (exact) scan.results.set(target, e.path);
       } else scan.results.set(target, e.path);
     } else other.push(f);
   }
