@@ -27,7 +27,10 @@ function parseArgs(argv: string[]): EvalOptions {
     .description('Score tracker results on OTB (or VOT) with the rules of a named toolkit convention')
     .requiredOption('--dataset <name>', `${datasetChoices({ family: 'otb' })} | VOT2013..VOT2019 | synthetic-vot or another VOT-layout set`)
     .requiredOption('--root <path>', 'dataset root: raw OTB folder, pysot/DaSiamRPN JSON, or toolkit anno folder')
-    .requiredOption('--results <dir>', 'folder with one subfolder of result files per tracker')
+    .requiredOption(
+      '--results <dir>',
+      "folder with one subfolder of result files per tracker, or the OTB toolkit's folder of <Seq>_<Tracker>.mat files",
+    )
     .requiredOption('--out <dir>', 'where to write the report and warnings.txt')
     .option('--trackers <names>', 'comma-separated tracker folders to evaluate (default: all)', trackerList)
     .option('--convention <name>', conventionChoices());
@@ -58,9 +61,10 @@ async function main(): Promise<void> {
   const resultsDir = requirePath('--results', opts.results, 'dir');
   // Tracker folders may be symbolic links; if every one is dangling, say so rather than 'no folders'.
   const entries = listDirSync(resultsDir);
-  if (!entries.some((e) => e.kind === 'dir')) {
+  // The OTB toolkit's results_OPE/ holds every tracker's <Seq>_<Tracker>.mat in one folder.
+  if (!entries.some((e) => e.kind === 'dir' || (e.kind === 'file' && /\.mat$/i.test(e.name)))) {
     throw new UserError(
-      `--results: no tracker folders in ${opts.results} (expected <results>/<tracker>/<sequence>.txt)${danglingTail(entries)}`,
+      `--results: no tracker folders in ${opts.results} (expected <results>/<tracker>/<sequence>.txt or the toolkit's <sequence>_<tracker>.mat)${danglingTail(entries)}`,
     );
   }
 

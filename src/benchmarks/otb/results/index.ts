@@ -7,6 +7,8 @@ import { nameResolver, resolveOtbName } from '../dataset/names.ts';
 import type { OtbDataset } from '../dataset/types.ts';
 import { boxDefects } from './defects.ts';
 import { metaForTracker, readMetaFile, type RunMeta } from './meta.ts';
+import { flatMatScans, matStemTarget } from './mat-layout.ts';
+import type { ToolkitRun } from './mat.ts';
 import { readResultFile, readTimesFile } from './read.ts';
 
 /** One tracker's result for one target. */
@@ -17,6 +19,8 @@ export interface SequenceResult {
   startFrame?: number;
   /** Seconds per frame, from a times file (or a recorded fps). */
   times?: number[];
+  /** Every run of a toolkit `.mat` file (TRE: 20, SRE: 12); `boxes` are run 1's. */
+  runs?: ToolkitRun[];
   /** What is odd about this file, for warnings.txt. */
   defects: string[];
 }
@@ -45,7 +49,10 @@ export async function importOtbResults(dir: string, ds: OtbDataset, opts?: { tra
   const entries = (await listDir(dir)).filter((e) => !e.name.startsWith('.'));
   const folders = entries.filter((e) => e.kind === 'dir').map((e) => e.name);
   const dangling = entries.filter((e) => e.kind === 'dangling');
-  const chosen = opts?.trackers
+  const resolveTarget = nameResolver(ds.targets.map((t) => t.name));
+  // The toolkit's own results_OPE/ (results_TRE/) layout: every tracker's <Seq>_<Tracker>.mat in one folder.
+  const flat = await flatMatScans(dir, resolveTarget, opts?.trackers);
+  const chosen = flat.size > 0 ? [] : opts?.trackers
     ? opts.trackers.map((t) =>
         pickFolder(
           dir,
@@ -61,10 +68,12 @@ export async function importOtbResults(dir: string, ds: OtbDataset, opts?: { tra
   const rootIsGt = groundTruthFolder(dir, ds);
   if (rootIsGt) throw new UserError(`--results: ${dir} ${rootIsGt}, not tracker results`);
   const groupMeta = await readMetaFile(join(dir, 'ope_meta.json'));
-  const resolveTarget = nameResolver(ds.targets.map((t) => t.name));
   const out: TrackerResults[] = [];
   const skipped: string[] = [];
-  let mats = 0;
+  for (const [name, scan] of flat) {
+    const r = await importTracker(dir, name, ds, resolveTarget, undefined, scan);
+    if ('results' in r) out.push(r.results);
+  }
   for (const name of chosen) {
     const isGt = groundTruthFolder(join(dir, name), ds);
     if (isGt) {
@@ -76,18 +85,14 @@ export async function importOtbResults(dir: string, ds: OtbDataset, opts?: { tra
     }
     const r = await importTracker(join(dir, name), name, ds, resolveTarget, groupMeta);
     if ('results' in r) out.push(r.results);
-    else {
-      skipped.push(name);
-      mats += r.mats;
-    }
+    else skipped.push(name);
   }
   if (out.length === 0 && chosen.length > 0 && chosen.every((n) => groundTruthFolder(join(dir, n), ds))) {
     throw new UserError(`--results: ${dir} holds ground truth (the toolkit's anno/ folder), not tracker results`);
   }
   if (out.length === 0) {
-    const why = mats > 0 ? `; ${mats} .mat file(s) seen: the toolkit's MATLAB results are not read, convert them to text` : '';
-    const hint = folders.length === 0 ? ' (no tracker folders: expected <results>/<tracker>/<sequence>.txt)' : '';
-    throw new UserError(`${dir}: no recognisable tracker results${hint}${why}`);
+    const hint = folders.length === 0 ? ' (no tracker folders: expected <results>/<tracker>/<sequence>.txt or <sequence>_<tracker>.mat)' : '';
+    throw new UserError(`${dir}: no recognisable tracker results${hint}`);
   }
   // Nothing else reaches warnings.txt for a folder that is not a tracker, so the dataset carries it.
   if (!opts?.trackers) for (const e of dangling) ds.warnings.push(`results: ${danglingLink(e.path)}; not a tracker folder, skipped`);
@@ -135,13 +140,12 @@ function groundTruthFolder(path: string, ds: OtbDataset): string | undefined {
 type Resolve = (name: string) => string | undefined;
 
 /** What one tracker folder's listing holds: result and times files per target, and what was odd. */
-interface FolderScan {
+export interface FolderScan {
   results: Map<string, string>;
   times: Map<string, string>;
   warnings: string[];
   /** Files named after an OTB target that is not in the dataset (OTB100 results scored on OTB2013). */
   outside: number;
-  mats: number;
   /** Targets whose result file cannot be read at all (dangling link, FIFO, folder). */
   unreadable: string[];
 }
@@ -152,16 +156,17 @@ async function importTracker(
   ds: OtbDataset,
   resolveTarget: Resolve,
   groupMeta: Parameters<typeof metaForTracker>[0],
-): Promise<{ results: TrackerResults } | { mats: number }> {
+  flatScan?: FolderScan,
+): Promise<{ results: TrackerResults } | { none: true }> {
   const resolveStem = (stem: string): string | undefined => {
     // Some conversions keep the toolkit's `<Seq>_<Tracker>` file names.
     const suffix = `_${tracker}`.toLowerCase();
     const bare = stem.toLowerCase().endsWith(suffix) ? stem.slice(0, -suffix.length) : undefined;
     return resolveTarget(stem) ?? (bare !== undefined ? resolveTarget(bare) : undefined);
   };
-  const scan = await scanFolder(tdir, resolveStem);
-  if (scan.results.size === 0 && scan.outside === 0 && scan.unreadable.length === 0) return { mats: scan.mats };
-  await scanTimesFolder(join(tdir, 'times'), resolveStem, scan);
+  const scan = flatScan ?? (await scanFolder(tdir, resolveStem));
+  if (scan.results.size === 0 && scan.outside === 0 && scan.unreadable.length === 0) return { none: true };
+  if (!flatScan) await scanTimesFolder(join(tdir, 'times'), resolveStem, scan);
   const meta = new Map<string, RunMeta>();
   for (const [seq, m] of await metaForTracker(groupMeta, tdir, tracker)) {
     const t = resolveTarget(seq);
@@ -184,7 +189,7 @@ async function importTracker(
  * its target counts as having no result.
  */
 async function scanFolder(tdir: string, resolveStem: Resolve): Promise<FolderScan> {
-  const scan: FolderScan = { results: new Map(), times: new Map(), warnings: [], outside: 0, mats: 0, unreadable: [] };
+  const scan: FolderScan = { results: new Map(), times: new Map(), warnings: [], outside: 0, unreadable: [] };
   const unknown: string[] = [];
   const other: string[] = [];
   const unreadable: { e: DirEntry; target: string | undefined }[] = [];
@@ -192,16 +197,17 @@ async function scanFolder(tdir: string, resolveStem: Resolve): Promise<FolderSca
     const f = e.name;
     if (f.startsWith('.') || f === 'ope_meta.json' || (e.kind === 'dir' && f === 'times')) continue;
     const isTimes = /_time\.txt$/i.test(f);
-    const isResult = !isTimes && /\.(txt|json)$/i.test(f);
+    const isResult = !isTimes && /\.(txt|json|mat)$/i.test(f);
+    // The toolkit names its .mat files <Seq>_<Tracker>, whatever the folder is called.
+    const targetOf = (stem: string) => resolveStem(stem) ?? (/\.mat$/i.test(f) ? matStemTarget(stem, resolveStem)?.target : undefined);
     if (e.kind !== 'file') {
-      if (isTimes || isResult) unreadable.push({ e, target: isResult ? resolveStem(f.replace(/\.(txt|json)$/i, '')) : undefined });
+      if (isTimes || isResult) unreadable.push({ e, target: isResult ? targetOf(f.replace(/\.(txt|json|mat)$/i, '')) : undefined });
       continue;
     }
-    if (/\.mat$/i.test(f)) scan.mats++;
-    else if (isTimes) addTimes(scan.times, resolveStem(f.slice(0, -9)), e.path);
+    if (isTimes) addTimes(scan.times, resolveStem(f.slice(0, -9)), e.path);
     else if (isResult) {
-      const stem = f.replace(/\.(txt|json)$/i, '');
-      const target = resolveStem(stem);
+      const stem = f.replace(/\.(txt|json|mat)$/i, '');
+      const target = targetOf(stem);
       if (target === undefined) {
         if (resolveOtbName(stem) !== undefined) scan.outside++;
         else unknown.push(f);
@@ -212,9 +218,8 @@ async function scanFolder(tdir: string, resolveStem: Resolve): Promise<FolderSca
   }
   // After the loop: a target whose other file was read does not count as having no result.
   for (const { e, target } of unreadable) unreadableEntry(e, target !== undefined && !scan.results.has(target) ? target : undefined, scan);
-  if (scan.mats > 0) scan.warnings.push(`${scan.mats} .mat file(s) skipped: the toolkit's MATLAB results are not read (convert them to text)`);
   if (unknown.length > 0) scan.warnings.push(`${unknown.length} file(s) named after no OTB target, ignored: ${unknown.join(', ')}`);
-  if (other.length > 0) scan.warnings.push(`${other.length} file(s) that are not results (.txt/.json), ignored: ${other.join(', ')}`);
+  if (other.length > 0) scan.warnings.push(`${other.length} file(s) that are not results (.txt/.json/.mat), ignored: ${other.join(', ')}`);
   return scan;
 }
 
@@ -251,6 +256,7 @@ function readSequence(file: string, target: string, m: RunMeta | undefined, time
     return undefined;
   }
   const seq: SequenceResult = { file, boxes: parsed.boxes, defects: [...parsed.defects, ...boxDefects(parsed.boxes)] };
+  if (parsed.runs) seq.runs = parsed.runs;
   const start = parsed.startFrame ?? m?.startFrame;
   if (start !== undefined) seq.startFrame = start;
   if (m?.len !== undefined && m.len !== parsed.boxes.length) {
