@@ -30,6 +30,8 @@ export interface ScoreRequest {
   trackers?: string[];
   /** Defects found before scoring (failed runs, ...), listed in warnings.txt with the dataset's. */
   extraWarnings?: string[];
+  /** OTB: the robustness experiment whose runs are scored (default one-pass). */
+  experiment?: 'ope' | 'tre' | 'sre';
 }
 
 const otb: Benchmark<OtbDataset, OtbEvaluation> = {

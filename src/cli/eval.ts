@@ -9,7 +9,7 @@ import type { VotEvalOptions } from './eval-vot.ts';
 import { parseCommand, reportInto } from './options.ts';
 
 // One option set for both families; a type-only import, so OTB runs never load the VOT module.
-type EvalOptions = VotEvalOptions;
+type EvalOptions = VotEvalOptions & { experiment?: string };
 
 /** --trackers: a name given twice would score one tracker twice, as two rows. */
 function trackerList(raw: string): string[] {
@@ -33,8 +33,18 @@ function parseArgs(argv: string[]): EvalOptions {
     )
     .requiredOption('--out <dir>', 'where to write the report and warnings.txt')
     .option('--trackers <names>', 'comma-separated tracker folders to evaluate (default: all)', trackerList)
-    .option('--convention <name>', conventionChoices());
+    .option('--convention <name>', conventionChoices())
+    .option(
+      '--experiment <name>',
+      'OTB: ope (default), tre (20 runs per sequence, splitSeqTRE) or sre (12 perturbed first boxes, shiftInitBB)',
+    );
   return parseCommand<EvalOptions>(program, argv);
+}
+
+function otbExperiment(raw: string | undefined): 'ope' | 'tre' | 'sre' {
+  const e = (raw ?? 'ope').toLowerCase();
+  if (e === 'ope' || e === 'tre' || e === 'sre') return e;
+  throw new UserError(`--experiment: '${raw}' is not an OTB experiment (ope, tre, sre)`);
 }
 
 function requirePath(option: string, path: string, kind: 'any' | 'dir'): string {
@@ -57,6 +67,7 @@ async function main(): Promise<void> {
   // `synthetic` takes every sequence folder of a raw-layout root (the benchmark generator's output).
   const dataset = resolveDataset(opts.dataset, { family: 'otb' }).name;
   const convention = resolveConvention('otb', opts.convention);
+  const experiment = otbExperiment(opts.experiment);
   const root = requirePath('--root', opts.root, 'any');
   const resultsDir = requirePath('--results', opts.results, 'dir');
   // Tracker folders may be symbolic links; if every one is dangling, say so rather than 'no folders'.
@@ -74,6 +85,7 @@ async function main(): Promise<void> {
   const { text } = await reportInto(opts.out, () =>
     otb.score(ds, resultsDir, resolve(opts.out), {
       convention,
+      experiment,
       ...(opts.trackers ? { trackers: opts.trackers } : {}),
     }),
   );

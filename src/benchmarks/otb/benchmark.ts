@@ -6,6 +6,7 @@ import type { OtbConvention } from '../../core/types.ts';
 import type { OtbDataset } from './dataset/types.ts';
 import { evaluateOtb } from './eval/evaluate.ts';
 import type { OtbEvaluation } from './metrics/types.ts';
+import type { OtbExperiment } from './metrics/robustness.ts';
 import { countOtbWarnings, formatOtbWarnings } from './eval/warnings.ts';
 import { formatOtbConsoleTable, writeOtbReport } from './report/report.ts';
 import { importOtbResults } from './results/index.ts';
@@ -17,6 +18,8 @@ export interface OtbScoreRequest {
   trackers?: string[];
   /** Defects found before scoring (failed runs, ...), listed in warnings.txt with the dataset's. */
   extraWarnings?: string[];
+  /** One-pass (default) or the runs of TRE or SRE. */
+  experiment?: OtbExperiment;
 }
 
 /**
@@ -31,7 +34,7 @@ export async function scoreOtbResults(
 ): Promise<{ ev: OtbEvaluation; text: string }> {
   const results = await importOtbResults(resultsDir, ds, req.trackers ? { trackers: req.trackers } : undefined);
   if (results.length === 0) throw new UserError(`--results: no tracker result folders found in ${resultsDir}`);
-  const ev = evaluateOtb(ds, results, req.convention);
+  const ev = evaluateOtb(ds, results, req.convention, req.experiment ?? 'ope');
   await mkdir(out, { recursive: true });
   const written = await writeOtbReport(out, ev);
   const warningsFile = join(out, 'warnings.txt');

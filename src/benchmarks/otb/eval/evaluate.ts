@@ -1,9 +1,11 @@
 import type { OtbConvention } from '../../../core/types.ts';
 import { aggregateByAttribute, aggregateScores } from '../metrics/aggregate.ts';
-import { type ConventionRules, CONVENTIONS, measureFrames } from '../metrics/conventions.ts';
+import { type ConventionRules, CONVENTIONS } from '../metrics/conventions.ts';
+import type { OtbExperiment } from '../metrics/robustness.ts';
 import { sequenceScores } from '../metrics/curves.ts';
 import { meanFps } from '../metrics/speed.ts';
-import { alignSequence, flattenBoxes, type AlignResult, type AlignTarget } from './align.ts';
+import { flattenBoxes, type AlignResult, type AlignTarget } from './align.ts';
+import { measureSequence, type RunResult } from './runs.ts';
 import type { OtbEvaluation, OtbScores, OtbSequenceScores, OtbTrackerEvaluation } from '../metrics/types.ts';
 
 /** The parts of a loaded OTB dataset the evaluation reads (OtbDataset satisfies it). */
@@ -17,7 +19,7 @@ export interface EvalTrackerResults {
   tracker: string;
   /** Import defects that change what the scores mean (printed on the console too). */
   alerts?: string[];
-  sequences: Map<string, AlignResult & { times?: number[]; defects: string[] }>;
+  sequences: Map<string, AlignResult & { times?: number[]; defects: string[]; runs?: RunResult[] }>;
   missing: string[];
   warnings: string[];
 }
@@ -40,7 +42,12 @@ const EMPTY_CURVES: OtbScores = {
  * target with no frame to evaluate under the convention (initOmit covering every row) is left out
  * for every tracker and named in `alerts`.
  */
-export function evaluateOtb(dataset: EvalDataset, results: EvalTrackerResults[], convention: OtbConvention = 'otb'): OtbEvaluation {
+export function evaluateOtb(
+  dataset: EvalDataset,
+  results: EvalTrackerResults[],
+  convention: OtbConvention = 'otb',
+  experiment: OtbExperiment = 'ope',
+): OtbEvaluation {
   const rules = CONVENTIONS[convention];
   const alerts: string[] = [];
   const targets = dataset.targets.filter((t) => {
@@ -53,8 +60,10 @@ export function evaluateOtb(dataset: EvalDataset, results: EvalTrackerResults[],
   // Flattened once per target: every tracker reads the same ground truth.
   const gtFlat = targets.map((t) => flattenBoxes(t.groundTruth));
   const order = attributeOrder(dataset);
-  const trackers = results.map((res) => scoreTracker(targets, gtFlat, res, rules, order));
-  return { kind: 'otb', dataset: dataset.name, convention, rules: [...rules.rules], trackers, ...(alerts.length ? { alerts } : {}) };
+  const trackers = results.map((res) => scoreTracker(targets, gtFlat, res, rules, order, experiment));
+  const ruleLines = [...rules.rules, ...EXPERIMENT_RULES[experiment]];
+  const exp = experiment === 'ope' ? {} : { experiment };
+  return { kind: 'otb', dataset: dataset.name, convention, ...exp, rules: ruleLines, trackers, ...(alerts.length ? { alerts } : {}) };
 }
 
 function scoreTracker(
@@ -63,6 +72,7 @@ function scoreTracker(
   res: EvalTrackerResults,
   rules: ConventionRules,
   order: string[],
+  experiment: OtbExperiment,
 ): OtbTrackerEvaluation {
   const agg = { dropAllZeroCurves: rules.dropAllZeroCurves };
   const warnings = [...res.warnings];
@@ -77,14 +87,13 @@ function scoreTracker(
       continue;
     }
     for (const d of seq.defects) warnings.push(`${target.name}: ${d}`);
-    const al = alignSequence(target, seq, rules, gtFlat[ti]);
-    for (const d of al.defects) warnings.push(`${target.name}: ${d}`);
-    countEqualRows(al.gt, al.pred, copy);
-    const m = measureFrames(al.gt, al.pred, rules, al.missing);
+    const m = measureSequence(target, seq, rules, gtFlat[ti], experiment);
+    for (const d of m.defects) warnings.push(`${target.name}: ${d}`);
+    if (m.aligned) countEqualRows(m.aligned.gt, m.aligned.pred, copy);
     if (m.replaced > 0) {
       warnings.push(`${target.name}: ${m.replaced} prediction(s) with w <= 0, h <= 0 or NaN replaced by the previous box`);
     }
-    const frames = al.gt.length / 4;
+    const frames = m.iou.length;
     const scores = sequenceScores(m.iou, m.centre, m.normCentre, rules.successThresholds, frames);
     if (rules.dropAllZeroCurves) zeroCurveNotes(target.name, scores, warnings);
     const fps = seq.times && seq.times.length > 0 ? rules.sequenceFps(seq.times) : undefined;
@@ -111,6 +120,18 @@ function scoreTracker(
     ...(alerts.length ? { alerts } : {}),
   };
 }
+
+const EXPERIMENT_RULES: Record<OtbExperiment, string[]> = {
+  ope: [],
+  tre: [
+    "experiment TRE: 20 runs per sequence, run k from the k-th start of the toolkit's splitSeqTRE (frames outside initOmit with valid ground truth, at least 20 frames before the end, evenly spaced) to the end",
+    "TRE scoring: each run against the ground truth from its start; a sequence's curve pools the frames of all its runs (genPerfMat: successes of all runs / frames of all runs)",
+  ],
+  sre: [
+    "experiment SRE: 12 runs per sequence from the one-pass start, first box shifted (left, right, up, down by ceil(10%)), corner-moved (4 corners by 10%) or scaled (0.8, 0.9, 1.1, 1.2), as the toolkit's shiftInitBB",
+    'SRE scoring: every run against the ground truth from the one-pass start, frame 1 replaced by the ground truth; a sequence pools the frames of its 12 runs',
+  ],
+};
 
 /** Share of frames (after each sequence's first) equal to the ground truth that marks a results folder as a copy of it. */
 const GT_COPY_SHARE = 0.9;

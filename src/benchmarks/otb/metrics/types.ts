@@ -34,6 +34,8 @@ export interface OtbEvaluation {
   kind: 'otb';
   dataset: string; // OTB2013 | OTB50 | OTB100 | synthetic ...
   convention: OtbConvention;
+  /** The robustness experiment scored (absent: one-pass evaluation). */
+  experiment?: 'tre' | 'sre';
   /** Human-readable statement of the rules applied, printed on every report. */
   rules: string[];
   trackers: OtbTrackerEvaluation[];

@@ -10,6 +10,7 @@ import { metaForTracker, readMetaFile, type RunMeta } from './meta.ts';
 import { flatMatScans, matStemTarget } from './mat-layout.ts';
 import type { ToolkitRun } from './mat.ts';
 import { readResultFile, readTimesFile } from './read.ts';
+import { readRunFolders } from './run-folders.ts';
 
 /** One tracker's result for one target. */
 export interface SequenceResult {
@@ -165,7 +166,8 @@ async function importTracker(
     return resolveTarget(stem) ?? (bare !== undefined ? resolveTarget(bare) : undefined);
   };
   const scan = flatScan ?? (await scanFolder(tdir, resolveStem));
-  if (scan.results.size === 0 && scan.outside === 0 && scan.unreadable.length === 0) return { none: true };
+  const runFolders = flatScan ? new Map() : await readRunFolders(tdir, resolveTarget, scan.warnings);
+  if (scan.results.size === 0 && runFolders.size === 0 && scan.outside === 0 && scan.unreadable.length === 0) return { none: true };
   if (!flatScan) await scanTimesFolder(join(tdir, 'times'), resolveStem, scan);
   const meta = new Map<string, RunMeta>();
   for (const [seq, m] of await metaForTracker(groupMeta, tdir, tracker)) {
@@ -176,6 +178,12 @@ async function importTracker(
   for (const [target, file] of scan.results) {
     const seq = readSequence(file, target, meta.get(target), scan.times.get(target), scan.warnings);
     if (seq) sequences.set(target, seq);
+  }
+  // TRE/SRE text runs (<target>/<target>_001.txt..): run 1 stands for the one-pass result.
+  for (const [target, r] of runFolders) {
+    if (sequences.has(target)) scan.warnings.push(`${r.dir}: runs for ${target} beside a result file; the runs are read as its runs`);
+    const seq = sequences.get(target) ?? { file: r.dir, boxes: r.runs[0].boxes, defects: [] };
+    sequences.set(target, { ...seq, runs: r.runs, defects: [...seq.defects, ...r.defects] });
   }
   // Files come in name order; reports read better in dataset order.
   const ordered = new Map(ds.targets.filter((t) => sequences.has(t.name)).map((t) => [t.name, sequences.get(t.name)!]));
