@@ -188,8 +188,9 @@ export const INIT_OMIT: Readonly<Record<string, readonly [number, number][]>> = 
  * First image of each TRE segment, as the toolkit's splitSeqTRE: the candidate frames are those
  * outside the initOmit ranges whose ground truth is valid (x, y, w, h > 0, no NaN) and that leave at
  * least 20 frames to the end; segment k starts at candidate floor(1 + k * last / 19) for k = 0..18
- * (MATLAB's `floor(1 : last/19 : last)`), segment 20 at the last candidate. Empty when no frame
- * qualifies (a sequence shorter than 20 frames).
+ * (MATLAB's `floor(1 : last/19 : last)`), segment 20 at the last candidate. With fewer than 20
+ * candidates the colon yields fewer values, so fewer segments, as in the toolkit. Empty when no
+ * frame qualifies (a sequence shorter than 20 frames).
  */
 export function treStarts(name: string, frames: readonly number[], gt: readonly ToolkitBox[]): number[] {
   const omit = INIT_OMIT[name] ?? [];
