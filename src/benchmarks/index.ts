@@ -32,6 +32,8 @@ export interface ScoreRequest {
   extraWarnings?: string[];
   /** OTB: the robustness experiment whose runs are scored (default one-pass). */
   experiment?: 'ope' | 'tre' | 'sre';
+  /** OTB: the tracker every other one is compared with. */
+  baseline?: string;
 }
 
 const otb: Benchmark<OtbDataset, OtbEvaluation> = {

@@ -9,7 +9,7 @@ import type { VotEvalOptions } from './eval-vot.ts';
 import { parseCommand, reportInto } from './options.ts';
 
 // One option set for both families; a type-only import, so OTB runs never load the VOT module.
-type EvalOptions = VotEvalOptions & { experiment?: string };
+type EvalOptions = VotEvalOptions & { experiment?: string; baseline?: string };
 
 /** --trackers: a name given twice would score one tracker twice, as two rows. */
 function trackerList(raw: string): string[] {
@@ -34,6 +34,10 @@ function parseArgs(argv: string[]): EvalOptions {
     .requiredOption('--out <dir>', 'where to write the report and warnings.txt')
     .option('--trackers <names>', 'comma-separated tracker folders to evaluate (default: all)', trackerList)
     .option('--convention <name>', conventionChoices())
+    .option(
+      '--baseline <tracker>',
+      'OTB: compare every other tracker with this one (AUC difference, paired bootstrap CI, Holm-adjusted sign-flip p)',
+    )
     .option(
       '--experiment <name>',
       'OTB: ope (default), tre (20 runs per sequence, splitSeqTRE) or sre (12 perturbed first boxes, shiftInitBB)',
@@ -86,6 +90,7 @@ async function main(): Promise<void> {
     otb.score(ds, resultsDir, resolve(opts.out), {
       convention,
       experiment,
+      ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
       ...(opts.trackers ? { trackers: opts.trackers } : {}),
     }),
   );

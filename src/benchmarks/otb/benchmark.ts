@@ -5,6 +5,8 @@ import { writeFileAtomic } from '../../core/fs-atomic.ts';
 import type { OtbConvention } from '../../core/types.ts';
 import type { OtbDataset } from './dataset/types.ts';
 import { evaluateOtb } from './eval/evaluate.ts';
+import { compareWithBaseline } from './eval/baseline.ts';
+import { baselineLines } from './report/baseline.ts';
 import type { OtbEvaluation } from './metrics/types.ts';
 import type { OtbExperiment } from './metrics/robustness.ts';
 import { countOtbWarnings, formatOtbWarnings } from './eval/warnings.ts';
@@ -20,6 +22,8 @@ export interface OtbScoreRequest {
   extraWarnings?: string[];
   /** One-pass (default) or the runs of TRE or SRE. */
   experiment?: OtbExperiment;
+  /** A tracker every other one is compared with (AUC difference, interval, Holm-adjusted p). */
+  baseline?: string;
 }
 
 /**
@@ -35,6 +39,7 @@ export async function scoreOtbResults(
   const results = await importOtbResults(resultsDir, ds, req.trackers ? { trackers: req.trackers } : undefined);
   if (results.length === 0) throw new UserError(`--results: no tracker result folders found in ${resultsDir}`);
   const ev = evaluateOtb(ds, results, req.convention, req.experiment ?? 'ope');
+  if (req.baseline !== undefined) ev.baseline = compareWithBaseline(ev, req.baseline);
   await mkdir(out, { recursive: true });
   const written = await writeOtbReport(out, ev);
   const warningsFile = join(out, 'warnings.txt');
@@ -43,6 +48,7 @@ export async function scoreOtbResults(
   const text = [
     formatOtbConsoleTable(ev).trimEnd(),
     '',
+    ...baselineLines(ev.baseline ?? []),
     `Rules (convention ${ev.convention}):`,
     ...ev.rules.map((r) => `  - ${r}`),
     '',
