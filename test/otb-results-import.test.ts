@@ -161,7 +161,7 @@ test('defects are reported, never silent: corners, NaN/non-positive boxes, short
   put(join(dir, 'bad', 'human4_2.txt'), perfect(1, 4));
   put(join(dir, 'bad', 'Foo.txt'), perfect(1, 4));
   put(join(dir, 'bad', 'Bolt.txt'), perfect(1, 4)); // an OTB target outside this dataset: not a defect
-  put(join(dir, 'bad', 'Basketball_bad.mat'), 'MATLAB 5.0');
+  put(join(dir, 'matbad', 'Tiger1_matbad.mat'), 'MATLAB 5.0');
   put(join(dir, 'bad', 'notes.md'), 'hello');
   put(join(dir, 'empty', 'Basketball.txt'), '');
   const ds = dataset();
@@ -178,8 +178,12 @@ test('defects are reported, never silent: corners, NaN/non-positive boxes, short
   assert.match(w, /human4_2\.txt: a second file for Human4-2 \(after Human4-2\.txt\); ignored/);
   assert.match(w, /1 file\(s\) named after no OTB target, ignored: Foo\.txt/);
   assert.doesNotMatch(w, /Bolt/);
-  assert.match(w, /1 \.mat file\(s\) skipped/);
-  assert.match(w, /not results \(\.txt\/\.json\), ignored: notes\.md/);
+  // A .mat file is read like any result; one that is no MAT-file is named and skipped.
+  assert.match(
+    by('matbad').warnings.join('\n'),
+    /Tiger1_matbad\.mat: not a MATLAB Level 5 MAT-file.*file skipped, Tiger1 counts as having no result/,
+  );
+  assert.match(w, /not results \(\.txt\/\.json\/\.mat\), ignored: notes\.md/);
   assert.deepEqual(bad.missing, ['Tiger1']);
   assert.match(by('empty').sequences.get('Basketball')!.defects.join('\n'), /empty file/);
   // Everything reaches the evaluation's warnings (and so warnings.txt), the short file included.
@@ -212,11 +216,11 @@ test('tracker selection, folders that are not trackers, and results folders with
   await assert.rejects(importOtbResults(dir, ds, { trackers: ['C'] }), /no tracker folder 'C' \(found: A, B, plots\)/);
 
   const mats = join(dir, 'mats');
-  put(join(mats, 'otb-toolkit-ope', 'Basketball_KCF.mat'), 'MATLAB 5.0');
+  put(join(mats, 'otb-toolkit-ope', 'notes_KCF.mat'), 'MATLAB 5.0');
   const none = join(dir, 'none');
   put(join(none, 'Basketball.txt'), perfect(1, 4)); // a tracker folder given as the results folder
   for (const [d, re] of [
-    [mats, /no recognisable tracker results; 1 \.mat file\(s\) seen/],
+    [mats, /no recognisable tracker results$/],
     [none, /no recognisable tracker results \(no tracker folders/],
     [join(dir, 'nope'), /results folder not found/],
   ] as const) {

@@ -33,6 +33,10 @@ export interface ScoreRequest {
   extraWarnings?: string[];
   /** Score every tracker on only the sequences all of them have results for (--common-sequences). */
   commonSequences?: boolean;
+  /** OTB: the robustness experiment whose runs are scored (default one-pass). */
+  experiment?: 'ope' | 'tre' | 'sre';
+  /** OTB: the tracker every other one is compared with. */
+  baseline?: string;
 }
 
 const otb: Benchmark<OtbDataset, OtbEvaluation> = {

@@ -26,7 +26,7 @@ export interface BenchOptions {
   convention?: string;
   seed: number;
   repetitions: number;
-  experiment: 'baseline' | 'unsupervised';
+  experiment?: 'baseline' | 'unsupervised' | 'ope' | 'tre' | 'sre';
   timeout?: Timeouts;
   shard?: Shard;
   merge?: boolean;
@@ -62,9 +62,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     .option('--common-sequences', COMMON_HELP)
     .option('--seed <n>', 'seed passed to stochastic trackers', positiveInt('--seed'), 1)
     .addOption(
-      new Option('--experiment <name>', 'VOT: baseline (supervised, resets after failures) or unsupervised (one run, no reset)')
-        .choices(['baseline', 'unsupervised'])
-        .default('baseline'),
+      new Option(
+        '--experiment <name>',
+        'VOT: baseline (default; supervised, resets after failures) or unsupervised (one run, no reset); OTB: ope (default), tre (20 start frames, splitSeqTRE) or sre (12 shifted first boxes, shiftInitBB)',
+      ).choices(['baseline', 'unsupervised', 'ope', 'tre', 'sre']),
     )
     .option(
       '--repetitions <n>',

@@ -1,3 +1,4 @@
+import { UserError } from '../core/errors.ts';
 import { join, resolve } from 'node:path';
 import { runMain } from '../core/cli-main.ts';
 import { assertWritable, holdsAny, inspectOutputDir } from '../core/out-dir.ts';
@@ -31,6 +32,11 @@ async function main(): Promise<void> {
   const all = await loadBenchDataset(opts.dataset, opts.root, log);
   const { selectSequences } = await import('../benchmarks/index.ts');
   const data = opts.sequences ? selectSequences(all, opts.sequences) : all;
+  const otbOnly = opts.experiment === 'ope' || opts.experiment === 'tre' || opts.experiment === 'sre';
+  if (opts.experiment && otbOnly !== (data.kind === 'otb')) {
+    const which = data.kind === 'otb' ? 'ope, tre or sre' : 'baseline or unsupervised';
+    throw new UserError(`--experiment ${opts.experiment}: not an experiment of ${opts.dataset} (${which})`);
+  }
   const request = {
     data,
     trackers,

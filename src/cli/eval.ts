@@ -11,7 +11,7 @@ import { syntheticLayoutDir } from '../synthetic/manifest.ts';
 import { parseSequences } from '../benchmarks/common/subset.ts';
 
 // One option set for both families; a type-only import, so OTB runs never load the VOT module.
-type EvalOptions = VotEvalOptions;
+type EvalOptions = VotEvalOptions & { experiment?: string; baseline?: string };
 
 /** --trackers: a name given twice would score one tracker twice, as two rows. */
 function trackerList(raw: string): string[] {
@@ -32,13 +32,30 @@ function parseArgs(argv: string[]): EvalOptions {
       '--root <path>',
       'dataset root: raw OTB folder, pysot/DaSiamRPN JSON, toolkit anno folder, or the official or toolkit layout of LaSOT, UAV123, DTB70, TC128',
     )
-    .requiredOption('--results <dir>', 'folder with one subfolder of result files per tracker')
+    .requiredOption(
+      '--results <dir>',
+      "folder with one subfolder of result files per tracker, or the OTB toolkit's folder of <Seq>_<Tracker>.mat files",
+    )
     .requiredOption('--out <dir>', 'where to write the report and warnings.txt')
     .option('--trackers <names>', 'comma-separated tracker folders to evaluate (default: all)', trackerList)
     .option('--convention <name>', conventionChoices())
     .option('--sequences <names>', SEQUENCES_HELP, (v) => parseSequences(v))
-    .option('--common-sequences', COMMON_HELP);
+    .option('--common-sequences', COMMON_HELP)
+    .option(
+      '--baseline <tracker>',
+      'OTB: compare every other tracker with this one (AUC difference, paired bootstrap CI, Holm-adjusted sign-flip p)',
+    )
+    .option(
+      '--experiment <name>',
+      'OTB: ope (default), tre (20 runs per sequence, splitSeqTRE) or sre (12 perturbed first boxes, shiftInitBB)',
+    );
   return parseCommand<EvalOptions>(program, argv);
+}
+
+function otbExperiment(raw: string | undefined): 'ope' | 'tre' | 'sre' {
+  const e = (raw ?? 'ope').toLowerCase();
+  if (e === 'ope' || e === 'tre' || e === 'sre') return e;
+  throw new UserError(`--experiment: '${raw}' is not an OTB experiment (ope, tre, sre)`);
 }
 
 function requirePath(option: string, path: string, kind: 'any' | 'dir'): string {
@@ -61,13 +78,15 @@ async function main(): Promise<void> {
   // `synthetic` takes every sequence folder of a raw-layout root (the benchmark generator's output).
   const dataset = resolveDataset(opts.dataset, { family: 'otb' }).name;
   const convention = resolveConvention('otb', opts.convention, '--convention', dataset);
+  const experiment = otbExperiment(opts.experiment);
   const root = syntheticLayoutDir(requirePath('--root', opts.root, 'any'), 'otb');
   const resultsDir = requirePath('--results', opts.results, 'dir');
   // Tracker folders may be symbolic links; if every one is dangling, say so rather than 'no folders'.
   const entries = listDirSync(resultsDir);
-  if (!entries.some((e) => e.kind === 'dir')) {
+  // The OTB toolkit's results_OPE/ holds every tracker's <Seq>_<Tracker>.mat in one folder.
+  if (!entries.some((e) => e.kind === 'dir' || (e.kind === 'file' && /\.mat$/i.test(e.name)))) {
     throw new UserError(
-      `--results: no tracker folders in ${opts.results} (expected <results>/<tracker>/<sequence>.txt)${danglingTail(entries)}`,
+      `--results: no tracker folders in ${opts.results} (expected <results>/<tracker>/<sequence>.txt or the toolkit's <sequence>_<tracker>.mat)${danglingTail(entries)}`,
     );
   }
 
@@ -81,6 +100,8 @@ async function main(): Promise<void> {
     otb.score(ds, resultsDir, resolve(opts.out), {
       convention,
       commonSequences: opts.commonSequences === true,
+      experiment,
+      ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
       ...(opts.trackers ? { trackers: opts.trackers } : {}),
     }),
   );

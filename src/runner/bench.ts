@@ -35,8 +35,8 @@ export interface BenchRequest {
   seed: number;
   /** VOT repetitions at most (15 by the toolkit's rules). */
   maxRepetitions?: number;
-  /** VOT experiment: supervised with resets (default) or unsupervised. */
-  experiment?: 'baseline' | 'unsupervised';
+  /** VOT: supervised with resets (default) or unsupervised; OTB: one-pass (default), TRE or SRE. */
+  experiment?: 'baseline' | 'unsupervised' | 'ope' | 'tre' | 'sre';
   /** Per-frame and per-sequence deadlines (default: runner/deadline.ts). */
   timeouts?: Timeouts;
   /** The command whose folder `out` is (default bench): a folder of another command is refused. */
@@ -69,12 +69,22 @@ function settingsOf(req: Request): RunSettings {
   return {
     dataset: data.ds.name,
     root: data.ds.root,
-    protocol: !vot ? 'one-pass' : `vot-${req.experiment === 'unsupervised' ? 'unsupervised' : 'supervised'}`,
+    protocol: !vot ? otbProtocol(req) : `vot-${req.experiment === 'unsupervised' ? 'unsupervised' : 'supervised'}`,
     convention: req.convention,
     seed: req.seed,
     ...(vot && req.experiment !== 'unsupervised' ? { repetitions: req.maxRepetitions ?? 15 } : {}),
     trackers: Object.fromEntries(req.trackers.map((t) => [t, trackerFingerprint(t)])),
   };
+}
+
+/** The OTB experiment a request runs: TRE or SRE when asked, one-pass otherwise. */
+export function otbExperiment(req: Pick<BenchRequest, 'experiment'>): 'ope' | 'tre' | 'sre' {
+  return req.experiment === 'tre' || req.experiment === 'sre' ? req.experiment : 'ope';
+}
+
+function otbProtocol(req: Request): string {
+  const e = otbExperiment(req);
+  return e === 'ope' ? 'one-pass' : `otb-${e}`;
 }
 
 export function claimOf(req: Request): OutputClaim {
@@ -121,8 +131,15 @@ async function claimRun(req: Request): Promise<{ claim: OutputClaim; claimed: Cl
 export function planAll(req: Request): Planned[] {
   const { data } = req;
   return data.kind === 'otb'
-    ? planOpeJobs(data.ds, req.trackers, req.out, req.seed)
-    : planVotJobs(data.ds, req.factories, req.out, req.seed, req.experiment, req.maxRepetitions);
+    ? planOpeJobs(data.ds, req.trackers, req.out, req.seed, otbExperiment(req))
+    : planVotJobs(
+        data.ds,
+        req.factories,
+        req.out,
+        req.seed,
+        req.experiment === 'unsupervised' ? 'unsupervised' : 'baseline',
+        req.maxRepetitions,
+      );
 }
 
 /**
@@ -199,6 +216,7 @@ export async function scoreRun(req: Request, records: JobRecord[], backend: stri
     extraWarnings: failures,
     convention: req.convention,
     commonSequences: req.commonSequences === true,
+    ...(req.data.kind === 'otb' ? { experiment: otbExperiment(req) } : {}),
   });
   return { out, records, backend, text: `${text}raw results: ${raw}\n`, evaluation };
 }

@@ -1,5 +1,6 @@
 import type { ComputeRequest } from '../compute/engine.ts';
-import type { ImageBox } from '../core/types.ts';
+import type { ImageBox, ToolkitBox } from '../core/types.ts';
+import type { SreShift } from '../benchmarks/otb/metrics/robustness.ts';
 
 /** One tracker on one sequence, one-pass (OTB protocol). Everything a worker needs, as plain data. */
 export interface OpeJob {
@@ -16,6 +17,12 @@ export interface OpeJob {
   seed: number;
   /** Frames the job will process, for progress. */
   expectedFrames: number;
+  /**
+   * OTB's TRE or SRE: the runs instead of one pass, each from row `start` of `images` with the ground
+   * truth `gt` of that row, shifted as `shift` says (SRE; the worker knows the image size). Written to
+   * <rawDir>/<tracker>/<target>/<target>_NNN.txt.
+   */
+  runs?: { start: number; gt: ToolkitBox; shift?: SreShift }[];
 }
 
 /**

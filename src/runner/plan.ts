@@ -8,6 +8,8 @@ import { MAX_REPETITIONS } from '../benchmarks/vot/results/import.ts';
 import { votResultPath } from '../benchmarks/vot/results/write.ts';
 import type { Job, JobRecord, OpeJob, VotJob } from './jobs.ts';
 import { readUtf8Sync } from '../core/text-file.ts';
+import { type OtbExperiment, SRE_SHIFTS, treStarts } from '../benchmarks/otb/metrics/robustness.ts';
+import { otbRunPath } from '../benchmarks/otb/results/write.ts';
 
 /** A planned job and, when an earlier run (or another shard) finished it, its record. */
 export interface Planned<J extends Job = Job> {
@@ -61,7 +63,13 @@ function readRecord(file: string): JobRecord | undefined {
  * together. A job whose record says ok and whose result file exists is done: a resumed run skips it.
  * Failed jobs run again. Done jobs are planned too, so that shards split the same whole list.
  */
-export function planOpeJobs(ds: OtbDataset, trackers: string[], outDir: string, seed: number): Planned<OpeJob>[] {
+export function planOpeJobs(
+  ds: OtbDataset,
+  trackers: string[],
+  outDir: string,
+  seed: number,
+  experiment: OtbExperiment = 'ope',
+): Planned<OpeJob>[] {
   const { raw } = runPaths(outDir);
   const plan: Planned<OpeJob>[] = [];
   for (const target of ds.targets) {
@@ -71,6 +79,7 @@ export function planOpeJobs(ds: OtbDataset, trackers: string[], outDir: string, 
       );
     }
     const from = target.initOmit;
+    const runs = robustnessRuns(target, experiment);
     for (const tracker of trackers) {
       const recordFile = recordPath(outDir, tracker, target.name);
       const job: OpeJob = {
@@ -84,10 +93,25 @@ export function planOpeJobs(ds: OtbDataset, trackers: string[], outDir: string, 
         seed,
         expectedFrames: target.images.length - from,
       };
-      plan.push(planned(job, readRecord(recordFile), () => existsSync(join(raw, tracker, `${target.name}.txt`))));
+      if (runs)
+        Object.assign(job, { images: target.images, runs, expectedFrames: runs.reduce((a, r) => a + target.images!.length - r.start, 0) });
+      const file = runs ? otbRunPath(raw, tracker, target.name, 1) : join(raw, tracker, `${target.name}.txt`);
+      plan.push(planned(job, readRecord(recordFile), () => existsSync(file)));
     }
   }
   return plan;
+}
+
+/** TRE's 20 segments (splitSeqTRE) or SRE's 12 shifted first boxes from the one-pass start; none for OPE. */
+function robustnessRuns(target: OtbDataset['targets'][number], experiment: OtbExperiment): OpeJob['runs'] {
+  if (experiment === 'ope') return undefined;
+  if (experiment === 'sre') return SRE_SHIFTS.map((shift) => ({ start: target.initOmit, gt: target.groundTruth[target.initOmit], shift }));
+  const starts = treStarts(target.name, target.frames, target.groundTruth);
+  if (starts.length === 0) throw new UserError(`${target.name}: no TRE segment of 20 frames with valid ground truth to start from`);
+  return starts.map((f) => {
+    const start = target.frames.indexOf(f);
+    return { start, gt: target.groundTruth[start] };
+  });
 }
 
 /**

@@ -1,7 +1,9 @@
 import { imageToToolkit } from '../core/types.ts';
 import { type ComputeChoice, selectCompute } from '../compute/engine.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
-import { writeOtbResult } from '../benchmarks/otb/results/write.ts';
+import { writeOtbResult, writeOtbRun } from '../benchmarks/otb/results/write.ts';
+import { shiftInitBox } from '../benchmarks/otb/metrics/robustness.ts';
+import { toolkitToImage } from '../core/types.ts';
 import { writeVotRun } from '../benchmarks/vot/results/write.ts';
 import { getTrackerFactory, loadExternalTrackers } from '../trackers/registry.ts';
 import type { TrackerFactory } from '../trackers/base/tracker.ts';
@@ -32,6 +34,7 @@ function throttled(send: (frames: number) => void) {
 }
 
 async function runOpe(job: OpeJob, factory: TrackerFactory, compute: ComputeChoice, onFrames: (n: number) => void): Promise<Outcome> {
+  if (job.runs) return runRobustness(job, factory, compute, onFrames);
   const tracker = await factory.create({ backend: compute.backend, compute, seed: job.seed });
   try {
     const run = await runOnePass(tracker, new FrameReader(job.images, factory.needsPixels), job.init, onFrames);
@@ -40,6 +43,37 @@ async function runOpe(job: OpeJob, factory: TrackerFactory, compute: ComputeChoi
   } finally {
     await tracker.dispose?.();
   }
+}
+
+/**
+ * TRE or SRE: one fresh tracker per run (a run must not see what an earlier one learnt), run k
+ * written as soon as it ends. SRE's boxes are shifted within the first frame's size, as shiftInitBB.
+ */
+async function runRobustness(
+  job: OpeJob,
+  factory: TrackerFactory,
+  compute: ComputeChoice,
+  onFrames: (n: number) => void,
+): Promise<Outcome> {
+  let frames = 0;
+  let seconds = 0;
+  let trackerRecord: Record<string, unknown> | undefined;
+  for (const [k, r] of job.runs!.entries()) {
+    const reader = new FrameReader(job.images.slice(r.start), factory.needsPixels);
+    const size = r.shift ? await reader.get(0) : undefined;
+    const box = size && r.shift ? shiftInitBox(r.gt, r.shift, size.width, size.height) : r.gt;
+    const tracker = await factory.create({ backend: compute.backend, compute, seed: job.seed });
+    try {
+      const run = await runOnePass(tracker, reader, toolkitToImage(box), (n) => onFrames(frames + n));
+      await writeOtbRun(job.rawDir, job.tracker, job.target, k + 1, run.boxes.map(imageToToolkit), run.times);
+      frames += run.boxes.length;
+      seconds += sum(run.times);
+      trackerRecord ??= tracker.describe?.();
+    } finally {
+      tracker.dispose?.();
+    }
+  }
+  return { frames, trackerSeconds: seconds, trackerRecord };
 }
 
 async function runVot(job: VotJob, factory: TrackerFactory, compute: ComputeChoice, onFrames: (n: number) => void): Promise<Outcome> {

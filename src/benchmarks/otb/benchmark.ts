@@ -5,7 +5,10 @@ import { writeFileAtomic } from '../../core/fs-atomic.ts';
 import type { OtbConvention } from '../../core/types.ts';
 import type { OtbDataset } from './dataset/types.ts';
 import { evaluateOtb } from './eval/evaluate.ts';
+import { compareWithBaseline } from './eval/baseline.ts';
+import { baselineLines } from './report/baseline.ts';
 import type { OtbEvaluation } from './metrics/types.ts';
+import type { OtbExperiment } from './metrics/robustness.ts';
 import { countOtbWarnings, formatOtbWarnings } from './eval/warnings.ts';
 import { formatOtbConsoleTable, writeOtbReport } from './report/report.ts';
 import { writeOtbHtml } from './report/html.ts';
@@ -21,6 +24,10 @@ export interface OtbScoreRequest {
   extraWarnings?: string[];
   /** Score every tracker on only the targets all of them have results for. */
   commonSequences?: boolean;
+  /** One-pass (default) or the runs of TRE or SRE. */
+  experiment?: OtbExperiment;
+  /** A tracker every other one is compared with (AUC difference, interval, Holm-adjusted p). */
+  baseline?: string;
 }
 
 /**
@@ -42,8 +49,10 @@ export async function scoreOtbResults(
     req.commonSequences === true,
     ds.scope,
   );
-  const ev = evaluateOtb(cover.scope ? { ...ds, targets: [...cover.kept], scope: cover.scope } : ds, results, req.convention);
+  const scored = cover.scope ? { ...ds, targets: [...cover.kept], scope: cover.scope } : ds;
+  const ev = evaluateOtb(scored, results, req.convention, req.experiment ?? 'ope');
   if (cover.alert) (ev.alerts ??= []).push(cover.alert);
+  if (req.baseline !== undefined) ev.baseline = compareWithBaseline(ev, req.baseline);
   await mkdir(out, { recursive: true });
   const written = await writeOtbReport(out, ev);
   const warningsFile = join(out, 'warnings.txt');
@@ -53,6 +62,7 @@ export async function scoreOtbResults(
   const text = [
     formatOtbConsoleTable(ev).trimEnd(),
     '',
+    ...baselineLines(ev.baseline ?? []),
     `Rules (convention ${ev.convention}):`,
     ...ev.rules.map((r) => `  - ${r}`),
     '',

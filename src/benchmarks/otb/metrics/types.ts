@@ -32,15 +32,34 @@ export interface OtbTrackerEvaluation {
   alerts?: string[];
 }
 
+/** One tracker against the baseline on the sequences both were scored on. */
+export interface BaselineRow {
+  tracker: string;
+  baseline: string;
+  sequences: number;
+  /** Mean over the paired sequences of (tracker AUC - baseline AUC). */
+  deltaAuc: number;
+  ciLow: number;
+  ciHigh: number;
+  /** Two-sided paired sign-flip p-value, and after Holm's adjustment over the trackers compared. */
+  p: number;
+  pHolm: number;
+  exact: boolean;
+}
+
 export interface OtbEvaluation {
   kind: 'otb';
   dataset: string; // OTB2013 | OTB50 | OTB100 | synthetic ...
   /** The dataset as every output names it: "OTB100", or "OTB100, 20 of 100 sequences" for part of it. */
   label?: string;
   convention: OtbConvention;
+  /** The robustness experiment scored (absent: one-pass evaluation). */
+  experiment?: 'tre' | 'sre';
   /** Human-readable statement of the rules applied, printed on every report. */
   rules: string[];
   trackers: OtbTrackerEvaluation[];
+  /** eval --baseline: every other tracker's AUC difference from the baseline, with interval and p. */
+  baseline?: BaselineRow[];
   /** Targets left out for every tracker, and why (also printed on the console). */
   alerts?: string[];
 }

@@ -58,7 +58,8 @@ export function plotSpec(ev: OtbEvaluation, kind: CurveKind, attribute?: string)
     series.forEach((s, rank) => {
       s.index = rank;
     });
-  const name = kind === 'success' ? 'Success plots of OPE' : 'Precision plots of OPE';
+  const exp = (ev.experiment ?? 'ope').toUpperCase();
+  const name = kind === 'success' ? `Success plots of ${exp}` : `Precision plots of ${exp}`;
   let n = 0;
   if (attribute) n = Math.max(0, ...ev.trackers.map((t) => t.perAttribute[attribute]?.sequences ?? 0));
   const scope = attribute ? ` - ${ATTRIBUTE_NAMES[attribute] ?? attribute} (${n})` : '';

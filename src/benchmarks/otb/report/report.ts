@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { reportFiles } from '../../../output/files.ts';
 import type { OtbEvaluation } from '../metrics/types.ts';
+import { baselineCsv, baselineForestPng } from './baseline.ts';
 import { plotSpec, renderCurvePlot, type CurveKind } from './plots.ts';
 import { consoleTable, latexTable, perAttributeCsv, perSequenceCsv, summaryCsv, summaryJson } from './tables.ts';
 
@@ -20,6 +21,11 @@ export async function writeOtbReport(outDir: string, ev: OtbEvaluation): Promise
   await put('per_attribute.csv', perAttributeCsv(ev));
   await put('summary.tex', latexTable(ev));
   await put('rules.txt', rulesText(ev));
+  if (ev.baseline) {
+    await put('baseline.csv', baselineCsv(ev.baseline));
+    const title = `AUC difference from ${ev.baseline[0]?.baseline ?? 'the baseline'}, paired bootstrap 95% CI over sequences (${ev.dataset})`;
+    await put('baseline_forest.png', baselineForestPng(ev.baseline, title));
+  }
   if (ev.trackers.some((t) => t.overall.sequences > 0)) {
     for (const kind of ['success', 'precision'] as CurveKind[]) {
       await put(`${kind}.png`, renderCurvePlot(plotSpec(ev, kind), kind));

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { ATTRIBUTE_NAMES } from '../dataset/sets.ts';
-import type { OtbEvaluation, OtbScores, OtbTrackerEvaluation } from '../metrics/types.ts';
+import type { BaselineRow, OtbEvaluation, OtbScores, OtbTrackerEvaluation } from '../metrics/types.ts';
 
 /** Scores are fractions in [0, 1]; 6 decimals keep got10k's 4-decimal figures comparable. */
 const frac = (v: number) => v.toFixed(6);
@@ -28,13 +28,22 @@ export function summaryCsv(ev: OtbEvaluation): string {
     t.overall.sequences,
     t.overall.frames,
     ...(withFps ? [fps(t.overall.fps)] : []),
+    ...(ev.baseline ? baselineCells(ev.baseline, t.tracker) : []),
     ev.label ?? ev.dataset,
     ev.convention,
   ]);
+  const vs = ev.baseline ? ['delta_auc_vs_baseline', 'delta_ci_low', 'delta_ci_high', 'p_holm'] : [];
   return stringify(rows, {
     header: true,
-    columns: ['tracker', ...SCORE_COLS, 'sequences', 'frames', ...(withFps ? ['fps'] : []), 'dataset', 'convention'],
+    columns: ['tracker', ...SCORE_COLS, 'sequences', 'frames', ...(withFps ? ['fps'] : []), ...vs, 'dataset', 'convention'],
   });
+}
+
+/** The baseline's own row reads 'baseline'; the others their difference, interval and Holm-adjusted p. */
+function baselineCells(rows: BaselineRow[], tracker: string): string[] {
+  const r = rows.find((x) => x.tracker === tracker);
+  if (!r) return ['baseline', '', '', ''];
+  return [r.deltaAuc, r.ciLow, r.ciHigh, r.pHolm].map((v) => (Number.isFinite(v) ? v.toFixed(6) : ''));
 }
 
 export function perSequenceCsv(ev: OtbEvaluation): string {

@@ -8,7 +8,10 @@ import type { OtbDataset } from '../dataset/types.ts';
 import { boxDefects } from './defects.ts';
 import { timeDefects } from '../../common/times.ts';
 import { metaForTracker, readMetaFile, type RunMeta } from './meta.ts';
+import { flatMatScans, matStemTarget } from './mat-layout.ts';
+import type { ToolkitRun } from './mat.ts';
 import { readResultFile, readTimesFile } from './read.ts';
+import { readRunFolders } from './run-folders.ts';
 
 /** One tracker's result for one target. */
 export interface SequenceResult {
@@ -18,6 +21,8 @@ export interface SequenceResult {
   startFrame?: number;
   /** Seconds per frame, from a times file (or a recorded fps). */
   times?: number[];
+  /** Every run of a toolkit `.mat` file (TRE: 20, SRE: 12); `boxes` are run 1's. */
+  runs?: ToolkitRun[];
   /** What is odd about this file, for warnings.txt. */
   defects: string[];
 }
@@ -46,7 +51,10 @@ export async function importOtbResults(dir: string, ds: OtbDataset, opts?: { tra
   const entries = (await listDir(dir)).filter((e) => !e.name.startsWith('.'));
   const folders = entries.filter((e) => e.kind === 'dir').map((e) => e.name);
   const dangling = entries.filter((e) => e.kind === 'dangling');
-  const chosen = opts?.trackers
+  const resolveTarget = nameResolver(ds.targets.map((t) => t.name));
+  // The toolkit's own results_OPE/ (results_TRE/) layout: every tracker's <Seq>_<Tracker>.mat in one folder.
+  const flat = await flatMatScans(dir, resolveTarget, opts?.trackers);
+  const chosen = flat.size > 0 ? [] : opts?.trackers
     ? opts.trackers.map((t) =>
         pickFolder(
           dir,
@@ -62,10 +70,12 @@ export async function importOtbResults(dir: string, ds: OtbDataset, opts?: { tra
   const rootIsGt = groundTruthFolder(dir, ds);
   if (rootIsGt) throw new UserError(`--results: ${dir} ${rootIsGt}, not tracker results`);
   const groupMeta = await readMetaFile(join(dir, 'ope_meta.json'));
-  const resolveTarget = nameResolver(ds.targets.map((t) => t.name));
   const out: TrackerResults[] = [];
   const skipped: string[] = [];
-  let mats = 0;
+  for (const [name, scan] of flat) {
+    const r = await importTracker(dir, name, ds, resolveTarget, undefined, scan);
+    if ('results' in r) out.push(r.results);
+  }
   for (const name of chosen) {
     const isGt = groundTruthFolder(join(dir, name), ds);
     if (isGt) {
@@ -77,18 +87,14 @@ export async function importOtbResults(dir: string, ds: OtbDataset, opts?: { tra
     }
     const r = await importTracker(join(dir, name), name, ds, resolveTarget, groupMeta);
     if ('results' in r) out.push(r.results);
-    else {
-      skipped.push(name);
-      mats += r.mats;
-    }
+    else skipped.push(name);
   }
   if (out.length === 0 && chosen.length > 0 && chosen.every((n) => groundTruthFolder(join(dir, n), ds))) {
     throw new UserError(`--results: ${dir} holds ground truth (the toolkit's anno/ folder), not tracker results`);
   }
   if (out.length === 0) {
-    const why = mats > 0 ? `; ${mats} .mat file(s) seen: the toolkit's MATLAB results are not read, convert them to text` : '';
-    const hint = folders.length === 0 ? ' (no tracker folders: expected <results>/<tracker>/<sequence>.txt)' : '';
-    throw new UserError(`${dir}: no recognisable tracker results${hint}${why}`);
+    const hint = folders.length === 0 ? ' (no tracker folders: expected <results>/<tracker>/<sequence>.txt or <sequence>_<tracker>.mat)' : '';
+    throw new UserError(`${dir}: no recognisable tracker results${hint}`);
   }
   // Nothing else reaches warnings.txt for a folder that is not a tracker, so the dataset carries it.
   if (!opts?.trackers) for (const e of dangling) ds.warnings.push(`results: ${danglingLink(e.path)}; not a tracker folder, skipped`);
@@ -136,13 +142,12 @@ function groundTruthFolder(path: string, ds: OtbDataset): string | undefined {
 type Resolve = (name: string) => string | undefined;
 
 /** What one tracker folder's listing holds: result and times files per target, and what was odd. */
-interface FolderScan {
+export interface FolderScan {
   results: Map<string, string>;
   times: Map<string, string>;
   warnings: string[];
   /** Files named after an OTB target that is not in the dataset (OTB100 results scored on OTB2013). */
   outside: number;
-  mats: number;
   /** Targets whose result file cannot be read at all (dangling link, FIFO, folder). */
   unreadable: string[];
 }
@@ -153,19 +158,21 @@ async function importTracker(
   ds: OtbDataset,
   resolveTarget: Resolve,
   groupMeta: Parameters<typeof metaForTracker>[0],
-): Promise<{ results: TrackerResults } | { mats: number }> {
+  flatScan?: FolderScan,
+): Promise<{ results: TrackerResults } | { none: true }> {
   const resolveStem = (stem: string): string | undefined => {
     // Some conversions keep the toolkit's `<Seq>_<Tracker>` file names.
     const suffix = `_${tracker}`.toLowerCase();
     const bare = stem.toLowerCase().endsWith(suffix) ? stem.slice(0, -suffix.length) : undefined;
     return resolveTarget(stem) ?? (bare !== undefined ? resolveTarget(bare) : undefined);
   };
-  const nested = await unzippedTwice(tdir, tracker);
+  const nested = flatScan ? undefined : await unzippedTwice(tdir, tracker);
   if (nested) tdir = nested;
-  const scan = await scanFolder(tdir, resolveStem);
+  const scan = flatScan ?? (await scanFolder(tdir, resolveStem));
   if (nested) scan.warnings.push(`results read from ${nested} (a tracker archive unzipped into a folder of its own name)`);
-  if (scan.results.size === 0 && scan.outside === 0 && scan.unreadable.length === 0) return { mats: scan.mats };
-  await scanTimesFolder(join(tdir, 'times'), resolveStem, scan);
+  const runFolders = flatScan ? new Map() : await readRunFolders(tdir, resolveTarget, scan.warnings);
+  if (scan.results.size === 0 && runFolders.size === 0 && scan.outside === 0 && scan.unreadable.length === 0) return { none: true };
+  if (!flatScan) await scanTimesFolder(join(tdir, 'times'), resolveStem, scan);
   const meta = new Map<string, RunMeta>();
   for (const [seq, m] of await metaForTracker(groupMeta, tdir, tracker)) {
     const t = resolveTarget(seq);
@@ -175,6 +182,12 @@ async function importTracker(
   for (const [target, file] of scan.results) {
     const seq = readSequence(file, target, meta.get(target), scan.times.get(target), scan.warnings);
     if (seq) sequences.set(target, seq);
+  }
+  // TRE/SRE text runs (<target>/<target>_001.txt..): run 1 stands for the one-pass result.
+  for (const [target, r] of runFolders) {
+    if (sequences.has(target)) scan.warnings.push(`${r.dir}: runs for ${target} beside a result file; the runs are read as its runs`);
+    const seq = sequences.get(target) ?? { file: r.dir, boxes: r.runs[0].boxes, defects: [] };
+    sequences.set(target, { ...seq, runs: r.runs, defects: [...seq.defects, ...r.defects] });
   }
   // Files come in name order; reports read better in dataset order.
   const ordered = new Map(ds.targets.filter((t) => sequences.has(t.name)).map((t) => [t.name, sequences.get(t.name)!]));
@@ -196,7 +209,7 @@ async function unzippedTwice(tdir: string, tracker: string): Promise<string | un
  * its target counts as having no result.
  */
 async function scanFolder(tdir: string, resolveStem: Resolve): Promise<FolderScan> {
-  const scan: FolderScan = { results: new Map(), times: new Map(), warnings: [], outside: 0, mats: 0, unreadable: [] };
+  const scan: FolderScan = { results: new Map(), times: new Map(), warnings: [], outside: 0, unreadable: [] };
   const unknown: string[] = [];
   const other: string[] = [];
   const unreadable: { e: DirEntry; target: string | undefined }[] = [];
@@ -204,16 +217,17 @@ async function scanFolder(tdir: string, resolveStem: Resolve): Promise<FolderSca
     const f = e.name;
     if (f.startsWith('.') || f === 'ope_meta.json' || (e.kind === 'dir' && f === 'times')) continue;
     const isTimes = /_time\.txt$/i.test(f);
-    const isResult = !isTimes && /\.(txt|json)$/i.test(f);
+    const isResult = !isTimes && /\.(txt|json|mat)$/i.test(f);
+    // The toolkit names its .mat files <Seq>_<Tracker>, whatever the folder is called.
+    const targetOf = (stem: string) => resolveStem(stem) ?? (/\.mat$/i.test(f) ? matStemTarget(stem, resolveStem)?.target : undefined);
     if (e.kind !== 'file') {
-      if (isTimes || isResult) unreadable.push({ e, target: isResult ? resolveStem(f.replace(/\.(txt|json)$/i, '')) : undefined });
+      if (isTimes || isResult) unreadable.push({ e, target: isResult ? targetOf(f.replace(/\.(txt|json|mat)$/i, '')) : undefined });
       continue;
     }
-    if (/\.mat$/i.test(f)) scan.mats++;
-    else if (isTimes) addTimes(scan.times, resolveStem(f.slice(0, -9)), e.path);
+    if (isTimes) addTimes(scan.times, resolveStem(f.slice(0, -9)), e.path);
     else if (isResult) {
-      const stem = f.replace(/\.(txt|json)$/i, '');
-      const target = resolveStem(stem);
+      const stem = f.replace(/\.(txt|json|mat)$/i, '');
+      const target = targetOf(stem);
       if (target === undefined) {
         if (resolveOtbName(stem) !== undefined) scan.outside++;
         else unknown.push(f);
@@ -232,9 +246,8 @@ async function scanFolder(tdir: string, resolveStem: Resolve): Promise<FolderSca
   }
   // After the loop: a target whose other file was read does not count as having no result.
   for (const { e, target } of unreadable) unreadableEntry(e, target !== undefined && !scan.results.has(target) ? target : undefined, scan);
-  if (scan.mats > 0) scan.warnings.push(`${scan.mats} .mat file(s) skipped: the toolkit's MATLAB results are not read (convert them to text)`);
   if (unknown.length > 0) scan.warnings.push(`${unknown.length} file(s) named after no OTB target, ignored: ${unknown.join(', ')}`);
-  if (other.length > 0) scan.warnings.push(`${other.length} file(s) that are not results (.txt/.json), ignored: ${other.join(', ')}`);
+  if (other.length > 0) scan.warnings.push(`${other.length} file(s) that are not results (.txt/.json/.mat), ignored: ${other.join(', ')}`);
   return scan;
 }
 
@@ -271,6 +284,7 @@ function readSequence(file: string, target: string, m: RunMeta | undefined, time
     return undefined;
   }
   const seq: SequenceResult = { file, boxes: parsed.boxes, defects: [...parsed.defects, ...boxDefects(parsed.boxes)] };
+  if (parsed.runs) seq.runs = parsed.runs;
   const start = parsed.startFrame ?? m?.startFrame;
   if (start !== undefined) seq.startFrame = start;
   if (m?.len !== undefined && m.len !== parsed.boxes.length) {

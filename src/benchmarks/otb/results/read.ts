@@ -3,6 +3,7 @@ import { readTextFileSync } from '../../common/read-file.ts';
 import { type ToolkitBox, toolkitBox, type Xywh } from '../../../core/types.ts';
 import { clip, toNumber } from '../../common/numbers.ts';
 import { parseBoxText } from '../dataset/parse.ts';
+import { readMatResult, type ToolkitRun } from './mat.ts';
 
 export interface ParsedResult {
   boxes: ToolkitBox[];
@@ -10,6 +11,8 @@ export interface ParsedResult {
   startFrame?: number;
   /** Seconds per frame, when the file records a speed (jwlim's `fps`). */
   times?: number[];
+  /** Every run of a toolkit `.mat` file; `boxes` and `startFrame` are run 1's. */
+  runs?: ToolkitRun[];
   defects: string[];
 }
 
@@ -20,6 +23,7 @@ export interface ParsedResult {
  * Synchronous on purpose: a full import reads ~3,500 small files, which fs/promises reads 2-5x slower.
  */
 export function readResultFile(file: string): ParsedResult {
+  if (/\.mat$/i.test(file)) return toolkitMat(file);
   const text = readTextFileSync(file);
   if (/\.json$/i.test(file)) return jwlimRecord(text, file);
   const nonFinite: string[] = [];
@@ -101,6 +105,18 @@ function jwlimRecord(text: string, file: string): ParsedResult {
   if (typeof s === 'number' && s > 1) out.startFrame = s;
   // Only the mean speed is recorded: as per-frame times it gives the same fps under every convention.
   if (typeof rec.fps === 'number' && Number.isFinite(rec.fps) && rec.fps > 0) out.times = boxes.map(() => 1 / rec.fps!);
+  return out;
+}
+
+/** A toolkit `.mat` file: run 1 is the one-pass result (TRE's first segment starts where OPE does). */
+function toolkitMat(file: string): ParsedResult {
+  const { runs, defects } = readMatResult(file);
+  const first = runs[0];
+  const out: ParsedResult = { boxes: first.boxes, runs, defects };
+  if (runs.length > 1) defects.push(`${runs.length} runs in the file (TRE or SRE): one-pass scoring uses run 1, --experiment tre|sre all`);
+  if (first.startFrame !== undefined) out.startFrame = first.startFrame;
+  if (first.len !== undefined && first.len !== first.boxes.length) defects.push(`len says ${first.len} frames, res has ${first.boxes.length} rows`);
+  if (first.fps !== undefined) out.times = first.boxes.map(() => 1 / first.fps!);
   return out;
 }
 

@@ -2,6 +2,18 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../../core/fs-atomic.ts';
 import type { ToolkitBox } from '../../../core/types.ts';
 
+/** A TRE or SRE run's file: `<dir>/<tracker>/<target>/<target>_NNN.txt` (run numbers from 1, as VOT's repetitions). */
+export function otbRunPath(dir: string, tracker: string, target: string, run: number): string {
+  return join(dir, tracker, target, `${target}_${String(run).padStart(3, '0')}.txt`);
+}
+
+/** One TRE or SRE run: its times (`_NNN_time.txt`) first, then its boxes, each atomically. */
+export async function writeOtbRun(dir: string, tracker: string, target: string, run: number, otbBoxes: ToolkitBox[], times: number[]): Promise<void> {
+  const file = otbRunPath(dir, tracker, target, run);
+  await writeFileAtomic(file.replace(/\.txt$/, '_time.txt'), times.map((t) => t.toFixed(8)).join('\n') + '\n');
+  await writeFileAtomic(file, otbBoxes.map((b) => b.map((v) => v.toFixed(3)).join(',')).join('\n') + '\n');
+}
+
 /**
  * Writes one target's one-pass result in the got10k-toolkit layout, which pysot and this project's
  * importer read too: `<dir>/<tracker>/<target>.txt` (OTB boxes, 1-based, `%.3f`, commas) and
