@@ -11,6 +11,8 @@ import { weightOf } from '../src/runner/bench-shard.ts';
 import type { OpeJob } from '../src/runner/jobs.ts';
 import { jobKey, type Planned } from '../src/runner/plan.ts';
 import { RunProgress } from '../src/runner/progress.ts';
+import type { OtbEvaluation, OtbTrackerEvaluation } from '../src/benchmarks/otb/metrics/types.ts';
+import { latexTable } from '../src/benchmarks/otb/report/tables.ts';
 
 const job = (tracker: string, target: string, frames: number): OpeJob => ({
   kind: 'ope',
@@ -43,4 +45,30 @@ test("shards get equal work: static's frames weigh next to nothing", () => {
   const shards = partition(planned, 2, weightOf, (p) => jobKey(p.job));
   const network = shards.map((s) => s.filter((p) => p.job.tracker === 'siamfc').reduce((n, p) => n + p.job.expectedFrames, 0));
   assert.deepEqual([...network].sort(), [100, 100]);
+});
+
+test("summary.tex sets the fastest tracker that reads pixels in bold, not static's million fps", () => {
+  const tracker = (name: string, auc: number, fps: number) =>
+    ({
+      tracker: name,
+      overall: { successAuc: auc, precision20: auc, normPrecision20: auc, op50: auc, op75: auc, fps },
+      perSequence: [],
+      perAttribute: [],
+      warnings: [],
+    }) as unknown as OtbTrackerEvaluation;
+  const ev = {
+    kind: 'otb',
+    dataset: 'synthetic',
+    convention: 'otb',
+    rules: [],
+    trackers: [tracker('siamfc', 0.5, 8.4), tracker('static', 0.2, 1_100_000)],
+    pixelFree: ['static'],
+  } as unknown as OtbEvaluation;
+  const rows = latexTable(ev)
+    .split('\n')
+    .filter((l) => /^(siamfc|static) &/.test(l));
+  assert.deepEqual(rows, [
+    'siamfc & \\textbf{0.500} & \\textbf{0.500} & \\textbf{0.500} & \\textbf{0.500} & \\textbf{0.500} & \\textbf{8.4} \\\\',
+    'static & 0.200 & 0.200 & 0.200 & 0.200 & 0.200 & 1100000.0 \\\\',
+  ]);
 });

@@ -30,6 +30,8 @@ export interface ScoreRequest {
   trackers?: string[];
   /** Defects found before scoring (failed runs, ...), listed in warnings.txt with the dataset's. */
   extraWarnings?: string[];
+  /** Trackers that read no pixels (static): their speed is printed, never taken as the best. */
+  pixelFree?: readonly string[];
 }
 
 const otb: Benchmark<OtbDataset, OtbEvaluation> = {

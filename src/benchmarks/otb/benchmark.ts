@@ -17,6 +17,8 @@ export interface OtbScoreRequest {
   trackers?: string[];
   /** Defects found before scoring (failed runs, ...), listed in warnings.txt with the dataset's. */
   extraWarnings?: string[];
+  /** Trackers that read no pixels (static): their speed is printed, never taken as the best. */
+  pixelFree?: readonly string[];
 }
 
 /**
@@ -32,6 +34,7 @@ export async function scoreOtbResults(
   const results = await importOtbResults(resultsDir, ds, req.trackers ? { trackers: req.trackers } : undefined);
   if (results.length === 0) throw new UserError(`--results: no tracker result folders found in ${resultsDir}`);
   const ev = evaluateOtb(ds, results, req.convention);
+  if (req.pixelFree?.length) ev.pixelFree = [...req.pixelFree];
   await mkdir(out, { recursive: true });
   const written = await writeOtbReport(out, ev);
   const warningsFile = join(out, 'warnings.txt');
