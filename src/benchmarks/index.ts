@@ -37,6 +37,8 @@ export interface ScoreRequest {
   experiment?: 'ope' | 'tre' | 'sre';
   /** OTB: the tracker every other one is compared with. */
   baseline?: string;
+  /** Trackers that read no pixels (static): their speed is printed, never taken as the best. */
+  pixelFree?: readonly string[];
 }
 
 const otb: Benchmark<OtbDataset, OtbEvaluation> = {

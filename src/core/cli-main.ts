@@ -1,4 +1,4 @@
-import { UserError } from './errors.ts';
+import { Interrupted, UserError } from './errors.ts';
 
 /**
  * Runs a CLI entry point: user errors become one line on stderr and exit code 1, so nothing a user
@@ -8,6 +8,10 @@ export function runMain(main: () => Promise<void>): void {
   main().then(
     () => {},
     (err: unknown) => {
+      if (err instanceof Interrupted) {
+        process.stderr.write(`${err.message}\n`);
+        process.exit(130);
+      }
       if (err instanceof UserError && !process.env.SIAMBENCH_DEBUG) {
         process.stderr.write(`error: ${err.message}\n`);
         process.exit(1);

@@ -22,6 +22,7 @@ import type { JobRecord } from './jobs.ts';
 import { type Planned, jobKey, runPaths, splitDone } from './plan.ts';
 import { engineOf } from './settings.ts';
 import { readUtf8Sync } from '../core/text-file.ts';
+import { jobCost } from './cost.ts';
 
 /**
  * Sharded bench runs (issue 13): `--shard K/N` runs part K of the run's jobs into the shared run
@@ -29,7 +30,8 @@ import { readUtf8Sync } from '../core/text-file.ts';
  * their own shards/K-of-N.json; run.json and the report are the merge's, so no two processes ever
  * write one file.
  */
-const weightOf = (p: Planned) => p.job.expectedFrames;
+/** Shards get equal work, not equal frames: see cost.ts. */
+export const weightOf = (p: Planned) => jobCost(p.job);
 const keyOf = (p: Planned) => jobKey(p.job);
 
 /** What shards/K-of-N.json holds: where and when the shard ran, and what it did. */

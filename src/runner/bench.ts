@@ -21,6 +21,7 @@ import type { Job, JobRecord } from './jobs.ts';
 import { type Planned, planOpeJobs, planVotJobs, runPaths, splitDone } from './plan.ts';
 import { runJobs } from './run.ts';
 import { type RunSettings, checkEngine, checkResume, engineOf, legacySettings } from './settings.ts';
+import { frameCost } from './cost.ts';
 
 export interface BenchRequest {
   data: BenchDataset;
@@ -217,6 +218,7 @@ export async function scoreRun(req: Request, records: JobRecord[], backend: stri
     convention: req.convention,
     commonSequences: req.commonSequences === true,
     ...(req.data.kind === 'otb' ? { experiment: otbExperiment(req) } : {}),
+    pixelFree: scored.filter((t) => frameCost(t) < 1),
   });
   return { out, records, backend, text: `${text}raw results: ${raw}\n`, evaluation };
 }

@@ -86,4 +86,6 @@ export interface BenchWorkerInfo {
 export interface BenchWorkerData {
   compute: ComputeRequest;
   workers: number;
+  /** Set to 1 by the main thread on Ctrl-C: each job stops at its next frame (shared memory, read between frames). */
+  stop: Int32Array;
 }

@@ -1,5 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import type { Job, JobRecord } from './jobs.ts';
+import { frameCost } from './cost.ts';
 
 /**
  * Progress of a bench run: a bar with sequences and frames per second on a terminal, one line per
@@ -9,6 +10,8 @@ export class RunProgress {
   private readonly bar: SingleBar | null;
   private readonly framesByJob = new Map<Job, number>();
   private framesDone = 0;
+  /** Frames of trackers that read pixels, for the frames per second shown (see cost.ts). */
+  private workFramesDone = 0;
   private sequencesDone = 0;
   private readonly started = performance.now();
 
@@ -29,11 +32,21 @@ export class RunProgress {
 
   private payload() {
     const s = (performance.now() - this.started) / 1000;
-    return { seqs: `${this.sequencesDone}/${this.jobs.length}`, fps: s > 0 ? (this.framesDone / s).toFixed(1) : '-' };
+    return {
+      seqs: `${this.sequencesDone}/${this.jobs.length}`,
+      fps: s > 0 && this.workFramesDone > 0 ? (this.workFramesDone / s).toFixed(1) : '-',
+    };
+  }
+
+  /** Frames of trackers that read pixels done so far, and the seconds since the start: the bar's frames per second. */
+  speed(): { frames: number; seconds: number } {
+    return { frames: this.workFramesDone, seconds: (performance.now() - this.started) / 1000 };
   }
 
   progress(job: Job, frames: number): void {
-    this.framesDone += frames - (this.framesByJob.get(job) ?? 0);
+    const added = frames - (this.framesByJob.get(job) ?? 0);
+    this.framesDone += added;
+    if (frameCost(job.tracker) >= 1) this.workFramesDone += added;
     this.framesByJob.set(job, frames);
     this.bar?.update(this.framesDone, this.payload());
   }

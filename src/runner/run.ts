@@ -5,6 +5,8 @@ import { DEFAULT_TIMEOUTS, type Timeouts, jobDeadline, timeoutReason } from './d
 import type { BenchWorkerData, BenchWorkerInfo, Job, JobRecord } from './jobs.ts';
 import { RunProgress } from './progress.ts';
 import { siblingModule } from '../core/module-url.ts';
+import { CtrlC } from './interrupt.ts';
+import { Interrupted } from '../core/errors.ts';
 
 const ENTRY = siblingModule('./worker.ts', import.meta.url);
 
@@ -29,11 +31,11 @@ export interface RunOutcome {
 
 type BenchPool = WorkerPool<Job, JobRecord, number, BenchWorkerInfo>;
 
-function startPool(size: number, compute: ComputeRequest): Promise<BenchPool> {
+function startPool(size: number, compute: ComputeRequest, stop: Int32Array): Promise<BenchPool> {
   return WorkerPool.start<Job, JobRecord, number, BenchWorkerInfo, BenchWorkerData>({
     entry: ENTRY,
     size,
-    data: { compute, workers: size },
+    data: { compute, workers: size, stop },
     name: 'bench worker',
   });
 }
@@ -47,8 +49,20 @@ function startPool(size: number, compute: ComputeRequest): Promise<BenchPool> {
 export async function runJobs(jobs: Job[], opts: RunOptions): Promise<RunOutcome> {
   const t0 = performance.now();
   const size = Math.max(1, Math.min(opts.concurrency, jobs.length));
-  const pool = await startPool(size, opts.compute);
+  const ctrlC = new CtrlC();
+  // Listening from before the workers start: a Ctrl-C while engines load ends the run the same way.
+  const started: { pool?: BenchPool } = {};
   let progress: RunProgress | undefined;
+  ctrlC.listen(() => {
+    started.pool?.stopTaking();
+    progress?.stop();
+  });
+  const pool = await startPool(size, opts.compute, ctrlC.stop).catch((err) => {
+    ctrlC.end();
+    throw err;
+  });
+  started.pool = pool;
+  if (ctrlC.pressed) pool.stopTaking();
   try {
     const { backend, fallback } = pool.info;
     opts.onEngine?.(pool.info);
@@ -64,12 +78,18 @@ export async function runJobs(jobs: Job[], opts: RunOptions): Promise<RunOutcome
         seen.set(job, frames);
         p.progress(job, frames);
       },
-      onDone: (job, record) => p.done(job, record),
-      onFailure: (job, failure) => failedRecord(job, failure, { backend, timeouts, frames: seen.get(job) ?? 0, log: opts.log }),
+      onDone: (job, record) => (ctrlC.pressed ? undefined : p.done(job, record)),
+      // A job ended by Ctrl-C is no failure: it leaves no record, so the rerun runs it.
+      onFailure: (job, failure) =>
+        ctrlC.pressed
+          ? (undefined as unknown as JobRecord)
+          : failedRecord(job, failure, { backend, timeouts, frames: seen.get(job) ?? 0, log: opts.log }),
       deadline: (job) => jobDeadline(job, timeouts),
     });
+    if (ctrlC.pressed) throw new Interrupted();
     return { backend, records, seconds: (performance.now() - t0) / 1000 };
   } finally {
+    ctrlC.end();
     progress?.stop();
     await pool.close();
   }

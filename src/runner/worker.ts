@@ -1,3 +1,4 @@
+import { Interrupted } from '../core/errors.ts';
 import { imageToToolkit } from '../core/types.ts';
 import { type ComputeChoice, selectCompute } from '../compute/engine.ts';
 import { writeFileAtomic } from '../core/fs-atomic.ts';
@@ -130,7 +131,7 @@ function sum(v: number[]): number {
   return v.reduce((a, b) => a + b, 0);
 }
 
-async function runJob(job: Job, compute: ComputeChoice, progress: (frames: number) => void): Promise<JobRecord> {
+async function runJob(job: Job, compute: ComputeChoice, progress: (frames: number) => void, stop: Int32Array): Promise<JobRecord> {
   const t0 = performance.now();
   const base = {
     tracker: job.tracker,
@@ -141,6 +142,8 @@ async function runJob(job: Job, compute: ComputeChoice, progress: (frames: numbe
   const report = throttled(progress);
   let framesSeen = 0;
   const onFrames = (n: number) => {
+    // Ctrl-C: the job ends between frames, so no engine is torn down in the middle of a call.
+    if (Atomics.load(stop, 0) === 1) throw new Interrupted();
     framesSeen = n;
     report(n);
   };
@@ -156,6 +159,8 @@ async function runJob(job: Job, compute: ComputeChoice, progress: (frames: numbe
       finishedAt: new Date().toISOString(),
     };
   } catch (err) {
+    // An interrupted job leaves no record: a rerun runs it again from the start.
+    if (err instanceof Interrupted) throw err;
     // A tracker that throws fails this sequence only; the record says why and the run goes on.
     return {
       ...base,
@@ -176,7 +181,8 @@ void serve<Job, JobRecord, number, BenchWorkerInfo, BenchWorkerData>(async (data
   return {
     info: { backend: compute.label, fallback: compute.fallback },
     run: async (job, progress) => {
-      const record = await runJob(job, compute, progress);
+      if (Atomics.load(data.stop, 0) === 1) throw new Interrupted();
+      const record = await runJob(job, compute, progress, data.stop);
       await writeFileAtomic(job.recordFile, JSON.stringify(record, null, 1) + '\n');
       return record;
     },

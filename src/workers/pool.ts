@@ -193,6 +193,7 @@ export class WorkerPool<J, R, P = void, Info = undefined> {
   private readonly all = new Set<Slot<J, R, P, Info>>();
   private nextId = 1;
   private closed = false;
+  private stopped = false;
   /** What the first worker said when ready (every worker gets the same data). */
   info!: Info;
 
@@ -231,7 +232,7 @@ export class WorkerPool<J, R, P = void, Info = undefined> {
     let next = 0;
     let failed = false;
     const drain = async (s: number) => {
-      while (!failed && !this.closed && next < jobs.length) {
+      while (!failed && !this.closed && !this.stopped && next < jobs.length) {
         const i = next++;
         try {
           results[i] = await this.runOn(s, jobs[i], i, events);
@@ -272,6 +273,11 @@ export class WorkerPool<J, R, P = void, Info = undefined> {
     else throw new JobFailedError(outcome.failure, this.name);
     events.onDone?.(job, result, index);
     return result;
+  }
+
+  /** No further job starts; the running ones finish (or fail) and runAll returns without the rest. */
+  stopTaking(): void {
+    this.stopped = true;
   }
 
   async close(): Promise<void> {

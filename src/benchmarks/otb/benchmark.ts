@@ -28,6 +28,8 @@ export interface OtbScoreRequest {
   experiment?: OtbExperiment;
   /** A tracker every other one is compared with (AUC difference, interval, Holm-adjusted p). */
   baseline?: string;
+  /** Trackers that read no pixels (static): their speed is printed, never taken as the best. */
+  pixelFree?: readonly string[];
 }
 
 /**
@@ -53,6 +55,7 @@ export async function scoreOtbResults(
   const ev = evaluateOtb(scored, results, req.convention, req.experiment ?? 'ope');
   if (cover.alert) (ev.alerts ??= []).push(cover.alert);
   if (req.baseline !== undefined) ev.baseline = compareWithBaseline(ev, req.baseline);
+  if (req.pixelFree?.length) ev.pixelFree = [...req.pixelFree];
   await mkdir(out, { recursive: true });
   const written = await writeOtbReport(out, ev);
   const warningsFile = join(out, 'warnings.txt');

@@ -62,4 +62,6 @@ export interface OtbEvaluation {
   baseline?: BaselineRow[];
   /** Targets left out for every tracker, and why (also printed on the console). */
   alerts?: string[];
+  /** Trackers that read no pixels (bench's static): a million fps is no speed to set in bold. */
+  pixelFree?: string[];
 }

@@ -121,7 +121,9 @@ export function latexTable(ev: OtbEvaluation): string {
       ? [['FPS', (t: OtbTrackerEvaluation) => t.overall.fps, 1] as [string, (t: OtbTrackerEvaluation) => number | undefined, number]]
       : []),
   ];
-  const best = cols.map(([, get, d]) => Math.max(...rows.map((t) => Number((get(t) ?? -1).toFixed(d)))));
+  // The fastest tracker is bold among those that read pixels: static's million fps measures no tracking.
+  const ranks = (h: string, t: OtbTrackerEvaluation) => h !== 'FPS' || !ev.pixelFree?.includes(t.tracker);
+  const best = cols.map(([h, get, d]) => Math.max(...rows.filter((t) => ranks(h, t)).map((t) => Number((get(t) ?? -1).toFixed(d)))));
   const lines = [
     `% ${ev.label ?? ev.dataset}, convention ${ev.convention}. Rules applied:`,
     ...ev.rules.map((r) => `%   ${r}`),
@@ -136,11 +138,11 @@ export function latexTable(ev: OtbEvaluation): string {
     ...rows.map(
       (t) =>
         `${tex(t.tracker)} & ${cols
-          .map(([, get, d], i) => {
+          .map(([h, get, d], i) => {
             const v = get(t);
             if (v === undefined) return '--';
             const s = v.toFixed(d);
-            return Number(s) === best[i] ? `\\textbf{${s}}` : s;
+            return Number(s) === best[i] && ranks(h, t) ? `\\textbf{${s}}` : s;
           })
           .join(' & ')} \\\\`,
     ),

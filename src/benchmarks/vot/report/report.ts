@@ -170,34 +170,41 @@ function renderArPlot(ev: VotEvaluation): Uint8Array {
   return renderChartPng(config as ChartConfiguration, 1100, 620);
 }
 
+/** A console column: heading, width, cell. */
+type Column = [string, number, (t: VotTrackerScore) => string];
+
+/**
+ * The console table, with the columns of the experiments that ran: the supervised ones (EAO,
+ * accuracy, robustness, failures, frames, sequences) when any tracker has supervised results, AO and
+ * its sequence count when any has unsupervised ones. An unsupervised run used to print five empty
+ * columns and "0 frames, 0 sequences" beside its AO.
+ */
 export function formatVotConsoleTable(ev: VotEvaluation): string {
-  const ts = rankedVot(ev);
+  const supervised = ev.trackers.some((t) => t.sequences > 0);
+  const ts = supervised
+    ? rankedVot(ev)
+    : [...ev.trackers].sort((a, b) => (b.ao ?? -1) - (a.ao ?? -1) || a.tracker.localeCompare(b.tracker));
   const w = Math.max(12, ...ts.map((t) => t.tracker.length)) + 2;
   const withAo = ts.some((t) => t.ao !== undefined);
-  const head = [
-    'Tracker'.padEnd(w),
-    'EAO'.padStart(7),
-    'Accuracy'.padStart(9),
-    'Robustness'.padStart(11),
-    'Failures'.padStart(9),
-    'Frames'.padStart(7),
-    'Seqs'.padStart(5),
-    ...(withAo ? ['AO'.padStart(7)] : []),
-  ].join(' ');
-  const rows = ts.map((t) =>
-    [
-      t.tracker.padEnd(w),
-      num(t.eao, 3).padStart(7),
-      num(t.accuracy, 3).padStart(9),
-      num(t.robustness, 3).padStart(11),
-      num(t.failures, 1).padStart(9),
-      String(t.frames).padStart(7),
-      String(t.sequences).padStart(5),
-      ...(withAo ? [num(t.ao, 3).padStart(7)] : []),
-    ].join(' '),
-  );
+  const cols: Column[] = [
+    ...(supervised
+      ? ([
+          ['EAO', 7, (t) => num(t.eao, 3)],
+          ['Accuracy', 9, (t) => num(t.accuracy, 3)],
+          ['Robustness', 11, (t) => num(t.robustness, 3)],
+          ['Failures', 9, (t) => num(t.failures, 1)],
+          ['Frames', 7, (t) => String(t.frames)],
+          ['Seqs', 5, (t) => String(t.sequences)],
+        ] as Column[])
+      : []),
+    ...(withAo ? ([['AO', 7, (t) => num(t.ao, 3)]] as Column[]) : []),
+    ...(withAo && !supervised ? ([['Seqs', 5, (t) => String(t.aoSequences ?? '')]] as Column[]) : []),
+  ];
+  const head = ['Tracker'.padEnd(w), ...cols.map(([h, n]) => h.padStart(n))].join(' ');
+  const rows = ts.map((t) => [t.tracker.padEnd(w), ...cols.map(([, n, f]) => f(t).padStart(n))].join(' '));
   const bar = '-'.repeat(head.length);
-  return [`${named(ev)}, convention ${ev.convention} (robustness = failures per 100 frames)`, bar, head, bar, ...rows, bar, ''].join('\n');
+  const what = supervised ? 'robustness = failures per 100 frames' : 'unsupervised: AO = average overlap, no resets';
+  return [`${named(ev)}, convention ${ev.convention} (${what})`, bar, head, bar, ...rows, bar, ''].join('\n');
 }
 
 export function formatVotWarnings(ev: VotEvaluation, datasetWarnings: readonly string[]): string {
