@@ -22,6 +22,15 @@ export async function serveTracker(factory: TrackerFactory): Promise<void> {
   });
   let trackers: Tracker[] = [];
   let index = 0;
+  // Frames of a sequence share the first one's size: a tracker that reads no pixels needs no decode at all.
+  let size: { width: number; height: number } | undefined;
+  const frameOf = async (text: string, first: boolean): Promise<Frame> => {
+    const path = /^file:(\/\/)?/.test(text) ? text.replace(/^file:(\/\/)?/, '') : undefined;
+    if (!factory.needsPixels && path !== undefined && size && !first) return { index: index++, path, ...size, data: new Uint8Array(0) };
+    const image = await decodeImage(text, factory.needsPixels);
+    size = { width: image.width, height: image.height };
+    return { index: index++, ...image };
+  };
   const start = async (frame: Frame, objects: ServerObject[]) => {
     for (const o of objects) {
       const box = boundingBox(o.region);
@@ -35,8 +44,7 @@ export async function serveTracker(factory: TrackerFactory): Promise<void> {
     for (;;) {
       const req = await server.wait();
       if (req.type === 'quit') break;
-      const image = await decodeImage(req.images[0], factory.needsPixels);
-      const frame: Frame = { index: index++, ...image };
+      const frame = await frameOf(req.images[0], req.type === 'initialize');
       if (req.type === 'initialize') {
         for (const t of trackers) await t.dispose?.();
         trackers = [];
