@@ -1,8 +1,28 @@
 import { imageBox } from '../../core/types.ts';
 import { decodeImage } from '../../trax/image-decode.ts';
-import { boundingBox } from '../../trax/region.ts';
+import { type Region, boundingBox } from '../../trax/region.ts';
 import { type ServerObject, TraxServer } from '../../trax/server.ts';
 import type { Frame, Tracker, TrackerFactory } from '../base/tracker.ts';
+
+type State = { region: Region; props?: Record<string, string> };
+
+/** One state per tracker: objects added on this frame answer with their own region, the others track. */
+async function track(trackers: Tracker[], known: number, added: ServerObject[], frame: Frame): Promise<State[]> {
+  const states: State[] = [];
+  for (const [k, t] of trackers.entries()) {
+    if (k >= known) {
+      states.push({ region: added[k - known].region });
+      continue;
+    }
+    const out = await t.update(frame);
+    const [x, y, width, height] = out.box;
+    states.push({
+      region: { kind: 'rectangle', x, y, width, height },
+      props: out.confidence === undefined ? {} : { confidence: String(out.confidence) },
+    });
+  }
+  return states;
+}
 
 /**
  * A siambench tracker behind a TraX server: one tracker instance per object (so multi-object
@@ -55,19 +75,7 @@ export async function serveTracker(factory: TrackerFactory): Promise<void> {
       }
       const known = trackers.length;
       await start(frame, req.objects);
-      const states = [];
-      for (const [k, t] of trackers.entries()) {
-        if (k >= known) {
-          states.push({ region: req.objects[k - known].region });
-          continue;
-        }
-        const out = await t.update(frame);
-        const [x, y, width, height] = out.box;
-        states.push({
-          region: { kind: 'rectangle' as const, x, y, width, height },
-          props: out.confidence === undefined ? {} : { confidence: String(out.confidence) },
-        });
-      }
+      const states = await track(trackers, known, req.objects, frame);
       server.status(states);
     }
   } catch (err) {
