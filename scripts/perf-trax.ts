@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { runMain } from '../src/core/cli-main.ts';
@@ -22,7 +23,25 @@ const REPO = resolve(import.meta.dirname, '..');
 interface Figures {
   wallS: number;
   loopS: number;
+  /** CPU seconds of siambench (this process) and of the tracker process over the frames. */
+  clientCpuS: number;
+  trackerCpuS: number;
 }
+
+/** User + system CPU seconds of a process so far (Linux /proc; clock ticks of 10 ms). */
+function cpuOf(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+const ownCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 async function session(command: string[], env: Record<string, string>, paths: string[]): Promise<Figures> {
   const t0 = performance.now();
@@ -32,10 +51,14 @@ async function session(command: string[], env: Record<string, string>, paths: st
     stepMs: 60_000,
   });
   const region = { kind: 'rectangle' as const, x: 204, y: 150, width: 17, height: 50 };
+  const c0 = ownCpu();
+  const k0 = cpuOf(client.pid);
   let loop = (await client.initialize([await encodeImage('path', paths[0])], [{ region }])).seconds;
   for (const p of paths.slice(1)) loop += (await client.frame([await encodeImage('path', p)])).seconds;
+  const clientCpuS = ownCpu() - c0;
+  const trackerCpuS = cpuOf(client.pid) - k0;
   await client.close();
-  return { wallS: (performance.now() - t0) / 1000, loopS: loop };
+  return { wallS: (performance.now() - t0) / 1000, loopS: loop, clientCpuS, trackerCpuS };
 }
 
 async function inProcess(paths: string[]): Promise<Figures> {
@@ -45,7 +68,7 @@ async function inProcess(paths: string[]): Promise<Figures> {
   await t.init(frame(0), imageBox([204, 150, 17, 50]));
   for (let i = 1; i < paths.length; i++) await t.update(frame(i));
   const s = (performance.now() - t0) / 1000;
-  return { wallS: s, loopS: s };
+  return { wallS: s, loopS: s, clientCpuS: s, trackerCpuS: 0 };
 }
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
@@ -55,7 +78,17 @@ async function measure(name: string, runs: number, run: () => Promise<Figures>, 
   for (let i = 0; i < runs; i++) all.push(await run());
   const wall = median(all.map((f) => f.wallS));
   const loop = median(all.map((f) => f.loopS));
-  return { name, wall, loop, fpsWall: frames / wall, fpsLoop: frames / loop, msPerFrame: (1000 * loop) / frames };
+  const ms = (k: keyof Figures) => (1000 * median(all.map((f) => f[k]))) / frames;
+  return {
+    name,
+    wall,
+    loop,
+    fpsWall: frames / wall,
+    fpsLoop: frames / loop,
+    msPerFrame: (1000 * loop) / frames,
+    clientCpuMs: ms('clientCpuS'),
+    trackerCpuMs: ms('trackerCpuS'),
+  };
 }
 
 async function main(): Promise<void> {
@@ -77,10 +110,12 @@ async function main(): Promise<void> {
   console.log(
     `${opts.frames} frames (OTB Crossing 1-120 repeated), path images, median of ${opts.runs} run(s); load average ${loadavg()[0].toFixed(1)}`,
   );
-  console.log('configuration                              wall s   fps (wall)   fps (loop)   ms/frame (loop)');
+  console.log(
+    'configuration                              wall s   fps (wall)   fps (loop)   ms/frame (loop)   CPU ms/frame: siambench, tracker',
+  );
   for (const r of rows) {
     console.log(
-      `${r.name.padEnd(42)} ${r.wall.toFixed(3).padStart(6)} ${r.fpsWall.toFixed(0).padStart(12)} ${r.fpsLoop.toFixed(0).padStart(12)} ${r.msPerFrame.toFixed(4).padStart(17)}`,
+      `${r.name.padEnd(42)} ${r.wall.toFixed(3).padStart(6)} ${r.fpsWall.toFixed(0).padStart(12)} ${r.fpsLoop.toFixed(0).padStart(12)} ${r.msPerFrame.toFixed(4).padStart(17)} ${r.clientCpuMs.toFixed(3).padStart(14)} ${r.trackerCpuMs.toFixed(3).padStart(8)}`,
     );
   }
   const [bare, , py, flood] = rows;
