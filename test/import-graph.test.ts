@@ -14,7 +14,7 @@ const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 /** Lowest first; a folder may import its own layer and the layers before it. */
 const LAYERS = [
   ['core'],
-  ['output', 'images', 'compute', 'workers'],
+  ['output', 'images', 'compute', 'workers', 'trax'],
   ['benchmarks', 'synthetic'],
   ['trackers'],
   ['training'],

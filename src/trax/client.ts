@@ -83,6 +83,11 @@ export class TraxClient {
     return this.proc.log;
   }
 
+  /** The tracker process's id (its process group's too). */
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
   get warnings(): string[] {
     return this.rx.warnings;
   }
@@ -193,6 +198,7 @@ export class TraxClient {
 async function describe(proc: TrackerProcess, rx: Receiver, why: string): Promise<string> {
   if (!proc.exit) await Promise.race([proc.exited, new Promise((ok) => setTimeout(ok, 300))]);
   const parts = [why];
+  proc.drainStderr();
   if (proc.startError) return `the tracker could not start: ${proc.startError}`;
   if (proc.exit) parts.push(`the tracker ${proc.describeExit()}`);
   if (rx.nearMiss)

@@ -11,7 +11,7 @@ export class OutputLog {
   private tailLength = 0;
   private dropped = 0;
 
-  constructor(private readonly capBytes: number) {}
+  constructor(readonly capBytes: number) {}
 
   append(source: 'stdout' | 'stderr' | 'siambench', text: string): void {
     const chunk = source === 'stdout' ? text : source === 'siambench' ? `[siambench] ${text}\n` : text;

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { type Server, type Socket, createServer } from 'node:net';
 import { noteChild } from './children.ts';
 import type { OutputLog } from './output-log.ts';
+import { StderrFile } from './stderr-file.ts';
 
 /** How to start one tracker process (already expanded from its definition). */
 export interface LaunchSpec {
@@ -33,9 +34,17 @@ export class TrackerProcess {
   /** The signal siambench had to send to end the process, if quit was not enough. */
   forcedWith: NodeJS.Signals | null = null;
 
+  private readonly stderr: StderrFile;
+
   private constructor(spec: LaunchSpec, env: Record<string, string>, log: OutputLog, onText: (s: string) => void, onEnd: () => void) {
     this.log = log;
-    this.child = spawn(spec.command[0], spec.command.slice(1), { cwd: spec.cwd, env, stdio: 'pipe', detached: true });
+    this.stderr = new StderrFile(log);
+    this.child = spawn(spec.command[0], spec.command.slice(1), {
+      cwd: spec.cwd,
+      env,
+      stdio: ['pipe', 'pipe', this.stderr.fd],
+      detached: true,
+    });
     this.exited = new Promise((done) => {
       this.child.on('error', (err) => {
         this.spawnError = err;
@@ -49,8 +58,6 @@ export class TrackerProcess {
     });
     if (this.child.pid !== undefined) noteChild(this.child.pid, true);
     this.child.stdin!.on('error', () => {}); // EPIPE after the tracker died: its exit says why
-    this.child.stderr!.setEncoding('utf8');
-    this.child.stderr!.on('data', (s: string) => this.log.append('stderr', s));
     this.child.stdout!.setEncoding('utf8');
     if (spec.socket) this.child.stdout!.on('data', (s: string) => this.log.append('stdout', s));
     else {
@@ -109,6 +116,11 @@ export class TrackerProcess {
     if (!out.destroyed && out.writable) out.write(text);
   }
 
+  /** Reads what the tracker wrote on stderr so far into the log. */
+  drainStderr(): void {
+    this.stderr.drain();
+  }
+
   /** How it ended, in words: 'exited with code 3', 'was killed by SIGSEGV'. */
   describeExit(): string {
     if (!this.exit) return 'is still running';
@@ -137,7 +149,7 @@ export class TrackerProcess {
    * SIGTERM, another, then SIGKILL, each to the whole process group.
    */
   async stop(quitLine: string | null): Promise<void> {
-    if (this.child.pid === undefined) return;
+    if (this.child.pid === undefined) return this.stderr.close();
     if (quitLine && !this.exit) this.write(quitLine);
     this.child.stdin!.end();
     if (!(await this.waitExit(quitLine ? GRACE_MS : 0))) {
@@ -156,6 +168,7 @@ export class TrackerProcess {
     }
     this.conn?.destroy();
     this.server?.close();
+    this.stderr.close();
     noteChild(this.child.pid, false);
   }
 }
