@@ -40,7 +40,10 @@ test('the loaders, the bench and eval share the registry', () => {
   assert.deepEqual(benchDatasetKind('synthetic-vot'), { name: 'synthetic-vot', kind: 'vot' });
   assert.equal(votDatasetName('vot2014'), 'VOT2014');
   assert.equal(votDatasetName('my-vot-set'), 'my-vot-set'); // a VOT-layout set of one's own
-  assert.throws(() => votDatasetName('VOT2021'), /--dataset: VOT2021 uses the anchor-based protocol/);
+  // VOT2020+ is a family of its own (eval routes it to src/benchmarks/vot2020/), not a legacy VOT set
+  assert.throws(() => votDatasetName('VOT2021'), /--dataset: VOT2021 is not available here/);
+  assert.equal(findDataset('vot2022-stb')?.family, 'vot2020');
+  assert.equal(resolveDataset('VOT2022LT').name, 'VOT2022-LT');
   assert.throws(() => votDatasetName('VOT2012'), /--dataset: unknown dataset 'VOT2012'/);
   // bench runs trackers on VOT2016..2019 only; the older sets can be scored from results.
   assert.throws(
@@ -55,7 +58,7 @@ test('the loaders, the bench and eval share the registry', () => {
 });
 
 test('conventions come from the rule tables, the first the default; unknown names are one-line errors', () => {
-  assert.deepEqual(CONVENTIONS, { otb: ['otb', 'pysot', 'got10k'], vot: ['legacy', 'pysot'] });
+  assert.deepEqual(CONVENTIONS, { otb: ['otb', 'pysot', 'got10k'], vot: ['legacy', 'pysot'], vot2020: ['vot-toolkit'] });
   assert.equal(resolveConvention('otb', undefined), 'otb');
   assert.equal(resolveConvention('vot', undefined), 'legacy');
   assert.equal(resolveConvention('vot', 'pysot'), 'pysot');

@@ -8,7 +8,7 @@ import { VOT_CONVENTIONS as VOT_RULES } from '../vot/metrics/conventions.ts';
  * errors all come from here, so a name (or an alias users type, such as OTB2015) that works in one
  * command works in all of them.
  */
-export type BenchmarkFamily = 'otb' | 'vot';
+export type BenchmarkFamily = 'otb' | 'vot' | 'vot2020';
 
 export interface DatasetName {
   /** The canonical spelling, used in output folders and reports. */
@@ -30,6 +30,13 @@ export const DATASETS: readonly DatasetName[] = [
   { name: 'OTB100', family: 'otb', aliases: ['OTB2015', 'TB100'], bench: true },
   ...[2013, 2014, 2015].map((y) => ({ name: `VOT${y}`, family: 'vot' as const, aliases: [], bench: false })),
   ...[2016, 2017, 2018, 2019].map((y) => ({ name: `VOT${y}`, family: 'vot' as const, aliases: [], bench: true })),
+  // VOT2020+: anchors, masks and the VOT toolkit's v0.8 analyses (src/benchmarks/vot2020/).
+  ...['VOT2020', 'VOT2021', 'VOT2022', 'VOT2022-STB', 'VOT2022-LT'].map((name) => ({
+    name,
+    family: 'vot2020' as const,
+    aliases: [],
+    bench: false,
+  })),
 ];
 
 /** Case, dashes and underscores do not matter: otb-2015, OTB_2015 and otb2015 are one name. */
@@ -66,12 +73,6 @@ export function datasetChoices(q: DatasetQuery = {}): string {
 /** The dataset a user named, or a one-line error that lists what the command accepts. */
 export function resolveDataset(name: string, q: DatasetQuery = {}): DatasetName {
   const option = q.option ?? '--dataset';
-  const year = /^vot-?(\d{4})$/i.exec(name.trim());
-  if (year && Number(year[1]) >= 2020) {
-    throw new UserError(
-      `${option}: ${name} uses the anchor-based protocol and mask regions of VOT2020+, which are not implemented (VOT2013..VOT2019 are)`,
-    );
-  }
   const found = findDataset(name);
   if (found && candidates(q).includes(found)) return found;
   const what = found ? `${found.name} is not available here` : `unknown dataset '${name}'`;
@@ -92,9 +93,11 @@ export function resolveDataset(name: string, q: DatasetQuery = {}): DatasetName 
 export const CONVENTIONS = {
   otb: Object.keys(OTB_RULES) as OtbConvention[],
   vot: Object.keys(VOT_RULES) as VotConvention[],
+  // One rule set: the VOT toolkit v0.8's (rules.txt lists them).
+  vot2020: ['vot-toolkit'] as const,
 } as const;
 
-export type Convention<F extends BenchmarkFamily> = F extends 'otb' ? OtbConvention : VotConvention;
+export type Convention<F extends BenchmarkFamily> = F extends 'otb' ? OtbConvention : F extends 'vot' ? VotConvention : 'vot-toolkit';
 
 /** A convention name checked against the family's rules, default when absent; one-line error otherwise. */
 export function resolveConvention<F extends BenchmarkFamily>(family: F, name: string | undefined, option = '--convention'): Convention<F> {
@@ -107,5 +110,5 @@ export function resolveConvention<F extends BenchmarkFamily>(family: F, name: st
 
 /** 'otb | pysot | got10k (default otb); VOT: legacy | pysot (default legacy)' for help texts. */
 export function conventionChoices(): string {
-  return `${CONVENTIONS.otb.join(' | ')} (default ${CONVENTIONS.otb[0]}); VOT: ${CONVENTIONS.vot.join(' | ')} (default ${CONVENTIONS.vot[0]})`;
+  return `${CONVENTIONS.otb.join(' | ')} (default ${CONVENTIONS.otb[0]}); VOT: ${CONVENTIONS.vot.join(' | ')} (default ${CONVENTIONS.vot[0]}); VOT2020+: ${CONVENTIONS.vot2020.join(' | ')}`;
 }
