@@ -83,6 +83,12 @@ async function renderSequence(
   await writeFile(join(dir, 'sequence'), meta.join('\n') + '\n');
 }
 
+/** The settings a folder was generated with, when it holds a generated set. */
+export async function generatedSettings(dir: string): Promise<SyntheticVot2020Settings | undefined> {
+  const marker = join(dir, MARKER);
+  return existsSync(marker) ? (JSON.parse(await readFile(marker, 'utf8')) as SyntheticVot2020Settings) : undefined;
+}
+
 export const syntheticVot2020Name = (i: number) => `SynthVot${String(i + 1).padStart(3, '0')}`;
 
 /**

@@ -25,6 +25,7 @@ export interface DatasetName {
 export const DATASETS: readonly DatasetName[] = [
   { name: 'synthetic', family: 'otb', aliases: [], generated: true, bench: true },
   { name: 'synthetic-vot', family: 'vot', aliases: [], generated: true, bench: true },
+  { name: 'synthetic-vot2020', family: 'vot2020', aliases: [], generated: true, bench: true },
   { name: 'OTB2013', family: 'otb', aliases: ['CVPR13'], bench: true },
   { name: 'OTB50', family: 'otb', aliases: ['TB50'], bench: true },
   { name: 'OTB100', family: 'otb', aliases: ['OTB2015', 'TB100'], bench: true },
@@ -35,7 +36,7 @@ export const DATASETS: readonly DatasetName[] = [
     name,
     family: 'vot2020' as const,
     aliases: [],
-    bench: false,
+    bench: true,
   })),
 ];
 
