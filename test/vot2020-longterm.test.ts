@@ -6,6 +6,12 @@ import { parseRegion } from '../src/benchmarks/vot2020/regions/text.ts';
 import { summarisePR, thresholds, trajectoryPR } from '../src/benchmarks/vot2020/metrics/longterm.ts';
 import { trajectoryAccuracy } from '../src/benchmarks/vot2020/metrics/unsupervised.ts';
 import { Rng } from '../src/core/random.ts';
+import { join } from 'node:path';
+import { loadVot2020 } from '../src/benchmarks/vot2020/dataset/layout.ts';
+import { evaluateLongterm } from '../src/benchmarks/vot2020/eval/single-run.ts';
+import { repetitionName, trajectoryBase, writeTrajectory } from '../src/benchmarks/vot2020/results/files.ts';
+import { tempDir } from './helpers/files.ts';
+import { writeVot2020Fixture } from './helpers/vot2020-fixture.ts';
 
 const IMAGE = { width: 100, height: 100 };
 const A = '10,10,20,20';
@@ -71,4 +77,18 @@ test('unsupervised accuracy skips unknown ground truth, unknown predictions and 
   assert.equal(trajectoryAccuracy(g, p, overlaps), 0.5);
   // nothing left: 0
   assert.equal(trajectoryAccuracy(g.slice(0, 1), p.slice(0, 1), overlaps), 0);
+});
+
+test('long-term from files: <seq>_001.txt and its confidence file, scored as by hand above', async (t) => {
+  const dir = tempDir(t, 'vot2020-lt-');
+  writeVot2020Fixture(join(dir, 'data'), [{ name: 'seq', groundtruth: [A, A, 'nan,nan,nan,nan', A] }]);
+  const ds = await loadVot2020('VOT2022-LT', join(dir, 'data'));
+  const base = trajectoryBase(join(dir, 'results'), 'lt', 'longterm', 'seq', repetitionName('seq', 1));
+  await writeTrajectory(
+    base,
+    ['1', A, '0', FAR].map((x) => parseRegion(x)),
+    { confidence: [NaN, 0.9, 0.8, 0.2] },
+  );
+  const r = evaluateLongterm(ds.sequences, join(dir, 'results'), 'lt', 'longterm');
+  assert.deepEqual([r.precision, r.recall, r.f], [1, 2 / 3, 0.8]);
 });
