@@ -44,13 +44,17 @@ test('the loaders, the bench and eval share the registry', () => {
   assert.deepEqual(benchDatasetKind('synthetic-vot'), { name: 'synthetic-vot', kind: 'vot' });
   assert.equal(votDatasetName('vot2014'), 'VOT2014');
   assert.equal(votDatasetName('my-vot-set'), 'my-vot-set'); // a VOT-layout set of one's own
-  assert.throws(() => votDatasetName('VOT2021'), /--dataset: VOT2021 uses the anchor-based protocol/);
+  // VOT2020+ is a family of its own (eval routes it to src/benchmarks/vot2020/), not a legacy VOT set
+  assert.throws(() => votDatasetName('VOT2021'), /--dataset: VOT2021 is not available here/);
+  assert.equal(findDataset('vot2022-stb')?.family, 'vot2020');
+  assert.equal(resolveDataset('VOT2022LT').name, 'VOT2022-LT');
   assert.throws(() => votDatasetName('VOT2012'), /--dataset: unknown dataset 'VOT2012'/);
-  // bench runs trackers on VOT2016..2019 only; the older sets can be scored from results.
+  // bench runs trackers on VOT2016..2019 and VOT2020+ only; the older sets can be scored from results.
   assert.throws(
     () => benchDatasetKind('VOT2014'),
-    /--dataset: VOT2014 is not available here \(expected synthetic, synthetic-vot, OTB2013, OTB50, OTB100, VOT2016/,
+    /--dataset: VOT2014 is not available here \(expected synthetic, synthetic-vot, synthetic-vot2020, OTB2013, OTB50, OTB100, VOT2016, .*, VOT2019, VOT2020, VOT2021, VOT2022, VOT2022-STB, VOT2022-LT;/,
   );
+  assert.deepEqual(benchDatasetKind('synthetic-vot2020'), { name: 'synthetic-vot2020', kind: 'vot2020' });
   assert.throws(
     () => resolveDataset('OTB99', { family: 'otb' }),
     /--dataset: unknown dataset 'OTB99' \(expected synthetic, OTB2013, OTB50, OTB100, .*; CVPR13 = OTB2013; TB50 = OTB50; OTB2015, TB100 = OTB100; /,
@@ -62,6 +66,7 @@ test('conventions come from the rule tables, the first the default; unknown name
   assert.deepEqual(CONVENTIONS, {
     otb: ['otb', 'pysot', 'got10k', 'lasot', 'lasot-all-frames', 'lasot-kept-frames', 'pytracking'],
     vot: ['legacy', 'pysot'],
+    vot2020: ['vot-toolkit'],
   });
   assert.equal(resolveConvention('otb', undefined), 'otb');
   // Each dataset's default is its own toolkit's rule; a named convention still wins.

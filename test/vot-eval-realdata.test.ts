@@ -136,7 +136,10 @@ test('VOT eval input errors are one line on stderr with a non-zero exit', { skip
       runEval(['--dataset', 'VOT2019', ...base, '--results', RESULTS(), '--convention', 'otb']),
       /--convention: unknown convention 'otb' for VOT \(expected legacy, pysot\)/,
     );
-    oneLineError(runEval(['--dataset', 'VOT2021', ...base, '--results', RESULTS()]), /--dataset: VOT2021 uses the anchor-based protocol/);
+    oneLineError(
+      runEval(['--dataset', 'VOT2021', ...base, '--results', RESULTS()]),
+      /--root: .* is not a VOT2020\+ folder \(no list\.txt\)/,
+    );
     oneLineError(
       runEval(['--dataset', 'VOT2019', '--root', join(tmp, 'nope'), '--results', RESULTS(), '--out', tmp]),
       /--root: no such file or directory/,

@@ -1,3 +1,4 @@
+import { UserError } from '../core/errors.ts';
 import { resolve } from 'node:path';
 import { removeStaleTemps } from '../core/stale-temps.ts';
 import { type SequenceSelection, pickSequences } from './common/subset.ts';
@@ -9,6 +10,10 @@ import { loadVot } from './vot/dataset/index.ts';
 import type { VotDataset } from './vot/dataset/types.ts';
 import { scoreVotResults } from './vot/benchmark.ts';
 import type { VotEvaluation } from './vot/eval/types.ts';
+import { loadVot2020 } from './vot2020/dataset/layout.ts';
+import type { Vot2020Dataset } from './vot2020/dataset/types.ts';
+import { scoreVot2020Results } from './vot2020/benchmark.ts';
+import type { Vot2020Evaluation } from './vot2020/eval/evaluate.ts';
 
 /**
  * What eval, bench and the study need of a benchmark family: load a dataset from a root in any
@@ -56,13 +61,25 @@ const vot: Benchmark<VotDataset, VotEvaluation> = {
   score: (ds, dir, out, req) => scoreVotResults(ds, dir, out, { ...req, convention: resolveConvention('vot', req.convention) }),
 };
 
-export const BENCHMARKS = { otb, vot } as const;
+const vot2020: Benchmark<Vot2020Dataset, Vot2020Evaluation> = {
+  family: 'vot2020',
+  load: (name, root) => loadVot2020(name, resolve(root)),
+  size: (ds) => ds.sequences.length,
+  score: (ds, dir, out, req) => {
+    resolveConvention('vot2020', req.convention);
+    return scoreVot2020Results(ds, dir, out, req);
+  },
+};
+
+export const BENCHMARKS = { otb, vot, vot2020 } as const;
 
 /** A loaded dataset with its family, so that callers can hold either. */
-export type LoadedDataset = { kind: 'otb'; ds: OtbDataset } | { kind: 'vot'; ds: VotDataset };
-export type Evaluation = { kind: 'otb'; ev: OtbEvaluation } | { kind: 'vot'; ev: VotEvaluation };
+export type LoadedDataset = { kind: 'otb'; ds: OtbDataset } | { kind: 'vot'; ds: VotDataset } | { kind: 'vot2020'; ds: Vot2020Dataset };
+export type Evaluation =
+  { kind: 'otb'; ev: OtbEvaluation } | { kind: 'vot'; ev: VotEvaluation } | { kind: 'vot2020'; ev: Vot2020Evaluation };
 
 export async function loadDataset(family: BenchmarkFamily, name: string, root: string): Promise<LoadedDataset> {
+  if (family === 'vot2020') return { kind: 'vot2020', ds: await vot2020.load(name, root) };
   return family === 'otb' ? { kind: 'otb', ds: await otb.load(name, root) } : { kind: 'vot', ds: await vot.load(name, root) };
 }
 
@@ -76,13 +93,15 @@ export function selectSequences(data: LoadedDataset, sel: SequenceSelection): Lo
     const targets = pickSequences(ds.targets, (t) => t.name, sel, ds.name);
     return { kind: 'otb', ds: { ...ds, targets, scope: { total: ds.targets.length, ...ds.scope, name: sel.name } } };
   }
+  // VOT2020+ reports do not name a subset yet: a subset scored under the stack's name would mislabel it.
+  if (data.kind === 'vot2020') throw new UserError(`--sequences: not supported on ${data.ds.name} yet (its report cannot name a subset)`);
   const { ds } = data;
   const sequences = pickSequences(ds.sequences, (s) => s.name, sel, ds.name);
   return { kind: 'vot', ds: { ...ds, sequences, scope: { total: ds.sequences.length, ...ds.scope, name: sel.name } } };
 }
 
 export function datasetSize(data: LoadedDataset): number {
-  return data.kind === 'otb' ? otb.size(data.ds) : vot.size(data.ds);
+  return data.kind === 'otb' ? otb.size(data.ds) : data.kind === 'vot' ? vot.size(data.ds) : vot2020.size(data.ds);
 }
 
 /** Raw results on disk -> metrics -> report, for a dataset of either family. */
@@ -97,6 +116,10 @@ export async function scoreResults(
   if (data.kind === 'otb') {
     const { ev, text } = await otb.score(data.ds, resultsDir, out, req);
     return { evaluation: { kind: 'otb', ev }, text };
+  }
+  if (data.kind === 'vot2020') {
+    const { ev, text } = await vot2020.score(data.ds, resultsDir, out, req);
+    return { evaluation: { kind: 'vot2020', ev }, text };
   }
   const { ev, text } = await vot.score(data.ds, resultsDir, out, req);
   return { evaluation: { kind: 'vot', ev }, text };

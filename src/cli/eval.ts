@@ -27,7 +27,10 @@ function trackerList(raw: string): string[] {
 function parseArgs(argv: string[]): EvalOptions {
   const program = new Command('npm run eval --')
     .description('Score tracker results on OTB (or VOT) with the rules of a named toolkit convention')
-    .requiredOption('--dataset <name>', `${datasetChoices({ family: 'otb' })} | VOT2013..VOT2019 | synthetic-vot or another VOT-layout set`)
+    .requiredOption(
+      '--dataset <name>',
+      `${datasetChoices({ family: 'otb' })} | VOT2013..VOT2019 | synthetic-vot or another VOT-layout set | ${datasetChoices({ family: 'vot2020' })}`,
+    )
     .requiredOption(
       '--root <path>',
       'dataset root: raw OTB folder, pysot/DaSiamRPN JSON, toolkit anno folder, or the official or toolkit layout of LaSOT, UAV123, DTB70, TC128',
@@ -69,6 +72,11 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv);
   // VOT2013..VOT2019, and VOT-layout sets of one's own such as synthetic-vot.
   const known = findDataset(opts.dataset);
+  if (known?.family === 'vot2020') {
+    const { runVot2020Eval } = await import('./eval-vot2020.ts');
+    await runVot2020Eval(opts, known.name);
+    return;
+  }
   if (known?.family === 'vot' || (!known && /vot/i.test(opts.dataset))) {
     // VOT lives in its own module; loading it only here keeps OTB runs free of its dependencies.
     const { runVotEval } = await import('./eval-vot.ts');

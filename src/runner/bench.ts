@@ -19,6 +19,7 @@ import type { BenchDataset } from './bench-dataset.ts';
 import type { Timeouts } from './deadline.ts';
 import type { Job, JobRecord } from './jobs.ts';
 import { type Planned, planOpeJobs, planVotJobs, runPaths, splitDone } from './plan.ts';
+import { planMultistartJobs } from './plan-multistart.ts';
 import { runJobs } from './run.ts';
 import { type RunSettings, checkEngine, checkResume, engineOf, legacySettings } from './settings.ts';
 import { frameCost } from './cost.ts';
@@ -70,7 +71,12 @@ function settingsOf(req: Request): RunSettings {
   return {
     dataset: data.ds.name,
     root: data.ds.root,
-    protocol: !vot ? otbProtocol(req) : `vot-${req.experiment === 'unsupervised' ? 'unsupervised' : 'supervised'}`,
+    protocol:
+      data.kind === 'vot2020'
+        ? 'vot2020-multistart'
+        : !vot
+          ? otbProtocol(req)
+          : `vot-${req.experiment === 'unsupervised' ? 'unsupervised' : 'supervised'}`,
     convention: req.convention,
     seed: req.seed,
     ...(vot && req.experiment !== 'unsupervised' ? { repetitions: req.maxRepetitions ?? 15 } : {}),
@@ -131,6 +137,7 @@ async function claimRun(req: Request): Promise<{ claim: OutputClaim; claimed: Cl
 /** Every job of the run, done or not: the whole list shards are split from. */
 export function planAll(req: Request): Planned[] {
   const { data } = req;
+  if (data.kind === 'vot2020') return planMultistartJobs(data.ds, req.trackers, req.out, req.seed);
   return data.kind === 'otb'
     ? planOpeJobs(data.ds, req.trackers, req.out, req.seed, otbExperiment(req))
     : planVotJobs(

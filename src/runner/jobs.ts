@@ -1,6 +1,8 @@
 import type { ComputeRequest } from '../compute/engine.ts';
 import type { ImageBox, ToolkitBox } from '../core/types.ts';
 import type { SreShift } from '../benchmarks/otb/metrics/robustness.ts';
+import type { Anchor } from '../benchmarks/vot2020/dataset/types.ts';
+import type { Region } from '../benchmarks/vot2020/regions/types.ts';
 
 /** One tracker on one sequence, one-pass (OTB protocol). Everything a worker needs, as plain data. */
 export interface OpeJob {
@@ -50,7 +52,27 @@ export interface VotJob {
   expectedFrames: number;
 }
 
-export type Job = OpeJob | VotJob;
+/**
+ * One tracker on one sequence under the VOT2020+ protocol: the multistart runs (one per anchor) of
+ * the short-term stacks and their unsupervised run, or the long-term stack's single run with
+ * confidences. Written as the VOT toolkit's results/<tracker>/<experiment>/<seq>/ files.
+ */
+export interface MultistartJob {
+  kind: 'multistart';
+  experiments: ('baseline' | 'unsupervised' | 'longterm')[];
+  tracker: string;
+  target: string;
+  images: string[];
+  /** Ground-truth regions of the VOT2020+ regions module (typed arrays survive structured cloning). */
+  groundtruth: Region[];
+  anchors: Anchor[];
+  rawDir: string;
+  recordFile: string;
+  seed: number;
+  expectedFrames: number;
+}
+
+export type Job = OpeJob | VotJob | MultistartJob;
 
 /** What a worker says about a finished job; also the JSON record kept beside the raw results. */
 export interface JobRecord {

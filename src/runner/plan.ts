@@ -19,7 +19,7 @@ export interface Planned<J extends Job = Job> {
   failed?: JobRecord;
 }
 
-function planned<J extends Job>(job: J, record: JobRecord | undefined, resultExists: () => boolean): Planned<J> {
+export function planned<J extends Job>(job: J, record: JobRecord | undefined, resultExists: () => boolean): Planned<J> {
   if (record?.status === 'ok' && resultExists()) return { job, done: record };
   return record?.status === 'failed' ? { job, failed: record } : { job };
 }
@@ -45,11 +45,11 @@ export function runPaths(outDir: string) {
   return { raw: join(outDir, 'raw'), records: join(outDir, 'records'), shards: join(outDir, 'shards') };
 }
 
-function recordPath(outDir: string, tracker: string, target: string): string {
+export function recordPath(outDir: string, tracker: string, target: string): string {
   return join(runPaths(outDir).records, tracker, `${target}.json`);
 }
 
-function readRecord(file: string): JobRecord | undefined {
+export function readRecord(file: string): JobRecord | undefined {
   if (!existsSync(file)) return undefined;
   try {
     return JSON.parse(readUtf8Sync(file)) as JobRecord;

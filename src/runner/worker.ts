@@ -12,6 +12,7 @@ import { FrameReader } from './frames.ts';
 import { serve } from '../workers/serve.ts';
 import type { BenchWorkerData, BenchWorkerInfo, Job, JobRecord, OpeJob, VotJob } from './jobs.ts';
 import { runOnePass } from './ope.ts';
+import { runMultistartJob } from './multistart-job.ts';
 import { runVotSupervised, runVotUnsupervised } from './vot-protocol.ts';
 
 /**
@@ -149,7 +150,12 @@ async function runJob(job: Job, compute: ComputeChoice, progress: (frames: numbe
   };
   try {
     const factory = getTrackerFactory(job.tracker);
-    const o = job.kind === 'ope' ? await runOpe(job, factory, compute, onFrames) : await runVot(job, factory, compute, onFrames);
+    const o =
+      job.kind === 'ope'
+        ? await runOpe(job, factory, compute, onFrames)
+        : job.kind === 'multistart'
+          ? await runMultistartJob(job, factory, compute, onFrames)
+          : await runVot(job, factory, compute, onFrames);
     return {
       ...base,
       status: 'ok',

@@ -13,6 +13,8 @@ export interface Rendered {
   total: number;
   inImage: number;
   visible: number;
+  /** 1 where the target is visible (in front, at the frame's instant), width x height: its exact mask. */
+  targetMask: Uint8Array;
 }
 
 export interface RenderOptions {
@@ -179,13 +181,18 @@ export function renderFrame(scene: Scene, t: number, opts: RenderOptions = {}): 
   const samples = shutter > 0 ? BLUR_SAMPLES : 1;
   let counts = { total: 0, inImage: 0 };
   let visible = 0;
+  const targetMask = new Uint8Array(W * H);
   const scratch = samples > 1 ? new Float32Array(n) : acc;
   for (let k = 0; k < samples; k++) {
     const offset = samples > 1 ? shutter * (k / (samples - 1) - 0.5) : 0;
     const c = drawInstant(scene, t + offset, scratch, ids, opts.hide);
     if (offset === 0) {
       counts = c;
-      for (let i = 0; i < ids.length; i++) if (ids[i] === scene.target + 1) visible++;
+      for (let i = 0; i < ids.length; i++) {
+        if (ids[i] !== scene.target + 1) continue;
+        visible++;
+        targetMask[i] = 1;
+      }
     }
     if (samples > 1) for (let i = 0; i < n; i++) acc[i] += scratch[i];
   }
@@ -200,5 +207,5 @@ export function renderFrame(scene: Scene, t: number, opts: RenderOptions = {}): 
       for (let k = 0; k < 3; k++, o++) rgb[o] = acc[o] * f;
     }
   }
-  return { rgb: new Uint8Array(rgb.buffer), total: counts.total, inImage: counts.inImage, visible };
+  return { rgb: new Uint8Array(rgb.buffer), total: counts.total, inImage: counts.inImage, visible, targetMask };
 }

@@ -8,7 +8,7 @@ import { VOT_CONVENTIONS as VOT_RULES } from '../vot/metrics/conventions.ts';
  * errors all come from here, so a name (or an alias users type, such as OTB2015) that works in one
  * command works in all of them.
  */
-export type BenchmarkFamily = 'otb' | 'vot';
+export type BenchmarkFamily = 'otb' | 'vot' | 'vot2020';
 
 export interface DatasetName {
   /** The canonical spelling, used in output folders and reports. */
@@ -43,12 +43,20 @@ const EXTRA_OTB_DATASETS: readonly DatasetName[] = [
 export const DATASETS: readonly DatasetName[] = [
   { name: 'synthetic', family: 'otb', aliases: [], generated: true, bench: true },
   { name: 'synthetic-vot', family: 'vot', aliases: [], generated: true, bench: true },
+  { name: 'synthetic-vot2020', family: 'vot2020', aliases: [], generated: true, bench: true },
   { name: 'OTB2013', family: 'otb', aliases: ['CVPR13'], bench: true },
   { name: 'OTB50', family: 'otb', aliases: ['TB50'], bench: true },
   { name: 'OTB100', family: 'otb', aliases: ['OTB2015', 'TB100'], bench: true },
   ...EXTRA_OTB_DATASETS,
   ...[2013, 2014, 2015].map((y) => ({ name: `VOT${y}`, family: 'vot' as const, aliases: [], bench: false })),
   ...[2016, 2017, 2018, 2019].map((y) => ({ name: `VOT${y}`, family: 'vot' as const, aliases: [], bench: true })),
+  // VOT2020+: anchors, masks and the VOT toolkit's v0.8 analyses (src/benchmarks/vot2020/).
+  ...['VOT2020', 'VOT2021', 'VOT2022', 'VOT2022-STB', 'VOT2022-LT'].map((name) => ({
+    name,
+    family: 'vot2020' as const,
+    aliases: [],
+    bench: true,
+  })),
 ];
 
 /** Case, dashes and underscores do not matter: otb-2015, OTB_2015 and otb2015 are one name. */
@@ -85,12 +93,6 @@ export function datasetChoices(q: DatasetQuery = {}): string {
 /** The dataset a user named, or a one-line error that lists what the command accepts. */
 export function resolveDataset(name: string, q: DatasetQuery = {}): DatasetName {
   const option = q.option ?? '--dataset';
-  const year = /^vot-?(\d{4})$/i.exec(name.trim());
-  if (year && Number(year[1]) >= 2020) {
-    throw new UserError(
-      `${option}: ${name} uses the anchor-based protocol and mask regions of VOT2020+, which are not implemented (VOT2013..VOT2019 are)`,
-    );
-  }
   const found = findDataset(name);
   if (found && candidates(q).includes(found)) return found;
   const what = found ? `${found.name} is not available here` : `unknown dataset '${name}'`;
@@ -111,9 +113,11 @@ export function resolveDataset(name: string, q: DatasetQuery = {}): DatasetName 
 export const CONVENTIONS = {
   otb: Object.keys(OTB_RULES) as OtbConvention[],
   vot: Object.keys(VOT_RULES) as VotConvention[],
+  // One rule set: the VOT toolkit v0.8's (rules.txt lists them).
+  vot2020: ['vot-toolkit'] as const,
 } as const;
 
-export type Convention<F extends BenchmarkFamily> = F extends 'otb' ? OtbConvention : VotConvention;
+export type Convention<F extends BenchmarkFamily> = F extends 'otb' ? OtbConvention : F extends 'vot' ? VotConvention : 'vot-toolkit';
 
 /** A convention name checked against the family's rules, default when absent; one-line error otherwise. */
 export function resolveConvention<F extends BenchmarkFamily>(
@@ -132,5 +136,5 @@ export function resolveConvention<F extends BenchmarkFamily>(
 /** 'otb | pysot | got10k (default otb); VOT: legacy | pysot (default legacy)' for help texts. */
 export function conventionChoices(): string {
   const own = DATASETS.filter((d) => d.convention).map((d) => `${d.name} ${d.convention}`);
-  return `${CONVENTIONS.otb.join(' | ')} (default: the dataset's own toolkit's, ${CONVENTIONS.otb[0]} except ${own.join(', ')}); VOT: ${CONVENTIONS.vot.join(' | ')} (default ${CONVENTIONS.vot[0]})`;
+  return `${CONVENTIONS.otb.join(' | ')} (default: the dataset's own toolkit's, ${CONVENTIONS.otb[0]} except ${own.join(', ')}); VOT: ${CONVENTIONS.vot.join(' | ')} (default ${CONVENTIONS.vot[0]}); VOT2020+: ${CONVENTIONS.vot2020.join(' | ')}`;
 }

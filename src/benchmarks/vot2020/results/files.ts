@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { atLine, UserError } from '../../../core/errors.ts';
 import { writeFileAtomic } from '../../../core/fs-atomic.ts';
 import { checkRegular } from '../../common/read-file.ts';
+import { toNumber } from '../../common/numbers.ts';
 import { parseRegion, formatRegion } from '../regions/text.ts';
 import type { Region } from '../regions/types.ts';
 import { readBinaryRegions } from './binary.ts';
@@ -66,7 +67,8 @@ export function readProperty(file: string, expected: number): Float64Array {
   if (rows.length < expected) throw new UserError(`${file}: ${rows.length} values, the run covers ${expected} frames`);
   return Float64Array.from(rows.slice(0, expected), (l, i) => {
     if (l.trim() === '') return NaN;
-    const v = Number(l.trim());
+    // decimal only: Number() would read '0x2' as 2
+    const v = toNumber(l.trim()) ?? NaN;
     if (!Number.isFinite(v)) throw atLine(file, i + 1, `'${l.slice(0, 40)}' is not a number`);
     return v;
   });
