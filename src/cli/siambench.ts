@@ -15,6 +15,7 @@ const COMMANDS: Record<string, [load: () => Promise<unknown>, about: string]> = 
   regress: [() => import('./regress.ts'), 'the regression check on metrics and models'],
   slurm: [() => import('./slurm.ts'), 'submit a bench or study to a Slurm cluster'],
   'import-model': [() => import('./import-model.ts'), 'import SiamFC weights (TFLite) as a model folder'],
+  download: [() => import('./download.ts'), 'download an OTB set, resumed and checksummed'],
 };
 
 function usage(): string {
