@@ -15,6 +15,9 @@ const COMMANDS: Record<string, [load: () => Promise<unknown>, about: string]> = 
   regress: [() => import('./regress.ts'), 'the regression check on metrics and models'],
   slurm: [() => import('./slurm.ts'), 'submit a bench or study to a Slurm cluster'],
   'import-model': [() => import('./import-model.ts'), 'import SiamFC weights (TFLite) as a model folder'],
+  download: [() => import('./download.ts'), 'download an OTB set, resumed and checksummed'],
+  pack: [() => import('./pack.ts'), 'check and pack results for a test server (GOT-10k test)'],
+  'trax-server': [() => import('./trax-server.ts'), 'serve a siambench tracker over TraX to another toolkit'],
 };
 
 function usage(): string {

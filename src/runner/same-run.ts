@@ -37,7 +37,8 @@ function files(dir: string, base = dir): string[] {
  * warnings, per_attribute.csv) is kept byte for byte. Left out: the fps column of the CSV and LaTeX
  * tables and the fps of summary.json (frames over measured seconds), the per-frame seconds of
  * raw/<tracker>/times/*_time.txt (only their frame count is kept), the seconds, fps and end time of
- * each job's record, run.json's start, end and run time, and the marker's creation time.
+ * each job's record, run.json's start, end and run time, the marker's creation time, and the fps
+ * column of the tables report.html embeds.
  */
 export function comparable(dir: string, file: string): string | Buffer {
   const path = join(dir, file);
@@ -52,7 +53,22 @@ export function comparable(dir: string, file: string): string | Buffer {
   }
   // LaTeX rows end in the FPS cell.
   if (file.endsWith('.tex')) return text.replace(/ & [^&\n]*\\\\$/gm, ' \\\\');
+  if (file.endsWith('report.html')) return htmlTables(text);
   return text;
+}
+
+/** report.html's data with the fps column of its tables (the report's CSVs, embedded) taken out. */
+function htmlTables(text: string): string {
+  const m = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(text);
+  if (!m) return text;
+  const data = JSON.parse(m[1]) as { tables: { columns: string[]; rows: string[][] }[] };
+  for (const t of data.tables) {
+    const fps = t.columns.indexOf('fps');
+    if (fps < 0) continue;
+    t.columns.splice(fps, 1);
+    for (const r of t.rows) r.splice(fps, 1);
+  }
+  return text.replace(m[1], () => JSON.stringify(data));
 }
 
 /** The differences, one line each (empty: the same run). */
