@@ -257,7 +257,7 @@ test('bench option errors are one line and a non-zero exit', () => {
     [['--dataset', 'OTB100'], /^error: --root: required for --dataset OTB100/],
     [
       ['--convention', 'legacy', '--root', syn],
-      /^error: --convention: unknown convention 'legacy' for OTB \(expected otb, pysot, got10k\)/,
+      /^error: --convention: unknown convention 'legacy' for OTB \(expected otb, pysot, got10k, lasot, lasot-all-frames, lasot-kept-frames, pytracking\)/,
     ],
   ];
   for (const [args, want] of cases) {
