@@ -60,7 +60,7 @@ export interface StudyConfiguration {
 
 export type TestSetSpec =
   | { name: string; kind: 'synthetic'; sequences: number; frames: number; seed: number }
-  | { name: string; kind: 'otb'; dataset: string; root: string };
+  | { name: string; kind: 'otb'; dataset: string; root: string; sequences?: string[] };
 
 export interface StudySpec {
   file: string;
@@ -165,12 +165,17 @@ function parseTestSet(c: Checker, raw: unknown, i: number): TestSetSpec {
     };
   }
   if (kind === 'otb') {
-    const o = c.object(raw, f, ['name', 'kind', 'dataset', 'root'], ['name', 'root']);
+    // sequences: the root's sequence folders the set keeps, so that a root that grows (../shared's
+    // went from 4 sequences to 15) does not change a test set that was scored on the first ones.
+    const o = c.object(raw, f, ['name', 'kind', 'dataset', 'root', 'sequences'], ['name', 'root']);
     return {
       name: c.name(o.name, `${f}.name`),
       kind,
       dataset: o.dataset === undefined ? 'OTB100' : c.string(o.dataset, `${f}.dataset`),
       root: c.string(o.root, `${f}.root`),
+      ...(o.sequences === undefined
+        ? {}
+        : { sequences: c.array(o.sequences, `${f}.sequences`).map((s, j) => c.name(s, `${f}.sequences[${j}]`)) }),
     };
   }
   return c.fail(`${f}.kind`, "expected 'synthetic' or 'otb'", kind);
