@@ -21,6 +21,10 @@ import { type CrossValidationSpec, parseCrossValidation } from './cross-validati
  *     "testSets": [ { "name": "synthetic", "kind": "synthetic", "sequences": 60, "frames": 80, "seed": 1 },
  *                   { "name": "otb-real", "kind": "otb", "dataset": "OTB100", "root": "../shared/realdata/frames/otb" } ] }
  *
+ * An OTB test set may list the `sequences` (folders of its root) it keeps. A spec may instead (or
+ * besides) cross-validate by sequence (`crossValidation`: cross-validation.ts), and then needs no
+ * `testSets`.
+ *
  * Relative paths are taken from the working directory (the repository root under npm run). An OTB
  * test set whose root is absent (a clone without ../shared) is skipped with a message.
  * Every error is one line naming the file and the field.
