@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { readGot10kSplit } from '../src/benchmarks/got10k/layout.ts';
 import { loadOtb } from '../src/benchmarks/otb/dataset/index.ts';
 import { crossValidationData } from '../src/study/cv-data.ts';
+import { testData } from '../src/study/evaluate.ts';
 import { publishedRows } from '../src/study/published.ts';
 import { parseSpec } from '../src/study/spec.ts';
 import { trainJobs } from '../src/study/training.ts';
@@ -117,5 +118,24 @@ test(
     assert.ok(rows.every((r) => r.config === 'published' && r.seed === 0 && r.loss === 'none' && !r.baseline && r.testSet === 'otb-cv'));
     const couple = rows.find((r) => r.sequence === 'Couple')!;
     assert.equal(couple.auc.toFixed(2), '0.67');
+  },
+);
+
+test(
+  "an OTB test set naming its sequences keeps those folders' targets: otb-real stays the 4 it was scored on",
+  { skip: SKIP_REALDATA },
+  async () => {
+    const gl = parseSpec(JSON.parse(readFileSync('studies/global-loss.json', 'utf8')), 'studies/global-loss.json');
+    const [real4, real16] = ['otb-real', 'otb-real-16'].map((n) => gl.testSets.find((t) => t.name === n)!);
+    const targets = async (set: typeof real4) => {
+      const data = await testData({ set, folder: real('frames', 'otb') });
+      return data.kind === 'otb' ? data.ds.targets.map((t) => t.name) : [];
+    };
+    assert.deepEqual(await targets(real4), ['Couple', 'Crossing', 'Football1', 'MotorRolling']);
+    assert.equal((await targets(real16)).length, 16);
+    await assert.rejects(
+      targets({ ...real4, sequences: ['Couple', 'Basketball'] } as typeof real4),
+      /^UserError: test set otb-real: sequences Basketball not in /,
+    );
   },
 );

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Shard } from '../core/shard.ts';
+import { UserError } from '../core/errors.ts';
 import { type Evaluation, loadDataset } from '../benchmarks/index.ts';
 import { publishedRows } from './published.ts';
 import { selectTrackers } from '../trackers/registry.ts';
@@ -31,10 +32,23 @@ export interface TestSet {
 /** The trained runs that track a test set: a fold's own runs only. */
 const trackersOf = (t: TestSet, trained: TrainJob[]) => trained.filter((j) => t.fold === undefined || j.fold === t.fold.k);
 
+/** The test set's dataset: an OTB set naming its sequences keeps those folders' targets only. */
+export async function testData(t: TestSet): Promise<BenchRequest['data']> {
+  const data = await loadDataset('otb', t.set.kind === 'synthetic' ? 'synthetic' : t.set.dataset, t.folder);
+  const wanted = t.set.kind === 'otb' ? t.set.sequences : undefined;
+  if (wanted === undefined || data.kind !== 'otb') return data;
+  const keep = wanted.map((s) => s.toLowerCase());
+  const targets = data.ds.targets.filter((x) => keep.includes(x.sequence.toLowerCase()));
+  const found = new Set(targets.map((x) => x.sequence.toLowerCase()));
+  const absent = wanted.filter((s) => !found.has(s.toLowerCase()));
+  if (absent.length) throw new UserError(`test set ${t.set.name}: sequences ${absent.join(', ')} not in ${t.folder}`);
+  return { kind: 'otb', ds: { ...data.ds, targets } };
+}
+
 async function benchRequest(req: StudyRequest, t: TestSet, trained: TrainJob[]): Promise<BenchRequest> {
   const { log } = req;
   return {
-    data: await loadDataset('otb', t.set.kind === 'synthetic' ? 'synthetic' : t.set.dataset, t.folder),
+    data: await testData(t),
     trackers: selectTrackers([...trackersOf(t, trained).map((j) => j.dir), ...(t.reference === undefined ? [] : [t.reference])]),
     out: join(resolve(req.out), 'eval', t.set.name),
     concurrency: req.concurrency,

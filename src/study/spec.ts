@@ -22,6 +22,10 @@ import { type CrossValidationSpec, parseCrossValidation } from './cross-validati
  *     "testSets": [ { "name": "synthetic", "kind": "synthetic", "sequences": 60, "frames": 80, "seed": 1 },
  *                   { "name": "otb-real", "kind": "otb", "dataset": "OTB100", "root": "../shared/realdata/frames/otb" } ] }
  *
+ * An OTB test set may list the `sequences` (folders of its root) it keeps. A spec may instead (or
+ * besides) cross-validate by sequence (`crossValidation`: cross-validation.ts), and then needs no
+ * `testSets`.
+ *
  * Relative paths are taken from the working directory (the repository root under npm run). An OTB
  * test set whose root is absent (a clone without ../shared) is skipped with a message.
  * Every error is one line naming the file and the field.
@@ -61,7 +65,7 @@ export interface StudyConfiguration {
 
 export type TestSetSpec =
   | { name: string; kind: 'synthetic'; sequences: number; frames: number; seed: number }
-  | { name: string; kind: 'otb'; dataset: string; root: string };
+  | { name: string; kind: 'otb'; dataset: string; root: string; sequences?: string[] };
 
 export interface StudySpec {
   file: string;
@@ -166,12 +170,17 @@ function parseTestSet(c: Checker, raw: unknown, i: number): TestSetSpec {
     };
   }
   if (kind === 'otb') {
-    const o = c.object(raw, f, ['name', 'kind', 'dataset', 'root'], ['name', 'root']);
+    // sequences: the root's sequence folders the set keeps, so that a root that grows (../shared's
+    // went from 4 sequences to 15) does not change a test set that was scored on the first ones.
+    const o = c.object(raw, f, ['name', 'kind', 'dataset', 'root', 'sequences'], ['name', 'root']);
     return {
       name: c.name(o.name, `${f}.name`),
       kind,
       dataset: o.dataset === undefined ? 'OTB100' : c.string(o.dataset, `${f}.dataset`),
       root: c.string(o.root, `${f}.root`),
+      ...(o.sequences === undefined
+        ? {}
+        : { sequences: c.array(o.sequences, `${f}.sequences`).map((s, j) => c.name(s, `${f}.sequences[${j}]`)) }),
     };
   }
   return c.fail(`${f}.kind`, "expected 'synthetic' or 'otb'", kind);
