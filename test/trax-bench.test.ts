@@ -99,9 +99,10 @@ test(
 
 test('the example Python tracker on VOT bag: supervised resets restart the vot.py-style tracker', { skip: SKIP }, () => {
   const out = join(tmp, 'vot');
+  // bag is a VOT2015-2018 sequence: a VOT2019 root holding it is refused.
   const r = runCli('bench', [
     '--dataset',
-    'VOT2019',
+    'VOT2018',
     '--root',
     votRoot(15),
     '--trax',
