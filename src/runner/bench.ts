@@ -21,7 +21,7 @@ import type { Job, JobRecord } from './jobs.ts';
 import { type Planned, planOpeJobs, planVotJobs, runPaths, splitDone } from './plan.ts';
 import { planMultistartJobs } from './plan-multistart.ts';
 import { runJobs } from './run.ts';
-import { type RunSettings, checkEngine, checkResume, engineOf, legacySettings } from './settings.ts';
+import { type RunSettings, checkEngine, checkResume, engineOf, legacySettings, mergeTrackers } from './settings.ts';
 import { frameCost } from './cost.ts';
 
 export interface BenchRequest {
@@ -109,7 +109,7 @@ export function checkedSettings(req: Request, claimed: ClaimedOutput): { before?
   const before =
     claimed.state !== 'ours' ? undefined : ((claimed.marker?.settings as Partial<RunSettings> | undefined) ?? legacySettings(req.out));
   if (before) checkResume(req.out, before, now);
-  return { before, merged: { ...now, trackers: { ...before?.trackers, ...now.trackers }, engine: before?.engine } };
+  return { before, merged: { ...now, trackers: mergeTrackers(before?.trackers, now.trackers), engine: before?.engine } };
 }
 
 /**

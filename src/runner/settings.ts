@@ -78,12 +78,24 @@ export function checkResume(out: string, then: Partial<RunSettings>, now: RunSet
   }
   for (const [name, print] of Object.entries(now.trackers)) {
     const before = then.trackers?.[name];
+    // A model whose weights are absent (a committed study on a new machine: weights are git-ignored)
+    // cannot have changed what it already tracked; any job still left fails where it loads the model.
+    if (print === null && before) continue;
     if (before !== undefined && before !== print) {
       throw new UserError(
         `--trackers: ${name} has changed since ${out} was run (${describe(before)} then, ${describe(print)} now); resume with the same model or use another --out`,
       );
     }
   }
+}
+
+/**
+ * The fingerprints a folder records after a resume: trackers may be added; the fingerprint recorded
+ * when a model tracked stays when its weights are absent now (checkResume lets that through).
+ */
+export function mergeTrackers(then: RunSettings['trackers'] | undefined, now: RunSettings['trackers']): RunSettings['trackers'] {
+  const kept = Object.entries(now).filter(([name, print]) => print !== null || !then?.[name]);
+  return { ...then, ...Object.fromEntries(kept) };
 }
 
 function describe(print: string | null): string {
