@@ -29,6 +29,7 @@ interface Chart {
   ctx: CanvasRenderingContext2D;
   legend: { legendItems: { text: string }[]; legendHitBoxes: { left: number; top: number; width: number; height: number }[] };
   data: { datasets: { borderColor: string }[] };
+  isDatasetVisible(index: number): boolean;
 }
 
 async function fixture(dir: string): Promise<string> {
@@ -142,6 +143,13 @@ test('report.html in headless chromium: charts drawn, table = summary.csv, legen
   const before = await colourPixels(legend.colour);
   const rect = (await page.locator('.chart canvas').first().boundingBox())!;
   await page.mouse.click(rect.x + legend.box.left + legend.box.width / 2, rect.y + legend.box.top + legend.box.height / 2);
+  // Chart.js handles a click on a later animation frame: wait for the curve to be hidden (progress,
+  // not a time), then one frame more for the redraw, before counting its pixels.
+  await page.waitForFunction(() => {
+    const chart = (window as unknown as { siambench: { charts: Chart[] } }).siambench.charts[0];
+    return !chart.isDatasetVisible(chart.legend.legendItems.findIndex((it) => it.text.startsWith('good')));
+  });
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done(undefined))));
   const after = await colourPixels(legend.colour);
   assert.ok(before > 300, `the curve of 'good' drawn (${before} pixels)`);
   assert.ok(after < before / 10, `the curve of 'good' hidden: ${before} -> ${after} pixels of its colour`);
